@@ -1,0 +1,164 @@
+"""Evaluation datasets: one JSON object per line, validated row by row.
+
+A malformed row never stops a run: it is skipped and reported with its line number and field,
+so a user can fix a 500-row file in one pass instead of one crash at a time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rag.errors import DatasetError
+
+MAX_ROW_BYTES = 100_000  # a question row is a few hundred bytes; anything this big is a mistake
+ROLES = {"user", "assistant"}
+
+
+@dataclass
+class Item:
+    """One question to ask the assistant, with whatever ground truth the dataset provides."""
+
+    id: str
+    line: int
+    question: str
+    history: list[dict] = field(default_factory=list)
+    reference: str | None = None
+    gold_docs: list[str] = field(default_factory=list)
+    gold_quotes: list[str] = field(default_factory=list)
+    answerable: bool = True
+    kind: str | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class RowError:
+    line: int
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", field '{self.field}'" if self.field else "")
+        return f"{where}: {self.message}"
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+class _Bad(Exception):
+    def __init__(self, field_name: str | None, message: str):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+def load_dataset(path: Path) -> tuple[list[Item], list[RowError]]:
+    """Every valid row of `path` as an Item, and one RowError per invalid row.
+
+    Raises DatasetError only when the file itself cannot be read (missing, a directory, not UTF-8).
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise DatasetError(f"cannot read dataset {path}: {e.strerror or e}. Give the path of a .jsonl file.") from e
+    items: list[Item] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for lineno, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = parse_row(line, lineno)
+        except _Bad as bad:
+            errors.append(RowError(lineno, bad.field, bad.message))
+            continue
+        if item.id in seen:
+            errors.append(RowError(lineno, "id", f"duplicate id {item.id!r} (first used on line {seen[item.id]})"))
+            continue
+        seen[item.id] = lineno
+        items.append(item)
+    if not items and not errors:
+        raise DatasetError(f"dataset {path} is empty: write one JSON object per line with at least a 'question'.")
+    return items, errors
+
+
+def parse_row(line: bytes, lineno: int) -> Item:
+    if len(line) > MAX_ROW_BYTES:
+        raise _Bad(None, f"row is {len(line):,} bytes, over the {MAX_ROW_BYTES:,}-byte limit")
+    try:
+        row = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _Bad(None, "not valid UTF-8") from None
+    except json.JSONDecodeError as e:
+        raise _Bad(None, f"broken JSON: {e.msg} at column {e.colno}") from None
+    if not isinstance(row, dict):
+        raise _Bad(None, f"expected a JSON object, got {type(row).__name__}")
+    question = _text(row, "question", required=True)
+    history = _history(row.get("history"))
+    return Item(
+        id=_row_id(row, question, history),
+        line=lineno,
+        question=question,
+        history=history,
+        reference=_text(row, "reference"),
+        gold_docs=_strings(row, "gold_docs"),
+        gold_quotes=_strings(row, "gold_quotes"),
+        answerable=_bool(row, "answerable", default=True),
+        kind=_text(row, "kind"),
+    )
+
+
+def _text(row: dict, name: str, required: bool = False) -> str | None:
+    value = row.get(name)
+    if value is None:
+        if required:
+            raise _Bad(name, "missing (a non-empty string is required)")
+        return None
+    if not isinstance(value, str):
+        raise _Bad(name, f"must be a string, got {type(value).__name__}")
+    if required and not value.strip():
+        raise _Bad(name, "must not be empty")
+    return value
+
+
+def _strings(row: dict, name: str) -> list[str]:
+    value = row.get(name)
+    if value is None:
+        return []
+    if isinstance(value, str):  # a single gold doc written without brackets is unambiguous
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _Bad(name, "must be a list of non-empty strings")
+    return value
+
+
+def _bool(row: dict, name: str, default: bool) -> bool:
+    value = row.get(name, default)
+    if not isinstance(value, bool):
+        raise _Bad(name, f"must be true or false, got {json.dumps(value)[:40]}")
+    return value
+
+
+def _history(value) -> list[dict]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Bad("history", "must be a list of {role, content} messages")
+    for i, msg in enumerate(value):
+        if not isinstance(msg, dict) or msg.get("role") not in ROLES or not isinstance(msg.get("content"), str):
+            raise _Bad("history", f"message {i} must be {{'role': 'user'|'assistant', 'content': string}}")
+    return [{"role": m["role"], "content": m["content"]} for m in value]
+
+
+def _row_id(row: dict, question: str, history: list[dict]) -> str:
+    value = row.get("id")
+    if value is None:
+        # Derived from the content, not the line number, so inserting a row does not shift resume state.
+        blob = json.dumps([question, history], ensure_ascii=False).encode()
+        return "q-" + hashlib.sha1(blob).hexdigest()[:10]
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise _Bad("id", "must be a non-empty string or an integer")
+    return str(value)

@@ -1,0 +1,42 @@
+"""Lexical signals of whether a claim is backed by a passage: cheap, deterministic, no model.
+
+Built on rag.support (the same term extraction the answer path uses to verify its own quotes).
+Token coverage separates faithful from invented answers when answers reuse the source's words;
+names, numbers and negations are counted apart because one wrong name in an otherwise copied sentence
+is the typical hallucination. Paraphrase is the LLM signal's job (eval/judge.py).
+"""
+from __future__ import annotations
+
+import re
+
+from rag.support import KEY_KINDS, Evidence, support_score, terms
+
+_SPACE = re.compile(r"\s+")
+MAX_MISSING = 5  # beyond five unknown terms a claim is simply not from this passage
+
+
+def lexical_features(claim: str, evidence: str) -> dict[str, float]:
+    """The lexical inputs of the judge's combined score, all in 0..1."""
+    ev = Evidence.of(evidence)
+    unique = list({t.key: t for t in terms(claim)}.values())
+    credits = [ev.credit(t) for t in unique]
+    keys = [c for t, c in zip(unique, credits) if t.kind in KEY_KINDS]
+    missing = sum(c == 0.0 for c in credits)
+    return {
+        "support": support_score(claim, evidence),
+        "coverage": sum(credits) / len(credits) if credits else 1.0,
+        "key_coverage": sum(keys) / len(keys) if keys else 1.0,
+        # One unknown word in a long sentence matters less than in a three-word answer, but two
+        # unknown names matter more than one: the count carries what the share cannot.
+        "missing": min(missing, MAX_MISSING) / MAX_MISSING,
+    }
+
+
+def normalise_space(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def is_verbatim(claim: str, evidence: str) -> bool:
+    """True when the claim, up to white space, case and final full stop, is a span of the evidence."""
+    c = normalise_space(claim).rstrip(".!?")
+    return len(c) > 0 and c in normalise_space(evidence)

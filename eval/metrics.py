@@ -1,0 +1,142 @@
+"""Pure metric functions over answer JSON (Answer.to_json()) and dataset ground truth. No model here.
+
+Each function answers one question with a number; the per-question scoring that needs the judge
+lives in eval/scoring.py, which calls these.
+"""
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import PurePath
+
+from rag.support import Evidence, terms
+
+_MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")  # the [n] citation markers inside answer text
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+
+
+# ---- quotes
+def quote_checks(answer: dict, article_text: Callable[[str], str | None]) -> list[dict]:
+    """Each citation of `answer` with `valid`: its quote is exactly article_text(doc_id)[start:end].
+
+    `article_text` returns the engine's stored article text, or None when the document is gone
+    (then the quote cannot be verified and counts as invalid).
+    """
+    out = []
+    for c in answer.get("citations", []):
+        text = article_text(c["doc_id"])
+        start, end = c.get("start"), c.get("end")
+        valid = (
+            text is not None and isinstance(start, int) and isinstance(end, int)
+            and 0 <= start < end <= len(text) and bool(c.get("quote")) and text[start:end] == c["quote"]
+        )
+        out.append({"n": c.get("n"), "doc_id": c["doc_id"], "valid": valid})
+    return out
+
+
+# ---- retrieval
+def ranked_docs(answer: dict) -> list[str]:
+    """Document ids in the order the answer's sources rank them, each once."""
+    seen: list[str] = []
+    for s in answer.get("sources", []):
+        if s["doc_id"] not in seen:
+            seen.append(s["doc_id"])
+    return seen
+
+
+def doc_key(name: str) -> str:
+    """Gold docs may be given as ids ('001_bb40') or file names ('corpus/001_bb40.txt'): compare stems."""
+    return PurePath(name.strip()).stem if "." in PurePath(name.strip()).name else name.strip()
+
+
+def recall_at_k(ranked: list[str], gold: Iterable[str], k: int) -> float:
+    gold_keys = {doc_key(g) for g in gold}
+    if not gold_keys:
+        raise ValueError("recall@k needs at least one gold document")
+    top = {doc_key(d) for d in ranked[:k]}
+    return len(gold_keys & top) / len(gold_keys)
+
+
+def reciprocal_rank(ranked: list[str], gold: Iterable[str]) -> float:
+    gold_keys = {doc_key(g) for g in gold}
+    for i, d in enumerate(ranked, start=1):
+        if doc_key(d) in gold_keys:
+            return 1.0 / i
+    return 0.0
+
+
+def quote_found(gold_quote: str, passages: Iterable[str]) -> bool:
+    """A gold quote counts as retrieved when it appears, up to white space and case, in one passage."""
+    q = " ".join(gold_quote.split()).lower()
+    return any(q in " ".join(p.split()).lower() for p in passages)
+
+
+# ---- correctness against a reference answer
+def strip_markers(text: str) -> str:
+    return _MARKER.sub("", text)
+
+
+def _squad_tokens(text: str) -> list[str]:
+    # The SQuAD normalisation: lower case, no punctuation, no articles, single spaces.
+    text = strip_markers(text).lower()
+    text = "".join(ch for ch in text if ch not in string.punctuation)
+    return _ARTICLES.sub(" ", text).split()
+
+
+def token_f1(prediction: str, reference: str) -> float:
+    pred, ref = _squad_tokens(prediction), _squad_tokens(reference)
+    if not pred or not ref:
+        return float(pred == ref)
+    common = sum((Counter(pred) & Counter(ref)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(pred), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def reference_containment(prediction: str, reference: str) -> float:
+    """Share of the reference's content terms (names, numbers, words; stemmed) found in the prediction."""
+    ref_terms = list({t.key: t for t in terms(reference)}.values())
+    if not ref_terms:
+        return 1.0
+    pred = Evidence.of(strip_markers(prediction))
+    return sum(pred.credit(t) > 0 for t in ref_terms) / len(ref_terms)
+
+
+# ---- abstention
+def abstention_scores(pairs: Iterable[tuple[bool, bool]]) -> dict:
+    """(answerable, abstained) per question -> precision and recall of abstaining.
+
+    Precision: of the questions the assistant declined, the share that really had no answer.
+    Recall: of the questions with no answer, the share it declined. None when undefined.
+    """
+    tp = fp = fn = 0
+    for answerable, abstained in pairs:
+        tp += abstained and not answerable
+        fp += abstained and answerable
+        fn += not abstained and not answerable
+    return {
+        "precision": tp / (tp + fp) if tp + fp else None,
+        "recall": tp / (tp + fn) if tp + fn else None,
+        "abstained": tp + fp,
+        "unanswerable": tp + fn,
+    }
+
+
+# ---- aggregation
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (0..100) with linear interpolation (numpy's default); None for no values."""
+    if not values:
+        return None
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q / 100
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    xs = [v for v in values if v is not None]
+    return sum(xs) / len(xs) if xs else None

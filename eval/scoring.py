@@ -1,0 +1,157 @@
+"""Per-question scores (one results.jsonl row) and the run summary built from all rows.
+
+Faithfulness is claim-level: every answer sentence is judged against the evidence it cites (the
+quote and the source passage it comes from). A sentence with no citation is unsupported by
+definition: a reader cannot check it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from .dataset import Item
+from .judge import Judge, Verdict
+from .metrics import (
+    abstention_scores, mean, percentile, quote_checks, quote_found, ranked_docs, recall_at_k,
+    reciprocal_rank, reference_containment, strip_markers, token_f1,
+)
+
+RECALL_KS = (1, 3, 5)
+
+
+def cited_evidence(answer: dict, n: int) -> str:
+    """The text behind citation [n]: its verbatim quote, and the source passage it was taken from."""
+    cite = next((c for c in answer.get("citations", []) if c.get("n") == n), None)
+    source = next((s for s in answer.get("sources", []) if s.get("n") == n), None)
+    quote = (cite or {}).get("quote") or ""
+    passage = (source or {}).get("text") or ""
+    if quote and quote in passage:
+        return passage  # the passage holds the quote, with its context
+    return "\n".join(p for p in (quote, passage) if p)
+
+
+def judge_sentences(answer: dict, judge: Judge) -> list[dict]:
+    """Each answer sentence with its verdict, per-citation verdicts, and whether any source backs it."""
+    all_sources = "\n".join(s.get("text", "") for s in answer.get("sources", []))
+    out = []
+    for s in answer.get("sentences", []):
+        text = strip_markers(s["text"]).strip()
+        cites = [n for n in s.get("citations", []) if cited_evidence(answer, n)]
+        row = {"text": s["text"], "citations": cites, "engine_supported": s.get("supported")}
+        if cites:
+            v = judge.verdict(text, "\n".join(cited_evidence(answer, n) for n in cites))
+            per_cite = {n: v if len(cites) == 1 else judge.verdict(text, cited_evidence(answer, n)) for n in cites}
+        else:
+            v, per_cite = Verdict(0.0, text, {"uncited": 1.0}), {}
+        row.update(score=round(v.score, 4), supported=v.supported, verdict=v.to_json(),
+                   citation_support={str(n): pv.supported for n, pv in per_cite.items()})
+        # Could the retrieved sources back this sentence at all? (citation recall's denominator)
+        row["supportable"] = v.supported or (bool(all_sources) and judge.verdict(text, all_sources).supported)
+        out.append(row)
+    return out
+
+
+def score_answer(item: Item, answer: dict, article_text: Callable[[str], str | None], judge: Judge) -> dict:
+    """Every per-question metric for one answer (Answer.to_json()) to one dataset item."""
+    sentences = judge_sentences(answer, judge) if not answer.get("abstained") else []
+    quotes = quote_checks(answer, article_text)
+    pairs = [ok for s in sentences for ok in s["citation_support"].values()]
+    supportable = [s for s in sentences if s["supportable"]]
+    m: dict = {
+        "abstained": bool(answer.get("abstained")),
+        "n_sentences": len(sentences),
+        "n_supported": sum(s["supported"] for s in sentences),
+        "faithfulness": mean(s["score"] for s in sentences) if sentences else None,
+        "unsupported": [s["text"] for s in sentences if not s["supported"]],
+        "quotes_total": len(quotes),
+        "quotes_valid": sum(q["valid"] for q in quotes),
+        "invalid_quotes": [q for q in quotes if not q["valid"]],
+        "citations_judged": len(pairs),
+        "citations_supporting": sum(pairs),
+        "supportable_sentences": len(supportable),
+        "supportable_cited": sum(s["supported"] for s in supportable),
+        "latency_s": (answer.get("timings") or {}).get("total_s"),
+    }
+    m["citation_precision"] = m["citations_supporting"] / len(pairs) if pairs else None
+    m["citation_recall"] = m["supportable_cited"] / len(supportable) if supportable else None
+    m["quote_validity"] = m["quotes_valid"] / len(quotes) if quotes else None
+    m.update(_correctness(item, answer))
+    m.update(_retrieval(item, answer))
+    return {"metrics": m, "sentences": sentences}
+
+
+def _correctness(item: Item, answer: dict) -> dict:
+    # Unanswerable questions are scored by abstention, not by overlap with "the articles do not say".
+    if item.reference is None or not item.answerable:
+        return {}
+    text = answer.get("answer", "")
+    return {"token_f1": round(token_f1(text, item.reference), 4),
+            "reference_containment": round(reference_containment(text, item.reference), 4)}
+
+
+def _retrieval(item: Item, answer: dict) -> dict:
+    out: dict = {}
+    ranked = ranked_docs(answer)
+    if item.gold_docs:
+        out["mrr"] = reciprocal_rank(ranked, item.gold_docs)
+        for k in RECALL_KS:
+            out[f"recall@{k}"] = recall_at_k(ranked, item.gold_docs, k)
+    if item.gold_quotes:
+        passages = [s.get("text", "") for s in answer.get("sources", [])]
+        quotes = [c.get("quote", "") for c in answer.get("citations", [])]
+        out["gold_quote_retrieved"] = mean(quote_found(q, passages) for q in item.gold_quotes)
+        # Cited: a citation quote and the gold sentence overlap (either contains the other).
+        out["gold_quote_cited"] = mean(
+            any(quote_found(q, [c]) or quote_found(c, [q]) for c in quotes if c) for q in item.gold_quotes
+        )
+    return out
+
+
+# ---- the run summary
+MEAN_METRICS = ("faithfulness", "token_f1", "reference_containment", "mrr", "gold_quote_retrieved",
+                "gold_quote_cited") + tuple(f"recall@{k}" for k in RECALL_KS)
+
+
+def summarise(rows: list[dict]) -> dict:
+    """Run-level metrics from results rows (in dataset order). Depends on nothing but the rows."""
+    ok = [r for r in rows if r.get("metrics") is not None]
+    ms = [r["metrics"] for r in ok]
+    out: dict = {"questions": len(rows), "scored": len(ok), "errors": len(rows) - len(ok)}
+    for name in MEAN_METRICS:
+        out[name] = _round(mean(m.get(name) for m in ms))
+    out["sentences"] = sum(m["n_sentences"] for m in ms)
+    out["sentences_supported"] = _ratio(sum(m["n_supported"] for m in ms), out["sentences"])
+    out["quote_validity"] = _ratio(sum(m["quotes_valid"] for m in ms), sum(m["quotes_total"] for m in ms))
+    out["invalid_quotes"] = sum(m["quotes_total"] - m["quotes_valid"] for m in ms)
+    out["citation_precision"] = _ratio(sum(m["citations_supporting"] for m in ms), sum(m["citations_judged"] for m in ms))
+    out["citation_recall"] = _ratio(sum(m["supportable_cited"] for m in ms), sum(m["supportable_sentences"] for m in ms))
+    abst = abstention_scores((r["item"]["answerable"], r["metrics"]["abstained"]) for r in ok)
+    out["abstention_precision"], out["abstention_recall"] = _round(abst["precision"]), _round(abst["recall"])
+    out["abstained"] = abst["abstained"]
+    latencies = [m["latency_s"] for m in ms if m.get("latency_s") is not None]
+    out["latency_p50_s"], out["latency_p95_s"] = _round(percentile(latencies, 50)), _round(percentile(latencies, 95))
+    out["by_kind"] = _by_kind(ok)
+    return out
+
+
+def _by_kind(rows: list[dict]) -> dict:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r["item"].get("kind") or "-"].append(r["metrics"])
+    return {
+        kind: {
+            "questions": len(ms),
+            "faithfulness": _round(mean(m.get("faithfulness") for m in ms)),
+            "token_f1": _round(mean(m.get("token_f1") for m in ms)),
+            "abstained": sum(m["abstained"] for m in ms),
+        }
+        for kind, ms in sorted(groups.items())
+    }
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def _round(x: float | None) -> float | None:
+    return round(x, 4) if x is not None else None

@@ -1,0 +1,190 @@
+"""Answering: question -> standalone question -> retrieval -> evidence -> LLM (or extractive) -> verified answer.
+
+The model's output is never trusted as is: every sentence is re-aligned to verbatim source quotes by
+rag.align, and whether to answer at all is decided from the evidence (retrieval and support scores,
+calibrated on eval/datasets), not from the prompt alone.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+from .align import align_answer, extractive_answer, render_answer
+from .context import select_sources
+from .errors import ConfigError, InputError, LLMError
+from .prompts import NOT_FOUND, answer_messages, rewrite_messages
+from .schema import Answer, Sentence, Source
+from .support import content_tokens
+
+ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
+# Evidence strength (best source score: cosine + term overlap) below which we abstain without asking
+# the model. Calibrated on eval/datasets/questions.jsonl (answerable vs unanswerable); see README.
+ABSTAIN_BELOW = 0.45
+# When the model says the sources do not answer, we believe it unless the evidence is at least this strong.
+STRONG_EVIDENCE = 0.75
+N_SOURCES = 6
+MAX_ANSWER_TOKENS = 160
+_PRONOUNS = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|then)\b", re.I)
+
+
+def validate_history(history) -> list[dict]:
+    """A conversation as a list of {"role": "user"|"assistant", "content": str}; raises InputError."""
+    if history is None:
+        return []
+    if not isinstance(history, list):
+        raise InputError("history must be a JSON list of {\"role\", \"content\"} objects")
+    out = []
+    for i, m in enumerate(history):
+        if not isinstance(m, dict) or m.get("role") not in ("user", "assistant") or not isinstance(m.get("content"), str):
+            raise InputError(f"history item {i}: expected {{\"role\": \"user\"|\"assistant\", \"content\": str}}")
+        out.append({"role": m["role"], "content": m["content"]})
+    return out
+
+
+class Answerer:
+    def __init__(self, engine):
+        self.engine = engine
+        self.settings = engine.settings
+        self._clients: dict[str, object] = {}
+
+    def client(self, mode: str):
+        if mode not in self._clients:
+            from .llm import LLMClient
+
+            self._clients[mode] = LLMClient(self.settings, mode)
+        return self._clients[mode]
+
+    def ask(self, question: str, history: list[dict] | None = None, mode: str | None = None,
+            k: int | None = None) -> Answer:
+        answer = None
+        for kind, payload in self.ask_stream(question, history, mode, k):
+            if kind == "answer":
+                answer = payload
+        return answer
+
+    def ask_stream(self, question: str, history: list[dict] | None = None, mode: str | None = None,
+                   k: int | None = None) -> Iterator[tuple[str, object]]:
+        t0 = time.perf_counter()
+        question = self.engine.validate_question(question)
+        history = validate_history(history)
+        mode = mode or self.settings.mode
+        if mode not in ("local", "openai", "extractive"):
+            raise ConfigError(f"unknown mode {mode!r}: use local, openai or extractive")
+        if mode == "openai" and not self.settings.llm_base_url:
+            raise ConfigError("mode 'openai' needs RAG_LLM_BASE_URL (and RAG_LLM_MODEL, OPENAI_API_KEY)")
+
+        run = _Run(question, mode, t0)
+        if history:
+            yield "status", "Rewriting the follow-up question…"
+            run.standalone = self.standalone_question(question, history, mode, run)
+        yield "status", "Searching the articles…"
+        hits = self.engine.search(run.standalone, k=k)
+        articles = {h.doc_id: self.engine.article(h.doc_id).text for h in hits}
+        qvec = self.engine.embedder.embed_query(run.standalone)
+        terms = set(content_tokens(run.standalone))
+        sources = select_sources(qvec, terms, hits, articles, self.engine.embedder.embed, n=N_SOURCES)
+        run.timings["retrieve_s"] = time.perf_counter() - t0
+        run.model = "extractive" if mode == "extractive" else self.model_name(mode)
+
+        if not sources or sources[0].score < ABSTAIN_BELOW:
+            yield "answer", run.abstain(sources)
+            return
+        if mode == "extractive":
+            yield "answer", run.extractive(sources, articles)
+            return
+        yield "status", "Writing the answer…"
+        text = ""
+        try:
+            for delta in self.client(mode).stream(answer_messages(run.standalone, sources), max_tokens=MAX_ANSWER_TOKENS):
+                if run.timings.get("first_token_s") is None:
+                    run.timings["first_token_s"] = time.perf_counter() - t0
+                text += delta
+                yield "token", delta
+        except LLMError as e:
+            run.error = f"the language model failed ({e}); showing the best quotes instead"
+            yield "answer", run.extractive(sources, articles)
+            return
+        yield "answer", run.finish(text, sources, articles)
+
+    def standalone_question(self, question: str, history: list[dict], mode: str, run: "_Run") -> str:
+        last_user = next((m["content"] for m in reversed(history) if m["role"] == "user"), "")
+        if mode == "extractive":
+            return _heuristic_rewrite(question, last_user)
+        try:
+            out = self.client(mode).chat(rewrite_messages(history, question), max_tokens=60).strip()
+        except LLMError as e:
+            run.error = f"could not rewrite the follow-up with the model ({e})"
+            return _heuristic_rewrite(question, last_user)
+        out = out.splitlines()[0].strip().strip('"') if out else ""
+        if not (3 <= len(out) <= 4 * len(question) + 200):
+            return _heuristic_rewrite(question, last_user)
+        return out
+
+    def model_name(self, mode: str) -> str:
+        try:
+            return self.client(mode).model_name
+        except LLMError:
+            return self.settings.llm_model
+
+
+def _heuristic_rewrite(question: str, last_user: str) -> str:
+    """Without a model: a follow-up with a pronoun or very few words borrows the previous question."""
+    if last_user and (_PRONOUNS.search(question) or len(question.split()) <= 4):
+        return f"{last_user.rstrip(' ?')}? {question}"
+    return question
+
+
+class _Run:
+    """The state of one question as it moves through the pipeline, and how it ends."""
+
+    def __init__(self, question: str, mode: str, t0: float):
+        self.question = question
+        self.standalone = question
+        self.mode = mode
+        self.t0 = t0
+        self.model = ""
+        self.error: str | None = None
+        self.timings: dict[str, float | None] = {"retrieve_s": None, "first_token_s": None, "total_s": None}
+
+    def _answer(self, text: str, abstained: bool, sentences, citations, sources) -> Answer:
+        self.timings["total_s"] = time.perf_counter() - self.t0
+        if self.timings["first_token_s"] is None:
+            self.timings["first_token_s"] = self.timings["total_s"]
+        return Answer(
+            question=self.question, standalone_question=self.standalone, answer=text, abstained=abstained,
+            sentences=sentences, citations=citations, sources=sources,
+            timings={k: (round(v, 3) if v is not None else None) for k, v in self.timings.items()},
+            model=self.model, mode=self.mode, error=self.error,
+        )
+
+    def abstain(self, sources: list[Source]) -> Answer:
+        return self._answer(ABSTAIN_TEXT, True, [], [], sources)
+
+    def extractive(self, sources: list[Source], articles: dict[str, str]) -> Answer:
+        text, sentences, citations = extractive_answer(self.standalone, sources, articles)
+        if not sentences:
+            return self.abstain(sources)
+        return self._answer(text, False, sentences, citations, sources)
+
+    def finish(self, raw: str, sources: list[Source], articles: dict[str, str]) -> Answer:
+        """Verify the model's answer; fall back to quotes when it is empty, evasive or unsupported."""
+        if NOT_FOUND.lower() in raw.lower() or _says_not_in_sources(raw):
+            # A small model says "not found" for many answerable questions; with strong evidence we show
+            # the best quotes instead, otherwise we abstain.
+            if sources[0].score >= STRONG_EVIDENCE:
+                return self.extractive(sources, articles)
+            return self.abstain(sources)
+        sentences, citations = align_answer(raw, sources, articles)
+        if not any(s.supported for s in sentences):
+            if raw.strip():
+                self.error = self.error or "the model's answer was not supported by the sources; showing quotes"
+            return self.extractive(sources, articles)
+        return self._answer(render_answer(sentences), False, sentences, citations, sources)
+
+
+_NEGATIVE = re.compile(r"\b(do(es)? not|don't|doesn't|cannot|can't|no)\b.{0,40}\b(say|mention|contain|provide|answer|information)", re.I)
+
+
+def _says_not_in_sources(raw: str) -> bool:
+    return bool(_NEGATIVE.search(raw)) and len(raw) < 200

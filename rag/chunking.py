@@ -1,0 +1,101 @@
+"""Sentence-aware chunks with exact character offsets into the cleaned article text.
+
+Chunks are runs of whole sentences that fit the embedding model's window, with `overlap` sentences
+shared between neighbours; `text[start:end]` of a chunk is its text exactly. A sentence longer than
+the window is cut at word boundaries.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from llama_index.core.schema import TextNode
+
+from .sentences import sentence_spans
+
+# Bump when chunking changes, so that `rag ingest` re-embeds documents chunked the old way.
+CHUNKER_VERSION = "1"
+
+TokenCounter = Callable[[list[str]], list[int]]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def chunk_spans(text: str, max_tokens: int, overlap: int, count_tokens: TokenCounter) -> list[Span]:
+    """Chunk boundaries for `text`: each chunk's pieces together stay within `max_tokens`."""
+    pieces = _pieces(text, max_tokens, count_tokens)
+    if not pieces:
+        return []
+    sizes = count_tokens([text[a:b] for a, b in pieces])
+    chunks: list[Span] = []
+    i = 0
+    while i < len(pieces):
+        j, used = i, 0
+        while j < len(pieces) and (j == i or used + sizes[j] + 1 <= max_tokens):
+            used += sizes[j] + 1  # +1: the boundary between sentences may add a word piece
+            j += 1
+        chunks.append(Span(pieces[i][0], pieces[j - 1][1]))
+        if j >= len(pieces):
+            break
+        i = max(j - overlap, i + 1)  # step back for overlap, but always move forward
+    return chunks
+
+
+def _pieces(text: str, max_tokens: int, count_tokens: TokenCounter) -> list[tuple[int, int]]:
+    """Sentences, with any sentence over the window split into word-boundary pieces that fit."""
+    spans = sentence_spans(text)
+    sizes = count_tokens([text[a:b] for a, b in spans])
+    out: list[tuple[int, int]] = []
+    for (a, b), n in zip(spans, sizes):
+        if n <= max_tokens:
+            out.append((a, b))
+        else:
+            out.extend(_split_long(text, a, b, max_tokens, count_tokens))
+    return out
+
+
+def _split_long(text: str, a: int, b: int, max_tokens: int, count_tokens: TokenCounter) -> list[tuple[int, int]]:
+    words = [(a + m.start(), a + m.end()) for m in re.finditer(r"\S+", text[a:b])]
+    sizes = count_tokens([text[s:e] for s, e in words])
+    out, start, used = [], None, 0
+    for (s, e), n in zip(words, sizes):
+        if n > max_tokens:  # a single monster "word" (no spaces): cut by characters
+            if start is not None:
+                out.append((start, prev_end))
+                start, used = None, 0
+            step = max(1, (e - s) * max_tokens // (n + 1))
+            out.extend((p, min(p + step, e)) for p in range(s, e, step))
+            continue
+        if start is not None and used + n + 1 > max_tokens:
+            out.append((start, prev_end))
+            start, used = None, 0
+        if start is None:
+            start = s
+        used += n + 1
+        prev_end = e
+    if start is not None:
+        out.append((start, prev_end))
+    return out
+
+
+def chunk_nodes(
+    doc_id: str, title: str, source: str, text: str, max_tokens: int, overlap: int, count_tokens: TokenCounter
+) -> list[TextNode]:
+    """llama-index TextNodes for one article, with offsets and metadata."""
+    nodes = []
+    for i, sp in enumerate(chunk_spans(text, max_tokens, overlap, count_tokens)):
+        nodes.append(
+            TextNode(
+                id_=f"{doc_id}:{i}",
+                text=text[sp.start : sp.end],
+                start_char_idx=sp.start,
+                end_char_idx=sp.end,
+                metadata={"doc_id": doc_id, "title": title, "source": source, "chunk_index": i},
+            )
+        )
+    return nodes

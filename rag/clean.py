@@ -1,0 +1,281 @@
+"""Article cleaning: drop web-capture junk and fix structure, never reword the article.
+
+The cleaned text is the ground truth every quote is verified against, so every rule here only
+  * normalises invisible things (line endings, Unicode form, zero-width/control characters, spaces),
+  * removes markup (`**bold**`, `__x__`, `# ` heading marks, `[text](url)` -> text),
+  * splits a line (a heading glued to the sentence before it),
+  * cuts a junk tail off a line (an image caption glued to a paragraph and repeated on its own line),
+  * drops whole junk lines or blocks (comment/"popular posts" sections, author cards, social
+    profiles, breadcrumbs, tables of contents, contact lines, repeated lines, and the block of
+    short non-sentence lines that web captures leave after the article body),
+  * removes URLs, e-mail addresses and phone numbers that sit inside a paragraph.
+
+Output: one block per line (paragraph, heading or list item), blocks separated by one blank line.
+
+Title: the first line when it looks like a title. When it does not (it is longer than 200
+characters, or it ends like a sentence and holds several sentences), the title is derived from the
+first sentence, cut at its first clause break (or at a word boundary with "…") if it is long; the
+paragraph itself stays in the text. A `title_hint` (HTML <title>, PDF metadata, markdown `# `
+heading) wins over both. The title line stays in the text once (a repeat right after it is dropped),
+so `clean_article(c.text)` and `clean_article(c.text, c.title)` both give `c` back.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rag.errors import InputError
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    title: str
+    text: str
+
+
+def clean_article(raw: str, title_hint: str | None = None) -> CleanArticle:
+    """Clean a raw capture (see module doc). Deterministic and idempotent."""
+    lines = [_strip_markup(line) for line in _normalise(raw).split("\n")]
+    lines = [line for line in (_tidy_spaces(x) for x in lines) if line]
+    lines = [part for line in lines for part in _split_glued_heading(line)]
+    lines = _cut_glued_captions(lines)
+    lines = _drop_junk_lines(lines)
+    lines = [line for line in (_scrub_contacts(x) for x in lines) if line]
+    lines = _drop_repeats(lines)
+    lines = _drop_trailing_block(lines)
+    if not lines:
+        raise InputError("no article text left after removing boilerplate (empty or only junk lines)")
+    title = _title(lines, title_hint)
+    if len(lines) > 1 and _same(lines[0], title) and _same(lines[1], title):
+        del lines[1]  # "Title\n\nTitle\n\n..." as in some captures
+    return CleanArticle(title=title, text="\n\n".join(lines))
+
+
+# --- normalisation -------------------------------------------------------------------------------
+
+_NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+# Zero-width space, word joiner, BOM, soft hyphen, direction marks and embeddings: never visible.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# ZWNJ/ZWJ shape Persian, Indic and emoji text: keep them only between two non-ASCII characters.
+_JOINER = re.compile(r"(?<![^\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s])")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_HSPACE = re.compile(r"[^\S\n]+")
+
+
+def _normalise(raw: str) -> str:
+    text = _NEWLINES.sub("\n", raw)
+    text = _JOINER.sub("", _INVISIBLE.sub("", text))
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    return unicodedata.normalize("NFC", text)
+
+
+def _tidy_spaces(line: str) -> str:
+    return _HSPACE.sub(" ", line).strip()
+
+
+_STARS = re.compile(r"\*{2,}")  # `**bold**` and stray `**`: the words stay, the marks go
+_UNDERSCORE = re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
+
+
+def _strip_markup(line: str) -> str:
+    while True:  # until nothing changes: "**# Title**" needs two rounds
+        stripped = _MD_HEADING.sub(r"\1", _STARS.sub("", line))
+        stripped = _UNDERSCORE.sub(r"\1", _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", stripped)))
+        if stripped == line:
+            return line
+        line = stripped
+
+
+# --- line shapes ---------------------------------------------------------------------------------
+
+_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def _is_prose(line: str) -> bool:
+    """A paragraph or sentence: ends like a sentence and has a sentence's length."""
+    return bool(_TERMINAL.search(line)) and len(line.split()) >= 4
+
+
+def _is_heading(text: str) -> bool:
+    """A short Title-Case phrase without a final period ("The Future Outlook: A Compelling Logic")."""
+    words = text.split()
+    if not 1 <= len(words) <= 12 or len(text) > 100 or not text[0].isupper():
+        return False
+    if re.search(r"[.!…][\"'”’)]*$", text):
+        return False
+    long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
+    capitalised = [w for w in long_words if w[0].isupper()]
+    return len(capitalised) >= max(1, 0.6 * len(long_words))
+
+
+# --- structure fixes -----------------------------------------------------------------------------
+
+# "...partnership.The Strategic Imperative" : a word, sentence punctuation, no space, a capital.
+_GLUE = re.compile(r"(?P<word>[^\W_]+)[.!?][\"'”’)]*(?=(?:- )?[^\W\d_])")
+
+
+def _split_glued_heading(line: str) -> list[str]:
+    """Put a heading glued to the end of the previous sentence on its own line.
+
+    Only when the rest of the line is a heading (or a "- item"); the word before the period must be
+    lower-case (2+ letters) or a number, so "U.S.", "e.g.", "St.Petersburg" and "3.5" never split.
+    """
+    for m in _GLUE.finditer(line):
+        word = m["word"]
+        if not (word.isdigit() or (word.islower() and len(word) >= 2)):
+            continue
+        tail = line[m.end():]
+        if _is_heading(tail.removeprefix("- ")):  # each part may hold another glued heading
+            return _split_glued_heading(line[: m.end()]) + _split_glued_heading(tail)
+    return [line]
+
+
+def _cut_glued_captions(lines: list[str]) -> list[str]:
+    """Cut a caption glued after a paragraph's last sentence when it also stands on its own line.
+
+    "...and beyond. Vladimir Putin: Russia's president ... - CBBC Newsround" keeps "...and beyond."
+    """
+    captions = sorted(
+        {x for x in lines if not _is_prose(x) and 3 <= len(x.split()) <= 25}, key=lambda s: (-len(s), s)
+    )
+    out = []
+    for line in lines:
+        for cap in captions:
+            head = line[: -len(cap)].rstrip()
+            if line != cap and line.endswith(" " + cap) and _TERMINAL.search(head):
+                line = head
+                break
+        out.append(line)
+    return out
+
+
+# --- junk lines ----------------------------------------------------------------------------------
+
+# Everything from one of these lines to the end is comments, "popular posts" and the like.
+_TAIL_MARKER = re.compile(
+    r"(?i)^(?:\d+\s+)?(?:comments?|leave a (?:comment|reply)|popular posts(?: from this blog)?"
+    r"|related (?:posts|articles|stories)|you (?:may|might) also like|more from this blog"
+    r"|recommended(?: for you)?)\s*:?$"
+)
+_TOC = re.compile(r"(?i)^(?:table of contents|contents)\s*:?$")
+_BOILERPLATE = re.compile(
+    r"(?i)^(?:advertisement|socials?|share(?: this(?: article| post)?)?|follow us(?: on \w+)?"
+    r"|detail author|about the author|author details?"
+    r"|(?:linkedin|facebook|instagram|twitter|x|youtube|tiktok|pinterest|telegram|whatsapp|reddit))\s*:?$"
+)
+# Fake author cards and social profiles: "• Email : ...", "• followers : 5944".
+_CARD_FIELD = re.compile(
+    r"(?i)^[•·*\-–]\s*(?:name|username|e-?mail|birth ?date|birthday|address|phone|company|job|bio"
+    r"|url|website|followers|following)\s*:"
+)
+_BREADCRUMB_SEP = re.compile(r"\s[∙•·|»›]\s")
+
+_COPYRIGHT = re.compile(r"(?i)^(?:©|\(c\)|copyright\b)")
+# Contact details: a URL (scheme, "www." or domain/path; trailing punctuation is the sentence's),
+# an e-mail address, a phone number ("+1 202-555-0143", "1-458-594-6287", "(202) 555-0143").
+_URL_CHARS = r"[^\s<>\"“”‘’]*[^\s<>\"“”‘’.,;:!?)\]]"
+_URL = rf"\b(?:https?://|www\.){_URL_CHARS}|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,}}/{_URL_CHARS}"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_PHONE = r"(?<![\w+-])(?:\+\d{1,3}[ .-]?)?(?:\d{1,3}[.-])?\(?\d{3}\)?[ .-]\d{3}[.-]\d{4}(?![\w-])"
+_CONTACT = re.compile(f"{_URL}|{_EMAIL}|{_PHONE}", re.IGNORECASE)
+
+
+def _drop_junk_lines(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    in_toc = False
+    for i, line in enumerate(lines):
+        if _TAIL_MARKER.match(line) and any(_is_prose(x) for x in out):
+            break
+        if _TOC.match(line):
+            in_toc = True  # its entries are the short lines that come back later as headings
+            continue
+        if in_toc and not _is_prose(line) and line in lines[i + 1:]:
+            continue
+        in_toc = False
+        if _BOILERPLATE.match(line) or _CARD_FIELD.match(line) or _is_breadcrumb(line):
+            continue
+        if _COPYRIGHT.match(line) and len(line.split()) <= 20:
+            continue
+        if _CONTACT.search(line) and not _is_prose(line):
+            continue
+        out.append(line)
+    return out
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """"Photo bank ∙ For the Media ∙ President of Russia": navigation, not text."""
+    return len(_BREADCRUMB_SEP.findall(line)) >= 2 and len(line.split()) <= 15 and not _is_prose(line)
+
+
+def _scrub_contacts(line: str) -> str:
+    """Remove URLs, e-mails and phone numbers inside a paragraph; the rest of it is kept as is."""
+    scrubbed = _CONTACT.sub("", line)
+    if scrubbed == line:
+        return line
+    scrubbed = re.sub(r"\(\s*\)|\[\s*\]", "", scrubbed)
+    return _tidy_spaces(re.sub(r"\s+([.,;:!?])", r"\1", scrubbed))
+
+
+def _drop_repeats(lines: list[str]) -> list[str]:
+    return [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
+
+
+def _drop_trailing_block(lines: list[str]) -> list[str]:
+    """Drop the short non-sentence lines after the last paragraph (captions, link lists, credits)."""
+    end = len(lines)
+    while end > 0 and not _is_prose(lines[end - 1]):
+        end -= 1
+    return lines[:end] if end else lines  # no paragraph at all: nothing to tell junk from
+
+
+# --- title ---------------------------------------------------------------------------------------
+
+_ABBREV = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "gen", "col", "lt", "sgt", "prof", "sen", "rep", "gov"}
+_SENTENCE_END = re.compile(r"(?P<word>[^\W_]+)[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Ends of sentences inside `text` (a light rule; enough for titles, not for quoting)."""
+    ends = []
+    for m in _SENTENCE_END.finditer(text):
+        word = m["word"]
+        if word[-1].isupper() or word.lower() in _ABBREV:  # "U.S. Warns", "Mr. Putin"
+            continue
+        ends.append(m.end())
+    return ends
+
+
+def _is_title_line(line: str) -> bool:
+    several_sentences = bool(_TERMINAL.search(line)) and bool(_sentence_ends(line))
+    return len(line) <= 200 and not several_sentences
+
+
+def _title(lines: list[str], hint: str | None) -> str:
+    hint = _tidy_spaces(_strip_markup(_normalise(hint or "").replace("\n", " ")))
+    hint = re.sub(r"\s+\|\s+[^|]{1,40}$", "", hint)  # "Headline | Site Name"
+    if hint:
+        return hint
+    if _is_title_line(lines[0]):
+        return lines[0]
+    return _derive_title(lines[0])
+
+
+def _derive_title(paragraph: str) -> str:
+    """First sentence; if long, up to its first clause break, else up to a word boundary + "…"."""
+    ends = _sentence_ends(paragraph)
+    sentence = paragraph[: ends[0]].strip() if ends else paragraph
+    sentence = re.sub(r"[.!?]+$", "", sentence)
+    if len(sentence) <= 120:
+        return sentence
+    for m in re.finditer(r"[,;:]\s|\s[—–-]\s", sentence):
+        if 30 <= m.start() <= 140:
+            return sentence[: m.start()]
+    return sentence[:100].rsplit(" ", 1)[0] + "…"
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()

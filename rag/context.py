@@ -1,0 +1,65 @@
+"""Context selection: the few source sentences worth showing the model, numbered [1]..[n].
+
+Prompt length is latency on a CPU (~60 prompt tokens/s), so instead of pasting whole chunks we rank
+the sentences of the retrieved chunks against the question and keep the best handful. Each becomes a
+`Source` whose offsets point into the full article text, so quotes can be verified later.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .schema import Hit, Source
+from .sentences import sentence_spans
+
+MIN_WORDS = 6  # a shorter "sentence" (a heading, a caption) is merged with the one after it
+_WORD = re.compile(r"\w+")
+
+
+def candidate_spans(hits: list[Hit], articles: dict[str, str]) -> list[tuple[Hit, int, int]]:
+    """Sentence windows (article offsets) inside the retrieved chunks, deduplicated across overlaps."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for h in hits:
+        text = articles[h.doc_id]
+        spans = [(h.start + a, h.start + b) for a, b in sentence_spans(h.text)]
+        i = 0
+        while i < len(spans):
+            a, b = spans[i]
+            # Short pieces are headings or fragments: attach the next sentence so the window says something.
+            while len(_WORD.findall(text[a:b])) < MIN_WORDS and i + 1 < len(spans):
+                i += 1
+                b = spans[i][1]
+            if (h.doc_id, a) not in seen:
+                seen.add((h.doc_id, a))
+                out.append((h, a, b))
+            i += 1
+    return out
+
+
+def select_sources(question_vec: np.ndarray, question_terms: set[str], hits: list[Hit],
+                   articles: dict[str, str], embed, n: int = 6) -> list[Source]:
+    """The `n` best sentence windows for the question, as numbered Sources (best first)."""
+    cands = candidate_spans(hits, articles)
+    if not cands:
+        return []
+    texts = [articles[h.doc_id][a:b] for h, a, b in cands]
+    sims = embed(texts) @ question_vec
+    scores = [float(s) + 0.3 * term_overlap(question_terms, t) + 0.02 * h.score * 60 for s, t, (h, _, _) in
+              zip(sims, texts, cands)]
+    order = sorted(range(len(cands)), key=lambda i: -scores[i])[:n]
+    sources = []
+    for n_, i in enumerate(order, start=1):
+        h, a, b = cands[i]
+        sources.append(Source(n=n_, doc_id=h.doc_id, title=h.title, source=h.source, start=a, end=b,
+                              text=texts[i], score=round(scores[i], 4)))
+    return sources
+
+
+def term_overlap(terms: set[str], text: str) -> float:
+    """Share of the question's content terms that occur in the text (0..1)."""
+    if not terms:
+        return 0.0
+    words = {w.lower() for w in _WORD.findall(text)}
+    return sum(1 for t in terms if t in words) / len(terms)

@@ -1,0 +1,218 @@
+"""Ingestion: files -> cleaned articles -> chunks with offsets -> embeddings in Chroma + keyword index.
+
+Incremental by content hash; crash-safe by ordering: a document is recorded `pending` in the document
+store before its vectors change, and becomes `ok` (with its chunks and keyword entries) in one
+transaction after. Whatever is pending when a run dies is redone by the next run.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .chunking import CHUNKER_VERSION, chunk_spans
+from .clean import clean_article
+from .docstore import ChunkRow, DocStore
+from .embeddings import Embedder
+from .errors import InputError
+from .readers import iter_files, read_document
+from .settings import Settings
+from .vectors import VectorIndex
+
+BATCH_CHUNKS = 256  # documents are committed in groups of about this many chunks
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if not (self.added or self.updated or self.removed):
+            head = f"Nothing to embed: {len(self.unchanged)} document(s) unchanged."
+        else:
+            head = (
+                f"Ingested {len(self.added)} new and {len(self.updated)} changed document(s) "
+                f"({self.chunks_embedded} chunks embedded in {self.seconds:.1f} s); "
+                f"{len(self.unchanged)} unchanged, {len(self.removed)} removed."
+            )
+        lines = [head]
+        if self.skipped:
+            lines.append(f"Skipped {len(self.skipped)} file(s):")
+            lines += [f"  {s.path}: {s.reason}" for s in self.skipped]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed,
+            "skipped": [vars(s) for s in self.skipped], "chunks_embedded": self.chunks_embedded,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class _Prepared:
+    doc_id: str
+    title: str
+    source: str
+    content_hash: str
+    text: str
+    spans: list = field(default_factory=list)
+
+
+def doc_id_for(path: Path) -> str:
+    """A readable, stable id from the file name: '001_bb40.txt' -> '001_bb40'."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "doc"
+
+
+def content_hash(data: bytes) -> str:
+    # The chunker version is part of the hash: changing how we chunk re-embeds everything once.
+    return hashlib.sha256(CHUNKER_VERSION.encode() + b"\0" + data).hexdigest()
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, docstore: DocStore, vectors: VectorIndex,
+                 embedder: Callable[[], Embedder]):
+        self.settings = settings
+        self.docstore = docstore
+        self.vectors = vectors
+        self._embedder = embedder  # loaded only if something changed: an unchanged re-run stays fast
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder()
+
+    def ingest(self, paths: Iterable[Path], prune: bool = True, progress: bool = True) -> IngestReport:
+        t0 = time.perf_counter()
+        report = IngestReport()
+        paths = [Path(p) for p in paths]
+        self._repair_vectors()
+        known = self.docstore.by_source()
+        self._finish_interrupted(known, report)
+        todo, seen = self._scan(paths, known, report)
+        if prune:
+            self._prune(paths, seen, report)
+        self._embed_and_store(todo, report, progress)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    # ---- steps
+    def _finish_interrupted(self, known: dict, report: IngestReport) -> None:
+        """A pending document whose file is gone is removed; one whose file exists is redone by _scan."""
+        gone = [d.doc_id for d in known.values() if d.status == "pending" and not Path(d.source).exists()]
+        if gone:
+            self.remove(gone)
+            report.removed += gone
+
+    def _repair_vectors(self) -> None:
+        """If vectors and chunks disagree (a crash, a lost Chroma dir), drop orphans and redo gaps."""
+        docs = self.docstore.documents(include_pending=True)
+        if any(d.status == "pending" for d in docs) or self.vectors.count() == self.docstore.count_chunks():
+            return  # pending documents are redone below anyway
+        chunk_ids, vec_ids = self.docstore.chunk_ids(), self.vectors.ids()
+        self.vectors.delete_ids(sorted(vec_ids - chunk_ids))
+        gaps = sorted({cid.rsplit(":", 1)[0] for cid in chunk_ids - vec_ids})
+        self.docstore.invalidate(gaps)
+
+    def _scan(self, paths: list[Path], known: dict, report: IngestReport) -> tuple[list[_Prepared], set[str]]:
+        todo: list[_Prepared] = []
+        seen: set[str] = set()
+        ids_taken = {d.doc_id: d.source for d in known.values()}
+        for path in iter_files(paths, on_error=lambda p, why: report.skipped.append(Skipped(str(p), why))):
+            source = str(path.resolve())
+            seen.add(source)
+            try:
+                prepared = self._prepare(path, source, known.get(source), ids_taken)
+            except InputError as e:
+                report.skipped.append(Skipped(str(path), str(e)))
+                continue
+            if prepared is None:
+                report.unchanged.append(known[source].doc_id)
+                continue
+            ids_taken[prepared.doc_id] = source
+            (report.updated if source in known else report.added).append(prepared.doc_id)
+            todo.append(prepared)
+        return todo, seen
+
+    def _prepare(self, path: Path, source: str, old, ids_taken: dict) -> _Prepared | None:
+        raw = read_document(path, self.settings.max_file_bytes)
+        chash = content_hash(raw.text.encode("utf-8"))
+        if old is not None and old.status == "ok" and old.content_hash == chash:
+            return None
+        cleaned = clean_article(raw.text, raw.title_hint)
+        if not cleaned.text.strip():
+            raise InputError("no article text left after cleaning")
+        doc_id = old.doc_id if old is not None else doc_id_for(path)
+        if old is None and ids_taken.get(doc_id, source) != source:
+            doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"  # same file name elsewhere
+        spans = chunk_spans(cleaned.text, self.settings.chunk_tokens, self.settings.chunk_overlap,
+                            self.embedder.count_tokens)
+        return _Prepared(doc_id, cleaned.title, source, chash, cleaned.text, spans)
+
+    def _prune(self, paths: list[Path], seen: set[str], report: IngestReport) -> None:
+        """Documents whose file lived under an ingested folder and is gone now."""
+        roots = [str(p.resolve()) + "/" for p in paths if p.is_dir()]
+        gone = [
+            d.doc_id for d in self.docstore.documents(include_pending=True)
+            if d.source not in seen and any(d.source.startswith(r) for r in roots) and not Path(d.source).exists()
+        ]
+        if gone:
+            self.remove(gone)
+            report.removed += gone
+
+    def _embed_and_store(self, todo: list[_Prepared], report: IngestReport, progress: bool) -> None:
+        total = sum(len(p.spans) for p in todo)
+        bar = tqdm(total=total, unit="chunk", desc="embedding", disable=not progress or total == 0)
+        group: list[_Prepared] = []
+        for p in todo:
+            group.append(p)
+            if sum(len(g.spans) for g in group) >= BATCH_CHUNKS:
+                self._store_group(group, bar)
+                group = []
+        if group:
+            self._store_group(group, bar)
+        bar.close()
+        report.chunks_embedded = total
+
+    def _store_group(self, group: list[_Prepared], bar: tqdm) -> None:
+        rows = [
+            ChunkRow(f"{p.doc_id}:{i}", p.doc_id, i, s.start, s.end, p.text[s.start : s.end])
+            for p in group for i, s in enumerate(p.spans)
+        ]
+        vectors = []
+        for i in range(0, len(rows), self.settings.embed_batch_size):
+            part = rows[i : i + self.settings.embed_batch_size]
+            vectors.extend(self.embedder.embed([r.text for r in part]))
+            bar.update(len(part))
+        # Order matters for crash safety: pending -> vectors replaced -> chunks + ok in one transaction.
+        self.docstore.mark_pending([(p.doc_id, p.title, p.source, p.content_hash, p.text) for p in group])
+        self.vectors.delete_docs([p.doc_id for p in group])
+        self.vectors.add([r.chunk_id for r in rows], vectors, [r.doc_id for r in rows])
+        self.docstore.commit_chunks({p.doc_id: p.content_hash for p in group}, rows)
+
+    def remove(self, doc_ids: list[str]) -> None:
+        # Vectors first: if we die in between, the document row is still there to be removed again.
+        self.vectors.delete_docs(doc_ids)
+        self.docstore.delete(doc_ids)
+
+    def rebuild(self, paths: Iterable[Path], progress: bool = True) -> IngestReport:
+        """Forget every index and re-ingest from the files (recovery from a missing/corrupt index)."""
+        self.vectors.reset()
+        self.docstore.clear()
+        return self.ingest(paths, prune=True, progress=progress)

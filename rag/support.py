@@ -1,0 +1,195 @@
+"""Lexical support: how much of a claim is backed by a piece of evidence. Deterministic, no model.
+
+A claim is reduced to content terms (stopwords dropped, Porter-stemmed, possessives stripped, numbers
+kept as written). Support is the weighted share of the claim's terms found in the evidence, and every
+number, proper name or negation of the claim that the evidence lacks halves it: "Russia built it in
+2015" is not backed by "operational in 2013" however many other words they share. Support is measured
+from the claim's side only, so a short answer ("Bushehr") is fully backed by any sentence naming it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+WORD, NAME, NUMBER, NEGATION = "word", "name", "number", "negation"
+WEIGHTS = {WORD: 1.0, NAME: 1.5, NUMBER: 2.0, NEGATION: 1.0}
+KEY_KINDS = {NAME, NUMBER, NEGATION}  # a claim's facts: one of these missing means a different claim
+MISSING_KEY_FACTOR = 0.5  # each key term absent from the evidence halves the score
+PREFIX_CREDIT = 0.75  # "Iran" backed by "Iranian", "strategic" by "strategy": related, not the same word
+CONTEXT_CREDIT = 0.5  # a name found only in the wider context (the article), not in the evidence
+MIN_PREFIX = 4  # shorter stems are too ambiguous to match by prefix
+
+# Dotted acronyms (U.S.), numbers with separators (1,000 / 3.5), then words with inner apostrophes.
+_TOKEN = re.compile(r"\b(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|\w+(?:'\w+)*")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
+_NEGATIONS = {"not", "no", "nor", "never", "cannot"}
+# "second" for "first" changes the fact as much as 2 for 1 does.
+_ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+# Connectives and hedges an answer adds around a fact; the NLTK list does not have them.
+_EXTRA_STOPWORDS = {
+    "also", "according", "although", "though", "however", "moreover", "furthermore", "additionally",
+    "meanwhile", "overall", "despite", "since", "thus", "therefore", "hence", "yet", "still", "already",
+    "instead", "including", "among", "amid", "within", "without", "upon", "across", "toward", "towards",
+    "would", "could", "may", "might", "must", "shall", "us", "per", "via", "etc", "e.g", "i.e", "eg", "ie",
+}
+# A capitalised first word is a name unless it looks like an ordinary word ("Historically", "Built").
+_COMMON_ENDINGS = ("ly", "ing", "ed")
+
+
+@dataclass(frozen=True)
+class Term:
+    surface: str  # the word as written
+    key: str  # normalised form that is matched
+    kind: str  # WORD, NAME, NUMBER or NEGATION
+
+
+class Evidence:
+    """The terms of a piece of evidence, indexed for exact and prefix lookup."""
+
+    def __init__(self, keys: set[str]):
+        self.keys = keys
+        self.by_prefix: dict[str, list[str]] = {}
+        for k in keys:
+            if len(k) >= MIN_PREFIX and not k[0].isdigit():
+                self.by_prefix.setdefault(k[:MIN_PREFIX], []).append(k)
+
+    @classmethod
+    def of(cls, text: str) -> Evidence:
+        return cls({t.key for t in terms(text)})
+
+    def __or__(self, other: Evidence) -> Evidence:
+        return Evidence(self.keys | other.keys)
+
+    def credit(self, term: Term) -> float:
+        if term.key in self.keys:
+            return 1.0
+        if term.kind == NUMBER or len(term.key) < MIN_PREFIX:
+            return 0.0  # 2013 is not 20130; short stems match only exactly
+        for k in self.by_prefix.get(term.key[:MIN_PREFIX], ()):
+            if k.startswith(term.key) or term.key.startswith(k):
+                return PREFIX_CREDIT
+        return 0.0
+
+
+def content_tokens(text: str) -> list[str]:
+    """Lowercase, normalised content words of `text` in order (stopwords dropped)."""
+    return [t.key for t in terms(text)]
+
+
+def terms(text: str) -> list[Term]:
+    """Content terms of `text` with their kind, in order, repeats included."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    out: list[Term] = []
+    words = [m.group() for m in _TOKEN.finditer(text)]
+    for i, surface in enumerate(words):
+        term = _term(surface, initial=(i == 0), next_word=words[i + 1].lower() if i + 1 < len(words) else "")
+        if term is not None:
+            out.append(term)
+    return out
+
+
+def support_score(claim: str, evidence: str, *, similarity: float | None = None) -> float:
+    """How much of `claim` the `evidence` backs, in [0, 1].
+
+    `similarity` (e.g. an embedding cosine, 0..1) is averaged into the word coverage; the penalty
+    for missing numbers, names and negations is applied after, so similarity cannot hide them.
+    """
+    return score_terms(terms(claim), Evidence.of(evidence), similarity=similarity)
+
+
+def score_terms(claim_terms: list[Term], evidence: Evidence, *, similarity: float | None = None,
+                weights: dict[str, float] | None = None, context: Evidence | None = None) -> float:
+    """`support_score` on pre-computed terms (the aligner scores one claim against many quotes).
+
+    `weights` scales a term's weight by its key (e.g. rarity); `context` is wider text (the whole
+    article): a key term found only there is implied ("both nations"), so earns half credit and no
+    penalty.
+    """
+    unique = _dedupe(claim_terms)
+    if not unique:
+        return 0.0  # nothing checkable ("Yes.", "Here is the answer:")
+    total = got = 0.0
+    missing_keys = 0
+    for t in unique:
+        w = WEIGHTS[t.kind] * (weights.get(t.key, 1.0) if weights else 1.0)
+        c = evidence.credit(t)
+        if c == 0.0 and t.kind in KEY_KINDS:
+            c = CONTEXT_CREDIT * context.credit(t) if context else 0.0
+            missing_keys += c == 0.0
+        total += w
+        got += w * c
+    coverage = got / total if total > 0 else 0.0
+    if similarity is not None:
+        coverage = (coverage + min(1.0, max(0.0, similarity))) / 2
+    return coverage * MISSING_KEY_FACTOR ** missing_keys
+
+
+def unsupported_terms(claim: str, evidence: str) -> list[str]:
+    """The claim's content words (as written) that the evidence does not contain, deduplicated."""
+    ev = Evidence.of(evidence)
+    return [t.surface for t in _dedupe(terms(claim)) if ev.credit(t) == 0.0]
+
+
+def _term(surface: str, *, initial: bool, next_word: str) -> Term | None:
+    low = surface.lower()
+    if surface[0].isalpha() and surface.endswith(".") and "." in surface[:-1]:
+        key = low.replace(".", "")  # U.S. -> us
+        if key in ("eg", "ie"):
+            return None
+        return Term(surface, key, NAME if surface[0].isupper() else WORD)
+    if any(ch.isdigit() for ch in surface):
+        return Term(surface, low.replace(",", ""), NUMBER)  # 1,000 -> 1000; 18th, 1990s as written
+    if low in _ORDINALS:
+        return Term(surface, low, NUMBER)
+    if low in _NEGATIONS or low.endswith("n't"):
+        if low == "not" and next_word == "only":
+            return None  # "not only X but also Y" asserts X
+        return Term(surface, "not", NEGATION)
+    acronym = surface.isupper() and len(surface) > 1  # "US", "IT" are names, not the stopwords
+    if not acronym and (low in _stopwords() or low in _EXTRA_STOPWORDS):
+        return None
+    if low.endswith("'s"):
+        low = low[:-2]
+    if len(low) < 2 or not any(ch.isalpha() for ch in low):
+        return None
+    if acronym:
+        return Term(surface, low, NAME)
+    name = surface[0].isupper() and not (initial and low.endswith(_COMMON_ENDINGS))
+    return Term(surface, _stem(low), NAME if name else WORD)
+
+
+def _dedupe(claim_terms: list[Term]) -> list[Term]:
+    """One term per key, keeping the weightiest kind (a name stays a name if also written lower)."""
+    best: dict[str, Term] = {}
+    for t in claim_terms:
+        if t.key not in best or WEIGHTS[t.kind] > WEIGHTS[best[t.key].kind]:
+            best[t.key] = t
+    return list(best.values())
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stem(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem import PorterStemmer
+
+    return PorterStemmer()
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """NLTK's English stopwords, from the copy shipped inside llama-index-core (no download)."""
+    import llama_index.core
+    import nltk
+    from nltk.corpus import stopwords
+
+    cache = str(Path(llama_index.core.__file__).parent / "_static" / "nltk_cache")
+    if cache not in nltk.data.path:
+        nltk.data.path.append(cache)
+    return frozenset(w for w in stopwords.words("english") if w not in _NEGATIONS)

@@ -1,0 +1,37 @@
+"""Shared fixtures: a real engine (real embeddings, real Chroma) over the shipped corpus, built once."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DATASET = ROOT / "eval" / "datasets" / "questions.jsonl"
+
+
+def make_settings(home: Path, **kw):
+    from rag.settings import Settings
+
+    return Settings(home=home, corpus_dir=kw.pop("corpus_dir", CORPUS), **kw)
+
+
+@pytest.fixture(scope="session")
+def corpus_engine(tmp_path_factory):
+    """An Engine with the shipped corpus ingested into a fresh data directory."""
+    from rag.engine import Engine
+
+    home = tmp_path_factory.mktemp("rag-home")
+    corpus = tmp_path_factory.mktemp("corpus")
+    for f in CORPUS.iterdir():
+        shutil.copy(f, corpus / f.name)
+    engine = Engine(make_settings(home, corpus_dir=corpus))
+    engine.ingest([corpus])
+    return engine
+
+
+@pytest.fixture(scope="session")
+def questions() -> list[dict]:
+    return [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]

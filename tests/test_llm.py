@@ -1,0 +1,297 @@
+"""The LLM client: retry/queue logic against small real HTTP endpoints, then the real local model."""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import threading
+import time
+
+import pytest
+
+from rag.errors import ConfigError, LLMBusy, LLMError, LLMUnavailable
+from rag.llm import LOCAL_QUEUE, LLMClient, ModelQueue, yes_share
+from rag.llm_server import get_local_server
+from rag.model_files import MODEL_NAME
+from rag.settings import Settings
+
+USER = "user"
+
+
+def ask(text: str) -> list[dict[str, str]]:
+    return [{"role": USER, "content": text}]
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens once the socket is closed
+
+
+# ---- pure logic -------------------------------------------------------------------------------
+
+def test_yes_share_pools_case_and_space_variants():
+    import math
+    p = yes_share([("Yes", math.log(0.5)), (" yes", math.log(0.1)), ("NO", math.log(0.2)), ("The", -1.0)])
+    assert p == pytest.approx(0.6 / 0.8)
+
+
+def test_yes_share_without_yes_or_no_is_undecided():
+    assert yes_share([("Maybe", -0.1), ("The", -2.0)]) == 0.5
+
+
+def test_queue_refuses_beyond_its_size():
+    queue = ModelQueue()
+    with queue.slot(max_waiting=0):
+        with pytest.raises(LLMBusy, match="busy with 1 requests"):
+            with queue.slot(max_waiting=0):
+                pass
+    with queue.slot(max_waiting=0):  # released again
+        pass
+
+
+def test_openai_mode_needs_a_base_url(tmp_path):
+    with pytest.raises(ConfigError, match="RAG_LLM_BASE_URL"):
+        LLMClient(Settings(home=tmp_path, llm_base_url=None), mode="openai")
+    with pytest.raises(ConfigError):
+        LLMClient(Settings(home=tmp_path), mode="extractive")
+
+
+def test_unreachable_endpoint_fails_fast_with_its_url(tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    client = LLMClient(Settings(home=tmp_path, llm_base_url=url, llm_retries=3), mode="openai")
+    start = time.monotonic()
+    with pytest.raises(LLMUnavailable, match="cannot reach the language model at " + url):
+        client.chat(ask("hi"), max_tokens=2)
+    with pytest.raises(LLMUnavailable):
+        list(client.stream(ask("hi"), max_tokens=2))
+    assert time.monotonic() - start < 5
+
+
+# ---- retries against a scripted OpenAI-compatible endpoint ------------------------------------
+
+def completion_json(text: str) -> bytes:
+    return json.dumps({
+        "id": "c1", "object": "chat.completion", "created": 0, "model": "m",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": text}}],
+    }).encode()
+
+
+def sse_chunk(text: str, finish_reason: str | None = None) -> bytes:
+    data = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "m",
+            "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": finish_reason}]}
+    return f"data: {json.dumps(data)}\n\n".encode()
+
+
+class Scripted(http.server.BaseHTTPRequestHandler):
+    """Answers POST /v1/chat/completions with the next scripted behaviour."""
+
+    script: list[str] = []
+    calls = 0
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        cls = type(self)
+        step = cls.script[min(cls.calls, len(cls.script) - 1)]
+        cls.calls += 1
+        if step == "503":
+            self._send(503, json.dumps({"error": {"message": "loading model"}}).encode())
+        elif step == "ok":
+            self._send(200, completion_json("fine"))
+        elif step == "drop":  # close the connection without any reply
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif step == "slow":
+            time.sleep(0.7)
+            self._send(200, completion_json("late"))
+        elif step == "stream_then_drop":  # two deltas, then the connection dies
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            self.wfile.write(sse_chunk("Hello") + sse_chunk(" wor"))
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif step == "stream_ok":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            self.wfile.write(sse_chunk("Hello") + sse_chunk(" world") + sse_chunk("", "stop") + b"data: [DONE]\n\n")
+
+    def _send(self, code: int, body: bytes):
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except BrokenPipeError:
+            pass  # the client gave up first (the timeout test)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def scripted(tmp_path):
+    """(set_script, settings) for a fresh scripted endpoint on loopback."""
+    handler = type("Handler", (Scripted,), {"script": [], "calls": 0})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    settings = Settings(home=tmp_path, llm_base_url=url, llm_retries=2, llm_timeout_s=0.5)
+
+    def run(*steps: str, **overrides) -> LLMClient:
+        handler.script, handler.calls = list(steps), 0
+        return LLMClient(settings.model_copy(update=overrides), mode="openai")
+
+    yield run, handler
+    server.shutdown()
+
+
+def test_5xx_then_success_is_retried(scripted):
+    run, handler = scripted
+    assert run("503", "drop", "ok").chat(ask("hi")) == "fine"
+    assert handler.calls == 3
+
+
+def test_persistent_5xx_gives_up_after_the_retry_budget(scripted):
+    run, handler = scripted
+    with pytest.raises(LLMError, match="HTTP 503: loading model"):
+        run("503").chat(ask("hi"))
+    assert handler.calls == 3  # 1 + llm_retries
+
+
+def test_timeout_is_reported_with_the_setting_to_change(scripted):
+    run, handler = scripted
+    with pytest.raises(LLMError, match="did not answer within 0.5 s.*RAG_LLM_TIMEOUT_S"):
+        run("slow", llm_retries=1).chat(ask("hi"))
+    assert handler.calls == 2
+
+
+def test_stream_retries_only_before_the_first_delta(scripted):
+    run, handler = scripted
+    assert list(run("drop", "stream_ok").stream(ask("hi"))) == ["Hello", " world"]
+    assert handler.calls == 2
+
+    got = []
+    with pytest.raises(LLMError, match="stopped in the middle"):
+        for delta in run("stream_then_drop", "stream_ok").stream(ask("hi")):
+            got.append(delta)
+    assert got == ["Hello", " wor"] and handler.calls == 1  # not retried: text was already shown
+
+
+def test_missing_logprobs_is_a_clear_error(scripted):
+    run, _ = scripted
+    with pytest.raises(LLMError, match="no logprobs"):
+        run("ok").yes_probability(ask("Is water wet? Answer Yes or No."))
+
+
+# ---- the real local model ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def local_settings(tmp_path_factory):
+    home = tmp_path_factory.mktemp("llm-home")
+    yield Settings(home=home, llm_retries=1, llm_timeout_s=120)
+    shutil.rmtree(home / "models", ignore_errors=True)  # 1.1 GB; pytest keeps old temp dirs
+
+
+@pytest.fixture(scope="module")
+def local(local_settings):
+    """The local model server, started once for this module."""
+    server = get_local_server(local_settings)
+    start = time.monotonic()
+    server.ensure_running()
+    print(f"\nlocal model server ready in {time.monotonic() - start:.1f} s")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def client(local_settings, local):
+    return LLMClient(local_settings, mode="local")
+
+
+@pytest.mark.llm
+def test_chat_returns_text(client):
+    reply = client.chat(ask("Reply with exactly one word: hello"), max_tokens=8)
+    assert reply.strip()
+    assert client.model_name == MODEL_NAME
+
+
+@pytest.mark.llm
+def test_stream_yields_chunks_of_the_answer(client):
+    question = ask("Count from 1 to 5, separated by commas.")
+    start = time.monotonic()
+    chunks, first_at = [], None
+    for delta in client.stream(question, max_tokens=24):
+        first_at = first_at or time.monotonic() - start
+        chunks.append(delta)
+    elapsed = time.monotonic() - start
+    print(f"\nfirst token after {first_at:.2f} s, {len(chunks)} chunks in {elapsed:.2f} s")
+    assert len(chunks) >= 3
+    text = "".join(chunks)
+    assert "1" in text and "5" in text
+    assert text == client.chat(question, max_tokens=24)
+
+
+@pytest.mark.llm
+def test_yes_probability_separates_true_from_false_and_is_deterministic(client):
+    true = ask("Is Paris the capital of France? Answer Yes or No.")
+    false = ask("Is Berlin the capital of Spain? Answer Yes or No.")
+    p_true = client.yes_probability(true)
+    p_false = client.yes_probability(false)
+    assert p_true > 0.8 and p_false < 0.2
+    assert client.yes_probability(true) == p_true  # identical float, whatever the cache holds
+    assert client.yes_probability(false) == p_false
+
+
+@pytest.mark.llm
+def test_openai_compatible_path_against_the_local_server(local_settings, local):
+    settings = local_settings.model_copy(update={"llm_base_url": local.base_url})
+    remote = LLMClient(settings, mode="openai")
+    assert remote.model_name == settings.llm_model
+    assert remote.chat(ask("Reply with exactly one word: hello"), max_tokens=8).strip()
+    chunks = list(remote.stream(ask("Count from 1 to 3, separated by commas."), max_tokens=12))
+    assert len(chunks) >= 3 and "".join(chunks).strip()
+    assert remote.yes_probability(ask("Is Paris the capital of France? Answer Yes or No.")) > 0.8
+
+
+@pytest.mark.llm
+def test_killed_server_is_restarted_transparently(client, local):
+    client.chat(ask("Say hi."), max_tokens=2)
+    old_pid = local.pid
+    os.kill(old_pid, signal.SIGKILL)
+    reply = client.chat(ask("Reply with exactly one word: hello"), max_tokens=8)
+    assert reply.strip()
+    assert local.is_alive() and local.pid != old_pid
+
+
+@pytest.mark.llm
+def test_busy_when_the_queue_is_full(local_settings, local):
+    client = LLMClient(local_settings.model_copy(update={"llm_queue_size": 1}), mode="local")
+    results: list[str] = []
+    with LOCAL_QUEUE.slot(max_waiting=1):  # stands in for a long request occupying the model
+        waiter = threading.Thread(target=lambda: results.append(client.chat(ask("Say hi."), max_tokens=4)))
+        waiter.start()
+        deadline = time.monotonic() + 5
+        while LOCAL_QUEUE.waiting < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        start = time.monotonic()
+        with pytest.raises(LLMBusy, match="busy with 2 requests"):
+            client.chat(ask("Say hi."), max_tokens=4)
+        assert time.monotonic() - start < 0.5  # refused at once, not after waiting
+    waiter.join(timeout=60)
+    assert results and results[0].strip()  # the queued request ran once the model was free
+
+
+@pytest.mark.llm
+def test_abandoned_stream_frees_the_model(client):
+    stream = client.stream(ask("Write a long story about a cat."), max_tokens=200)
+    assert next(stream)
+    stream.close()
+    with LOCAL_QUEUE.slot(max_waiting=0):  # raises LLMBusy if the stream still held the model
+        pass
