@@ -12,18 +12,23 @@ import re
 from rag.support import KEY_KINDS, Evidence, support_score, terms
 
 _SPACE = re.compile(r"\s+")
+# "Yes"/"No" opening an answer replies to the question; it is not a fact to look up in the passage.
+_POLAR = re.compile(r"^\s*(?:yes|no)\b[\s,.;:!-]*", re.IGNORECASE)
 MAX_MISSING = 5  # beyond five unknown terms a claim is simply not from this passage
 
 
 def lexical_features(claim: str, evidence: str) -> dict[str, float]:
-    """The lexical inputs of the judge's combined score, all in 0..1."""
+    """The lexical inputs of the judge's combined score, all in 0..1 (1 = nothing against the claim)."""
+    claim = _POLAR.sub("", claim)
     ev = Evidence.of(evidence)
     unique = list({t.key: t for t in terms(claim)}.values())
+    if not unique:  # nothing checkable ("Yes."): lexical signals abstain, the model decides
+        return {"support": 1.0, "coverage": 1.0, "key_coverage": 1.0, "missing": 0.0}
     credits = [ev.credit(t) for t in unique]
     keys = [c for t, c in zip(unique, credits) if t.kind in KEY_KINDS]
     missing = sum(c == 0.0 for c in credits)
     return {
-        "support": support_score(claim, evidence),
+        "support": support_score(claim, evidence),  # rag.support's own score (names/numbers weigh more)
         "coverage": sum(credits) / len(credits) if credits else 1.0,
         "key_coverage": sum(keys) / len(keys) if keys else 1.0,
         # One unknown word in a long sentence matters less than in a three-word answer, but two

@@ -29,10 +29,6 @@ MAX_EVIDENCE_CHARS = 6000  # fits the local model's 4k-token context with room f
 LOGIT_CLIP = 8.0
 
 JUDGE_SYSTEM = "You are a careful fact checker. You decide whether a claim is supported by a passage."
-RESTATE_SYSTEM = (
-    "Rewrite a question and its answer as one short declarative sentence that states the answer. "
-    "Keep the answer's words. Output only the sentence."
-)
 
 
 def support_messages(claim: str, evidence: str) -> list[dict]:
@@ -40,9 +36,13 @@ def support_messages(claim: str, evidence: str) -> list[dict]:
     return [{"role": "system", "content": JUDGE_SYSTEM}, {"role": "user", "content": user}]
 
 
-def restate_messages(question: str, answer: str) -> list[dict]:
-    user = f"Question: {' '.join(question.split())}\nAnswer: {' '.join(answer.split())}\nSentence:"
-    return [{"role": "system", "content": RESTATE_SYSTEM}, {"role": "user", "content": user}]
+def restate(question: str, answer: str) -> str:
+    """A short answer and its question as one declarative claim.
+
+    A fixed template rather than a model rewrite: on HaluEval the model's yes-probability separated
+    right from wrong answers at least as well with it, it costs nothing, and it cannot drift.
+    """
+    return f'The answer to the question "{" ".join(question.split())}" is: {" ".join(answer.split())}'
 
 
 def is_short(answer: str) -> bool:
@@ -74,9 +74,13 @@ class Judge:
 
     def __init__(self, llm=None, weights: dict | None = None, cache: LLMCache | None = None):
         self.llm = llm
-        weights = weights or load_weights()
-        self.model = weights[COMBINED if llm is not None else LEXICAL]
+        self.kind = COMBINED if llm is not None else LEXICAL
+        self._weights = weights  # None: the shipped eval/judge_weights.json, read on first use
         self.cache = cache if cache is not None else LLMCache()
+
+    @property
+    def model(self) -> dict:
+        return (self._weights or load_weights())[self.kind]
 
     @property
     def name(self) -> str:
@@ -84,39 +88,38 @@ class Judge:
 
     def verdict(self, answer: str, evidence: str, question: str | None = None) -> Verdict:
         """Is `answer` (a sentence, or a short answer to `question`) supported by `evidence`?"""
-        restate = question is not None and is_short(answer)
-        if not restate and is_verbatim(answer, evidence):
+        restated = question is not None and is_short(answer)
+        if not restated and is_verbatim(answer, evidence):
             return Verdict(1.0, answer, {"verbatim": 1.0})  # a span of the evidence supports itself
-        claim = self.restate(question, answer) if restate else answer
-        feats = self.features(claim, evidence, answer)
+        claim, feats = self.pair_features(answer, evidence, question)
         return Verdict(self.combine(feats), claim, feats)
 
-    def features(self, claim: str, evidence: str, answer: str | None = None) -> dict[str, float]:
-        # Lexical signals look at the answer's own words: the question's words in a restated claim
-        # are in the passage anyway and would only dilute them.
-        feats = lexical_features(answer or claim, evidence)
+    def pair_features(self, answer: str, evidence: str, question: str | None = None) -> tuple[str, dict[str, float]]:
+        """(the claim judged, its features): what `verdict` combines, and what calibration fits on.
+
+        The lexical signals look at the answer's own words only: the restating template and the
+        question would add words that say nothing about whether the answer is right.
+        """
+        claim = restate(question, answer) if question is not None and is_short(answer) else answer
+        feats = lexical_features(answer, evidence)
         if self.llm is not None:
             p = self.yes_probability(support_messages(claim, evidence))
             feats["llm_yes"] = p
             feats["llm_logit"] = _clipped_logit(p) / LOGIT_CLIP
-        return feats
+        return claim, feats
 
     def combine(self, feats: dict[str, float]) -> float:
-        z = self.model["intercept"] + sum(w * feats[f] for f, w in zip(self.model["features"], self.model["coef"]))
-        return 1.0 / (1.0 + math.exp(-z))
-
-    def restate(self, question: str, answer: str) -> str:
-        if self.llm is None:
-            return f"{question.strip()} {answer.strip()}"
-        messages = restate_messages(question, answer)
-        key = cache_key(self.llm.model_name, "restate", messages)
-        text = self.cache.get_or_compute(key, lambda: self.llm.chat(messages, max_tokens=60))
-        line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-        return line or f"{question.strip()} {answer.strip()}"
+        return combined_score(self.model, feats)
 
     def yes_probability(self, messages: list[dict]) -> float:
         key = cache_key(self.llm.model_name, "yes", messages)
         return self.cache.get_or_compute(key, lambda: self.llm.yes_probability(messages))
+
+
+def combined_score(model: dict, feats: dict[str, float]) -> float:
+    """The logistic model {features, coef, intercept} applied to one pair's features."""
+    z = model["intercept"] + sum(w * feats[f] for f, w in zip(model["features"], model["coef"]))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def _clipped_logit(p: float) -> float:

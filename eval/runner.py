@@ -6,6 +6,7 @@ the questions in flight; a torn last line is dropped and that question recompute
 """
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -164,8 +165,6 @@ def write_outputs(out: Path, items: list[Item], bad_rows: list[RowError], mode: 
 
 
 def read_json(path: Path) -> dict | None:
-    import json
-
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -33,20 +33,23 @@ def cited_evidence(answer: dict, n: int) -> str:
 def judge_sentences(answer: dict, judge: Judge) -> list[dict]:
     """Each answer sentence with its verdict, per-citation verdicts, and whether any source backs it."""
     all_sources = "\n".join(s.get("text", "") for s in answer.get("sources", []))
+    # A fragment sentence ("Rosatom [1].") claims something only together with the question.
+    question = answer.get("standalone_question") or answer.get("question")
     out = []
     for s in answer.get("sentences", []):
         text = strip_markers(s["text"]).strip()
         cites = [n for n in s.get("citations", []) if cited_evidence(answer, n)]
         row = {"text": s["text"], "citations": cites, "engine_supported": s.get("supported")}
         if cites:
-            v = judge.verdict(text, "\n".join(cited_evidence(answer, n) for n in cites))
-            per_cite = {n: v if len(cites) == 1 else judge.verdict(text, cited_evidence(answer, n)) for n in cites}
+            v = judge.verdict(text, "\n".join(cited_evidence(answer, n) for n in cites), question)
+            per_cite = {n: v if len(cites) == 1 else judge.verdict(text, cited_evidence(answer, n), question)
+                        for n in cites}
         else:
             v, per_cite = Verdict(0.0, text, {"uncited": 1.0}), {}
         row.update(score=round(v.score, 4), supported=v.supported, verdict=v.to_json(),
                    citation_support={str(n): pv.supported for n, pv in per_cite.items()})
         # Could the retrieved sources back this sentence at all? (citation recall's denominator)
-        row["supportable"] = v.supported or (bool(all_sources) and judge.verdict(text, all_sources).supported)
+        row["supportable"] = v.supported or (bool(all_sources) and judge.verdict(text, all_sources, question).supported)
         out.append(row)
     return out
 

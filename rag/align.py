@@ -18,7 +18,7 @@ from typing import Callable
 
 from .schema import Citation, Sentence, Source
 from .sentences import sentence_spans
-from .support import NAME, NUMBER, Evidence, Term, score_terms, terms
+from .support import NAME, NUMBER, Evidence, Term, coverage, missing_key_terms, score_terms, terms
 
 # Calibrated on 61 hand-labelled claim/quote pairs from the corpus (tests/test_support.py): plain
 # paraphrases all score >= 0.71; claims with a wrong number, name or negation score <= 0.43, and
@@ -112,19 +112,16 @@ def align_answer(answer: str, sources: list[Source], articles: dict[str, str], *
     `similarity(claim, quote)` in 0..1, if given, is mixed into the lexical score.
     """
     quotes = _candidate_quotes(sources, articles)
-    by_n = {s.n: s for s in sources}
-    sentences: list[Sentence] = []
-    chosen: list[_Quote] = []
+    numbers = {s.n for s in sources}
+    aligned = []
     for raw in split_answer(answer):
         text, cited = parse_markers(raw)
-        cited = [n for n in cited if n in by_n]  # out-of-range markers are dropped
+        cited = [n for n in cited if n in numbers]  # out-of-range markers are dropped
         choice = _align_sentence(text, cited, quotes, sources, articles, threshold, similarity)
         supported = choice.score >= threshold and bool(choice.quotes)
-        picked = choice.quotes if supported else []
-        sentences.append(Sentence(text=text, citations=_unique(q.source.n for q in picked),
-                                  supported=supported, support=round(choice.score, 4)))
-        chosen.extend(picked)
-    return _verified(sentences, [_citation(q) for q in chosen], articles)
+        sentence = Sentence(text=text, supported=supported, support=round(choice.score, 4))
+        aligned.append((sentence, [_citation(q) for q in choice.quotes] if supported else []))
+    return _checked(aligned, articles)
 
 
 def render_answer(sentences: list[Sentence]) -> str:
@@ -149,8 +146,9 @@ def extractive_answer(question: str, sources: list[Source], articles: dict[str, 
     Returns ("", [], []) when no source sentence is relevant enough (the caller abstains).
     """
     picked = _answering_quotes(question, _candidate_quotes(sources, articles), articles, max_sentences)
-    sentences = [Sentence(text=q.text, citations=[q.source.n], supported=True, support=1.0) for q in picked]
-    sentences, citations = _verified(sentences, [_citation(q) for q in picked], articles)
+    # Each sentence is its own quote, so it is fully supported by it.
+    sentences, citations = _checked([(Sentence(text=q.text, supported=True, support=1.0), [_citation(q)])
+                                     for q in picked], articles)
     return render_answer(sentences), sentences, citations
 
 
@@ -161,10 +159,11 @@ def _align_sentence(text: str, cited: list[int], quotes: list[_Quote], sources: 
     claim = terms(text)
     if not claim or not quotes:
         return _Choice([], 0.0)
-    verdict = _check_model_quotes(text, claim, sources, articles)
-    if verdict == "fabricated":
+    fabricated, verified = _model_quotes(text, sources, articles)
+    if fabricated:
         return _Choice([], 0.0)
-    pool = [q for q in quotes if _contains(q.text, verdict)] if verdict else quotes
+    # A quote the model copied correctly points at the sentence it came from.
+    pool = [q for q in quotes if _contains(q.text, verified)] if verified else quotes
     pool = pool or quotes
     scored = sorted(((_score(claim, text, q, similarity), q) for q in pool), key=_rank, reverse=True)
     best = _Choice([scored[0][1]], scored[0][0])
@@ -211,17 +210,16 @@ def _best_pair(claim: list[Term], scored: list[tuple[float, _Quote]]) -> _Choice
 
 # --- the model's own quotation marks ---------------------------------------------------------------
 
-def _check_model_quotes(text: str, claim: list[Term], sources: list[Source],
-                        articles: dict[str, str]) -> str | list[str] | None:
-    """"fabricated" if the sentence quotes words no source article contains; else the verified quotes.
+def _model_quotes(text: str, sources: list[Source], articles: dict[str, str]) -> tuple[bool, list[str]]:
+    """(fabricated, verified): what the sentence puts in quotation marks, checked against the articles.
 
     A quote of two or more content words must be in a source article (whitespace, case and
-    typographic quotes aside); a one-word quote is scare quotes and left to normal scoring.
+    typographic quotes aside), or the sentence is fabricated; a one-word quote is scare quotes.
     """
     found = [next(g for g in m.groups() if g is not None) for m in _MODEL_QUOTE.finditer(text)]
     if not found:
-        return None
-    haystacks = [_loose(articles[d]) for d in _unique(s.doc_id for s in sources) if d in articles]
+        return False, []
+    haystacks = [_loose_article(articles[d]) for d in _unique(s.doc_id for s in sources) if d in articles]
     verified = []
     for quote in found:
         parts = [_loose(p).strip(" .,;:!?'\"") for p in _ELLIPSIS.split(quote)]
@@ -229,22 +227,26 @@ def _check_model_quotes(text: str, claim: list[Term], sources: list[Source],
         if parts and any(all(p in h for p in parts) for h in haystacks):
             verified.extend(parts)
         elif len(terms(quote)) >= 2:
-            return "fabricated"
-    return verified or None
+            return True, []
+    return False, verified
 
 
-def _contains(quote_text: str, parts: list[str] | None) -> bool:
+def _contains(quote_text: str, parts: list[str]) -> bool:
     loose = _loose(quote_text)
-    return bool(parts) and any(p in loose for p in parts)
+    return any(p in loose for p in parts)
 
 
 def _loose(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold().split())
 
 
+_loose_article = lru_cache(maxsize=64)(_loose)  # articles are long and the same for every sentence
+
+
 # --- extractive answers ----------------------------------------------------------------------------
 
 EXTRACTIVE_MIN_RELEVANCE = 0.3  # rarity-weighted share of the question a sentence must cover
+QUESTION_MISSING_FACTOR = 0.7  # per name or number of the question found nowhere in the article
 ANSWER_BONUS = 0.25  # the sentence holds what the question asks for (a year for "when", a name for "who")
 SOURCE_WEIGHT = 0.2  # retrieval's opinion of the passage, as a tie-breaker between equally relevant ones
 SECOND_SENTENCE_RATIO = 0.8  # a second sentence must score this close to the first
@@ -255,16 +257,18 @@ _WANTS_NAME = re.compile(r"\b(?:who|whom|whose|where|which)\b", re.IGNORECASE)
 
 def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, str],
                       max_sentences: int) -> list[_Quote]:
-    q_terms = terms(question)
+    q_terms = terms(question[:1].lower() + question[1:])  # a question's first word is not a name
     rarity = _rarity(q_terms, quotes)
     top_source = max((q.source.score for q in quotes), default=0.0)
     scored = []
     for q in quotes:
         # Words the question shares with every candidate ("Russia", "Iran") say little, so terms
         # count by rarity. A name the sentence leaves implicit ("both nations") is not missing if
-        # its article has it.
-        relevance = score_terms(q_terms, q.evidence, weights=rarity,
-                                context=_article_facts(articles[q.source.doc_id]))
+        # its article has it; one the article lacks costs less than in support, since questions
+        # may carry a wrong name on purpose (the answer then corrects it).
+        facts = _article_facts(articles[q.source.doc_id])
+        relevance = coverage(q_terms, q.evidence, weights=rarity, context=facts)
+        relevance *= QUESTION_MISSING_FACTOR ** len(missing_key_terms(q_terms, q.evidence, context=facts))
         if relevance >= EXTRACTIVE_MIN_RELEVANCE:
             scored.append((relevance * _answer_shape(question, q_terms, q, top_source), q))
     scored.sort(key=lambda item: (-item[0], item[1].source.n, item[1].start))
@@ -294,9 +298,8 @@ def _answer_shape(question: str, q_terms: list[Term], q: _Quote, top_source: flo
         answers = any(t.kind == NAME for t in new)
     else:
         answers = len({t.key for t in new}) >= 2  # not just the question's words echoed back
-    shape = (1 + ANSWER_BONUS * answers) * (1 - SOURCE_WEIGHT)
-    if top_source > 0:
-        shape += SOURCE_WEIGHT * max(q.source.score, 0.0) / top_source * (1 + ANSWER_BONUS * answers)
+    retrieval = max(q.source.score, 0.0) / top_source if top_source > 0 else 1.0
+    shape = (1 + ANSWER_BONUS * answers) * (1 - SOURCE_WEIGHT + SOURCE_WEIGHT * retrieval)
     ending = q.text.rstrip(" \"'\u201d\u2019)")
     if ending.endswith("?"):
         shape *= 0.5  # a question in the article is not an answer to one
@@ -343,23 +346,23 @@ def _citation(q: _Quote) -> Citation:
                     end=q.end)
 
 
-def _verified(sentences: list[Sentence], citations: list[Citation],
-              articles: dict[str, str]) -> tuple[list[Sentence], list[Citation]]:
-    """Deduplicate citations and keep only those whose quote is exactly the article at its offsets."""
+def _checked(aligned: list[tuple[Sentence, list[Citation]]],
+             articles: dict[str, str]) -> tuple[list[Sentence], list[Citation]]:
+    """The last gate before anything leaves: a citation whose quote is not exactly the article text at
+    its offsets is dropped, and with it the support it gave. The rest are listed once each."""
+    sentences: list[Sentence] = []
+    citations: list[Citation] = []
     seen: set[tuple[int, int, int]] = set()
-    good: list[Citation] = []
-    for c in citations:
-        key = (c.n, c.start, c.end)
-        if key in seen:
-            continue
-        seen.add(key)
-        if c.quote and 0 <= c.start < c.end and articles.get(c.doc_id, "")[c.start:c.end] == c.quote:
-            good.append(c)
-    valid = {c.n for c in good}
-    for s in sentences:
-        s.citations = [n for n in s.citations if n in valid]
-        s.supported = s.supported and bool(s.citations)
-    return sentences, good
+    for sentence, cits in aligned:
+        exact = [c for c in cits if c.quote and articles.get(c.doc_id, "")[c.start:c.end] == c.quote]
+        sentence.citations = _unique(c.n for c in exact)
+        sentence.supported = sentence.supported and bool(exact)
+        sentences.append(sentence)
+        for c in exact:
+            if (c.n, c.start, c.end) not in seen:
+                seen.add((c.n, c.start, c.end))
+                citations.append(c)
+    return sentences, citations
 
 
 def _expand(nums: str) -> list[int]:

@@ -16,7 +16,7 @@ import httpx2
 import openai
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from rag.errors import ConfigError, LLMBusy, LLMError, LLMUnavailable
+from rag.errors import ConfigError, LLMBusy, LLMError, LLMUnavailable, ModelError
 from rag.llm_server import LocalServer, get_local_server
 from rag.model_files import MODEL_NAME
 from rag.settings import Settings
@@ -158,7 +158,10 @@ class LLMClient:
         """An OpenAI client for the current endpoint (the local server's port changes on restart)."""
         if self.mode == "local":
             if self._server is None:
-                self._server = get_local_server(self.settings)
+                try:
+                    self._server = get_local_server(self.settings)
+                except ModelError as e:  # callers handle LLMError (e.g. fall back to extractive)
+                    raise LLMUnavailable(f"the local model cannot start: {e}") from e
             url = self._server.ensure_running()
             key = "local"
         else:
@@ -220,18 +223,29 @@ class LLMClient:
                 f"({tries} attempts); try again, or raise RAG_LLM_TIMEOUT_S"
             )
         if isinstance(e, openai.RateLimitError):
-            return LLMError(f"the language model at {url} is rate-limiting us (HTTP 429, {tries} attempts); try again later")
+            return LLMError(
+                f"the language model at {url} is rate-limiting us (HTTP 429, {tries} attempts); "
+                "try again later"
+            )
         if isinstance(e, openai.AuthenticationError):
-            return LLMError(f"the language model at {url} rejected the API key (HTTP 401); set OPENAI_API_KEY")
+            return LLMError(
+                f"the language model at {url} rejected the API key (HTTP 401); set OPENAI_API_KEY"
+            )
         if isinstance(e, openai.NotFoundError):
             return LLMError(
                 f"the language model at {url} does not know model {self.model_name!r} or the path "
-                f"(HTTP 404: {_reason(e)}); check RAG_LLM_MODEL and RAG_LLM_BASE_URL (usually ends in /v1)"
+                f"(HTTP 404: {_reason(e)}); check RAG_LLM_MODEL and RAG_LLM_BASE_URL "
+                "(usually ends in /v1)"
             )
         if isinstance(e, openai.APIStatusError):
-            return LLMError(f"the language model at {url} failed with HTTP {e.status_code}: {_reason(e)}")
+            return LLMError(
+                f"the language model at {url} failed with HTTP {e.status_code}: {_reason(e)}"
+            )
         if isinstance(e, openai.APIConnectionError):
-            return LLMError(f"the connection to the language model at {url} broke ({tries} attempts): {_reason(e)}")
+            return LLMError(
+                f"the connection to the language model at {url} broke ({tries} attempts): "
+                f"{_reason(e)}"
+            )
         return LLMError(f"the language model at {url} failed: {_reason(e)}")
 
 
@@ -269,7 +283,8 @@ def _text_deltas(stream: openai.Stream) -> Iterator[str]:
         # Without chunked encoding a dropped connection looks like a normal end of the body;
         # every OpenAI-compatible stream ends with a finish_reason, so its absence means cut off.
         raise openai.APIConnectionError(
-            message="the reply stream ended before the model finished", request=stream.response.request
+            message="the reply stream ended before the model finished",
+            request=stream.response.request,
         )
 
 

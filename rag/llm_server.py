@@ -162,14 +162,15 @@ def get_local_server(settings: Settings) -> LocalServer:
     """
     global _server
     with _server_lock:
-        if _server is not None and (
-            (_server.threads, _server.ctx) != (settings.llm_threads, settings.llm_ctx)
-            or not _server.model.is_file()
-        ):
-            _server.stop()
-            _server = None
-        if _server is None:
-            model = ensure_model(settings)
+        reusable = (
+            _server is not None
+            and (_server.threads, _server.ctx) == (settings.llm_threads, settings.llm_ctx)
+            and _server.model.is_file()
+        )
+        if not reusable:
+            model = ensure_model(settings)  # may raise ModelError: leave any running server alone
+            if _server is not None:
+                _server.stop()
             log = settings.home / "logs" / "llm-server.log"
             _server = LocalServer(model, settings.llm_threads, settings.llm_ctx, log)
         return _server

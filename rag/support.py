@@ -26,6 +26,9 @@ MIN_PREFIX = 4  # shorter stems are too ambiguous to match by prefix
 _TOKEN = re.compile(r"\b(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|\w+(?:'\w+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
 _NEGATIONS = {"not", "no", "nor", "never", "cannot"}
+# "in 2013, not 2015": the part after ", not" names what is denied, so it asserts nothing to check.
+_DENIED = re.compile(r",\s*(?:and\s+|but\s+)?not\s+(?!only\b|just\b|merely\b|simply\b)[^,.;:!?]*",
+                     re.IGNORECASE)
 # "second" for "first" changes the fact as much as 2 for 1 does.
 _ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
 # Connectives and hedges an answer adds around a fact; the NLTK list does not have them.
@@ -81,7 +84,7 @@ def content_tokens(text: str) -> list[str]:
 
 def terms(text: str) -> list[Term]:
     """Content terms of `text` with their kind, in order, repeats included."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    text = _DENIED.sub(" ", unicodedata.normalize("NFKC", text).translate(_APOSTROPHES))
     out: list[Term] = []
     words = [m.group() for m in _TOKEN.finditer(text)]
     for i, surface in enumerate(words):
@@ -101,30 +104,29 @@ def support_score(claim: str, evidence: str, *, similarity: float | None = None)
 
 
 def score_terms(claim_terms: list[Term], evidence: Evidence, *, similarity: float | None = None,
-                weights: dict[str, float] | None = None, context: Evidence | None = None) -> float:
+                context: Evidence | None = None) -> float:
     """`support_score` on pre-computed terms (the aligner scores one claim against many quotes).
 
-    `weights` scales a term's weight by its key (e.g. rarity); `context` is wider text (the whole
-    article): a key term found only there is implied ("both nations"), so earns half credit and no
-    penalty.
+    `context` is wider text (the passage, the article title): a key term found only there is
+    implied by the evidence ("both nations"), so it earns half credit and no penalty.
     """
-    unique = _dedupe(claim_terms)
-    if not unique:
+    credits = _credits(claim_terms, evidence, context)
+    if not credits:
         return 0.0  # nothing checkable ("Yes.", "Here is the answer:")
-    total = got = 0.0
-    missing_keys = 0
-    for t in unique:
-        w = WEIGHTS[t.kind] * (weights.get(t.key, 1.0) if weights else 1.0)
-        c = evidence.credit(t)
-        if c == 0.0 and t.kind in KEY_KINDS:
-            c = CONTEXT_CREDIT * context.credit(t) if context else 0.0
-            missing_keys += c == 0.0
-        total += w
-        got += w * c
-    coverage = got / total if total > 0 else 0.0
+    cover = _weighted_share(credits, None)
     if similarity is not None:
-        coverage = (coverage + min(1.0, max(0.0, similarity))) / 2
-    return coverage * MISSING_KEY_FACTOR ** missing_keys
+        cover = (cover + min(1.0, max(0.0, similarity))) / 2
+    return cover * MISSING_KEY_FACTOR ** len(_missing_keys(credits))
+
+
+def coverage(claim_terms: list[Term], evidence: Evidence, *, weights: dict[str, float] | None = None,
+             context: Evidence | None = None) -> float:
+    """The weighted share of the terms found, without the penalty for missing names and numbers.
+
+    `weights` scales a term's weight by its key (e.g. its rarity among the candidates).
+    """
+    credits = _credits(claim_terms, evidence, context)
+    return _weighted_share(credits, weights) if credits else 0.0
 
 
 def unsupported_terms(claim: str, evidence: str) -> list[str]:
@@ -168,6 +170,35 @@ def _dedupe(claim_terms: list[Term]) -> list[Term]:
         if t.key not in best or WEIGHTS[t.kind] > WEIGHTS[best[t.key].kind]:
             best[t.key] = t
     return list(best.values())
+
+
+def missing_key_terms(claim_terms: list[Term], evidence: Evidence, *,
+                      context: Evidence | None = None) -> list[Term]:
+    """The claim's numbers, names and negations found neither in the evidence nor in the context."""
+    return _missing_keys(_credits(claim_terms, evidence, context))
+
+
+def _missing_keys(credits: list[tuple[Term, float]]) -> list[Term]:
+    return [t for t, c in credits if c == 0.0 and t.kind in KEY_KINDS]
+
+
+def _credits(claim_terms: list[Term], evidence: Evidence, context: Evidence | None) -> list[tuple[Term, float]]:
+    out = []
+    for t in _dedupe(claim_terms):
+        c = evidence.credit(t)
+        if c == 0.0 and context is not None and t.kind in KEY_KINDS:
+            c = CONTEXT_CREDIT * context.credit(t)
+        out.append((t, c))
+    return out
+
+
+def _weighted_share(credits: list[tuple[Term, float]], weights: dict[str, float] | None) -> float:
+    total = got = 0.0
+    for t, c in credits:
+        w = WEIGHTS[t.kind] * (weights.get(t.key, 1.0) if weights else 1.0)
+        total += w
+        got += w * c
+    return got / total if total > 0 else 0.0
 
 
 @lru_cache(maxsize=200_000)

@@ -14,7 +14,8 @@ from rag.schema import Citation, Source
 from rag.sentences import sentence_spans
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-BUSHEHR = "Russia built Iran\u2019s first nuclear power plant in the port of Bushehr, which became operational in 2013."
+BUSHEHR = ("Russia built Iran\u2019s first nuclear power plant in the port of Bushehr, which became operational "
+           "in 2013.")
 
 
 def _corpus() -> dict[str, str]:
@@ -24,7 +25,8 @@ def _corpus() -> dict[str, str]:
 ARTICLES = _corpus()
 
 
-def source(n: int, doc: str, needle: str, *, sentences: int = 1, articles=ARTICLES, score: float = 1.0) -> Source:
+def source(n: int, doc: str, needle: str, *, sentences: int = 1, articles: dict[str, str] = ARTICLES,
+           score: float = 1.0) -> Source:
     """A Source window of `sentences` sentences starting at the one containing `needle`."""
     text = articles[doc]
     spans = sentence_spans(text)

