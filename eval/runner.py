@@ -63,6 +63,8 @@ def run_eval(
 
             engine = Engine(settings)
         n_workers = workers if mode == "openai" else 1  # the local model answers one question at a time
+        if getattr(judge.llm, "mode", None) == "local":  # more would overflow the local model's queue
+            n_workers = min(n_workers, settings.llm_queue_size)
         _answer_all(todo, engine, judge, mode, n_workers, Appender(out / RESULTS),
                     tqdm(total=len(items), initial=len(items) - len(todo), desc="eval", unit="q", disable=not progress))
     return write_outputs(out, items, bad_rows, mode, judge.name, dataset)

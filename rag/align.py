@@ -18,7 +18,7 @@ from typing import Callable
 
 from .schema import Citation, Sentence, Source
 from .sentences import sentence_spans
-from .support import NAME, NUMBER, Evidence, Term, coverage, missing_key_terms, score_terms, terms
+from .support import NAME, NUMBER, Evidence, Term, coverage, score_terms, terms
 
 # Calibrated on 61 hand-labelled claim/quote pairs from the corpus (tests/test_support.py): plain
 # paraphrases all score >= 0.71; claims with a wrong number, name or negation score <= 0.43, and
@@ -109,7 +109,8 @@ def align_answer(answer: str, sources: list[Source], articles: dict[str, str], *
     """Align every answer sentence to the source sentence(s) that support it; repair its markers.
 
     Returns the sentences (clean text, the [n] they now cite, verdict) and the deduplicated citations.
-    `similarity(claim, quote)` in 0..1, if given, is mixed into the lexical score.
+    `similarity(claim, quote)` in 0..1, if given, is mixed into the lexical score; it is called once
+    per answer sentence and candidate quote, so it should cache its embeddings.
     """
     quotes = _candidate_quotes(sources, articles)
     numbers = {s.n for s in sources}
@@ -196,15 +197,16 @@ def _rank(item: tuple[float, _Quote]) -> tuple:
 
 
 def _best_pair(claim: list[Term], scored: list[tuple[float, _Quote]]) -> _Choice | None:
+    """The two quotes that together back the claim best (on words alone, like each one's share)."""
+    alone = {id(q): score_terms(claim, q.evidence, context=q.context) for _, q in scored}
     best: _Choice | None = None
-    for (s1, q1), (s2, q2) in combinations(scored, 2):
-        if s1 <= 0 or s2 <= 0:
+    for (_, q1), (_, q2) in combinations(scored, 2):
+        if alone[id(q1)] <= 0 or alone[id(q2)] <= 0:
             continue  # a quote sharing nothing with the claim adds nothing
         score = score_terms(claim, q1.evidence | q2.evidence, context=q1.context | q2.context)
         # Each quote must add something the other lacks, or the pair is one quote plus padding.
-        if score > max(s1, s2) and (best is None or score > best.score):
-            pair = sorted((q1, q2), key=lambda q: (q.source.n, q.start))
-            best = _Choice(pair, score)
+        if score > max(alone[id(q1)], alone[id(q2)]) and (best is None or score > best.score):
+            best = _Choice(sorted((q1, q2), key=lambda q: (q.source.n, q.start)), score)
     return best
 
 
@@ -246,7 +248,6 @@ _loose_article = lru_cache(maxsize=64)(_loose)  # articles are long and the same
 # --- extractive answers ----------------------------------------------------------------------------
 
 EXTRACTIVE_MIN_RELEVANCE = 0.3  # rarity-weighted share of the question a sentence must cover
-QUESTION_MISSING_FACTOR = 0.7  # per name or number of the question found nowhere in the article
 ANSWER_BONUS = 0.25  # the sentence holds what the question asks for (a year for "when", a name for "who")
 SOURCE_WEIGHT = 0.2  # retrieval's opinion of the passage, as a tie-breaker between equally relevant ones
 SECOND_SENTENCE_RATIO = 0.8  # a second sentence must score this close to the first
@@ -263,12 +264,12 @@ def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, s
     scored = []
     for q in quotes:
         # Words the question shares with every candidate ("Russia", "Iran") say little, so terms
-        # count by rarity. A name the sentence leaves implicit ("both nations") is not missing if
-        # its article has it; one the article lacks costs less than in support, since questions
-        # may carry a wrong name on purpose (the answer then corrects it).
-        facts = _article_facts(articles[q.source.doc_id])
-        relevance = coverage(q_terms, q.evidence, weights=rarity, context=facts)
-        relevance *= QUESTION_MISSING_FACTOR ** len(missing_key_terms(q_terms, q.evidence, context=facts))
+        # count by rarity. A name the sentence leaves implicit ("both nations") gets half credit if
+        # its article has it. A name found nowhere costs no more than its weight: questions carry
+        # wrong names on purpose (a false premise the quote corrects) and whether to answer at all
+        # is the caller's decision, from retrieval scores.
+        relevance = coverage(q_terms, q.evidence, weights=rarity,
+                             context=_article_facts(articles[q.source.doc_id]))
         if relevance >= EXTRACTIVE_MIN_RELEVANCE:
             scored.append((relevance * _answer_shape(question, q_terms, q, top_source), q))
     scored.sort(key=lambda item: (-item[0], item[1].source.n, item[1].start))
@@ -333,10 +334,10 @@ def _candidate_quotes(sources: list[Source], articles: dict[str, str]) -> list[_
         base = s.start if article[s.start:s.end] == s.text else article.find(s.text)
         if base < 0:
             continue  # the passage is not in the article we hold: nothing quotable from it
-        context = Evidence.of(f"{s.title}\n{s.text}")
-        for a, b in sentence_spans(s.text):
-            text = article[base + a:base + b]
-            out.append(_Quote(s, base + a, base + b, text, Evidence.of(text), context))
+        spans = [(base + a, base + b) for a, b in sentence_spans(s.text)]
+        evidence = [Evidence.of(article[a:b]) for a, b in spans]
+        context = Evidence(set(Evidence.of(s.title).keys).union(*(e.keys for e in evidence)))
+        out.extend(_Quote(s, a, b, article[a:b], e, context) for (a, b), e in zip(spans, evidence))
     return out
 
 

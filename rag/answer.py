@@ -87,7 +87,7 @@ class Answerer:
         run.timings["retrieve_s"] = time.perf_counter() - t0
         run.model = "extractive" if mode == "extractive" else self.model_name(mode)
 
-        if not sources or sources[0].score < ABSTAIN_BELOW:
+        if not sources or sources[0].score < ABSTAIN_BELOW or _lacks_asked_number(run.standalone, sources):
             yield "answer", run.abstain(sources)
             return
         if mode == "extractive":
@@ -177,10 +177,24 @@ class _Run:
             return self.abstain(sources)
         sentences, citations = align_answer(raw, sources, articles)
         if not any(s.supported for s in sentences):
-            if raw.strip():
+            # Empty, marker-only, a pasted heading, or claims the sources do not back: never shown as an answer.
+            if sources[0].score >= STRONG_EVIDENCE:
                 self.error = self.error or "the model's answer was not supported by the sources; showing quotes"
-            return self.extractive(sources, articles)
+                return self.extractive(sources, articles)
+            return self.abstain(sources)
         return self._answer(render_answer(sentences), False, sentences, citations, sources)
+
+
+_ASKS_NUMBER = re.compile(
+    r"\b(how (many|much|long|large|big|old)|what (year|date|percentage|share|number|amount)|which year|in what year|"
+    r"population|gdp|how often|total value)\b", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|"
+                     r"dozen|century|centuries)\b", re.I)
+
+
+def _lacks_asked_number(question: str, sources: list[Source]) -> bool:
+    """A question asking for a quantity or date cannot be answered from passages with no number in them."""
+    return bool(_ASKS_NUMBER.search(question)) and not any(_NUMBER.search(s.text) for s in sources[:3])
 
 
 _NEGATIVE = re.compile(r"\b(do(es)? not|don't|doesn't|cannot|can't|no)\b.{0,40}\b(say|mention|contain|provide|answer|information)", re.I)

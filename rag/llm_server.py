@@ -87,6 +87,27 @@ class LocalServer:
 
     def _start(self) -> None:
         self.stop()  # reap a dead child before replacing it
+        if not self.model.is_file():
+            raise LLMError(f"the local model file {self.model} is missing; run `rag model`")
+        self._spawn()
+        if self._wait_ready():
+            return
+        if self._proc.poll() is not None:
+            # Most often the free port we picked was taken before the child bound it: try another.
+            self._spawn()
+            if self._wait_ready():
+                return
+        reason = (
+            f"it exited with code {self._proc.returncode}" if self._proc.poll() is not None
+            else f"it was not ready after {START_TIMEOUT_S:.0f} s"
+        )
+        self.stop()
+        raise LLMError(
+            f"the local model server did not start: {reason}. Model file: {self.model}. "
+            f"Last lines of its log ({self.log_path}):\n{self.log_tail()}"
+        )
+
+    def _spawn(self) -> None:
         self.port = _free_port()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if self.log_path.exists() and self.log_path.stat().st_size > _LOG_MAX_BYTES:
@@ -104,25 +125,16 @@ class LocalServer:
                 cmd, cwd=_PROJECT_ROOT, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
-        self._wait_ready()
 
-    def _wait_ready(self) -> None:
+    def _wait_ready(self) -> bool:
+        """True once /health answers 200; False if the child exits or the start times out."""
         deadline = time.monotonic() + START_TIMEOUT_S
         url = f"http://127.0.0.1:{self.port}/health"
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                self._fail(f"it exited with code {self._proc.returncode}")
+        while time.monotonic() < deadline and self._proc.poll() is None:
             if _health_ok(url):
-                return
+                return True
             time.sleep(0.2)
-        self._fail(f"it was not ready after {START_TIMEOUT_S:.0f} s")
-
-    def _fail(self, reason: str) -> None:
-        self.stop()
-        raise LLMError(
-            f"the local model server did not start: {reason}. Model file: {self.model}. "
-            f"Last lines of its log ({self.log_path}):\n{self.log_tail()}"
-        )
+        return False
 
     def log_tail(self, lines: int = 20) -> str:
         """The last lines the server wrote since it was last started."""

@@ -36,7 +36,7 @@ _EXTRA_STOPWORDS = {
     "also", "according", "although", "though", "however", "moreover", "furthermore", "additionally",
     "meanwhile", "overall", "despite", "since", "thus", "therefore", "hence", "yet", "still", "already",
     "instead", "including", "among", "amid", "within", "without", "upon", "across", "toward", "towards",
-    "would", "could", "may", "might", "must", "shall", "us", "per", "via", "etc", "e.g", "i.e", "eg", "ie",
+    "would", "could", "may", "might", "must", "shall", "us", "per", "via", "etc", "eg", "ie",
 }
 # A capitalised first word is a name unless it looks like an ordinary word ("Historically", "Built").
 _COMMON_ENDINGS = ("ly", "ing", "ed")
@@ -85,11 +85,12 @@ def content_tokens(text: str) -> list[str]:
 def terms(text: str) -> list[Term]:
     """Content terms of `text` with their kind, in order, repeats included."""
     text = _DENIED.sub(" ", unicodedata.normalize("NFKC", text).translate(_APOSTROPHES))
-    out: list[Term] = []
     words = [m.group() for m in _TOKEN.finditer(text)]
+    out: list[Term] = []
     for i, surface in enumerate(words):
-        term = _term(surface, initial=(i == 0), next_word=words[i + 1].lower() if i + 1 < len(words) else "")
-        if term is not None:
+        term = _term(surface, i == 0)
+        not_only = surface.lower() == "not" and i + 1 < len(words) and words[i + 1].lower() == "only"
+        if term is not None and not not_only:  # "not only X but also Y" asserts X
             out.append(term)
     return out
 
@@ -116,7 +117,8 @@ def score_terms(claim_terms: list[Term], evidence: Evidence, *, similarity: floa
     cover = _weighted_share(credits, None)
     if similarity is not None:
         cover = (cover + min(1.0, max(0.0, similarity))) / 2
-    return cover * MISSING_KEY_FACTOR ** len(_missing_keys(credits))
+    missing_keys = sum(1 for t, c in credits if c == 0.0 and t.kind in KEY_KINDS)
+    return cover * MISSING_KEY_FACTOR ** missing_keys
 
 
 def coverage(claim_terms: list[Term], evidence: Evidence, *, weights: dict[str, float] | None = None,
@@ -135,7 +137,9 @@ def unsupported_terms(claim: str, evidence: str) -> list[str]:
     return [t.surface for t in _dedupe(terms(claim)) if ev.credit(t) == 0.0]
 
 
-def _term(surface: str, *, initial: bool, next_word: str) -> Term | None:
+@lru_cache(maxsize=200_000)
+def _term(surface: str, initial: bool) -> Term | None:
+    """The term a word stands for, or None for a stopword. `initial`: first word of the text."""
     low = surface.lower()
     if surface[0].isalpha() and surface.endswith(".") and "." in surface[:-1]:
         key = low.replace(".", "")  # U.S. -> us
@@ -147,8 +151,6 @@ def _term(surface: str, *, initial: bool, next_word: str) -> Term | None:
     if low in _ORDINALS:
         return Term(surface, low, NUMBER)
     if low in _NEGATIONS or low.endswith("n't"):
-        if low == "not" and next_word == "only":
-            return None  # "not only X but also Y" asserts X
         return Term(surface, "not", NEGATION)
     acronym = surface.isupper() and len(surface) > 1  # "US", "IT" are names, not the stopwords
     if not acronym and (low in _stopwords() or low in _EXTRA_STOPWORDS):
@@ -172,17 +174,9 @@ def _dedupe(claim_terms: list[Term]) -> list[Term]:
     return list(best.values())
 
 
-def missing_key_terms(claim_terms: list[Term], evidence: Evidence, *,
-                      context: Evidence | None = None) -> list[Term]:
-    """The claim's numbers, names and negations found neither in the evidence nor in the context."""
-    return _missing_keys(_credits(claim_terms, evidence, context))
-
-
-def _missing_keys(credits: list[tuple[Term, float]]) -> list[Term]:
-    return [t for t, c in credits if c == 0.0 and t.kind in KEY_KINDS]
-
-
-def _credits(claim_terms: list[Term], evidence: Evidence, context: Evidence | None) -> list[tuple[Term, float]]:
+def _credits(claim_terms: list[Term], evidence: Evidence,
+             context: Evidence | None) -> list[tuple[Term, float]]:
+    """Each distinct claim term with how much of it the evidence (or, for key terms, the context) has."""
     out = []
     for t in _dedupe(claim_terms):
         c = evidence.credit(t)
@@ -201,7 +195,6 @@ def _weighted_share(credits: list[tuple[Term, float]], weights: dict[str, float]
     return got / total if total > 0 else 0.0
 
 
-@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     return _stemmer().stem(word)
 
@@ -223,4 +216,5 @@ def _stopwords() -> frozenset[str]:
     cache = str(Path(llama_index.core.__file__).parent / "_static" / "nltk_cache")
     if cache not in nltk.data.path:
         nltk.data.path.append(cache)
-    return frozenset(w for w in stopwords.words("english") if w not in _NEGATIONS)
+    # "won" is there for "won't"; as a word ("Russia won") it is content.
+    return frozenset(w for w in stopwords.words("english") if w not in _NEGATIONS and w != "won")

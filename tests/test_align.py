@@ -1,6 +1,7 @@
 """Citation alignment: markers parsed and repaired, quotes verified, the offsets invariant kept."""
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from rag.schema import Citation, Source
 from rag.sentences import sentence_spans
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+DATASET = CORPUS.parent / "eval" / "datasets" / "questions.jsonl"
 BUSHEHR = ("Russia built Iran\u2019s first nuclear power plant in the port of Bushehr, which became operational "
            "in 2013.")
 
@@ -163,6 +165,13 @@ def test_number_or_name_mismatch_is_unsupported(sources, claim):
     assert not sents[0].supported and sents[0].support < SUPPORT_THRESHOLD and cits == []
 
 
+def test_correction_of_a_false_premise_is_supported_but_not_its_reverse(sources):
+    right, _ = align_answer("The Bushehr plant became operational in 2013, not 2015 [1].", sources, ARTICLES)
+    wrong, _ = align_answer("The Bushehr plant became operational in 2015, not 2013 [1].", sources, ARTICLES)
+    assert right[0].supported and right[0].citations == [1]
+    assert not wrong[0].supported
+
+
 def test_short_answer_is_supported(sources):
     sents, cits = align_answer("Bushehr.", sources, ARTICLES)
     assert sents[0].supported and sents[0].citations in ([1], [3])
@@ -247,6 +256,32 @@ def test_aligning_five_sentences_against_eight_sources_is_fast(sources):
     assert sorted(runs)[2] < 0.05
 
 
+def test_dataset_reference_answers_align_to_their_gold_sentence():
+    """The labelled set's reference answers (often paraphrases), each against its gold sentence and
+    the five sentences around it in the cleaned article: the gold sentence must be the one cited."""
+    from rag.clean import clean_article
+
+    rows = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cleaned = {p.stem: clean_article(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.txt"))}
+    articles = {doc: c.text for doc, c in cleaned.items()}
+    total, hits = 0, []
+    for row in rows:
+        if not (row["answerable"] and row["gold_quotes"]):
+            continue
+        doc, gold = row["gold_docs"][0], row["gold_quotes"][0]
+        spans = sentence_spans(articles[doc])
+        i = next(k for k, (a, b) in enumerate(spans) if articles[doc][a:b] == gold)
+        window = spans[max(0, i - 3):i + 3]
+        srcs = [Source(n, doc, cleaned[doc].title, doc, a, b, articles[doc][a:b], 1.0)
+                for n, (a, b) in enumerate(window, start=1)]
+        sents, cits = align_answer(row["reference"], srcs, articles)
+        total += 1
+        hits.append(all(s.supported for s in sents) and any(c.quote == gold for c in cits))
+        assert_invariant(cits, articles)
+    assert total >= 60
+    assert sum(hits) / total >= 0.9  # measured 68/69; the miss is a loose paraphrase
+
+
 # --- extractive_answer ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("question, expected_n, expected_words", [
@@ -267,7 +302,13 @@ def test_extractive_answer_leads_with_the_sentence_holding_the_answer(sources, q
 
 
 def test_extractive_answer_abstains_when_nothing_is_relevant(sources):
-    assert extractive_answer("Who is the president of France?", sources, ARTICLES) == ("", [], [])
+    assert extractive_answer("How do I bake an apple pie?", sources, ARTICLES) == ("", [], [])
+    assert extractive_answer("", sources, ARTICLES) == ("", [], [])
+
+
+def test_extractive_answer_corrects_a_false_premise(sources):
+    _, sents, _ = extractive_answer("Why did the Bushehr plant only become operational in 2015?", sources, ARTICLES)
+    assert sents[0].text == BUSHEHR
 
 
 def test_extractive_answer_respects_max_sentences(sources):

