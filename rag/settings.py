@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Mode = Literal["local", "openai", "extractive"]
@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     # Where everything we write lives: Chroma, the document store + keyword index, the assembled model.
     home: Path = Field(Path(".rag"), description="data directory")
     corpus_dir: Path = Field(Path("corpus"), description="default folder for `rag ingest` and UI uploads")
+    # The assembled GGUF (1.1 GB) may be shared between data directories (tests do).
+    model_dir: Path | None = Field(None, description="default: <home>/models")
 
     # Vector store: embedded PersistentClient under home/, or a Chroma server when a URL is set.
     chroma_url: str | None = Field(None, description="e.g. http://127.0.0.1:8000; unset = embedded")
@@ -72,9 +74,11 @@ class Settings(BaseSettings):
     def db_path(self) -> Path:
         return self.home / "docs.sqlite"
 
-    @property
-    def model_dir(self) -> Path:
-        return self.home / "models"
+    @model_validator(mode="after")
+    def _default_model_dir(self) -> "Settings":
+        if self.model_dir is None:
+            self.model_dir = self.home / "models"
+        return self
 
     @property
     def max_file_bytes(self) -> int:

@@ -98,8 +98,8 @@ def terms(text: str) -> list[Term]:
 def support_score(claim: str, evidence: str, *, similarity: float | None = None) -> float:
     """How much of `claim` the `evidence` backs, in [0, 1].
 
-    `similarity` (e.g. an embedding cosine, 0..1) is averaged into the word coverage; the penalty
-    for missing numbers, names and negations is applied after, so similarity cannot hide them.
+    `similarity` (e.g. an embedding cosine, 0..1), averaged with the word coverage, can raise it; the
+    penalty for missing numbers, names and negations is applied after, so similarity cannot hide them.
     """
     return score_terms(terms(claim), Evidence.of(evidence), similarity=similarity)
 
@@ -115,8 +115,8 @@ def score_terms(claim_terms: list[Term], evidence: Evidence, *, similarity: floa
     if not credits:
         return 0.0  # nothing checkable ("Yes.", "Here is the answer:")
     cover = _weighted_share(credits, None)
-    if similarity is not None:
-        cover = (cover + min(1.0, max(0.0, similarity))) / 2
+    if similarity is not None:  # it may lift word coverage (a paraphrase), never lower it
+        cover = max(cover, (cover + min(1.0, max(0.0, similarity))) / 2)
     missing_keys = sum(1 for t, c in credits if c == 0.0 and t.kind in KEY_KINDS)
     return cover * MISSING_KEY_FACTOR ** missing_keys
 

@@ -13,8 +13,10 @@ DATASET = ROOT / "eval" / "datasets" / "questions.jsonl"
 
 
 def make_settings(home: Path, **kw):
-    from rag.settings import Settings
+    """Settings for a fresh data directory; the assembled model is shared (`make test` builds it once)."""
+    from rag.settings import Settings, get_settings
 
+    kw.setdefault("model_dir", get_settings().model_dir)
     return Settings(home=home, corpus_dir=kw.pop("corpus_dir", CORPUS), **kw)
 
 

@@ -27,15 +27,14 @@ def _corpus() -> dict[str, str]:
 ARTICLES = _corpus()
 
 
-def source(n: int, doc: str, needle: str, *, sentences: int = 1, articles: dict[str, str] = ARTICLES,
-           score: float = 1.0) -> Source:
-    """A Source window of `sentences` sentences starting at the one containing `needle`."""
-    text = articles[doc]
+def source(n: int, doc: str, needle: str, *, sentences: int = 1) -> Source:
+    """A Source window of `sentences` sentences of a corpus article, from the one containing `needle`."""
+    text = ARTICLES[doc]
     spans = sentence_spans(text)
     i = next(k for k, (a, b) in enumerate(spans) if needle in text[a:b])
     a, b = spans[i][0], spans[i + sentences - 1][1]
     return Source(n=n, doc_id=doc, title=text.splitlines()[0], source=f"corpus/{doc}", start=a, end=b,
-                  text=text[a:b], score=score)
+                  text=text[a:b], score=1.0)
 
 
 @pytest.fixture(scope="module")

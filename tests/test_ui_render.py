@@ -62,7 +62,7 @@ def test_untrusted_text_never_becomes_markup():
     docs = [SimpleNamespace(doc_id="d<1>", title=PAYLOAD, source="/c/x.txt", n_chunks=3)]
     pages = [
         render.transcript_html([turn, {"question": PAYLOAD, "answer": None, "partial": PAYLOAD, "status": PAYLOAD}]),
-        render.citation_panel_html(turn, 1, 0, {"d<1>": text}),
+        render.citation_panel_html(0, turn, 1, 0, {"d<1>": text}),
         render.abstention_panel_html(ans),
         render.documents_html(docs),
         render.upload_report_html([PAYLOAD], [(PAYLOAD, PAYLOAD)]),
@@ -102,9 +102,9 @@ def test_citation_panel_warns_when_the_article_changed_or_went():
                              "start": 0, "end": 7}],
                  sentences=[{"text": "Claim.", "citations": [2], "supported": True, "support": 1.0}])
     turn = {"question": "q", "answer": ans}
-    assert "<mark>Quoted.</mark>" in render.citation_panel_html(turn, 2, 0, {"a": "Quoted. More."})
-    assert "has changed" in render.citation_panel_html(turn, 2, 0, {"a": "Other text entirely."})
-    assert "has been removed" in render.citation_panel_html(turn, 2, 0, {"a": None})
+    assert "<mark>Quoted.</mark>" in render.citation_panel_html(0, turn, 2, 0, {"a": "Quoted. More."})
+    assert "has changed" in render.citation_panel_html(0, turn, 2, 0, {"a": "Other text entirely."})
+    assert "has been removed" in render.citation_panel_html(0, turn, 2, 0, {"a": None})
 
 
 def test_markers_sit_before_the_final_punctuation_and_unsupported_is_labelled():

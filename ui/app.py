@@ -118,9 +118,10 @@ def build_app(engine) -> gr.Blocks:
                 upload = gr.File(label="Add articles: .txt, .md, .html, .pdf (several at once)",
                                  file_count="multiple", type="filepath", elem_id="upload")
                 upload_msg = gr.HTML("", elem_id="upload-msg")
-                with gr.Row(equal_height=True):
+                with gr.Row(elem_id="remove-row"):
                     doc_pick = gr.Dropdown([], label="Article to remove", elem_id="doc-pick", scale=4)
-                    remove_btn = gr.Button("Remove article", variant="stop", elem_id="remove", scale=1)
+                    remove_btn = gr.Button("Remove article", variant="stop", elem_id="remove", scale=0,
+                                           min_width=160)
                 docs = gr.HTML("", elem_id="docs")
 
         chat_out = [transcript, sources, question, turns]
@@ -214,12 +215,12 @@ def _ask_handler(engine):
             turn["error"] = f"unexpected {type(err).__name__}; the server log has the details"
         if turn["answer"] is None and not turn["error"]:
             turn["error"] = "the answer was interrupted"
-        yield render.transcript_html(turns), _panel_for_new_answer(engine, turn), gr.skip(), turns
+        yield render.transcript_html(turns), _panel_for_new_answer(engine, len(turns) - 1, turn), gr.skip(), turns
 
     return ask
 
 
-def _panel_for_new_answer(engine, turn: dict) -> str:
+def _panel_for_new_answer(engine, index: int, turn: dict) -> str:
     ans = turn.get("answer")
     if ans is None:
         return render.EMPTY_SOURCES
@@ -227,7 +228,7 @@ def _panel_for_new_answer(engine, turn: dict) -> str:
         return render.abstention_panel_html(ans)
     first = next((s for s in ans["sentences"] if s["citations"]), None)
     n = first["citations"][0] if first else ans["citations"][0]["n"]
-    return render.citation_panel_html(turn, n, ans["sentences"].index(first) if first else None,
+    return render.citation_panel_html(index, turn, n, ans["sentences"].index(first) if first else None,
                                       _article_texts(engine, ans, n))
 
 
@@ -252,7 +253,7 @@ def _citation_handler(engine):
             return gr.skip()  # a click that is not on a citation marker
         if not 0 <= i < len(turns) or turns[i].get("answer") is None:
             return gr.skip()
-        return render.citation_panel_html(turns[i], n, sentence, _article_texts(engine, turns[i]["answer"], n))
+        return render.citation_panel_html(i, turns[i], n, sentence, _article_texts(engine, turns[i]["answer"], n))
 
     return show
 

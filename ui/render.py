@@ -112,8 +112,9 @@ def meta_html(ans: dict) -> str:
 
 # ---- the sources panel ---------------------------------------------------------------------------
 
-def citation_panel_html(turn: dict, n: int, sentence: int | None, articles: dict[str, str | None]) -> str:
-    """The quotes behind marker [n] of one answer, each highlighted inside its paragraph(s).
+def citation_panel_html(index: int, turn: dict, n: int, sentence: int | None,
+                        articles: dict[str, str | None]) -> str:
+    """The quotes behind marker [n] of answer number `index`, each highlighted inside its paragraph(s).
 
     `articles` maps doc_id to the stored article text (None if the article has been removed since).
     When a source gave several quotes to the answer, the one sharing most words with the clicked
@@ -127,7 +128,8 @@ def citation_panel_html(turn: dict, n: int, sentence: int | None, articles: dict
         words = _words(ans["sentences"][sentence]["text"])
         cits.sort(key=lambda c: -len(words & _words(c["quote"])))
     cards = "".join(_quote_card(c, articles.get(c["doc_id"])) for c in cits)
-    return f'<div class="panel-title">Source {int(n)}</div>{cards}{sources_list_html(ans["sources"], closed=True)}'
+    title = f'<div class="panel-title" data-turn="{int(index)}" data-n="{int(n)}">Source {int(n)}</div>'
+    return f'{title}{cards}{sources_list_html(ans["sources"], closed=True)}'
 
 
 def _quote_card(c: dict, text: str | None) -> str:
@@ -197,13 +199,13 @@ def documents_html(docs: list) -> str:
     rows = "".join(
         f'<tr data-doc="{e(d.doc_id)}"><td class="doc-title">{e(d.title)}</td>'
         f'<td class="doc-file" title="{e(d.source)}">{e(basename(d.source))}</td>'
-        f'<td class="num">{int(d.n_chunks)}</td><td class="doc-id">{e(d.doc_id)}</td></tr>'
+        f'<td class="num">{int(d.n_chunks)}</td></tr>'
         for d in docs
     )
     total = sum(d.n_chunks for d in docs)
     return (f'<div class="doc-count">{len(docs)} article(s), {total} chunks</div>'
             '<table class="docs"><thead><tr><th>Title</th><th>File</th><th class="num">Chunks</th>'
-            f'<th>Id</th></tr></thead><tbody>{rows}</tbody></table>')
+            f'</tr></thead><tbody>{rows}</tbody></table>')
 
 
 def upload_report_html(added: list[str], rejected: list[tuple[str, str]]) -> str:

@@ -1,0 +1,348 @@
+"""The web UI in a real browser (Debian's Chromium driven by Playwright) against a real engine.
+
+One server for the module, on 127.0.0.1 and a free port, over a temporary copy of the shipped corpus;
+uploads go to that copy. Most questions use extractive mode (no LLM, about a second); one test uses
+the real local model and records what a user waits for. Screenshots go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import CORPUS, ROOT, make_settings
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts"
+FIXTURES = Path(__file__).parent / "fixtures" / "ui"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+Q_PLANT = "Where did Russia build Iran's first nuclear power plant?"
+Q_FOLLOW_UP = "When did it become operational?"
+Q_ABSENT = "What is the population of Tehran?"
+EXTRACTIVE = "Extractive (quotes only, fastest)"
+MAX_FILE_MB = 0.1  # small, so the too-large upload stays small too
+
+
+@dataclass
+class Watched:
+    """A page and everything it did: requests, dialogs (alert/confirm), console messages."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ui_engine(tmp_path_factory):
+    """Its own engine: uploads must not change the session-wide corpus_engine other tests share."""
+    from rag.engine import Engine
+
+    home = tmp_path_factory.mktemp("ui-home")
+    corpus = tmp_path_factory.mktemp("ui-corpus")
+    for f in CORPUS.iterdir():
+        shutil.copy(f, corpus / f.name)
+    engine = Engine(make_settings(home, corpus_dir=corpus, mode="extractive", max_file_mb=MAX_FILE_MB,
+                                  llm_timeout_s=300))
+    engine.ingest([corpus])
+    yield engine
+    shutil.rmtree(home / "models", ignore_errors=True)  # 1.1 GB if the local-model test assembled it
+
+
+@pytest.fixture(scope="module")
+def server(ui_engine):
+    from ui.app import launch
+
+    port = free_port()
+    app = launch(ui_engine, host="127.0.0.1", port=port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(browser, server):
+    """Opens the app in a fresh browser context (a separate user); checks afterwards that no request
+    left 127.0.0.1 and that no dialog opened."""
+    opened: list[tuple[object, Watched]] = []
+
+    def open_() -> Watched:
+        ctx = browser.new_context(viewport={"width": 1360, "height": 900})
+        page = ctx.new_page()
+        w = Watched(page)
+        page.on("request", lambda r: w.requests.append(r.url))
+        page.on("console", lambda m: w.console.append(m.text))
+
+        def on_dialog(d):
+            w.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(server)
+        page.wait_for_selector("#question textarea")
+        opened.append((ctx, w))
+        return w
+
+    yield open_
+    for ctx, w in opened:
+        ctx.close()
+        outside = [u for u in w.requests if urlsplit(u).scheme not in ("data", "blob")
+                   and urlsplit(u).hostname != "127.0.0.1"]
+        assert not outside, f"requests left the machine: {outside}"
+        assert not w.dialogs, f"a dialog opened: {w.dialogs}"
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"ui-{name}.png"), full_page=True)
+
+
+def ask(page, question: str, timeout_s: float = 120):
+    """Ask in the current conversation; returns the new turn once it is finished (answer or error)."""
+    n = page.locator("#transcript .turn").count()
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    turn = page.locator(f'#transcript .turn[data-turn="{n}"]')
+    turn.locator(".meta, .notice.error").first.wait_for(timeout=timeout_s * 1000)
+    return turn
+
+
+def shown_quote(page, engine) -> tuple[str, str, str]:
+    """(doc_id, highlighted text, article[start:end]) of the first quote in the sources panel."""
+    card = page.locator("#sources .quote-card").first
+    card.locator("mark").wait_for()
+    doc_id = card.get_attribute("data-doc")
+    start, end = int(card.get_attribute("data-start")), int(card.get_attribute("data-end"))
+    return doc_id, card.locator("mark").text_content(), engine.article(doc_id).text[start:end]
+
+
+def upload(page, *paths: Path):
+    page.get_by_role("tab", name="Articles").click()
+    page.set_input_files("#upload input[type=file]", [str(p) for p in paths])
+    msg = page.locator("#upload-msg .notice").first
+    msg.wait_for(timeout=120_000)
+    return page.locator("#upload-msg")
+
+
+def test_answer_cites_sources_and_follow_up_uses_the_conversation(open_page, ui_engine):
+    page = open_page().page
+    first = ask(page, Q_PLANT)
+    assert "Bushehr" in first.locator(".answer").inner_text()
+    assert first.locator("button.cite").count() >= 1
+    assert "extractive" in first.locator(".meta").last.inner_text()
+    shot(page, "01-answer")
+
+    second = ask(page, Q_FOLLOW_UP)
+    assert "2013" in second.locator(".answer").inner_text()
+    # The follow-up was resolved with the first question: the history reached the engine.
+    assert "Bushehr" in second.inner_text() or "nuclear power plant" in second.locator(".meta").first.inner_text()
+    shot(page, "02-follow-up")
+
+    # Clicking a marker of the FIRST answer shows its quote (the panel was showing the second's).
+    first.locator("button.cite").first.click()
+    page.locator('#sources .panel-title[data-turn="0"]').wait_for()
+    doc_id, marked, expected = shown_quote(page, ui_engine)
+    assert marked == expected and "Bushehr" in marked
+    context = page.locator("#sources blockquote.context").first.text_content().strip("…")
+    assert context in ui_engine.article(doc_id).text  # the surrounding paragraph is the stored text
+    assert page.locator("#sources .src-title").first.inner_text() == ui_engine.article(doc_id).title
+    shot(page, "03-citation")
+
+    page.click("#new-chat")
+    page.locator("#transcript .empty-chat").wait_for()
+    assert page.locator("#transcript .turn").count() == 0
+    third = ask(page, Q_FOLLOW_UP)  # no history any more: not about Bushehr
+    assert "Searched for" not in third.inner_text()
+
+
+def test_abstention_is_shown_as_a_notice(open_page):
+    page = open_page().page
+    turn = ask(page, Q_ABSENT)
+    shot(page, "04-abstention")
+    assert turn.locator(".notice.abstain").count() == 1
+    assert turn.locator(".answer").count() == 0
+    assert page.locator("#sources .panel-title").inner_text() == "Closest passages"
+
+
+def test_empty_question_is_refused_with_a_message(open_page):
+    page = open_page().page
+    page.click("#ask")
+    page.get_by_text("the question is empty").first.wait_for(timeout=10_000)
+    assert page.locator("#transcript .turn").count() == 0
+
+
+def test_uploaded_article_is_searchable_at_once(open_page, ui_engine):
+    page = open_page().page
+    msg = upload(page, FIXTURES / "velmora-tidal.md")
+    assert "velmora-tidal.md" in msg.locator(".notice.ok").inner_text()
+    assert page.locator('#docs tr[data-doc="velmora-tidal"]').count() == 1
+    assert (Path(ui_engine.settings.corpus_dir) / "velmora-tidal.md").is_file()
+    shot(page, "05-upload")
+
+    page.get_by_role("tab", name="Ask").click()
+    turn = ask(page, "Which firm built the Velmora tidal power station?")
+    assert "Oskaren Marine" in turn.locator(".answer").inner_text()
+    doc_id, marked, expected = shown_quote(page, ui_engine)
+    assert doc_id == "velmora-tidal" and marked == expected
+    shot(page, "06-answer-from-upload")
+
+
+def test_article_with_scripts_is_shown_as_text(open_page, ui_engine):
+    w = open_page()
+    page = w.page
+    upload(page, FIXTURES / "zarnukh-script.txt")
+    row = page.locator('#docs tr[data-doc="zarnukh-script"]')
+    assert "<img src=x onerror=" in row.locator(".doc-title").inner_text()
+
+    page.get_by_role("tab", name="Ask").click()
+    turn = ask(page, "What cooling system does the Zarnukh reactor have?")
+    turn.locator("button.cite").first.click()
+    doc_id, marked, expected = shown_quote(page, ui_engine)
+    assert doc_id == "zarnukh-script" and marked == expected
+    article = ui_engine.article(doc_id).text
+    assert "<script>" in article  # the stored text really carries the payload
+    panel = page.locator("#sources").text_content()
+    assert "<img src=x onerror=\"alert(2);console.log('xss-2')\">" in panel
+    page.wait_for_timeout(500)  # give anything that would run a chance to
+    shot(page, "07-script-article")
+    for where in ("#transcript", "#sources", "#docs"):
+        assert page.locator(f"{where} script, {where} img, {where} a, {where} iframe").count() == 0
+    assert not w.dialogs
+    assert not [m for m in w.console if "xss" in m]
+    assert not [u for u in w.requests if urlsplit(u).path.endswith("/x")]  # <img src=x> never loaded
+
+
+def test_bad_uploads_get_a_reason_and_change_nothing(open_page, ui_engine, tmp_path):
+    page = open_page().page
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#docs table").wait_for()
+    before_rows = page.locator("#docs").inner_text()
+    before_docs = [d.doc_id for d in ui_engine.documents()]
+    before_files = sorted(p.name for p in Path(ui_engine.settings.corpus_dir).iterdir())
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 200)
+    msg = upload(page, tmp_path / "empty.txt", tmp_path / "notes.docx", tmp_path / "binary.txt")
+    text = msg.locator(".notice.error").inner_text()
+    assert msg.locator(".notice.ok").count() == 0
+    for name in ("empty.txt", "notes.docx", "binary.txt"):
+        assert name in text
+    assert "unsupported file type .docx" in text
+    shot(page, "08-bad-upload")
+
+    assert page.locator("#docs").inner_text() == before_rows
+    assert [d.doc_id for d in ui_engine.documents()] == before_docs
+    assert sorted(p.name for p in Path(ui_engine.settings.corpus_dir).iterdir()) == before_files
+
+
+def test_too_large_upload_is_refused(open_page, ui_engine, tmp_path):
+    page = open_page().page
+    big = tmp_path / "huge.txt"
+    big.write_text("A long article sentence about nothing in particular. " * 4000)  # > MAX_FILE_MB
+    before_docs = [d.doc_id for d in ui_engine.documents()]
+    page.get_by_role("tab", name="Articles").click()
+    page.set_input_files("#upload input[type=file]", [str(big)])
+    # Gradio refuses it before our handler runs (launch(max_file_size=...)), with its own message.
+    page.get_by_text("exceed the maximum allowed size").first.wait_for(timeout=30_000)
+    shot(page, "09-too-large")
+    assert [d.doc_id for d in ui_engine.documents()] == before_docs
+    assert not (Path(ui_engine.settings.corpus_dir) / "huge.txt").exists()
+
+
+def test_remove_an_article(open_page, ui_engine):
+    page = open_page().page
+    upload(page, FIXTURES / "velmora-tidal.md")
+    page.locator('#docs tr[data-doc="velmora-tidal"]').wait_for()
+    page.locator("#doc-pick input").click()
+    page.get_by_role("option", name="(velmora-tidal)").click()
+    page.click("#remove")
+    page.get_by_text("Removed “Velmora Tidal Station").wait_for()
+    assert page.locator('#docs tr[data-doc="velmora-tidal"]').count() == 0
+    assert "velmora-tidal" not in [d.doc_id for d in ui_engine.documents()]
+    assert not (Path(ui_engine.settings.corpus_dir) / "velmora-tidal.md").exists()
+
+
+def test_two_users_at_once_each_get_their_own_answer(open_page):
+    a, b = open_page().page, open_page().page
+    questions = {a: Q_PLANT, b: "Why does Russia help Iran?"}
+    for page, q in questions.items():
+        page.fill("#question textarea", q)
+    a.click("#ask")
+    b.click("#ask")
+    for page, q in questions.items():
+        turn = page.locator('#transcript .turn[data-turn="0"]')
+        turn.locator(".meta, .notice.error").first.wait_for(timeout=120_000)
+        assert turn.locator(".notice.error").count() == 0
+        assert page.locator("#transcript .turn").count() == 1
+        assert turn.locator(".msg.user").inner_text() == q
+        assert turn.locator("button.cite").count() >= 1
+    shot(b, "10-second-user")
+
+
+def test_page_loads_nothing_from_outside(open_page):
+    w = open_page()
+    w.page.wait_for_load_state("networkidle")
+    hosts = {urlsplit(u).netloc for u in w.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
+    assert len(hosts) == 1 and next(iter(hosts)).startswith("127.0.0.1:")
+    fonts = w.page.evaluate("[...document.fonts].map(f => f.family)")
+    assert not [f for f in fonts if "googleapis" in f]
+
+
+# Times, seen from the browser, from the click to the first streamed text and to the checked answer.
+STREAM_WATCH = """() => {
+  window.__t = {start: performance.now()};
+  new MutationObserver(() => {
+    const s = document.querySelector('#transcript .answer.streaming');
+    if (!window.__t.first && s && s.textContent.trim()) window.__t.first = performance.now();
+    if (!window.__t.done && document.querySelector('#transcript .turn .meta')) window.__t.done = performance.now();
+  }).observe(document.getElementById('transcript'), {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@pytest.mark.llm
+def test_local_model_answer_streams_in(open_page, ui_engine):
+    page = open_page().page
+    page.locator("#mode").get_by_label("Local model").check()
+    page.fill("#question textarea", Q_PLANT)
+    page.evaluate(STREAM_WATCH)
+    page.click("#ask")
+    page.locator("#transcript .answer.streaming").wait_for(timeout=600_000)
+    shot(page, "11-local-streaming")
+    page.locator("#transcript .turn .meta").first.wait_for(timeout=600_000)
+    shot(page, "12-local-answer")
+    t = page.evaluate("window.__t")
+    first_s, done_s = (t["first"] - t["start"]) / 1000, (t["done"] - t["start"]) / 1000
+    meta = page.locator("#transcript .turn .meta").last.inner_text()
+    timings = {"question": Q_PLANT, "browser_first_text_s": round(first_s, 2),
+               "browser_answer_s": round(done_s, 2), "meta": meta}
+    (ARTIFACTS / "ui-timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+    print(f"\nlocal model in the browser: first text after {first_s:.1f} s, checked answer after {done_s:.1f} s"
+          f" ({meta})")
+    assert 0 < first_s < done_s  # text appeared before the final answer
+    turn = page.locator('#transcript .turn[data-turn="0"]')
+    assert turn.locator(".notice.error").count() == 0
+    assert turn.locator("button.cite").count() >= 1 or turn.locator(".notice.abstain").count() == 1
