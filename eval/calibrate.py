@@ -22,7 +22,7 @@ from rag.errors import DatasetError
 
 from .features import lexical_features
 from .jsonl import write_json_atomic
-from .judge import COMBINED, LEXICAL, Judge, combined_score
+from .judge import COMBINED, LEXICAL, Judge, combined_score, self_evident
 from .llm_cache import LLMCache
 
 LEXICAL_FEATURES = ["support", "coverage", "key_coverage", "missing"]
@@ -98,16 +98,18 @@ def calibrate(path: Path, out: Path, *, llm=None, fit: bool = True, limit_record
     lexical_s = (time.perf_counter() - t0) / max(len(pairs), 1)
     feats, llm_s = pair_features(pairs, judge, progress)
     labels = [p.label for p in pairs]
+    # Scored as the judge scores them: a verbatim sentence is accepted without the weights.
+    evident = [self_evident(p.answer, p.context, p.question) for p in pairs]
     report = {"dataset": str(path), "pairs": len(pairs), "judge": judge.name,
               "seconds_per_pair": {"lexical": round(lexical_s, 5), "llm_uncached": _r(llm_s)}}
     if fit:
         held = [is_held_out(p.record) for p in pairs]
         if all(held) or not any(held):
             raise DatasetError(f"{path}: too few records to split into tune and held-out halves")
-        report.update(fit_and_report(feats, labels, held, has_llm=llm is not None, model=judge.name))
+        report.update(fit_and_report(feats, labels, held, evident, has_llm=llm is not None, model=judge.name))
         write_json_atomic(out / "judge_weights.json", report["weights"])
     else:
-        scores = [judge.combine(f) for f in feats]
+        scores = [1.0 if e else judge.combine(f) for f, e in zip(feats, evident)]
         report["current_weights"] = classification_report(labels, scores, threshold=0.5)
     write_json_atomic(out / "calibration.json", report)
     return report
@@ -121,7 +123,8 @@ def install_weights(fitted: Path, shipped: Path) -> None:
     write_json_atomic(shipped, {**old, **new, "fitted_on": fitted_on})
 
 
-def fit_and_report(feats: list[dict], labels: list[int], held: list[bool], has_llm: bool, model: str) -> dict:
+def fit_and_report(feats: list[dict], labels: list[int], held: list[bool], evident: list[bool], has_llm: bool,
+                   model: str) -> dict:
     tune = [i for i, h in enumerate(held) if not h]
     test = [i for i, h in enumerate(held) if h]
     sub = lambda xs, idx: [xs[i] for i in idx]  # noqa: E731
@@ -135,7 +138,8 @@ def fit_and_report(feats: list[dict], labels: list[int], held: list[bool], has_l
     for kind, names in kinds:
         w = fit_logistic(sub(feats, tune), sub(labels, tune), names)
         weights[kind] = w
-        results[kind] = classification_report(sub(labels, test), [combined_score(w, f) for f in sub(feats, test)], 0.5)
+        scores = [1.0 if evident[i] else combined_score(w, feats[i]) for i in test]
+        results[kind] = classification_report(sub(labels, test), scores, 0.5)
     if has_llm:
         llm = [f["llm_yes"] for f in feats]
         t = best_threshold(sub(labels, tune), sub(llm, tune))

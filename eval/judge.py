@@ -49,6 +49,12 @@ def is_short(answer: str) -> bool:
     return len(answer.split()) < SHORT_ANSWER_WORDS
 
 
+def self_evident(answer: str, evidence: str, question: str | None = None) -> bool:
+    """A sentence that is a span of its evidence supports itself; a short answer means something
+    only with its question, so it never does ("Paris" is in many passages that do not say it)."""
+    return not (question is not None and is_short(answer)) and is_verbatim(answer, evidence)
+
+
 @dataclass
 class Verdict:
     score: float  # P(supported); the decision boundary is 0.5
@@ -88,9 +94,8 @@ class Judge:
 
     def verdict(self, answer: str, evidence: str, question: str | None = None) -> Verdict:
         """Is `answer` (a sentence, or a short answer to `question`) supported by `evidence`?"""
-        restated = question is not None and is_short(answer)
-        if not restated and is_verbatim(answer, evidence):
-            return Verdict(1.0, answer, {"verbatim": 1.0})  # a span of the evidence supports itself
+        if self_evident(answer, evidence, question):
+            return Verdict(1.0, answer, {"verbatim": 1.0})
         claim, feats = self.pair_features(answer, evidence, question)
         return Verdict(self.combine(feats), claim, feats)
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from .schema import Hit, Source
 from .sentences import sentence_spans
+from .support import content_tokens
 
 MIN_WORDS = 6  # a shorter "sentence" (a heading, a caption) is merged with the one after it
 _WORD = re.compile(r"\w+")
@@ -58,8 +59,8 @@ def select_sources(question_vec: np.ndarray, question_terms: set[str], hits: lis
 
 
 def term_overlap(terms: set[str], text: str) -> float:
-    """Share of the question's content terms that occur in the text (0..1)."""
+    """Share of the question's content terms (rag.support.content_tokens) that occur in the text (0..1)."""
     if not terms:
         return 0.0
-    words = {w.lower() for w in _WORD.findall(text)}
+    words = set(content_tokens(text))
     return sum(1 for t in terms if t in words) / len(terms)

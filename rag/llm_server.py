@@ -183,7 +183,7 @@ def get_local_server(settings: Settings) -> LocalServer:
             model = ensure_model(settings)  # may raise ModelError: leave any running server alone
             if _server is not None:
                 _server.stop()
-            log = settings.home / "logs" / "llm-server.log"
+            log = settings.log_dir / "llm-server.log"
             _server = LocalServer(model, settings.llm_threads, settings.llm_ctx, log)
         return _server
 

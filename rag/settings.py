@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
 

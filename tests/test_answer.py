@@ -41,7 +41,7 @@ def test_json_contract_field_by_field(corpus_engine):
     assert {"n", "doc_id", "title", "source", "score", "text"} <= set(src)
     assert [x["n"] for x in out["sources"]] == list(range(1, len(out["sources"]) + 1))
     assert set(out["timings"]) == {"retrieve_s", "first_token_s", "total_s"}
-    assert out["timings"]["total_s"] < 5
+    assert all(isinstance(v, float) for v in out["timings"].values())
     assert out["model"] == "extractive"
     json.dumps(out)  # serialisable as is
 

@@ -322,3 +322,32 @@ def test_extractive_run_of_the_shipped_questions_is_fast_and_deterministic(corpu
     answering = sum(r["wall_s"] for r in map(json.loads, (tmp_path / "a" / RESULTS).read_text().splitlines()))
     assert elapsed - answering < 20, f"judging and bookkeeping took {elapsed - answering:.0f} s"
     assert elapsed < 120, f"50 extractive questions took {elapsed:.0f} s ({answering:.0f} s in Engine.ask)"
+
+
+def test_rag_eval_run_end_to_end_on_the_real_engine(corpus_engine, tmp_path, monkeypatch):
+    """`rag eval run` as a user types it: extractive answers from the real index, lexical judge, resumable."""
+    from rag.cli import cli
+    from rag.settings import get_settings
+
+    cli.add_command(eval_group, "eval")
+    monkeypatch.setenv("RAG_HOME", str(corpus_engine.settings.home))
+    get_settings.cache_clear()
+    monkeypatch.chdir(tmp_path)
+    rows = [{"id": "a", "question": "Where did Russia build Iran's first nuclear power plant?", "reference": "Bushehr",
+             "gold_docs": ["000_a5ace0b03903e5e5"]},
+            {"id": "b", "question": "What is the population of Tehran?", "answerable": False}]
+    write_dataset(tmp_path / "ds.jsonl", rows=rows, extra_lines=('{"question": ',))
+    try:
+        result = CliRunner().invoke(cli, ["eval", "run", "ds.jsonl", "--mode", "extractive", "--judge", "lexical"])
+        assert result.exit_code == 0, result.output
+        out = tmp_path / "runs" / "ds-extractive"
+        assert "2/2 questions" in result.output and "Report: runs/ds-extractive/report.html" in result.output
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["metrics"]["invalid_quotes"] == 0 and summary["metrics"]["errors"] == 0
+        assert summary["dataset_errors"] == ["line 3: broken JSON: Expecting value at column 14"]
+        again = CliRunner().invoke(cli, ["eval", "run", "ds.jsonl", "--mode", "extractive", "--judge", "lexical"])
+        assert again.exit_code == 0 and len((out / RESULTS).read_text().splitlines()) == 2  # nothing redone
+        missing = CliRunner().invoke(cli, ["eval", "run", "nope.jsonl", "--mode", "extractive", "--judge", "lexical"])
+        assert missing.exit_code == 1 and "Error: cannot read dataset nope.jsonl" in missing.output
+    finally:
+        get_settings.cache_clear()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +12,8 @@ import threading
 import time
 
 import pytest
+
+from conftest import make_settings
 
 from rag.errors import ConfigError, LLMBusy, LLMError, LLMUnavailable
 from rag.llm import LOCAL_QUEUE, LLMClient, ModelQueue, yes_share
@@ -225,8 +226,7 @@ def test_missing_logprobs_is_a_clear_error(scripted):
 @pytest.fixture(scope="module")
 def local_settings(tmp_path_factory):
     home = tmp_path_factory.mktemp("llm-home")
-    yield Settings(home=home, llm_retries=1, llm_timeout_s=120)
-    shutil.rmtree(home / "models", ignore_errors=True)  # 1.1 GB; pytest keeps old temp dirs
+    yield make_settings(home, llm_retries=1, llm_timeout_s=120)  # shares the model `make test` assembled
 
 
 @pytest.fixture(scope="module")

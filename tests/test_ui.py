@@ -18,7 +18,11 @@ import pytest
 
 from conftest import CORPUS, ROOT, make_settings
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Gradio's queue calls a pandas option pandas 3 deprecates; not ours to fix.
+    pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword).*"),
+]
 
 ARTIFACTS = ROOT / "test-artifacts"
 FIXTURES = Path(__file__).parent / "fixtures" / "ui"
@@ -27,7 +31,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 Q_PLANT = "Where did Russia build Iran's first nuclear power plant?"
 Q_FOLLOW_UP = "When did it become operational?"
 Q_ABSENT = "What is the population of Tehran?"
-EXTRACTIVE = "Extractive (quotes only, fastest)"
 MAX_FILE_MB = 0.1  # small, so the too-large upload stays small too
 
 
@@ -157,8 +160,8 @@ def test_answer_cites_sources_and_follow_up_uses_the_conversation(open_page, ui_
 
     second = ask(page, Q_FOLLOW_UP)
     assert "2013" in second.locator(".answer").inner_text()
-    # The follow-up was resolved with the first question: the history reached the engine.
-    assert "Bushehr" in second.inner_text() or "nuclear power plant" in second.locator(".meta").first.inner_text()
+    # The follow-up was resolved with the first question: the conversation reached the engine.
+    assert "Searched for" in second.locator(".meta").first.inner_text()
     shot(page, "02-follow-up")
 
     # Clicking a marker of the FIRST answer shows its quote (the panel was showing the second's).
@@ -174,7 +177,7 @@ def test_answer_cites_sources_and_follow_up_uses_the_conversation(open_page, ui_
     page.click("#new-chat")
     page.locator("#transcript .empty-chat").wait_for()
     assert page.locator("#transcript .turn").count() == 0
-    third = ask(page, Q_FOLLOW_UP)  # no history any more: not about Bushehr
+    third = ask(page, Q_FOLLOW_UP)  # a new conversation: nothing to resolve "it" with
     assert "Searched for" not in third.inner_text()
 
 
@@ -239,7 +242,7 @@ def test_bad_uploads_get_a_reason_and_change_nothing(open_page, ui_engine, tmp_p
     page = open_page().page
     page.get_by_role("tab", name="Articles").click()
     page.locator("#docs table").wait_for()
-    before_rows = page.locator("#docs").inner_text()
+    before_rows = page.locator("#docs table").inner_text()
     before_docs = [d.doc_id for d in ui_engine.documents()]
     before_files = sorted(p.name for p in Path(ui_engine.settings.corpus_dir).iterdir())
 
@@ -254,7 +257,7 @@ def test_bad_uploads_get_a_reason_and_change_nothing(open_page, ui_engine, tmp_p
     assert "unsupported file type .docx" in text
     shot(page, "08-bad-upload")
 
-    assert page.locator("#docs").inner_text() == before_rows
+    assert page.locator("#docs table").inner_text() == before_rows
     assert [d.doc_id for d in ui_engine.documents()] == before_docs
     assert sorted(p.name for p in Path(ui_engine.settings.corpus_dir).iterdir()) == before_files
 
@@ -305,11 +308,46 @@ def test_two_users_at_once_each_get_their_own_answer(open_page):
 
 def test_page_loads_nothing_from_outside(open_page):
     w = open_page()
-    w.page.wait_for_load_state("networkidle")
+    w.page.wait_for_load_state("load")
+    w.page.wait_for_timeout(2000)  # late fetches (fonts, icons, theme); the queue's stream never idles
     hosts = {urlsplit(u).netloc for u in w.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
     assert len(hosts) == 1 and next(iter(hosts)).startswith("127.0.0.1:")
     fonts = w.page.evaluate("[...document.fonts].map(f => f.family)")
     assert not [f for f in fonts if "googleapis" in f]
+
+
+class _WithLogin:
+    """The test engine, with RAG_UI_AUTH set."""
+
+    def __init__(self, engine, auth: str):
+        self._engine = engine
+        self.settings = engine.settings.model_copy(update={"ui_auth": auth})
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
+def test_login_is_required_when_auth_is_set(browser, ui_engine):
+    from ui.app import launch
+
+    port = free_port()
+    app = launch(_WithLogin(ui_engine, "ann:s3cret"), host="127.0.0.1", port=port, block=False)
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.locator("input[type=password]").wait_for()
+        assert page.locator("#question").count() == 0
+        page.fill("input[data-testid=textbox]", "ann")
+        page.fill("input[type=password]", "wrong")
+        page.keyboard.press("Enter")
+        page.get_by_text("Incorrect Credentials").wait_for()
+        page.fill("input[type=password]", "s3cret")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#question textarea")
+    finally:
+        ctx.close()
+        app.close()
 
 
 # Times, seen from the browser, from the click to the first streamed text and to the checked answer.
@@ -325,23 +363,37 @@ STREAM_WATCH = """() => {
 
 @pytest.mark.llm
 def test_local_model_answer_streams_in(open_page, ui_engine):
-    page = open_page().page
+    from rag.llm_server import get_local_server
+
+    # Started first, as `rag ui` does at launch: the timings below are what a user waits for per question.
+    t0 = time.monotonic()
+    llm = get_local_server(ui_engine.settings)
+    llm.ensure_running()
+    cold_start_s = time.monotonic() - t0
+    try:
+        _ask_local_and_time(open_page().page, cold_start_s)
+    finally:
+        llm.stop()
+
+
+def _ask_local_and_time(page, cold_start_s: float) -> None:
     page.locator("#mode").get_by_label("Local model").check()
     page.fill("#question textarea", Q_PLANT)
     page.evaluate(STREAM_WATCH)
     page.click("#ask")
     page.locator("#transcript .answer.streaming").wait_for(timeout=600_000)
     shot(page, "11-local-streaming")
-    page.locator("#transcript .turn .meta").first.wait_for(timeout=600_000)
+    page.locator("#transcript .turn .meta, #transcript .notice.error").first.wait_for(timeout=600_000)
     shot(page, "12-local-answer")
     t = page.evaluate("window.__t")
     first_s, done_s = (t["first"] - t["start"]) / 1000, (t["done"] - t["start"]) / 1000
     meta = page.locator("#transcript .turn .meta").last.inner_text()
     timings = {"question": Q_PLANT, "browser_first_text_s": round(first_s, 2),
-               "browser_answer_s": round(done_s, 2), "meta": meta}
+               "browser_answer_s": round(done_s, 2), "server_reported": meta,
+               "model_cold_start_s": round(cold_start_s, 2)}
     (ARTIFACTS / "ui-timings.json").write_text(json.dumps(timings, indent=2) + "\n")
     print(f"\nlocal model in the browser: first text after {first_s:.1f} s, checked answer after {done_s:.1f} s"
-          f" ({meta})")
+          f" ({meta}; model start beforehand {cold_start_s:.1f} s)")
     assert 0 < first_s < done_s  # text appeared before the final answer
     turn = page.locator('#transcript .turn[data-turn="0"]')
     assert turn.locator(".notice.error").count() == 0

@@ -84,7 +84,7 @@ def mode_choices(settings) -> list[tuple[str, str]]:
     choices = [("Local model", "local")]
     if settings.llm_base_url:
         choices.append((f"OpenAI-compatible endpoint ({settings.llm_model})", "openai"))
-    choices.append(("Extractive (quotes only, fastest)", "extractive"))
+    choices.append(("Extractive (quotes only)", "extractive"))
     return choices
 
 
@@ -107,7 +107,7 @@ def build_app(engine) -> gr.Blocks:
                                                   elem_id="question", scale=6, lines=1, max_lines=4,
                                                   autofocus=True, container=False)
                             ask_btn = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=90)
-                            new_btn = gr.Button("New conversation", elem_id="new-chat", scale=0, min_width=170)
+                            new_btn = gr.Button("New conversation", elem_id="new-chat", scale=0, min_width=190)
                         with gr.Row(elem_id="options-row"):
                             mode = gr.Radio(modes, value=default_mode, label="Answer with", elem_id="mode", scale=3)
                             k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages to search",
@@ -135,8 +135,8 @@ def build_app(engine) -> gr.Blocks:
 
         docs_out = [docs, doc_pick]
         refresh = _docs_handler(engine)
-        app.load(refresh, outputs=docs_out)
-        articles_tab.select(refresh, outputs=docs_out)
+        app.load(refresh, outputs=docs_out, show_progress="hidden")
+        articles_tab.select(refresh, outputs=docs_out, show_progress="hidden")
         upload.upload(_upload_handler(engine), inputs=upload, outputs=[upload_msg, upload, *docs_out],
                       concurrency_limit=1, concurrency_id="corpus")
         remove_btn.click(_remove_handler(engine), inputs=doc_pick, outputs=[upload_msg, *docs_out],
@@ -155,19 +155,29 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
     app.queue(default_concurrency_limit=1, max_size=64)
     app.launch(
         server_name=host, server_port=port, auth=auth, share=False, inbrowser=False,
-        prevent_thread_lock=not block, show_error=False, quiet=not block,
+        prevent_thread_lock=True, show_error=False, quiet=True,
         max_file_size=settings.max_file_bytes, footer_links=[], ssr_mode=False, mcp_server=False, pwa=False,
         enable_monitoring=False, theme=THEME, css_paths=[STYLE],
     )
+    if not block:
+        return app
+    login = ", login required" if auth else ""
+    print(f"News Q&A is running on {app.local_url} (listening on {host}{login}; Ctrl-C to stop)", flush=True)
+    app.block_thread()
     return app
 
 
 def _warm_up(engine) -> None:
-    """Load the embedding model now, so the first question does not wait for it."""
+    """Load the embedding model (and start the local LLM if it answers by default) now, so the first
+    question does not wait a minute for them."""
     try:
         engine.embedder.embed_query("warm up")
+        if engine.settings.mode == "local":
+            from rag.llm_server import get_local_server
+
+            get_local_server(engine.settings).ensure_running()
     except Exception:  # the first question will report the problem properly
-        log.warning("could not load the embedding model in advance", exc_info=True)
+        log.warning("could not warm up the models in advance", exc_info=True)
 
 
 # ---- handlers (each closes over the engine) ---------------------------------------------------------

@@ -215,9 +215,16 @@ def upload_report_html(added: list[str], rejected: list[tuple[str, str]]) -> str
         items = "".join(f"<li>{e(a)}</li>" for a in added)
         parts.append(f'<div class="notice ok" role="status"><b>Added and searchable now:</b><ul>{items}</ul></div>')
     if rejected:
-        items = "".join(f"<li><b>{e(name)}</b>: {e(why)}</li>" for name, why in rejected)
+        items = "".join(f"<li>{_reason_html(name, why)}</li>" for name, why in rejected)
         parts.append(f'<div class="notice error" role="alert"><b>Not added:</b><ul>{items}</ul></div>')
     return "".join(parts)
+
+
+def _reason_html(name: str, why: str) -> str:
+    """Readers' reasons often start with the file name: show it once, in bold."""
+    if why.startswith(name):
+        return f"<b>{e(name)}</b>{e(why[len(name):])}"
+    return f"<b>{e(name)}</b>: {e(why)}"
 
 
 def notice_html(kind: str, text: str) -> str:
