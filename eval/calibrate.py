@@ -25,7 +25,7 @@ from .jsonl import write_json_atomic
 from .judge import COMBINED, LEXICAL, Judge, combined_score, self_evident
 from .llm_cache import LLMCache
 
-LEXICAL_FEATURES = ["support", "coverage", "key_coverage", "missing"]
+LEXICAL_FEATURES = ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
 COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_logit"]
 _RECORD = re.compile(r"^(.*\d)[a-z]*$")  # "h042r" and "h042h" are the two answers of record "h042"
 

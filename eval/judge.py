@@ -26,7 +26,7 @@ WEIGHTS_PATH = Path(__file__).with_name("judge_weights.json")
 LEXICAL, COMBINED = "lexical", "combined"
 SHORT_ANSWER_WORDS = 6  # shorter answers ("Delhi", "yes") mean nothing without their question
 MAX_EVIDENCE_CHARS = 6000  # fits the local model's 4k-token context with room for the claim
-LOGIT_CLIP = 8.0
+LOGIT_CLIP = 8.0  # P(Yes) of 0.9997 or 0.0003: beyond that the model is no surer, only rounder
 
 JUDGE_SYSTEM = "You are a careful fact checker. You decide whether a claim is supported by a passage."
 
@@ -110,7 +110,7 @@ class Judge:
         if self.llm is not None:
             p = self.yes_probability(support_messages(claim, evidence))
             feats["llm_yes"] = p
-            feats["llm_logit"] = _clipped_logit(p) / LOGIT_CLIP
+            feats["llm_logit"] = _clipped_logit(p)
         return claim, feats
 
     def combine(self, feats: dict[str, float]) -> float:

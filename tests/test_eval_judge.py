@@ -11,7 +11,7 @@ import pytest
 from eval.calibrate import (
     balanced_accuracy, best_threshold, calibrate, fit_logistic, is_held_out, load_pairs,
 )
-from eval.features import is_verbatim, lexical_features
+from eval.features import NEUTRAL, is_verbatim, lexical_features
 from eval.judge import Judge, combined_score, is_short, restate
 from eval.llm_cache import LLMCache, cache_key
 from rag.errors import DatasetError
@@ -24,13 +24,21 @@ def test_lexical_features_catch_a_wrong_name_or_number():
     right = lexical_features("The head office is in Delhi.", PASSAGE)
     wrong_city = lexical_features("The head office is in Mumbai.", PASSAGE)
     wrong_year = lexical_features("It was founded in 1943.", PASSAGE)
-    assert right == {"support": 1.0, "coverage": 1.0, "key_coverage": 1.0, "missing": 0.0}
+    assert right == NEUTRAL
     assert wrong_city["key_coverage"] == 0.0 and wrong_city["missing"] == 0.2
     assert wrong_year["key_coverage"] == 0.0 and wrong_year["support"] < 0.5
 
 
+def test_words_from_different_sentences_do_not_make_a_supported_claim():
+    passage = "Boston College is located in Chestnut Hill.Stanford University is located in California."
+    stitched = lexical_features("Stanford University is located in Chestnut Hill.", passage)
+    assert stitched["coverage"] == 1.0  # every word is somewhere in the passage...
+    assert stitched["sentence_coverage"] == pytest.approx(3 / 5)  # ...but no sentence says it
+    assert lexical_features("Boston College is located in Chestnut Hill.", passage)["sentence_coverage"] == 1.0
+
+
 def test_a_bare_yes_leaves_the_decision_to_the_model():
-    assert lexical_features("Yes.", PASSAGE) == {"support": 1.0, "coverage": 1.0, "key_coverage": 1.0, "missing": 0.0}
+    assert lexical_features("Yes.", PASSAGE) == NEUTRAL
     assert lexical_features("No, it is in Mumbai.", PASSAGE)["key_coverage"] == 0.0
 
 
@@ -122,10 +130,12 @@ def test_lexical_calibration_on_a_halueval_subset(tmp_path):
     report = calibrate(HALUEVAL, tmp_path, llm=None, limit_records=60, progress=False)
     held = report["held_out"]
     assert report["tune_pairs"] + report["held_out_pairs"] == 120
-    # Word coverage is a real signal on this set (~0.9 on all 1,000 pairs), far above chance.
-    assert held["lexical"]["roc_auc"] > 0.8 and held["coverage_only"]["balanced_accuracy"] > 0.75
+    # Word coverage is a real signal on this set (0.92 balanced accuracy on all 1,000 pairs), and the
+    # fitted lexical judge (0.97 there) must not do worse than coverage alone on this small part.
+    assert held["coverage_only"]["balanced_accuracy"] > 0.75
+    assert held["lexical"]["balanced_accuracy"] >= held["coverage_only"]["balanced_accuracy"] - 0.05
     weights = json.loads((tmp_path / "judge_weights.json").read_text())
-    assert weights["lexical"]["features"] == ["support", "coverage", "key_coverage", "missing"]
+    assert weights["lexical"]["features"] == ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
     assert report["seconds_per_pair"]["lexical"] < 0.05
 
 

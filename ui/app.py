@@ -93,7 +93,8 @@ def build_app(engine) -> gr.Blocks:
     settings = engine.settings
     modes = mode_choices(settings)
     default_mode = settings.mode if settings.mode in {v for _, v in modes} else "local"
-    with gr.Blocks(title="News Q&A", analytics_enabled=False) as app:
+    # delete_cache: uploads are copied into the corpus folder; Gradio's copies go after an hour.
+    with gr.Blocks(title="News Q&A", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         turns = gr.State([])
         gr.HTML(HEADER)
         with gr.Tabs():
