@@ -62,8 +62,7 @@ def ui_engine(tmp_path_factory):
     engine = Engine(make_settings(home, corpus_dir=corpus, mode="extractive", max_file_mb=MAX_FILE_MB,
                                   llm_timeout_s=300))
     engine.ingest([corpus])
-    yield engine
-    shutil.rmtree(home / "models", ignore_errors=True)  # 1.1 GB if the local-model test assembled it
+    return engine
 
 
 @pytest.fixture(scope="module")

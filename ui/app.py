@@ -313,7 +313,8 @@ def _remove_handler(engine):
 
 
 def _remove_document(engine, doc_id: str) -> str:
-    """Remove from the index; a file in the corpus folder goes too, or the next `rag ingest` revives it."""
+    """Remove from the index. A file in the corpus folder is moved to corpus/.removed/ (hidden folders are not
+    ingested), so the next `rag ingest` does not revive it and the user's file is never destroyed."""
     info = next((d for d in engine.documents() if d.doc_id == doc_id), None)
     engine.remove(doc_id)
     if info is None:
@@ -321,6 +322,9 @@ def _remove_document(engine, doc_id: str) -> str:
     src = Path(info.source)
     note = ""
     if src.parent.resolve() == Path(engine.settings.corpus_dir).resolve():
-        src.unlink(missing_ok=True)
-        note = f" Its file {src.name} was deleted from the corpus folder."
+        trash = src.parent / ".removed"
+        trash.mkdir(exist_ok=True)
+        if src.exists():
+            src.replace(trash / src.name)
+        note = f" Its file {src.name} was moved to {trash.name}/ in the corpus folder."
     return render.notice_html("ok", f"Removed “{info.title}”.{note}")
