@@ -188,8 +188,8 @@ class _Run:
 _ASKS_NUMBER = re.compile(
     r"\b(how (many|much|long|large|big|old)|what (year|date|percentage|share|number|amount)|which year|in what year|"
     r"population|gdp|how often|total value)\b", re.I)
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|"
-                     r"dozen|century|centuries)\b", re.I)
+# Digits, or the words of large or fractional amounts ("two" alone is too common: "the two countries").
+_NUMBER = re.compile(r"\d|\b(hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b", re.I)
 
 
 def _lacks_asked_number(question: str, sources: list[Source]) -> bool:
