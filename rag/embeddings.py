@@ -36,7 +36,10 @@ def get_embed_model(batch_size: int = 64):
 class Embedder:
     """Batch and single-text embeddings as normalised float32 arrays."""
 
-    def __init__(self, batch_size: int = 64):
+    def __init__(self, batch_size: int = 64, threads: int = 1):
+        import torch
+
+        torch.set_num_threads(threads)
         self.model = get_embed_model(batch_size)
         self.batch_size = batch_size
         self._st = self.model._model  # the SentenceTransformer: batch encode without per-call overhead

@@ -56,7 +56,7 @@ class Engine:
     def embedder(self):
         from .embeddings import Embedder
 
-        return Embedder(self.settings.embed_batch_size)
+        return Embedder(self.settings.embed_batch_size, self.settings.embed_threads)
 
     @cached_property
     def retriever(self):
