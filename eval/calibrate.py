@@ -1,10 +1,10 @@
-"""`rag eval calibrate LABELLED.jsonl`: how far can the judge be trusted, and its fitted weights.
+"""`rag eval calibrate LABELLED.jsonl [MORE.jsonl ...]`: how far can the judge be trusted, and its weights.
 
 Rows are (context, question, answer, label 1 = faithful / 0 = hallucinated). Rows are split by
 record (two answers to one question stay together) into a tune half and a held-out half. With
-`fit`, logistic regressions over the judge's features are fitted on the tune half (lexical only, and
-lexical + LLM), and every scorer is reported on the held-out half only. Without `fit`, the shipped
-weights are scored on all rows. LLM results are cached in the output folder: reruns are free.
+`fit`, logistic regressions over the judge's features are fitted on the tune halves (lexical only,
+and lexical + LLM), and every scorer is reported on each file's held-out half only. Without `fit`,
+the shipped weights are scored on all rows. LLM results are cached in the output folder.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from .judge import COMBINED, LEXICAL, Judge, combined_score, self_evident
 from .llm_cache import LLMCache
 
 LEXICAL_FEATURES = ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
-COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_logit"]
+COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_yes"]
 _RECORD = re.compile(r"^(.*\d)[a-z]*$")  # "h042r" and "h042h" are the two answers of record "h042"
 
 
@@ -37,6 +37,7 @@ class Pair:
     question: str | None
     answer: str
     label: int
+    dataset: str = ""
 
     @property
     def record(self) -> str:
@@ -56,7 +57,8 @@ def load_pairs(path: Path, limit_records: int | None = None) -> list[Pair]:
             continue
         try:
             row = json.loads(line)
-            pair = Pair(str(row.get("id", f"line{lineno}")), row["context"], row.get("question"), row["answer"], int(row["label"]))
+            pair = Pair(str(row.get("id", f"line{lineno}")), row["context"], row.get("question"), row["answer"],
+                        int(row["label"]), str(path))
             if pair.label not in (0, 1) or not all(isinstance(x, str) for x in (pair.context, pair.answer)):
                 raise ValueError("label must be 0 or 1, context and answer strings")
         except (ValueError, KeyError, TypeError) as e:
@@ -85,10 +87,11 @@ def pair_features(pairs: list[Pair], judge: Judge, progress: bool = True) -> tup
     return feats, (paid_s / paid_n if paid_n else None)
 
 
-def calibrate(path: Path, out: Path, *, llm=None, fit: bool = True, limit_records: int | None = None,
+def calibrate(paths: list[Path], out: Path, *, llm=None, fit: bool = True, limit_records: int | None = None,
               progress: bool = True) -> dict:
-    """Score the labelled pairs; with `fit`, fit weights on the tune half and report the held-out half."""
-    pairs = load_pairs(path, limit_records)
+    """Score labelled pairs from one or more files; with `fit`, fit weights on the pooled tune halves
+    (each file weighing the same) and report every file's held-out half on its own."""
+    pairs = [p for path in paths for p in load_pairs(path, limit_records)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     judge = Judge(llm, cache=LLMCache(out / "judge_cache.jsonl"))
@@ -97,22 +100,23 @@ def calibrate(path: Path, out: Path, *, llm=None, fit: bool = True, limit_record
         lexical_features(p.answer, p.context)
     lexical_s = (time.perf_counter() - t0) / max(len(pairs), 1)
     feats, llm_s = pair_features(pairs, judge, progress)
-    labels = [p.label for p in pairs]
-    # Scored as the judge scores them: a verbatim sentence is accepted without the weights.
-    evident = [self_evident(p.answer, p.context, p.question) for p in pairs]
-    report = {"dataset": str(path), "pairs": len(pairs), "judge": judge.name,
+    report = {"datasets": [str(p) for p in paths], "pairs": len(pairs), "judge": judge.name,
               "seconds_per_pair": {"lexical": round(lexical_s, 5), "llm_uncached": _r(llm_s)}}
     if fit:
-        held = [is_held_out(p.record) for p in pairs]
-        if all(held) or not any(held):
-            raise DatasetError(f"{path}: too few records to split into tune and held-out halves")
-        report.update(fit_and_report(feats, labels, held, evident, has_llm=llm is not None, model=judge.name))
+        report.update(fit_and_report(pairs, feats, has_llm=llm is not None, model=judge.name))
         write_json_atomic(out / "judge_weights.json", report["weights"])
     else:
-        scores = [1.0 if e else judge.combine(f) for f, e in zip(feats, evident)]
-        report["current_weights"] = classification_report(labels, scores, threshold=0.5)
+        report["current_weights"] = {
+            ds: classification_report([p.label for p, _ in group], [judge_score(judge.model, p, f) for p, f in group], 0.5)
+            for ds, group in _by_dataset(list(zip(pairs, feats))).items()
+        }
     write_json_atomic(out / "calibration.json", report)
     return report
+
+
+def judge_score(model: dict, pair: Pair, feats: dict) -> float:
+    """What the judge says about this pair with these weights: verbatim sentences need no weights."""
+    return 1.0 if self_evident(pair.answer, pair.context, pair.question) else combined_score(model, feats)
 
 
 def install_weights(fitted: Path, shipped: Path) -> None:
@@ -123,49 +127,68 @@ def install_weights(fitted: Path, shipped: Path) -> None:
     write_json_atomic(shipped, {**old, **new, "fitted_on": fitted_on})
 
 
-def fit_and_report(feats: list[dict], labels: list[int], held: list[bool], evident: list[bool], has_llm: bool,
-                   model: str) -> dict:
-    tune = [i for i, h in enumerate(held) if not h]
-    test = [i for i, h in enumerate(held) if h]
-    sub = lambda xs, idx: [xs[i] for i in idx]  # noqa: E731
-    weights = {"fitted_on": {"records": "tune half (is_held_out false)", "pairs": len(tune), "judge": model}}
-    results = {}
-    # The reference point: share of the answer's content words found in the passage.
-    cov = [f["coverage"] for f in feats]
-    t = best_threshold(sub(labels, tune), sub(cov, tune))
-    results["coverage_only"] = classification_report(sub(labels, test), sub(cov, test), threshold=t)
+def fit_and_report(pairs: list[Pair], feats: list[dict], has_llm: bool, model: str) -> dict:
+    tune = [(p, f) for p, f in zip(pairs, feats) if not is_held_out(p.record)]
+    held = [(p, f) for p, f in zip(pairs, feats) if is_held_out(p.record)]
+    for ds, group in _by_dataset(list(zip(pairs, feats))).items():
+        if len({is_held_out(p.record) for p, _ in group}) < 2:
+            raise DatasetError(f"{ds}: too few records to split into tune and held-out halves")
+    # Each file weighs the same in the fit, however many rows it has: a small set of paraphrases
+    # must not drown in a thousand copied-span QA pairs.
+    sizes = {ds: len(g) for ds, g in _by_dataset(tune).items()}
+    weight = [len(tune) / (len(sizes) * sizes[p.dataset]) for p, _ in tune]
+    labels, tune_feats, groups = [p.label for p, _ in tune], [f for _, f in tune], [p.dataset for p, _ in tune]
+    fitted = {"fitted_on": {"datasets": sorted(sizes), "records": "tune halves (is_held_out false)",
+                            "pairs": len(tune), "judge": model}}
     kinds = [(LEXICAL, LEXICAL_FEATURES)] + ([(COMBINED, COMBINED_FEATURES)] if has_llm else [])
     for kind, names in kinds:
-        w = fit_logistic(sub(feats, tune), sub(labels, tune), names)
-        weights[kind] = w
-        scores = [1.0 if evident[i] else combined_score(w, feats[i]) for i in test]
-        results[kind] = classification_report(sub(labels, test), scores, 0.5)
-    if has_llm:
-        llm = [f["llm_yes"] for f in feats]
-        t = best_threshold(sub(labels, tune), sub(llm, tune))
-        results["llm_only"] = classification_report(sub(labels, test), sub(llm, test), threshold=t)
-    return {"weights": weights, "held_out": results, "tune_pairs": len(tune), "held_out_pairs": len(test)}
+        fitted[kind] = fit_logistic(tune_feats, labels, names, weight, groups)
+    # Reference points with thresholds tuned on the same rows: word coverage alone, the model alone.
+    singles = [("coverage_only", "coverage")] + ([("llm_only", "llm_yes")] if has_llm else [])
+    cuts = {name: best_threshold(labels, [f[key] for f in tune_feats], groups) for name, key in singles}
+    results = {}
+    for ds, group in _by_dataset(held).items():
+        y = [p.label for p, _ in group]
+        results[ds] = {name: classification_report(y, [f[key] for _, f in group], cuts[name]) for name, key in singles}
+        for kind, _ in kinds:
+            results[ds][kind] = classification_report(y, [judge_score(fitted[kind], p, f) for p, f in group], 0.5)
+    return {"weights": fitted, "held_out": results, "tune_pairs": len(tune), "held_out_pairs": len(held)}
 
 
-def fit_logistic(feats: list[dict], labels: list[int], names: list[str]) -> dict:
+def _by_dataset(rows: list[tuple[Pair, dict]]) -> dict[str, list[tuple[Pair, dict]]]:
+    out: dict[str, list[tuple[Pair, dict]]] = {}
+    for p, f in rows:
+        out.setdefault(p.dataset, []).append((p, f))
+    return out
+
+
+def fit_logistic(feats: list[dict], labels: list[int], names: list[str], sample_weight: list[float] | None = None,
+                 groups: list[str] | None = None) -> dict:
     """Logistic regression on the named features; the intercept is shifted so that the threshold
     with the best balanced accuracy on these (tune) rows becomes 0.5."""
     from sklearn.linear_model import LogisticRegression
 
     x = [[f[n] for n in names] for f in feats]
-    lr = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, labels)
+    lr = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, labels, sample_weight=sample_weight)
     coef, intercept = [float(c) for c in lr.coef_[0]], float(lr.intercept_[0])
     model = {"features": names, "coef": [round(c, 6) for c in coef], "intercept": round(intercept, 6)}
-    t = best_threshold(labels, [combined_score(model, f) for f in feats])
+    t = best_threshold(labels, [combined_score(model, f) for f in feats], groups)
     model["intercept"] = round(intercept - math.log(t / (1 - t)), 6)
     return model
 
 
-def best_threshold(labels: list[int], scores: list[float]) -> float:
-    """The score threshold (midpoint between neighbouring scores) with the best balanced accuracy."""
+def best_threshold(labels: list[int], scores: list[float], groups: list[str] | None = None) -> float:
+    """The score threshold (midpoint between neighbouring scores) with the best balanced accuracy,
+    averaged over `groups` (datasets) when given; ties go to the threshold nearest 0.5."""
+    groups = groups or [""] * len(labels)
+    parts = [[i for i, g in enumerate(groups) if g == name] for name in sorted(set(groups))]
+
+    def quality(t: float) -> float:
+        return sum(balanced_accuracy([labels[i] for i in idx], [scores[i] >= t for i in idx]) for idx in parts) / len(parts)
+
     cuts = sorted(set(scores))
     candidates = [(a + b) / 2 for a, b in zip(cuts, cuts[1:])] or cuts
-    return max(candidates, key=lambda t: (balanced_accuracy(labels, [s >= t for s in scores]), -abs(t - 0.5)))
+    return max(candidates, key=lambda t: (quality(t), -abs(t - 0.5)))
 
 
 def classification_report(labels: list[int], scores: list[float], threshold: float) -> dict:
@@ -188,18 +211,20 @@ def balanced_accuracy(labels: list[int], predicted: list[bool]) -> float:
 
 
 def format_report(report: dict) -> str:
-    lines = [f"{report['pairs']} pairs from {report['dataset']}; judge {report['judge']}"]
+    lines = [f"{report['pairs']} pairs from {', '.join(report['datasets'])}; judge {report['judge']}"]
     sp = report["seconds_per_pair"]
     lines.append(f"cost per pair: lexical {sp['lexical']:.5f} s, LLM {_fmt(sp['llm_uncached'])} s (uncached calls)")
     if "held_out" in report:
-        lines.append(f"tune {report['tune_pairs']} pairs, held-out {report['held_out_pairs']} pairs (split by record)")
-        lines.append(f"{'scorer (held-out)':<18}{'bal.acc':>9}{'ROC-AUC':>9}{'threshold':>11}")
-        for name, r in report["held_out"].items():
-            lines.append(f"{name:<18}{r['balanced_accuracy']:>9.4f}{_fmt(r['roc_auc']):>9}{r['threshold']:>11.4f}")
+        lines.append(f"fitted on {report['tune_pairs']} tune pairs; reported on {report['held_out_pairs']} held-out pairs "
+                     "(split by record)")
+        for ds, scorers in report["held_out"].items():
+            lines.append(f"\n{ds} (held-out)\n{'scorer':<16}{'pairs':>6}{'bal.acc':>9}{'ROC-AUC':>9}{'threshold':>11}")
+            for name, r in scorers.items():
+                lines.append(f"{name:<16}{r['pairs']:>6}{r['balanced_accuracy']:>9.4f}{_fmt(r['roc_auc']):>9}{r['threshold']:>11.4f}")
     else:
-        r = report["current_weights"]
-        lines.append(f"shipped weights on all pairs: balanced accuracy {r['balanced_accuracy']:.4f}, "
-                     f"ROC-AUC {_fmt(r['roc_auc'])}, best threshold {r['best_threshold_here']:.4f} (0.5 in use)")
+        for ds, r in report["current_weights"].items():
+            lines.append(f"{ds}: shipped weights on all {r['pairs']} pairs: balanced accuracy {r['balanced_accuracy']:.4f}, "
+                         f"ROC-AUC {_fmt(r['roc_auc'])}, best threshold {r['best_threshold_here']:.4f} (0.5 in use)")
     return "\n".join(lines)
 
 

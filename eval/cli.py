@@ -14,7 +14,7 @@ from rag.settings import get_settings
 
 MODES = ["local", "openai", "extractive"]
 JUDGES = ["llm", "lexical"]
-HEADLINE = ["faithfulness", "sentences_supported", "quote_validity", "invalid_quotes", "citation_precision",
+HEADLINE = ["faithfulness", "support_score", "sentences_supported", "quote_validity", "invalid_quotes", "citation_precision",
             "citation_recall", "token_f1", "reference_containment", "recall@1", "recall@5", "mrr",
             "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s", "errors"]
 
@@ -67,24 +67,28 @@ def format_summary(summary: dict) -> str:
 
 
 @eval_group.command("calibrate")
-@click.argument("labelled", type=click.Path(path_type=Path))
+@click.argument("labelled", type=click.Path(path_type=Path), nargs=-1, required=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Folder for the report, fitted weights and the LLM cache (default runs/calibrate-<name>).")
+              help="Folder for the report, fitted weights and the LLM cache (default runs/calibrate-<folder>-<name>).")
 @click.option("--fit/--no-fit", default=True, show_default=True,
               help="Fit weights on the tune half and report the held-out half; --no-fit scores the shipped weights.")
 @click.option("--judge", type=click.Choice(JUDGES), default="llm", show_default=True)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Use only the first N records (quick check).")
 @click.option("--install", is_flag=True, help="Copy the fitted weights to eval/judge_weights.json (the shipped judge).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-def calibrate_cmd(labelled: Path, out: Path | None, fit: bool, judge: str, limit: int | None, install: bool,
-                  as_json: bool) -> None:
-    """Score labelled (context, question, answer, label) rows: balanced accuracy, ROC-AUC, threshold, cost."""
+def calibrate_cmd(labelled: tuple[Path, ...], out: Path | None, fit: bool, judge: str, limit: int | None,
+                  install: bool, as_json: bool) -> None:
+    """Score labelled (context, question, answer, label) rows: balanced accuracy, ROC-AUC, threshold, cost.
+
+    With several files, weights are fitted on all their tune halves (each file weighing the same)
+    and each file's held-out half is reported on its own.
+    """
     from .calibrate import calibrate, format_report, install_weights
     from .judge import WEIGHTS_PATH, judge_client
 
-    out = out or Path("runs") / f"calibrate-{labelled.stem}"
+    out = out or Path("runs") / ("calibrate-" + "+".join(f"{p.parent.name}-{p.stem}" for p in labelled))
     llm = judge_client(get_settings(), judge == "llm")
-    report = calibrate(labelled, out, llm=llm, fit=fit, limit_records=limit)
+    report = calibrate(list(labelled), out, llm=llm, fit=fit, limit_records=limit)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
     if install and fit:
         install_weights(out / "judge_weights.json", WEIGHTS_PATH)

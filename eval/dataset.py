@@ -10,10 +10,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rag.errors import DatasetError
+from rag.errors import DatasetError, InputError
 
 MAX_ROW_BYTES = 100_000  # a question row is a few hundred bytes; anything this big is a mistake
-ROLES = {"user", "assistant"}
 
 
 @dataclass
@@ -143,14 +142,12 @@ def _bool(row: dict, name: str, default: bool) -> bool:
 
 
 def _history(value) -> list[dict]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _Bad("history", "must be a list of {role, content} messages")
-    for i, msg in enumerate(value):
-        if not isinstance(msg, dict) or msg.get("role") not in ROLES or not isinstance(msg.get("content"), str):
-            raise _Bad("history", f"message {i} must be {{'role': 'user'|'assistant', 'content': string}}")
-    return [{"role": m["role"], "content": m["content"]} for m in value]
+    from rag.answer import validate_history  # the answer path's own check, so both accept the same
+
+    try:
+        return validate_history(value)
+    except InputError as e:
+        raise _Bad("history", str(e)) from None
 
 
 def _row_id(row: dict, question: str, history: list[dict]) -> str:

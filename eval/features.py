@@ -16,6 +16,7 @@ from rag.sentences import split_sentences
 from rag.support import KEY_KINDS, Evidence, support_score, terms
 
 _SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 # "Yes"/"No" opening an answer replies to the question; it is not a fact to look up in the passage.
 _POLAR = re.compile(r"^\s*(?:yes|no)\b[\s,.;:!-]*", re.IGNORECASE)
 # A full stop glued to the next sentence ("...in 1844.First for Women is...", paragraphs joined by a
@@ -52,11 +53,13 @@ def evidence_sentences(evidence: str) -> list[str]:
     return split_sentences(_GLUED.sub(". ", evidence)) or [evidence]
 
 
-def normalise_space(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().lower()
+def loose(text: str) -> str:
+    """Lower case, single spaces, straight quotes: what typing a sentence again may change."""
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip().lower()
 
 
 def is_verbatim(claim: str, evidence: str) -> bool:
-    """True when the claim, up to white space, case and final full stop, is a span of the evidence."""
-    c = normalise_space(claim).rstrip(".!?")
-    return len(c) > 0 and c in normalise_space(evidence)
+    """True when the claim, up to white space, case, quote style and final full stop, is a span of the evidence."""
+    c = loose(claim).rstrip(".!?")
+    # Whole words only: "He won 20" is not in "He won 2013".
+    return len(c) > 0 and re.search(rf"(?<!\w){re.escape(c)}(?!\w)", loose(evidence)) is not None

@@ -3,7 +3,8 @@
 A naive "is this answer right?" question to a 1.5B model is nearly useless (it says No to short
 correct answers and Yes to fluent wrong sentences). So the judge
   1. restates a short answer together with its question as a declarative claim,
-  2. measures lexical signals (word coverage, names/numbers/negations present, count missing),
+  2. measures lexical signals of the answer's own words (coverage in the whole evidence and in its
+     best single sentence, names/numbers/negations present, count missing),
   3. asks the model one Yes/No support question and reads P(Yes) from the first token's logprobs,
   4. combines them with a logistic regression fitted by `rag eval calibrate` (eval/judge_weights.json).
 Everything is deterministic: greedy decoding, logprobs instead of sampled text, fixed weights, and
@@ -26,7 +27,6 @@ WEIGHTS_PATH = Path(__file__).with_name("judge_weights.json")
 LEXICAL, COMBINED = "lexical", "combined"
 SHORT_ANSWER_WORDS = 6  # shorter answers ("Delhi", "yes") mean nothing without their question
 MAX_EVIDENCE_CHARS = 6000  # fits the local model's 4k-token context with room for the claim
-LOGIT_CLIP = 8.0  # P(Yes) of 0.9997 or 0.0003: beyond that the model is no surer, only rounder
 
 JUDGE_SYSTEM = "You are a careful fact checker. You decide whether a claim is supported by a passage."
 
@@ -108,9 +108,9 @@ class Judge:
         claim = restate(question, answer) if question is not None and is_short(answer) else answer
         feats = lexical_features(answer, evidence)
         if self.llm is not None:
-            p = self.yes_probability(support_messages(claim, evidence))
-            feats["llm_yes"] = p
-            feats["llm_logit"] = _clipped_logit(p)
+            # The probability, not its logit: this model is often confidently wrong, and a bounded
+            # signal cannot overrule strong lexical evidence on its own (the logit did, on HaluEval).
+            feats["llm_yes"] = self.yes_probability(support_messages(claim, evidence))
         return claim, feats
 
     def combine(self, feats: dict[str, float]) -> float:
@@ -125,12 +125,6 @@ def combined_score(model: dict, feats: dict[str, float]) -> float:
     """The logistic model {features, coef, intercept} applied to one pair's features."""
     z = model["intercept"] + sum(w * feats[f] for f, w in zip(model["features"], model["coef"]))
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def _clipped_logit(p: float) -> float:
-    eps = math.exp(-LOGIT_CLIP)
-    p = min(max(p, eps), 1 - eps)
-    return math.log(p / (1 - p))
 
 
 def judge_client(settings: Settings, use_llm: bool = True):

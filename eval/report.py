@@ -11,8 +11,9 @@ from .metrics import percentile
 
 # (key in summary["metrics"], label) for the 0..1 overview chart, in reading order.
 OVERVIEW = [
-    ("faithfulness", "Faithfulness (mean sentence score)"),
-    ("sentences_supported", "Sentences supported"),
+    ("faithfulness", "Faithfulness (sentences supported, per answer)"),
+    ("support_score", "Mean judge score of sentences"),
+    ("sentences_supported", "Sentences supported (all answers)"),
     ("quote_validity", "Quotes verbatim in article"),
     ("citation_precision", "Citation precision"),
     ("citation_recall", "Citation recall"),
@@ -125,7 +126,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1200p
 h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; width: 100%; }
 td, th { border-bottom: 1px solid #eee; padding: 4px 6px; vertical-align: top; text-align: left; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 3px; color: #fff; font-size: 12px; }
 .sent { margin: 4px 0; } .quote { margin: 2px 0 6px 2em; color: #555; font-size: 13px; }
 mark { background: #fff3a8; color: #000; } .bad { color: #c0392b; font-weight: bold; }
@@ -140,13 +141,13 @@ mark { background: #fff3a8; color: #000; } .bad { color: #c0392b; font-weight: b
 
 <h2 id="overview">Metric overview</h2>
 {% set bar_w = 420 %}
-<svg id="chart-overview" role="img" aria-label="metric overview" width="{{ 260 + bar_w + 60 }}" height="{{ 22 * overview|length + 10 }}" xmlns="http://www.w3.org/2000/svg">
+<svg id="chart-overview" role="img" aria-label="metric overview" width="{{ 310 + bar_w + 60 }}" height="{{ 22 * overview|length + 10 }}" xmlns="http://www.w3.org/2000/svg">
 {% for b in overview %}
   {% set y = 22 * loop.index0 + 4 %}
-  <text x="250" y="{{ y + 13 }}" text-anchor="end">{{ b.label }}</text>
-  <rect x="260" y="{{ y }}" width="{{ bar_w }}" height="16" fill="#eee"/>
-  <rect x="260" y="{{ y }}" width="{{ (bar_w * b.value)|round(1) }}" height="16" fill="#2e86c1"><title>{{ b.label }}: {{ b.value|fmt }}</title></rect>
-  <text x="{{ 266 + bar_w }}" y="{{ y + 13 }}">{{ b.value|fmt }}</text>
+  <text x="300" y="{{ y + 13 }}" text-anchor="end">{{ b.label }}</text>
+  <rect x="310" y="{{ y }}" width="{{ bar_w }}" height="16" fill="#eee"/>
+  <rect x="310" y="{{ y }}" width="{{ (bar_w * b.value)|round(1) }}" height="16" fill="#2e86c1"><title>{{ b.label }}: {{ b.value|fmt }}</title></rect>
+  <text x="{{ 316 + bar_w }}" y="{{ y + 13 }}">{{ b.value|fmt }}</text>
 {% endfor %}
 </svg>
 <table style="width:auto">

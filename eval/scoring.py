@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from rag.support import Evidence, terms
+
 from .dataset import Item
 from .judge import Judge, Verdict
 from .metrics import (
-    abstention_scores, mean, percentile, quote_checks, quote_found, ranked_docs, recall_at_k,
+    abstention_scores, doc_key, mean, percentile, quote_checks, quote_found, ranked_docs, recall_at_k,
     reciprocal_rank, reference_containment, strip_markers, token_f1,
 )
 
@@ -64,7 +66,9 @@ def score_answer(item: Item, answer: dict, article_text: Callable[[str], str | N
         "abstained": bool(answer.get("abstained")),
         "n_sentences": len(sentences),
         "n_supported": sum(s["supported"] for s in sentences),
-        "faithfulness": mean(s["score"] for s in sentences) if sentences else None,
+        # Share of sentences the judge accepts; support_score keeps the continuous judge scores.
+        "faithfulness": sum(s["supported"] for s in sentences) / len(sentences) if sentences else None,
+        "support_score": mean(s["score"] for s in sentences) if sentences else None,
         "unsupported": [s["text"] for s in sentences if not s["supported"]],
         "quotes_total": len(quotes),
         "quotes_valid": sum(q["valid"] for q in quotes),
@@ -84,12 +88,52 @@ def score_answer(item: Item, answer: dict, article_text: Callable[[str], str | N
 
 
 def _correctness(item: Item, answer: dict) -> dict:
+    out = answer_correct(item, answer)
     # Unanswerable questions are scored by abstention, not by overlap with "the articles do not say".
     if item.reference is None or not item.answerable:
-        return {}
+        return out
     text = answer.get("answer", "")
-    return {"token_f1": round(token_f1(text, item.reference), 4),
+    return {**out, "token_f1": round(token_f1(text, item.reference), 4),
             "reference_containment": round(reference_containment(text, item.reference), 4)}
+
+
+# ---- one yes/no verdict per question
+# Half the facts the reference adds to the question must be in the answer ("In the port of Bushehr;
+# operational in 2013": Bushehr and the port, or the year). Terms the question already holds are left
+# out: echoing "Russia", "Iran" and "conflict" back answers nothing.
+CORRECT_CONTAINMENT = 0.5
+
+
+def answer_correct(item: Item, answer: dict) -> dict:
+    """`correct`: an unanswerable question was declined; an answerable one was answered (not declined)
+    with at least CORRECT_CONTAINMENT of the reference's new facts (`answer_containment`), or with its gold
+    sentence cited and some of them. `gold_doc_cited`: a citation quotes a gold document (answerable only).
+    No reference and no gold sentence: nothing to decide (None)."""
+    abstained = bool(answer.get("abstained"))
+    if not item.answerable:
+        return {"correct": abstained}
+    out: dict = {}
+    if item.gold_docs:
+        gold = {doc_key(d) for d in item.gold_docs}
+        out["gold_doc_cited"] = any(doc_key(c.get("doc_id", "")) in gold for c in answer.get("citations", []))
+    if item.reference is None and not item.gold_quotes:
+        return {**out, "correct": None}
+    contained = answer_containment(answer.get("answer", ""), item.reference or "", item.question) if item.reference else 0.0
+    quotes = [c.get("quote", "") for c in answer.get("citations", [])]
+    gold_cited = any(quote_found(q, [c]) or quote_found(c, [q]) for q in item.gold_quotes for c in quotes if c)
+    out["answer_containment"] = round(contained, 4)
+    out["correct"] = not abstained and (contained >= CORRECT_CONTAINMENT or (gold_cited and contained > 0))
+    return out
+
+
+def answer_containment(prediction: str, reference: str, question: str) -> float:
+    """Share of the reference's content terms missing from the question that the prediction holds."""
+    asked = Evidence.of(question)
+    new = [t for t in {t.key: t for t in terms(reference)}.values() if asked.credit(t) == 0]
+    if not new:  # the reference only restates the question ("Yes, Russia did"): judge on all its terms
+        return reference_containment(prediction, reference)
+    pred = Evidence.of(strip_markers(prediction))
+    return sum(pred.credit(t) > 0 for t in new) / len(new)
 
 
 def _retrieval(item: Item, answer: dict) -> dict:
@@ -111,7 +155,7 @@ def _retrieval(item: Item, answer: dict) -> dict:
 
 
 # ---- the run summary
-MEAN_METRICS = ("faithfulness", "token_f1", "reference_containment", "mrr", "gold_quote_retrieved",
+MEAN_METRICS = ("faithfulness", "support_score", "token_f1", "reference_containment", "mrr", "gold_quote_retrieved",
                 "gold_quote_cited") + tuple(f"recall@{k}" for k in RECALL_KS)
 
 
@@ -131,6 +175,9 @@ def summarise(rows: list[dict]) -> dict:
     abst = abstention_scores((r["item"]["answerable"], r["metrics"]["abstained"]) for r in ok)
     out["abstention_precision"], out["abstention_recall"] = _round(abst["precision"]), _round(abst["recall"])
     out["abstained"] = abst["abstained"]
+    out["correct"] = _round(mean(_flag(m.get("correct")) for m in ms))
+    out["correct_answerable"] = _round(mean(_flag(m.get("correct")) for r, m in zip(ok, ms) if r["item"]["answerable"]))
+    out["gold_doc_cited"] = _round(mean(_flag(m.get("gold_doc_cited")) for m in ms))
     latencies = [m["latency_s"] for m in ms if m.get("latency_s") is not None]
     out["latency_p50_s"], out["latency_p95_s"] = _round(percentile(latencies, 50)), _round(percentile(latencies, 95))
     out["by_kind"] = _by_kind(ok)
@@ -146,10 +193,15 @@ def _by_kind(rows: list[dict]) -> dict:
             "questions": len(ms),
             "faithfulness": _round(mean(m.get("faithfulness") for m in ms)),
             "token_f1": _round(mean(m.get("token_f1") for m in ms)),
+            "correct": _round(mean(_flag(m.get("correct")) for m in ms)),
             "abstained": sum(m["abstained"] for m in ms),
         }
         for kind, ms in sorted(groups.items())
     }
+
+
+def _flag(x: bool | None) -> float | None:
+    return None if x is None else float(x)
 
 
 def _ratio(a: int, b: int) -> float | None:

@@ -3,10 +3,10 @@ and (marked llm) the real local model as judge on a few HaluEval pairs."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import make_settings
 
 from eval.calibrate import (
     balanced_accuracy, best_threshold, calibrate, fit_logistic, is_held_out, load_pairs,
@@ -45,6 +45,8 @@ def test_a_bare_yes_leaves_the_decision_to_the_model():
 def test_verbatim_and_restating():
     assert is_verbatim("the oberoi group is a hotel  company", PASSAGE)
     assert not is_verbatim("The Oberoi Group is a bank", PASSAGE)
+    assert is_verbatim("the group\u2019s head office", "The Group's head office is in Delhi.")  # quote style
+    assert not is_verbatim("It was founded in 19", PASSAGE)  # whole words only
     assert is_short("Delhi") and not is_short("The Oberoi Group has its head office in Delhi.")
     assert restate("Where is  its head office?", "Delhi") == 'The answer to the question "Where is its head office?" is: Delhi'
 
@@ -72,7 +74,7 @@ def test_shipped_weights_have_both_judges():
     weights = load_weights()
     for kind in ("lexical", "combined"):
         assert len(weights[kind]["features"]) == len(weights[kind]["coef"])
-    assert "llm_logit" in weights["combined"]["features"]
+    assert "llm_yes" in weights["combined"]["features"]
 
 
 def test_llm_cache_persists_and_survives_a_torn_line(tmp_path):
@@ -127,8 +129,8 @@ def test_malformed_labelled_file_names_the_line(tmp_path):
 
 
 def test_lexical_calibration_on_a_halueval_subset(tmp_path):
-    report = calibrate(HALUEVAL, tmp_path, llm=None, limit_records=60, progress=False)
-    held = report["held_out"]
+    report = calibrate([HALUEVAL], tmp_path, llm=None, limit_records=60, progress=False)
+    held = report["held_out"][str(HALUEVAL)]
     assert report["tune_pairs"] + report["held_out_pairs"] == 120
     # Word coverage is a real signal on this set (0.92 balanced accuracy on all 1,000 pairs), and the
     # fitted lexical judge (0.97 there) must not do worse than coverage alone on this small part.
@@ -144,14 +146,11 @@ def test_lexical_calibration_on_a_halueval_subset(tmp_path):
 @pytest.fixture(scope="module")
 def local_judge_client(tmp_path_factory):
     from eval.judge import judge_client
-    from rag.settings import Settings
 
-    home = tmp_path_factory.mktemp("judge-home")
-    client = judge_client(Settings(home=home))
+    client = judge_client(make_settings(tmp_path_factory.mktemp("judge-home")))
     yield client
     if client._server is not None:
         client._server.stop()
-    shutil.rmtree(home / "models", ignore_errors=True)  # 1.1 GB
 
 
 @pytest.mark.llm
@@ -162,3 +161,11 @@ def test_local_model_judge_is_deterministic_and_separates_a_halueval_pair(local_
     assert scores["h001r"] > scores["h001h"] and scores["h000r"] > scores["h000h"]
     fresh = Judge(local_judge_client)  # no cache: the model itself must give the same numbers
     assert {p.id: fresh.verdict(p.answer, p.context, p.question).score for p in pairs} == scores
+
+
+def test_shipped_lexical_weights_scored_on_two_files(tmp_path):
+    paraphrase = HALUEVAL.parent.parent / "paraphrase" / "pairs.jsonl"
+    report = calibrate([HALUEVAL, paraphrase], tmp_path, llm=None, fit=False, limit_records=20, progress=False)
+    current = report["current_weights"]
+    assert current[str(HALUEVAL)]["pairs"] == 40 and current[str(paraphrase)]["pairs"] == 40
+    assert current[str(HALUEVAL)]["roc_auc"] > 0.8

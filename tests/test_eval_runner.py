@@ -7,7 +7,6 @@ real answer path is exercised by the `llm`-marked test at the end.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -139,6 +138,7 @@ def test_run_writes_results_summary_and_report(tmp_path):
 
     when = rows["when"]
     assert [s["supported"] for s in when["sentences"]] == [True, False]  # paraphrase kept, invention caught
+    assert when["metrics"]["faithfulness"] == 0.5 and 0.3 < when["metrics"]["support_score"] < 0.5
     assert when["metrics"]["unsupported"] == ["It cost 9 billion dollars and employs 4000 Chinese engineers [2]."]
     assert (when["metrics"]["quotes_valid"], when["metrics"]["quotes_total"]) == (1, 2)
     assert when["metrics"]["recall@1"] == 0.5 and when["metrics"]["mrr"] == 1.0  # gold "trade.txt" == doc "trade"
