@@ -25,6 +25,7 @@ ABSTAIN_BELOW = 0.45
 STRONG_EVIDENCE = 0.75
 N_SOURCES = 6
 MAX_ANSWER_TOKENS = 160
+_UNSENDABLE = re.compile(r"[\x00\ud800-\udfff]")
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|then)\b", re.I)
 
 
@@ -38,6 +39,8 @@ def validate_history(history) -> list[dict]:
     for i, m in enumerate(history):
         if not isinstance(m, dict) or m.get("role") not in ("user", "assistant") or not isinstance(m.get("content"), str):
             raise InputError(f"history item {i}: expected {{\"role\": \"user\"|\"assistant\", \"content\": str}}")
+        if _UNSENDABLE.search(m["content"]):  # the model's HTTP request could not even be encoded
+            raise InputError(f"history item {i}: content holds NUL bytes or invalid Unicode (unpaired surrogates)")
         out.append({"role": m["role"], "content": m["content"]})
     return out
 

@@ -7,7 +7,9 @@
 """
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +19,9 @@ from .docstore import DocInfo, DocStore
 from .errors import InputError, StoreError
 from .schema import Answer, Article, Hit
 from .settings import Settings, get_settings
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls and DEL; tab and line breaks are fine
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass
@@ -126,8 +131,12 @@ class Engine:
     def validate_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
             raise InputError("the question is empty: type a question about the articles")
-        if "\x00" in question:
-            raise InputError("the question contains binary data (NUL bytes)")
+        if _CONTROL.search(question):
+            raise InputError("the question contains binary data (NUL bytes or other control characters)")
+        if _SURROGATE.search(question):  # undecodable bytes (surrogateescape) or a "\ud800" JSON escape
+            raise InputError("the question is not valid Unicode (unpaired surrogates): retype it as plain text")
+        if not any(unicodedata.category(c)[0] in "LNPS" for c in question):  # only invisible characters
+            raise InputError("the question is empty: type a question about the articles")
         q = " ".join(question.split())
         limit = self.settings.max_question_chars
         if len(q) > limit:
