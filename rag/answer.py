@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .align import align_answer, extractive_answer, render_answer
 from .context import select_sources
-from .errors import ConfigError, InputError, LLMError
+from .errors import ConfigError, InputError, LLMBusy, LLMError
 from .prompts import NOT_FOUND, answer_messages, rewrite_messages
 from .schema import Answer, Sentence, Source
 from .support import content_tokens
@@ -86,7 +86,7 @@ class Answerer:
         articles = {h.doc_id: self.engine.article(h.doc_id).text for h in hits}
         qvec = self.engine.embedder.embed_query(run.standalone)
         terms = set(content_tokens(run.standalone))
-        sources = select_sources(qvec, terms, hits, articles, self.engine.embedder.embed, n=N_SOURCES)
+        sources = select_sources(qvec, terms, hits, articles, self.engine.embedder.embed_cached, n=N_SOURCES)
         run.timings["retrieve_s"] = time.perf_counter() - t0
         run.model = "extractive" if mode == "extractive" else self.model_name(mode)
 
@@ -105,7 +105,9 @@ class Answerer:
                 text += delta
                 yield "token", delta
         except LLMError as e:
-            run.error = f"the language model failed ({e}); showing the best quotes instead"
+            # Busy is not a failure: say plainly that it is busy, and still give the quotes.
+            run.error = (f"{e}. Meanwhile, here are the best quotes from the articles." if isinstance(e, LLMBusy)
+                         else f"the language model failed ({e}); showing the best quotes instead")
             yield "answer", run.extractive(sources, articles)
             return
         yield "answer", run.finish(text, sources, articles)

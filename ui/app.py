@@ -21,7 +21,12 @@ from ui.uploads import add_uploads
 
 log = logging.getLogger(__name__)
 
-ASK_CONCURRENCY = 2  # answers in progress at once; the local model itself serialises its requests
+# Answers in progress at once, beyond those the local model holds. A local-model answer waits in the
+# model's own bounded queue (rag.llm, RAG_LLM_QUEUE_SIZE) and past it gets "busy" at once, so at most
+# queue size + 1 asks are held by the model; these lanes keep extractive answers (well under a second)
+# and busy replies flowing meanwhile, instead of serialising them behind a 40-second model answer.
+FREE_ASK_LANES = 4
+GRADIO_QUEUE_SIZE = 64  # requests waiting for a lane; past that Gradio answers "queue is full"
 STREAM_EVERY_S = 0.08  # re-render a streaming answer at most this often
 STYLE = Path(__file__).with_name("style.css")
 # System fonts only: the page must not fetch fonts from anywhere.
@@ -88,6 +93,11 @@ def mode_choices(settings) -> list[tuple[str, str]]:
     return choices
 
 
+def ask_concurrency(settings) -> int:
+    """Questions answered at once: every request the local model accepts, plus FREE_ASK_LANES."""
+    return settings.llm_queue_size + 1 + FREE_ASK_LANES
+
+
 def build_app(engine) -> gr.Blocks:
     """The Blocks app; call .queue() and .launch() on it (see `launch`), or use `launch` directly."""
     settings = engine.settings
@@ -127,7 +137,7 @@ def build_app(engine) -> gr.Blocks:
 
         chat_out = [transcript, sources, question, turns]
         ask_args = dict(fn=_ask_handler(engine), inputs=[question, turns, mode, k], outputs=chat_out,
-                        concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask", show_progress="hidden")
+                        concurrency_limit=ask_concurrency(settings), concurrency_id="ask", show_progress="hidden")
         ask_btn.click(**ask_args)
         question.submit(**ask_args)
         new_btn.click(_new_conversation, outputs=chat_out, queue=False)
@@ -153,7 +163,7 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
     auth = check_bind(host, settings.ui_auth)
     threading.Thread(target=_warm_up, args=(engine,), name="warm-up", daemon=True).start()
     app = build_app(engine)
-    app.queue(default_concurrency_limit=1, max_size=64)
+    app.queue(default_concurrency_limit=1, max_size=GRADIO_QUEUE_SIZE)
     app.launch(
         server_name=host, server_port=port, auth=auth, share=False, inbrowser=False,
         prevent_thread_lock=True, show_error=False, quiet=True,
