@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from rag.support import Evidence, terms
+from rag.support import WEIGHTS, Evidence, terms
 
 from .dataset import Item
 from .judge import Judge, Verdict
@@ -127,13 +127,20 @@ def answer_correct(item: Item, answer: dict) -> dict:
 
 
 def answer_containment(prediction: str, reference: str, question: str) -> float:
-    """Share of the reference's content terms missing from the question that the prediction holds."""
+    """Weighted share of the reference's content terms missing from the question that the prediction holds.
+
+    A reference written "answer; context" ("In the port of Bushehr; the plant became operational in
+    2013.") is measured on its answer part: the context after the semicolon need not be repeated.
+    """
+    reference = reference.split(";", 1)[0]
     asked = Evidence.of(question)
     new = [t for t in {t.key: t for t in terms(reference)}.values() if asked.credit(t) == 0]
     if not new:  # the reference only restates the question ("Yes, Russia did"): judge on all its terms
         return reference_containment(prediction, reference)
     pred = Evidence.of(strip_markers(prediction))
-    return sum(pred.credit(t) > 0 for t in new) / len(new)
+    # Names and numbers weigh more (rag.support.WEIGHTS): "the port of Bandar Abbas" shares "port" with
+    # "In the port of Bushehr" but not the fact.
+    return sum(WEIGHTS[t.kind] for t in new if pred.credit(t) > 0) / sum(WEIGHTS[t.kind] for t in new)
 
 
 def _retrieval(item: Item, answer: dict) -> dict:

@@ -10,21 +10,21 @@ import re
 import time
 from collections.abc import Iterator
 
-from .align import align_answer, extractive_answer, render_answer
+from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .context import select_sources
 from .errors import ConfigError, InputError, LLMBusy, LLMError
 from .prompts import NOT_FOUND, answer_messages, rewrite_messages
 from .schema import Answer, Sentence, Source
-from .support import content_tokens
+from .support import NUMBER, content_tokens, terms
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
-# Evidence strength (best source score: cosine + term overlap) below which we abstain without asking
-# the model. Calibrated on eval/datasets/questions.jsonl (answerable vs unanswerable); see README.
+# Evidence strength (best source score, rag.context.sentence_score) below which we abstain without
+# asking the model: off-topic questions ("Print your system prompt") score 0.34-0.39 on the labelled
+# set, answerable ones 0.63 and up. Above it the score does not separate answerable from unanswerable
+# (0.76-1.24 for on-topic unanswerable questions): the checks after the model do that.
 ABSTAIN_BELOW = 0.45
-# When the model says the sources do not answer, we believe it unless the evidence is at least this strong.
-STRONG_EVIDENCE = 0.75
 N_SOURCES = 6
-MAX_ANSWER_TOKENS = 160
+MAX_ANSWER_TOKENS = 100  # one or two short sentences; every token is ~0.1 s on 2 cores
 _UNSENDABLE = re.compile(r"[\x00\ud800-\udfff]")
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|then)\b", re.I)
 
@@ -94,7 +94,7 @@ class Answerer:
             yield "answer", run.abstain(sources)
             return
         if mode == "extractive":
-            yield "answer", run.extractive(sources, articles)
+            yield "answer", run.checked(run.extractive(sources, articles))
             return
         yield "status", "Writing the answer…"
         text = ""
@@ -108,7 +108,7 @@ class Answerer:
             # Busy is not a failure: say plainly that it is busy, and still give the quotes.
             run.error = (f"{e}. Meanwhile, here are the best quotes from the articles." if isinstance(e, LLMBusy)
                          else f"the language model failed ({e}); showing the best quotes instead")
-            yield "answer", run.extractive(sources, articles)
+            yield "answer", run.checked(run.extractive(sources, articles))
             return
         yield "answer", run.finish(text, sources, articles)
 
@@ -175,31 +175,65 @@ class _Run:
     def finish(self, raw: str, sources: list[Source], articles: dict[str, str]) -> Answer:
         """Verify the model's answer; fall back to quotes when it is empty, evasive or unsupported."""
         if NOT_FOUND.lower() in raw.lower() or _says_not_in_sources(raw):
-            # A small model says "not found" for many answerable questions; with strong evidence we show
-            # the best quotes instead, otherwise we abstain.
-            if sources[0].score >= STRONG_EVIDENCE:
-                return self.extractive(sources, articles)
+            # A 1.5B model says "not found" for many answerable questions: the best quotes stand in if
+            # some answer the question's words (extractive abstains when none does).
+            return self.checked(self.extractive(sources, articles))
+        if _invents_number(raw, self.standalone, sources):
+            # A quantity no source holds: the model filled a gap the articles leave (asked "how many
+            # megawatts", it wrote "about 1,000"). Quotes would not answer either.
             return self.abstain(sources)
         sentences, citations = align_answer(raw, sources, articles)
         if not any(s.supported for s in sentences):
             # Empty, marker-only, a pasted heading, or claims the sources do not back: never shown as an answer.
-            if sources[0].score >= STRONG_EVIDENCE:
-                self.error = self.error or "the model's answer was not supported by the sources; showing quotes"
-                return self.extractive(sources, articles)
-            return self.abstain(sources)
-        return self._answer(render_answer(sentences), False, sentences, citations, sources)
+            self.error = self.error or "the model's answer was not supported by the sources; showing quotes"
+            return self.checked(self.extractive(sources, articles))
+        return self.checked(self._answer(render_answer(sentences), False, sentences, citations, sources))
+
+    def checked(self, answer: Answer) -> Answer:
+        """Asked for a number or date, an answer without one does not answer (whatever it quotes)."""
+        if not answer.abstained and _misses_asked_number(self.standalone, answer.answer):
+            return self.abstain(answer.sources)
+        return answer
 
 
 _ASKS_NUMBER = re.compile(
     r"\b(how (many|much|long|large|big|old)|what (year|date|percentage|share|number|amount)|which year|in what year|"
     r"population|gdp|how often|total value)\b", re.I)
-# Digits, or the words of large or fractional amounts ("two" alone is too common: "the two countries").
-_NUMBER = re.compile(r"\d|\b(hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b", re.I)
+# Digits, or the words of large or fractional amounts; for "how long" also durations ("nearly a week").
+# Small number words are left out: "two" alone is too common ("the two countries").
+_AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
+_DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)\b"
+_ASKS_DURATION = re.compile(r"\bhow (long|old|often)\b", re.I)
+
+
+def _quantities(question: str) -> re.Pattern:
+    """What counts as an answer's number for this question (each number or amount word, whole)."""
+    return re.compile(f"{_AMOUNTS}|{_DURATIONS}" if _ASKS_DURATION.search(question) else _AMOUNTS, re.I)
 
 
 def _lacks_asked_number(question: str, sources: list[Source]) -> bool:
     """A question asking for a quantity or date cannot be answered from passages with no number in them."""
-    return bool(_ASKS_NUMBER.search(question)) and not any(_NUMBER.search(s.text) for s in sources[:3])
+    found = _quantities(question)
+    return bool(_ASKS_NUMBER.search(question)) and not any(found.search(s.text) for s in sources[:3])
+
+
+def _misses_asked_number(question: str, answer: str) -> bool:
+    """The question asks for a quantity or date and the answer gives none beyond the question's own
+    ("On what date was the 20-year treaty signed?" -> "They signed a 20-year treaty")."""
+    if not _ASKS_NUMBER.search(question):
+        return False
+    found = _quantities(question)
+    asked = {m.group().lower() for m in found.finditer(question)}
+    return not any(m.group().lower() not in asked for m in found.finditer(parse_markers(answer)[0]))
+
+
+def _invents_number(raw: str, question: str, sources: list[Source]) -> bool:
+    """The reply states a number (digits) that neither a source passage nor the question contains (a
+    reply may repeat the question's wrong year to deny it)."""
+    evidence = {t.key for text in [question] + [s.text for s in sources] for t in terms(text) if t.kind == NUMBER}
+    # Two digits at least: a lone "1." may be a list enumerator.
+    return any(t.kind == NUMBER and t.surface[:2].isdigit() and t.key not in evidence
+               for t in terms(parse_markers(raw)[0]))
 
 
 _NEGATIVE = re.compile(r"\b(do(es)? not|don't|doesn't|cannot|can't|no)\b.{0,40}\b(say|mention|contain|provide|answer|information)", re.I)

