@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rag.errors import DatasetError, InputError
 
 MAX_ROW_BYTES = 100_000  # a question row is a few hundred bytes; anything this big is a mistake
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -57,12 +59,14 @@ class _Bad(Exception):
 def load_dataset(path: Path) -> tuple[list[Item], list[RowError]]:
     """Every valid row of `path` as an Item, and one RowError per invalid row.
 
-    Raises DatasetError only when the file itself cannot be read (missing, a directory, not UTF-8).
+    Raises DatasetError only when the file itself is unusable (missing, a directory, empty, binary,
+    UTF-16, or one JSON array instead of JSON lines).
     """
     try:
         raw = Path(path).read_bytes()
     except OSError as e:
         raise DatasetError(f"cannot read dataset {path}: {e.strerror or e}. Give the path of a .jsonl file.") from e
+    raw = _check_file(raw, path)
     items: list[Item] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
@@ -84,6 +88,26 @@ def load_dataset(path: Path) -> tuple[list[Item], list[RowError]]:
     return items, errors
 
 
+def _check_file(raw: bytes, path: Path) -> bytes:
+    """The file's bytes, once it is known to be JSON lines at all: a whole-file mistake is one clear
+    error, not one per line (a binary file would otherwise give thousands)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DatasetError(f"dataset {path} is UTF-16 text; save it as UTF-8, one JSON object per line.")
+    if b"\x00" in raw:
+        raise DatasetError(f"dataset {path} contains NUL bytes: it is a binary file (or UTF-16 text), not "
+                           "JSON lines; save it as UTF-8 text, one JSON object per line.")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark, as some editors write
+    if raw.lstrip().startswith(b"["):
+        try:
+            whole = json.loads(raw)
+        except (ValueError, RecursionError):
+            whole = None
+        if isinstance(whole, list):
+            raise DatasetError(f"dataset {path} is one JSON array; write one JSON object per line (JSON Lines), "
+                               f"e.g. with: jq -c '.[]' {path.name} > {Path(path).stem}.jsonl")
+    return raw
+
+
 def parse_row(line: bytes, lineno: int) -> Item:
     if len(line) > MAX_ROW_BYTES:
         raise _Bad(None, f"row is {len(line):,} bytes, over the {MAX_ROW_BYTES:,}-byte limit")
@@ -93,8 +117,15 @@ def parse_row(line: bytes, lineno: int) -> Item:
         raise _Bad(None, "not valid UTF-8") from None
     except json.JSONDecodeError as e:
         raise _Bad(None, f"broken JSON: {e.msg} at column {e.colno}") from None
+    except RecursionError:
+        raise _Bad(None, "JSON nested too deeply") from None
+    except ValueError as e:  # e.g. an integer of thousands of digits
+        raise _Bad(None, f"unreadable JSON value: {str(e).split(';')[0]}") from None
     if not isinstance(row, dict):
         raise _Bad(None, f"expected a JSON object, got {type(row).__name__}")
+    for name in ("id", "question", "history", "reference", "gold_docs", "gold_quotes", "kind"):
+        if _has_surrogate(row.get(name)):  # "\ud800" escapes: the results file could not store it
+            raise _Bad(name, "holds an unpaired surrogate escape (e.g. \\ud800): not valid Unicode text")
     question = _text(row, "question", required=True)
     history = _history(row.get("history"))
     return Item(
@@ -148,6 +179,14 @@ def _history(value) -> list[dict]:
         return validate_history(value)
     except InputError as e:
         raise _Bad("history", str(e)) from None
+
+
+def _has_surrogate(value) -> bool:
+    """In a string, a list of strings or a list of messages: the shapes the fields may have."""
+    for v in value if isinstance(value, list) else [value]:
+        if any(isinstance(t, str) and _SURROGATE.search(t) for t in (v.values() if isinstance(v, dict) else [v])):
+            return True
+    return False
 
 
 def _row_id(row: dict, question: str, history: list[dict]) -> str:

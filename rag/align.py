@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Callable
 
+from .injection import is_instruction_to_assistant
 from .schema import Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, Evidence, Term, coverage, score_terms, terms
@@ -41,7 +42,8 @@ _MARKER = re.compile("|".join((_BRACKET, _FULLWIDTH, _PAREN, _LABEL)), re.IGNORE
 _TRAILING = re.compile(rf"^(?:\s*(?:{_BRACKET}|{_FULLWIDTH}|{_PAREN}))+", re.IGNORECASE)
 _ENUMERATOR = re.compile(r"^(?:\(?\d{1,2}[.)]|[-*\u2022])$")  # "1." split off a numbered list
 _BULLET = re.compile(r"^(?:[-*\u2022]|\d{1,2}[.)])\s")
-_MODEL_QUOTE = re.compile(r"\"([^\"\n]+)\"|\u201c([^\u201d\n]+)\u201d|\u00ab([^\u00bb\n]+)\u00bb")
+# An opening mark cannot sit inside its own quote: "«a«a«a…" is scanned once, not once per mark.
+_MODEL_QUOTE = re.compile(r"\"([^\"\n]+)\"|\u201c([^\u201c\u201d\n]+)\u201d|\u00ab([^\u00ab\u00bb\n]+)\u00bb")
 _TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
                              "\u2014": "-", "\u00a0": " "})
 _ELLIPSIS = re.compile(r"\.\.\.|\u2026")
@@ -326,7 +328,7 @@ def _adds_something(q: _Quote, other: _Quote) -> bool:
 # --- candidates, citations and the final check ----------------------------------------------------
 
 def _candidate_quotes(sources: list[Source], articles: dict[str, str]) -> list[_Quote]:
-    """Every sentence of every source passage, located in its full article."""
+    """Every sentence of every source passage, located in its full article (bar injected orders)."""
     out = []
     for s in sources:
         article = articles.get(s.doc_id)
@@ -335,7 +337,9 @@ def _candidate_quotes(sources: list[Source], articles: dict[str, str]) -> list[_
         base = s.start if article[s.start:s.end] == s.text else article.find(s.text)
         if base < 0:
             continue  # the passage is not in the article we hold: nothing quotable from it
-        spans = [(base + a, base + b) for a, b in sentence_spans(s.text)]
+        # An order to the assistant inside an article is never quotable: it would "support" an obeying answer.
+        spans = [(base + a, base + b) for a, b in sentence_spans(s.text)
+                 if not is_instruction_to_assistant(s.text[a:b])]
         evidence = [Evidence.of(article[a:b]) for a, b in spans]
         context = Evidence(set(Evidence.of(s.title).keys).union(*(e.keys for e in evidence)))
         out.extend(_Quote(s, a, b, article[a:b], e, context) for (a, b), e in zip(spans, evidence))

@@ -7,6 +7,7 @@ the window is cut at word boundaries.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from llama_index.core.schema import TextNode
 from .sentences import sentence_spans
 
 # Bump when chunking changes, so that `rag ingest` re-embeds documents chunked the old way.
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 
 TokenCounter = Callable[[list[str]], list[int]]
 
@@ -43,6 +44,9 @@ def chunk_spans(text: str, max_tokens: int, overlap: int, count_tokens: TokenCou
         if j >= len(pieces):
             break
         i = max(j - overlap, i + 1)  # step back for overlap, but always move forward
+        # Share only sentences that leave room for the next one, or that chunk is this one's tail again.
+        while i < j and sum(sizes[i:j + 1]) + (j + 1 - i) > max_tokens:
+            i += 1
     return chunks
 
 
@@ -68,8 +72,7 @@ def _split_long(text: str, a: int, b: int, max_tokens: int, count_tokens: TokenC
             if start is not None:
                 out.append((start, prev_end))
                 start, used = None, 0
-            step = max(1, (e - s) * max_tokens // (n + 1))
-            out.extend((p, min(p + step, e)) for p in range(s, e, step))
+            out.extend(_cut_run(text, s, e, max_tokens, count_tokens, max(1, (e - s) * max_tokens // (n + 1))))
             continue
         if start is not None and used + n + 1 > max_tokens:
             out.append((start, prev_end))
@@ -81,6 +84,40 @@ def _split_long(text: str, a: int, b: int, max_tokens: int, count_tokens: TokenC
     if start is not None:
         out.append((start, prev_end))
     return out
+
+
+def _cut_run(text: str, s: int, e: int, max_tokens: int, count_tokens: TokenCounter,
+             guess: int) -> list[tuple[int, int]]:
+    """Cut a run without spaces into pieces that each fit, measured, not estimated.
+
+    Word-piece density varies along a run (",,,," is a piece per character, a 3,000-letter word is
+    one [UNK]), so an even cut can overflow: each piece shrinks until the tokenizer says it fits.
+    """
+    out = []
+    while s < e:
+        cut = _cluster_boundary(text, s, min(e, s + guess), e)
+        while cut - s > 1:
+            n = count_tokens([text[s:cut]])[0]
+            if n <= max_tokens:
+                break
+            cut = _cluster_boundary(text, s, s + max(1, min(cut - s - 1, (cut - s) * max_tokens // (n + 1))), e)
+        out.append((s, cut))
+        guess = 2 * (cut - s)  # sparse stretches after dense ones: let pieces grow back
+        s = cut
+    return out
+
+
+def _cluster_boundary(text: str, s: int, cut: int, e: int) -> int:
+    """`cut`, moved back so it does not separate a character from its combining marks, variation
+    selectors, skin tones or zero-width joiners (unless the piece would be empty)."""
+    while s + 1 < cut < e and (_clings(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    return cut
+
+
+def _clings(ch: str) -> bool:
+    return (unicodedata.combining(ch) > 0 or unicodedata.category(ch) in ("Mn", "Me")
+            or ch in "\u200c\u200d\ufe0e\ufe0f" or "\U0001F3FB" <= ch <= "\U0001F3FF")
 
 
 def chunk_nodes(

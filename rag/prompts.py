@@ -2,7 +2,9 @@
 reuses it across questions; everything variable (sources, question) comes after."""
 from __future__ import annotations
 
+from .injection import is_instruction_to_assistant
 from .schema import Source
+from .sentences import split_sentences
 
 NOT_FOUND = "NOT FOUND"
 
@@ -28,10 +30,19 @@ REWRITE_SYSTEM = (
 
 
 def answer_messages(question: str, sources: list[Source]) -> list[dict]:
-    lines = [f"[{s.n}] {' '.join(s.text.split())}" for s in sources]
+    lines = [f"[{s.n}] {' '.join(_as_data(s.text).split())}" for s in sources]
     # Ending on a bare "Answer:" matters: "Answer with [n] markers:" made the 1.5B model reply "[1]" alone.
     user = "Sources:\n" + "\n".join(lines) + f"\n\nQuestion: {question}\nAnswer:"
     return [{"role": "system", "content": ANSWER_SYSTEM}, {"role": "user", "content": user}]
+
+
+def _as_data(text: str) -> str:
+    """The passage without sentences that order the assistant about (rag.injection): news, not commands."""
+    sentences = split_sentences(text)
+    kept = [t for t in sentences if not is_instruction_to_assistant(t)]
+    if len(kept) == len(sentences):
+        return text
+    return " ".join(kept) or "(removed: text addressed to AI assistants)"
 
 
 def rewrite_messages(history: list[dict], question: str) -> list[dict]:
