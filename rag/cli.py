@@ -183,10 +183,13 @@ def chat(mode: str | None, k: int | None) -> None:
 
 
 @cli.command()
-def check() -> None:
-    """Check that the document store, keyword index and vectors agree."""
-    rep = _engine().check()
-    _emit(rep.to_json())
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Check that the document store, keyword index, vectors and article files agree; with PATHS, also
+    that exactly those files are ingested. Exit code 1 and one line per problem if not."""
+    rep = _engine().check(list(paths) or None)
+    _emit(rep.to_json()) if as_json else click.echo(rep.summary())
     if not rep.ok:
         sys.exit(1)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -22,22 +22,6 @@ from .settings import Settings, get_settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls and DEL; tab and line breaks are fine
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-@dataclass
-class CheckReport:
-    documents: int = 0
-    chunks: int = 0
-    vectors: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def to_json(self) -> dict:
-        return {"ok": self.ok, "documents": self.documents, "chunks": self.chunks, "vectors": self.vectors,
-                "problems": self.problems}
 
 
 class Engine:
@@ -91,13 +75,37 @@ class Engine:
             return self._ingestor.ingest(paths, prune=prune, progress=progress)
 
     def _rebuild(self, paths: list[Path], progress: bool):
-        # A corrupt SQLite file cannot even be opened: start it afresh, the files are the truth.
-        self.__dict__.pop("docstore", None)
-        self.__dict__.pop("_ingestor", None)
-        self.__dict__.pop("retriever", None)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(self.settings.db_path) + suffix).unlink(missing_ok=True)
-        return self._ingestor.rebuild(paths, progress=progress)
+        note = self._reset_docstore()
+        report = self._ingestor.rebuild(paths, progress=progress)
+        report.repaired[:0] = [note] if note else []
+        return report
+
+    def _reset_docstore(self) -> str | None:
+        """Start the SQLite file afresh (the files are the truth). A damaged one, which cannot even be
+        opened, is moved aside rather than deleted; returns a note saying where."""
+        if "docstore" in self.__dict__:
+            self.docstore.close()
+        for name in ("docstore", "_ingestor", "retriever"):
+            self.__dict__.pop(name, None)
+        db = self.settings.db_path
+        probe = None
+        try:
+            probe = DocStore(db)
+            damage = probe.sqlite_problems(quick=True)
+        except StoreError as e:
+            damage = [str(e.__cause__ or e)]
+        finally:
+            if probe is not None:
+                probe.close()
+        if not damage:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            return None
+        aside = db.with_name(f"{db.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("-wal", "-shm", ""):  # SQLite pairs a WAL with its database by name
+            if Path(f"{db}{suffix}").exists():
+                Path(f"{db}{suffix}").rename(f"{aside}{suffix}")
+        return f"the document store was damaged ({damage[0]}); moved it aside to {aside}"
 
     def documents(self) -> list[DocInfo]:
         return self.docstore.documents()
@@ -144,38 +152,10 @@ class Engine:
         return q
 
     # ---- health
-    def check(self) -> CheckReport:
-        rep = CheckReport()
-        try:
-            store = self.docstore
-            rep.problems += store.integrity_problems()
-            docs = store.documents(include_pending=True)
-            rep.documents = len(docs)
-            chunk_ids = store.chunk_ids()
-            rep.chunks = len(chunk_ids)
-        except Exception as e:  # a corrupt file raises on open or on first read
-            rep.problems.append(f"document store {self.settings.db_path}: {e}")
-            return rep
-        rep.problems += [f"document {d.doc_id} is half-ingested (pending); run `rag ingest`" for d in docs
-                         if d.status == "pending"]
-        rep.problems += [f"document {d.doc_id}: source file {d.source} is gone; run `rag ingest` to prune it"
-                         for d in docs if not Path(d.source).exists()]
-        bad_chunks = 0
-        for d in docs:
-            art = store.article(d.doc_id)
-            for ch in store.doc_chunks(d.doc_id):
-                if art is None or art.text[ch.start:ch.end] != ch.text:
-                    bad_chunks += 1
-        if bad_chunks:
-            rep.problems.append(f"{bad_chunks} chunk(s) do not match their article text at their offsets")
-        try:
-            vec_ids = self.vectors.ids()
-        except StoreError as e:
-            rep.problems.append(str(e))
-            return rep
-        rep.vectors = len(vec_ids)
-        if missing := chunk_ids - vec_ids:
-            rep.problems.append(f"{len(missing)} chunk(s) have no vector (e.g. {sorted(missing)[0]})")
-        if orphans := vec_ids - chunk_ids:
-            rep.problems.append(f"{len(orphans)} vector(s) belong to no chunk (e.g. {sorted(orphans)[0]})")
-        return rep
+    def check(self, paths: Iterable[Path] | None = None):
+        """A CheckReport (rag.check): every disagreement between the document store, keyword index,
+        vectors and files; with `paths`, also whether they are exactly the ingested documents."""
+        from .check import check_index
+
+        return check_index(self.settings, lambda: self.docstore, self.vectors,
+                           [Path(p) for p in paths] if paths is not None else None)

@@ -19,12 +19,10 @@ from .chunking import CHUNKER_VERSION, chunk_spans
 from .clean import clean_article
 from .docstore import ChunkRow, DocStore
 from .embeddings import Embedder
-from .errors import InputError
+from .errors import InputError, StoreError
 from .readers import iter_files, read_document
 from .settings import Settings
 from .vectors import VectorIndex
-
-BATCH_CHUNKS = 256  # documents are committed in groups of about this many chunks
 
 
 @dataclass
@@ -42,6 +40,7 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     chunks_embedded: int = 0
     seconds: float = 0.0
+    repaired: list[str] = field(default_factory=list)  # what was found broken and fixed first
 
     def summary(self) -> str:
         if not (self.added or self.updated or self.removed):
@@ -52,7 +51,7 @@ class IngestReport:
                 f"({self.chunks_embedded} chunks embedded in {self.seconds:.1f} s); "
                 f"{len(self.unchanged)} unchanged, {len(self.removed)} removed."
             )
-        lines = [head]
+        lines = [f"Repaired: {r}" for r in self.repaired] + [head]
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)} file(s):")
             lines += [f"  {s.path}: {s.reason}" for s in self.skipped]
@@ -62,7 +61,7 @@ class IngestReport:
         return {
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed,
             "skipped": [vars(s) for s in self.skipped], "chunks_embedded": self.chunks_embedded,
-            "seconds": round(self.seconds, 3),
+            "seconds": round(self.seconds, 3), "repaired": self.repaired,
         }
 
 
@@ -86,6 +85,20 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(CHUNKER_VERSION.encode() + b"\0" + data).hexdigest()
 
 
+def file_hash(path: Path, max_bytes: int) -> str:
+    """The content hash ingest records for this file (raises InputError if it cannot be read)."""
+    return content_hash(read_document(path, max_bytes).text.encode("utf-8"))
+
+
+def ingestible(path: Path, max_bytes: int) -> bool:
+    """Would ingest keep this file (readable, with article text left after cleaning)?"""
+    try:
+        raw = read_document(path, max_bytes)
+    except InputError:
+        return False
+    return bool(clean_article(raw.text, raw.title_hint).text.strip())
+
+
 class Ingestor:
     def __init__(self, settings: Settings, docstore: DocStore, vectors: VectorIndex,
                  embedder: Callable[[], Embedder]):
@@ -102,7 +115,7 @@ class Ingestor:
         t0 = time.perf_counter()
         report = IngestReport()
         paths = [Path(p) for p in paths]
-        self._repair_vectors()
+        self._repair(report)
         known = self.docstore.by_source()
         self._finish_interrupted(known, report)
         todo, seen = self._scan(paths, known, report)
@@ -120,15 +133,39 @@ class Ingestor:
             self.remove(gone)
             report.removed += gone
 
-    def _repair_vectors(self) -> None:
-        """If vectors and chunks disagree (a crash, a lost Chroma dir), drop orphans and redo gaps."""
-        docs = self.docstore.documents(include_pending=True)
-        if any(d.status == "pending" for d in docs) or self.vectors.count() == self.docstore.count_chunks():
-            return  # pending documents are redone below anyway
-        chunk_ids, vec_ids = self.docstore.chunk_ids(), self.vectors.ids()
-        self.vectors.delete_ids(sorted(vec_ids - chunk_ids))
-        gaps = sorted({cid.rsplit(":", 1)[0] for cid in chunk_ids - vec_ids})
-        self.docstore.invalidate(gaps)
+    def _repair(self, report: IngestReport) -> None:
+        """Put the indexes back in step with the chunks (after a crash, a lost Chroma dir, a dropped
+        keyword table, edited rows): documents whose chunks or vectors are wrong are re-embedded below."""
+        redo = self._repair_store(report) | self._repair_vectors(report)
+        pending = {d.doc_id for d in self.docstore.documents(include_pending=True) if d.status == "pending"}
+        if redo - pending:  # pending ones are redone anyway
+            report.repaired.append(f"{len(redo - pending)} document(s) with incomplete chunks or vectors marked "
+                                   f"for re-embedding from their files: {', '.join(sorted(redo - pending)[:5])}")
+        self.docstore.invalidate(sorted(redo))
+
+    def _repair_store(self, report: IngestReport) -> set[str]:
+        if damage := self.docstore.sqlite_problems(quick=True):
+            raise StoreError("; ".join(damage))  # only --rebuild can help: do not build on it
+        orphans = self.docstore.orphan_chunks()
+        redo = set(self.docstore.chunk_problems())
+        # Chunk rows changed behind our back may desync the keyword index too, and deleting them (to
+        # redo them) through it would corrupt it further: rebuild it first.
+        if orphans or redo or self.docstore.keyword_problems(thorough=False):
+            self.docstore.rebuild_keyword_index()
+            report.repaired.append("keyword index rebuilt from the chunks")
+        if orphans:
+            self.docstore.delete_orphan_chunks()
+            report.repaired.append(f"{len(orphans)} chunk(s) of no document deleted")
+        return redo
+
+    def _repair_vectors(self, report: IngestReport) -> set[str]:
+        chunks = self.docstore.chunk_docs()
+        vectors = dict(self.vectors.entries())
+        if orphans := sorted(set(vectors) - set(chunks)):
+            self.vectors.delete_ids(orphans)
+            report.repaired.append(f"{len(orphans)} vector(s) of no chunk deleted")
+        # A missing vector, or one filed under another document: redo that document.
+        return {doc for cid, doc in chunks.items() if vectors.get(cid) != doc}
 
     def _scan(self, paths: list[Path], known: dict, report: IngestReport) -> tuple[list[_Prepared], set[str]]:
         todo: list[_Prepared] = []
@@ -152,7 +189,7 @@ class Ingestor:
 
     def _prepare(self, path: Path, source: str, old, ids_taken: dict) -> _Prepared | None:
         raw = read_document(path, self.settings.max_file_bytes)
-        chash = content_hash(raw.text.encode("utf-8"))
+        chash = content_hash(raw.text.encode("utf-8"))  # as file_hash()
         if old is not None and old.status == "ok" and old.content_hash == chash:
             return None
         cleaned = clean_article(raw.text, raw.title_hint)
@@ -182,7 +219,7 @@ class Ingestor:
         group: list[_Prepared] = []
         for p in todo:
             group.append(p)
-            if sum(len(g.spans) for g in group) >= BATCH_CHUNKS:
+            if sum(len(g.spans) for g in group) >= self.settings.ingest_group_chunks:
                 self._store_group(group, bar)
                 group = []
         if group:
@@ -213,6 +250,8 @@ class Ingestor:
 
     def rebuild(self, paths: Iterable[Path], progress: bool = True) -> IngestReport:
         """Forget every index and re-ingest from the files (recovery from a missing/corrupt index)."""
-        self.vectors.reset()
+        note = self.vectors.reset()
         self.docstore.clear()
-        return self.ingest(paths, prune=True, progress=progress)
+        report = self.ingest(paths, prune=True, progress=progress)
+        report.repaired[:0] = [note] if note else []
+        return report

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(128, ge=32, le=250, description="word pieces per chunk (model reads 256)")
     chunk_overlap: int = Field(1, ge=0, le=3, description="sentences shared by neighbouring chunks")
     embed_batch_size: int = Field(64, ge=1)
+    # Documents are embedded, then written (vectors + chunks, one commit) in groups of about this many chunks.
+    ingest_group_chunks: int = Field(256, ge=1, description="chunks per ingest commit group")
     # torch threads for embeddings. 1 measured fastest here: with the LLM server on the other core, two
     # OpenMP threads spin against it (a query took 200-500 ms instead of 15 ms).
     embed_threads: int = Field(1, ge=1)

@@ -6,10 +6,14 @@ download a model.
 """
 from __future__ import annotations
 
+import errno
+import shutil
+import time
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlparse
 
-from .errors import ChromaUnavailable, ConfigError, StoreError
+from .errors import ChromaUnavailable, ConfigError, RagError, StoreError
 from .settings import Settings
 
 
@@ -58,25 +62,34 @@ class VectorIndex:
                     configuration={"hnsw": {"space": "cosine"}},
                     embedding_function=None,
                 )
-            except (ChromaUnavailable, ConfigError):
+            except (ChromaUnavailable, ConfigError, KeyboardInterrupt, SystemExit):
                 raise
-            except Exception as e:
+            except BaseException as e:  # see _call
                 raise self._error(e) from e
         return self._collection
 
-    def _error(self, e: Exception) -> StoreError:
+    def _error(self, e: BaseException) -> StoreError:
         self._collection = None
         if self.settings.chroma_url:
             return ChromaUnavailable(_unreachable(self.settings.chroma_url, e))
+        where = self.settings.chroma_dir
+        if _is_write_failure(e):
+            return StoreError(
+                f"cannot write the vector store in {where} ({type(e).__name__}: {e}{_free_space(where)}): the disk "
+                "is full, read-only or over a file-size limit. Free some space and run `rag ingest` again: "
+                "it redoes the unfinished documents"
+            )
         return StoreError(
-            f"the vector store in {self.settings.chroma_dir} failed ({type(e).__name__}: {e}); "
+            f"the vector store in {where} failed ({type(e).__name__}: {e}); "
             "run `rag check`, then `rag ingest --rebuild` to recreate it from the corpus"
         )
 
     def _call(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except Exception as e:
+        except (RagError, KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as e:  # chromadb's Rust core raises PanicException, a BaseException
             raise self._error(e) from e
 
     def add(self, ids: Sequence[str], embeddings: Sequence[Sequence[float]], doc_ids: Sequence[str]) -> None:
@@ -104,12 +117,22 @@ class VectorIndex:
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def ids(self) -> set[str]:
+        return {chunk_id for chunk_id, _ in self.entries()}
+
+    def entries(self) -> list[tuple[str, str | None]]:
+        """Every (chunk id, doc id) stored, as Chroma lists them (a duplicate would show twice)."""
         col = self.collection
-        out: set[str] = set()
+        out: list[tuple[str, str | None]] = []
         n = self._call(col.count)
         for off in range(0, n, 5000):
-            out.update(self._call(col.get, include=[], limit=5000, offset=off)["ids"])
+            got = self._call(col.get, include=["metadatas"], limit=5000, offset=off)
+            out += [(i, (m or {}).get("doc_id")) for i, m in zip(got["ids"], got["metadatas"])]
         return out
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of these chunk ids (absent ids are left out)."""
+        got = self._call(self.collection.get, ids=list(ids), include=["embeddings"])
+        return {i: list(map(float, e)) for i, e in zip(got["ids"], got["embeddings"])}
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         for i in range(0, len(ids), 1000):
@@ -118,11 +141,54 @@ class VectorIndex:
     def count(self) -> int:
         return self._call(self.collection.count)
 
-    def reset(self) -> None:
-        """Drop and recreate the collection (for `rag ingest --rebuild`)."""
-        client = self._call(_client, self.settings)
+    def reset(self) -> str | None:
+        """Drop and recreate the collection (for `rag ingest --rebuild`). An embedded store Chroma
+        cannot open any more is moved aside; returns a note saying where, or None."""
+        from chromadb.errors import NotFoundError
+
         try:
-            client.delete_collection(self.settings.collection)
-        except Exception:
-            pass  # it did not exist
-        self._collection = None
+            client = self._call(_client, self.settings)
+            try:
+                self._call(client.delete_collection, self.settings.collection)
+            except StoreError as e:
+                if not isinstance(e.__cause__, NotFoundError):
+                    raise  # else there was nothing to drop
+            self._collection = None
+            self.count()  # recreate it now: a store that still fails is damaged
+            return None
+        except StoreError as e:
+            if self.settings.chroma_url or _is_write_failure(e.__cause__ or e):
+                raise  # a server's data is not ours to move, and a full disk is not damage
+            moved = _move_aside(self.settings.chroma_dir)
+            self.count()
+            return f"the vector store could not be opened ({e.__cause__ or e}); moved it aside to {moved}"
+
+
+def _is_write_failure(e: BaseException) -> bool:
+    text = f"{e} {e.__cause__ or ''}".lower()
+    if isinstance(e, OSError) and e.errno in (errno.EFBIG, errno.ENOSPC, errno.EROFS):
+        return True
+    # Chroma's Rust core reports SQLite's "disk I/O error" (what EFBIG/ENOSPC become) as text.
+    return any(w in text for w in ("disk i/o error", "disk is full", "no space left", "file too large",
+                                   "read-only file system"))
+
+
+def _free_space(path: Path) -> str:
+    try:
+        return f", {shutil.disk_usage(path if path.exists() else path.parent).free / 1e6:,.0f} MB free"
+    except OSError:
+        return ""
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a damaged embedded store out of the way, and make chromadb forget it had it open."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    if path.exists():
+        path.rename(target)
+    # chromadb shares one System per path in a process and would keep using the moved files. Only
+    # this path's entry is dropped: other stores open in the process stay as they are.
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+    return target

@@ -1,0 +1,151 @@
+"""`rag check`: do the document store, the keyword index, the vectors and the article files agree?
+
+Read-only apart from what opening the store itself does. Every problem is one line naming what is
+wrong (with a few example ids) and the command that repairs it: `rag ingest` for anything a crash can
+leave behind, `rag ingest --rebuild` for a damaged file.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .docstore import DocInfo, DocStore, _listing
+from .errors import InputError, StoreError
+from .ingest import file_hash, ingestible
+from .readers import iter_files
+from .settings import Settings
+
+
+@dataclass
+class CheckReport:
+    documents: int = 0
+    chunks: int = 0
+    vectors: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "documents": self.documents, "chunks": self.chunks, "vectors": self.vectors,
+                "problems": self.problems}
+
+    def summary(self) -> str:
+        counts = f"{self.documents} document(s), {self.chunks} chunk(s), {self.vectors} vector(s)"
+        if self.ok:
+            return f"OK: {counts}; the document store, keyword index, vectors and files agree."
+        return "\n".join([f"{len(self.problems)} problem(s) ({counts}):"] + [f"  - {p}" for p in self.problems])
+
+
+def check_index(settings: Settings, docstore: Callable[[], DocStore], vectors,
+                paths: list[Path] | None = None) -> CheckReport:
+    """Compare everything; `paths` (files or folders) also checks that they are exactly what is ingested."""
+    rep = CheckReport()
+    try:
+        store = docstore()
+        if damage := store.sqlite_problems():
+            raise StoreError("; ".join(damage))
+        rep.problems += store.content_problems()
+        docs = store.documents(include_pending=True)
+        chunks = store.chunk_docs()
+    except Exception as e:  # a damaged or unreadable file: nothing compared with it can be trusted
+        rep.problems.append(_describe(e))
+        rep.problems += _vector_store_opens(vectors, rep)
+        return rep
+    rep.documents, rep.chunks = len(docs), len(chunks)
+    for part in (lambda: file_problems(settings, docs, paths), lambda: vector_problems(vectors, chunks, rep)):
+        try:
+            rep.problems += part()
+        except Exception as e:
+            rep.problems.append(_describe(e))
+    return rep
+
+
+def _vector_store_opens(vectors, rep: CheckReport) -> list[str]:
+    try:
+        rep.vectors = vectors.count()
+        return []
+    except Exception as e:
+        return [_describe(e)]
+
+
+def _describe(e: Exception) -> str:
+    return str(e) if isinstance(e, StoreError) else f"check failed: {type(e).__name__}: {e}"
+
+
+def vector_problems(vectors, chunks: dict[str, str], rep: CheckReport) -> list[str]:
+    """Chroma's ids against the chunk ids: missing, orphaned, duplicated, filed under the wrong document."""
+    entries = vectors.entries()
+    rep.vectors = len(entries)
+    stored = dict(entries)
+    fix = "run `rag ingest` to repair"
+    problems = []
+    if dup := sorted(cid for cid, n in Counter(cid for cid, _ in entries).items() if n > 1):
+        problems.append(_listing(f"vectors: {len(dup)} chunk id(s) stored more than once", dup, fix))
+    if missing := sorted(set(chunks) - set(stored)):
+        problems.append(_listing(f"vectors: {len(missing)} chunk(s) have no vector", missing, fix))
+    if orphans := sorted(set(stored) - set(chunks)):
+        problems.append(_listing(f"vectors: {len(orphans)} vector(s) belong to no chunk", orphans, fix))
+    if wrong := sorted(cid for cid, doc in chunks.items() if cid in stored and stored[cid] != doc):
+        problems.append(_listing(f"vectors: {len(wrong)} vector(s) filed under another document", wrong, fix))
+    if entries:
+        problems += _query_problems(vectors, entries[0][0])
+    return problems
+
+
+def _query_problems(vectors, probe: str) -> list[str]:
+    """The stored ids can be fine while the search index is not: a vector must find itself."""
+    found = vectors.query(vectors.embeddings([probe])[probe], 1)
+    if not found or found[0][1] < 0.99:
+        return [f"vectors: searching for the stored vector of {probe} does not find it ({found}); "
+                "run `rag ingest --rebuild`"]
+    return []
+
+
+def file_problems(settings: Settings, docs: list[DocInfo], paths: list[Path] | None) -> list[str]:
+    """Each document against its file (still there, unchanged); with `paths`, also files not ingested
+    and documents from elsewhere."""
+    problems = []
+    for d in docs:
+        source = Path(d.source)
+        if not source.exists():
+            problems.append(f"document {d.doc_id}: its file {d.source} is gone; run `rag ingest` on its folder "
+                            f"to prune it, or `rag remove {d.doc_id}`")
+            continue
+        if d.status != "ok":
+            continue  # already reported as pending by the store
+        if not d.content_hash:
+            problems.append(f"document {d.doc_id} is marked for re-embedding; run `rag ingest`")
+            continue
+        try:
+            if file_hash(source, settings.max_file_bytes) != d.content_hash:
+                problems.append(f"document {d.doc_id} is out of date: {d.source} (or the chunker) changed "
+                                "since it was ingested; run `rag ingest`")
+        except InputError as e:
+            problems.append(f"document {d.doc_id}: its file can no longer be read ({e})")
+    if paths is not None:
+        problems += _corpus_problems(settings, docs, [Path(p) for p in paths])
+    return problems
+
+
+def _corpus_problems(settings: Settings, docs: list[DocInfo], paths: list[Path]) -> list[str]:
+    unreadable: list[str] = []
+    files = {str(f.resolve()): f for f in iter_files(paths, on_error=lambda p, why: unreadable.append(str(p)))}
+    known = {d.source for d in docs}
+    new = sorted(str(f) for source, f in files.items()
+                 if source not in known and ingestible(f, settings.max_file_bytes))
+    roots = [str(p.resolve()) for p in paths]
+    foreign = sorted(d.doc_id for d in docs if d.source not in files and Path(d.source).exists()
+                     and not any(d.source == r or d.source.startswith(r.rstrip("/") + "/") for r in roots))
+    problems = []
+    if new:
+        problems.append(_listing(f"{len(new)} file(s) not ingested", new, "run `rag ingest`"))
+    if foreign:
+        problems.append(_listing(f"{len(foreign)} document(s) from outside {', '.join(map(str, paths))}",
+                                 foreign, "`rag remove` them if they should not be there"))
+    if unreadable:
+        problems.append(_listing("paths that cannot be read", unreadable))
+    return problems
