@@ -166,7 +166,7 @@ def test_eval_workers_against_openai_endpoint_and_chroma_server(tmp_path, llm_pr
     serial, parallel = runs[1], runs[3]
     assert serial[2] >= len(QUESTIONS) and parallel[2] == serial[2]  # every question went to the endpoint
     assert serial[1] == 1
-    assert parallel[1] >= 2, "with --workers 3 the questions should reach the endpoint concurrently"
+    assert parallel[1] >= 2, f"with --workers 3 at most {parallel[1]} request(s) reached the endpoint at once"
     assert set(serial[0]) == set(QUESTIONS)
     for qid in QUESTIONS:
         assert serial[0][qid]["error"] is None and not serial[0][qid]["answer"]["abstained"]
