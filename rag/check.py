@@ -81,7 +81,8 @@ def vector_problems(vectors, chunks: dict[str, str], rep: CheckReport) -> list[s
     entries = vectors.entries()
     rep.vectors = len(entries)
     stored = dict(entries)
-    fix = "run `rag ingest` to repair"
+    # `rag ingest` compares ids only when the counts differ (see Ingestor._repair_vectors).
+    fix = "run `rag ingest` to repair" if len(entries) != len(chunks) else "run `rag ingest --rebuild`"
     problems = []
     if dup := sorted(cid for cid, n in Counter(cid for cid, _ in entries).items() if n > 1):
         problems.append(_listing(f"vectors: {len(dup)} chunk id(s) stored more than once", dup, fix))

@@ -159,6 +159,10 @@ class Ingestor:
         return redo
 
     def _repair_vectors(self, report: IngestReport) -> set[str]:
+        # Listing every id costs seconds per 100k vectors, so only when the counts disagree: a crash or a
+        # lost store changes the count; an equal count hiding a swap is `rag check`'s to find.
+        if self.vectors.count() == self.docstore.count_chunks():
+            return set()
         chunks = self.docstore.chunk_docs()
         vectors = dict(self.vectors.entries())
         if orphans := sorted(set(vectors) - set(chunks)):
