@@ -1,11 +1,23 @@
 """`make bench`: ingest throughput vs the embedding model's own ceiling, re-ingest, and search latency
-on the shipped corpus and on a synthetic 100,000-chunk index. Writes bench/results/bench.md."""
+on the shipped corpus and on a synthetic 100,000-chunk index; answer latency; the running app under
+concurrent load with its memory (bench/load.py); memory over 1,000 questions; `rag eval run` speed.
+Writes bench/results/<section>.md and bench/results/bench.md (all sections measured so far).
+
+    python -m bench.run                      # everything (about half an hour)
+    python -m bench.run --only load,memory   # some sections
+    python -m bench.run --skip load,memory,eval
+    python -m bench.run --skip scale         # without the 10,000-article ingest (bench/scale.py)
+"""
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import random
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -108,26 +120,153 @@ def bench_answers(engine: Engine, questions: list[str], rows: list[tuple], n: in
     ]
 
 
-def main() -> None:
+# ---- load, memory and evaluation speed (issues 5 and 6) ------------------------------------------------
+
+def bench_load(seconds: float, rows: list[tuple]) -> None:
+    """20 extractive conversations and 4 local-model ones against the running app (bench/load.py)."""
+    from bench.load import drive_app
+
+    for mode, users in (("extractive", 20), ("local", 4)):
+        s = drive_app(mode, users, seconds).summary()
+        busy = f", {s['busy']} busy (p50 {s['busy_p50_s']} s)" if s["busy"] else ", 0 busy"
+        rows += [
+            (f"app under load: {users} {mode} conversations, {s['duration_s']:.0f} s",
+             f"{s['requests']} requests, {s['errors']} errors{busy}",
+             f"answered p50 {s['p50_s']} s, p95 {s['p95_s']} s; {s['throughput_rps']} answers/s; target 0 errors"),
+            (f"app RSS ({mode}, {s['server_processes']} process(es) incl. model server)",
+             f"peak {s['rss_peak_mb']:.0f} MB", f"{s['rss_start_mb']:.0f} MB before, {s['rss_end_mb']:.0f} MB after"),
+        ]
+        for e in s["error_samples"]:
+            rows.append((f"error ({mode})", e.replace("|", "/")[:200], ""))
+
+
+def bench_memory(questions: int, rows: list[tuple]) -> None:
+    """RSS before and after `questions` sequential extractive questions, in a fresh process."""
+    out = subprocess.run([sys.executable, "-m", "bench.load", "memory", "--questions", str(questions), "--warmup", "50"],
+                         cwd=ROOT, check=True, capture_output=True, text=True)
+    m = json.loads(out.stdout.strip().splitlines()[-1])
+    rows.append((f"memory: {m['questions']} different extractive questions (after {m['warmup']} warm-up)",
+                 f"RSS {m['rss_before_mb']:.0f} -> {m['rss_after_mb']:.0f} MB ({m['growth_mb']:+.1f} MB)",
+                 f"{m['per_question_s'] * 1000:.0f} ms/question; target: no growth"))
+
+
+def bench_eval(n_extractive: int, n_local: int, rows: list[tuple]) -> None:
+    """Wall time of `rag eval run` (a fresh process: imports, model loads, answering and judging)."""
+    home = Path(tempfile.mkdtemp(prefix="bench-eval-"))
+    shutil.copytree(ROOT / "corpus", home / "corpus")
+    env = {**os.environ, "RAG_HOME": str(home), "RAG_CORPUS_DIR": str(home / "corpus"),
+           "RAG_MODEL_DIR": str(Path(get_settings().model_dir).resolve())}
+    try:
+        subprocess.run([sys.executable, "-m", "rag.cli", "ingest"], env=env, cwd=ROOT, check=True, capture_output=True)
+        lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
+        for mode, n in (("extractive", n_extractive), ("local", n_local)):
+            data = home / f"q{n}.jsonl"
+            data.write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
+            out = home / f"run-{mode}"
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "rag.cli", "eval", "run", str(data), "--mode", mode, "--out", str(out)],
+                           env=env, cwd=ROOT, check=True, capture_output=True)
+            wall = time.perf_counter() - t
+            res = [json.loads(l) for l in (out / "results.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+            answer_s = sum(r.get("wall_s") or 0 for r in res)
+            judged = _lines(out / "judge_cache.jsonl")
+            target = "; target < 120 s" if mode == "extractive" else ""
+            rows.append((f"`rag eval run`, {n} questions, {mode}, default judge",
+                         f"{wall:.0f} s ({wall / n:.1f} s/question)",
+                         f"answering {answer_s:.0f} s, {judged} judge model calls, {sum(bool(r.get('error')) for r in res)} "
+                         f"errors{target}"))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _lines(path: Path) -> int:
+    try:
+        return sum(1 for l in path.read_text(encoding="utf-8").splitlines() if l.strip())
+    except OSError:
+        return 0
+
+
+# ---- sections ------------------------------------------------------------------------------------------
+
+SECTIONS = ("corpus", "answers", "synthetic", "load", "memory", "eval", "scale")
+TABLE_HEAD = "| measure | value | note |\n|---|---|---|\n"
+
+
+def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
+    """One section's markdown (a table, plus the retrieval-quality table for `corpus`)."""
     from bench.retrieval_quality import retrieval_table
 
+    if name == "scale":  # its own tables, measured in a fresh process (bench/scale.py)
+        subprocess.run([sys.executable, "-m", "bench.scale", "--articles", str(args.scale_articles),
+                        "--out", str(OUT / "scale.md")], cwd=ROOT, check=True)
+        return (OUT / "scale.md").read_text(encoding="utf-8")
     rows: list[tuple] = []
+    extra = ""
+    questions = ctx["questions"]
+    if name == "corpus":
+        ctx["engine"] = engine = bench_corpus(rows)
+        bench_search(engine, "shipped corpus", questions, rows)
+        extra = retrieval_table(engine)
+    elif name == "answers":
+        if "engine" not in ctx:
+            ctx["engine"] = bench_corpus([])
+        bench_answers(ctx["engine"], questions, rows)
+    elif name == "synthetic":
+        t = time.perf_counter()
+        ctx["big"] = big = synthetic_index(100_000)
+        rows.append(("build synthetic 100k-chunk index", f"{time.perf_counter() - t:.0f} s", "vectors generated, not encoded"))
+        bench_search(big, "100k chunks", questions, rows)
+    elif name == "load":
+        bench_load(args.load_seconds, rows)
+    elif name == "memory":
+        bench_memory(args.memory_questions, rows)
+    elif name == "eval":
+        bench_eval(args.eval_extractive, args.eval_local, rows)
+    table = TABLE_HEAD + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    return f"### {name}\n\n{table}\n" + (f"\n{extra}\n" if extra else "")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench.run", description="`make bench`: writes bench/results/bench.md.")
+    p.add_argument("--only", default="", help=f"comma-separated sections to run ({', '.join(SECTIONS)}); default all")
+    p.add_argument("--skip", default="", help="comma-separated sections to leave out (e.g. load,memory: the slow ones)")
+    p.add_argument("--load-seconds", type=float, default=120.0, help="duration of each load run")
+    p.add_argument("--memory-questions", type=int, default=1000)
+    p.add_argument("--eval-extractive", type=int, default=50, help="questions in the extractive evaluation run")
+    p.add_argument("--eval-local", type=int, default=10, help="questions in the local-model evaluation run")
+    p.add_argument("--scale-articles", type=int, default=10_000,
+                   help="synthetic news briefs for the scale section (10,000: ~20 min of embedding on 2 cores)")
+    args = p.parse_args(argv)
+    chosen = [s for s in args.only.split(",") if s] or list(SECTIONS)
+    unknown = set(chosen) | {s for s in args.skip.split(",") if s}
+    if unknown - set(SECTIONS):
+        p.error(f"unknown section(s) {sorted(unknown - set(SECTIONS))}; choose from {', '.join(SECTIONS)}")
+    args.sections = [s for s in SECTIONS if s in chosen and s not in args.skip.split(",")]
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Each section writes bench/results/<section>.md; bench.md joins every section measured so far,
+    so `--only load` refreshes the load figures without rerunning the rest."""
+    args = parse_args(argv)
     questions = [json.loads(l)["question"] for l in QUESTIONS.read_text(encoding="utf-8").splitlines() if l.strip()]
-    engine = bench_corpus(rows)
-    bench_search(engine, "shipped corpus", questions, rows)
-    quality = retrieval_table(engine)
-    bench_answers(engine, questions, rows)
-    t = time.perf_counter()
-    big = synthetic_index(100_000)
-    rows.append(("build synthetic 100k-chunk index", f"{time.perf_counter() - t:.0f} s", "vectors generated, not encoded"))
-    bench_search(big, "100k chunks", questions, rows)
-    table = "| measure | value | note |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    ctx: dict = {"questions": questions}
     OUT.mkdir(parents=True, exist_ok=True)
-    text = table + "\n\n" + quality + "\n"
-    (OUT / "bench.md").write_text(text, encoding="utf-8")
-    print(text)
-    for e in (engine, big):
-        shutil.rmtree(e.settings.home, ignore_errors=True)
+    try:
+        for name in args.sections:
+            text = run_section(name, args, ctx)
+            (OUT / f"{name}.md").write_text(text, encoding="utf-8")
+            print(text, flush=True)
+    finally:
+        for key in ("engine", "big"):
+            if key in ctx:
+                shutil.rmtree(ctx[key].settings.home, ignore_errors=True)
+    parts = [(OUT / f"{n}.md").read_text(encoding="utf-8") for n in SECTIONS if (OUT / f"{n}.md").exists()]
+    (OUT / "bench.md").write_text(BENCH_HEAD + "\n".join(parts), encoding="utf-8")
+
+
+BENCH_HEAD = ("# Benchmarks\n\nWritten by `make bench` (`python -m bench.run`, `--only`/`--skip` sections). "
+              "Each section is measured on this machine (2 cores, no GPU); see bench/results/<section>.md.\n\n")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,33 @@ DIMENSIONS = 384
 # Stored sentences recur across questions (an extractive answer re-embedded ~20 of them each time, 1.3 s
 # of its 1.4 s). 20,000 vectors are ~31 MB: bounded memory over any number of questions.
 SENTENCE_CACHE_SIZE = 20_000
+# A question is embedded twice per answer (retrieval, then sentence ranking): the second is a hit.
+QUERY_CACHE_SIZE = 256
+
+
+class VectorCache:
+    """A bounded, thread-safe text -> vector map; the least recently used entries go first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, texts: list[str]) -> dict[str, np.ndarray]:
+        with self._lock:
+            found = {t: self._items[t] for t in texts if t in self._items}
+            for t in found:
+                self._items.move_to_end(t)
+        return found
+
+    def put(self, items: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            self._items.update(items)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 @lru_cache(maxsize=1)
@@ -49,8 +76,8 @@ class Embedder:
         self.batch_size = batch_size
         self._st = self.model._model  # the SentenceTransformer: batch encode without per-call overhead
         self.tokenizer = self._st.tokenizer
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # text -> vector, least recently used first
-        self._cache_lock = threading.Lock()
+        self.sentence_cache = VectorCache(SENTENCE_CACHE_SIZE)
+        self.query_cache = VectorCache(QUERY_CACHE_SIZE)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -59,27 +86,22 @@ class Embedder:
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         ).astype(np.float32)
 
-    def embed_cached(self, texts: list[str]) -> np.ndarray:
+    def embed_cached(self, texts: list[str], cache: VectorCache | None = None) -> np.ndarray:
         """Like embed, for texts that recur (sentences of stored articles): each is encoded once, then
         served from a bounded LRU cache. Safe to call from several threads."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        with self._cache_lock:
-            found = {t: self._cache[t] for t in texts if t in self._cache}
-            for t in found:
-                self._cache.move_to_end(t)
+        cache = self.sentence_cache if cache is None else cache  # an empty cache is falsy
+        found = cache.get(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            found.update((t, v.copy()) for t, v in zip(missing, self.embed(missing)))  # rows, not views of the batch
-            with self._cache_lock:
-                for t in missing:
-                    self._cache[t] = found[t]
-                while len(self._cache) > SENTENCE_CACHE_SIZE:
-                    self._cache.popitem(last=False)
+            new = {t: v.copy() for t, v in zip(missing, self.embed(missing))}  # rows, not views of the batch
+            cache.put(new)
+            found.update(new)
         return np.stack([found[t] for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        return self.embed_cached([text], self.query_cache)[0]
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Word pieces per text, without the [CLS]/[SEP] the model adds."""
