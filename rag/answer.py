@@ -15,7 +15,7 @@ from .context import select_sources
 from .errors import ConfigError, InputError, LLMBusy, LLMError
 from .prompts import NOT_FOUND, answer_messages, rewrite_messages
 from .schema import Answer, Sentence, Source
-from .support import NUMBER, content_tokens, terms
+from .support import NUMBER, Evidence, content_tokens, terms
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
 # Evidence strength (best source score, rag.context.sentence_score) below which we abstain without
@@ -122,7 +122,9 @@ class Answerer:
             run.error = f"could not rewrite the follow-up with the model ({e})"
             return _heuristic_rewrite(question, last_user)
         out = out.splitlines()[0].strip().strip('"') if out else ""
-        if not (3 <= len(out) <= 4 * len(question) + 200):
+        # Handed back unchanged ("What is her name?"), the follow-up still needs its context.
+        unchanged = _plain_words(out) == _plain_words(question)
+        if unchanged or not (3 <= len(out) <= 4 * len(question) + 200):
             return _heuristic_rewrite(question, last_user)
         return out
 
@@ -131,6 +133,10 @@ class Answerer:
             return self.client(mode).model_name
         except LLMError:
             return self.settings.llm_model
+
+
+def _plain_words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def _heuristic_rewrite(question: str, last_user: str) -> str:
@@ -204,6 +210,7 @@ _ASKS_NUMBER = re.compile(
 _AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
 _DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)\b"
 _ASKS_DURATION = re.compile(r"\bhow (long|old|often)\b", re.I)
+_COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:[\w-]+\s*){1,4})", re.I)
 
 
 def _quantities(question: str) -> re.Pattern:
@@ -224,7 +231,21 @@ def _misses_asked_number(question: str, answer: str) -> bool:
         return False
     found = _quantities(question)
     asked = {m.group().lower() for m in found.finditer(question)}
-    return not any(m.group().lower() not in asked for m in found.finditer(parse_markers(answer)[0]))
+    text = parse_markers(answer)[0]
+    if not any(m.group().lower() not in asked for m in found.finditer(text)):
+        return True
+    # "How many megawatts ...?" is not answered by "operational in 2013": the count must be of the thing asked.
+    unit = _COUNTED.search(question)
+    if not unit:
+        return False
+    counted = []  # the noun phrase after "how many": its words up to the first stopword ("Shahed drones")
+    for word in unit.group(1).split():
+        found_terms = terms(word)
+        if not found_terms:
+            break
+        counted += found_terms
+    evidence = Evidence.of(text)
+    return bool(counted) and not any(evidence.credit(t) for t in counted)
 
 
 def _invents_number(raw: str, question: str, sources: list[Source]) -> bool:
@@ -232,7 +253,7 @@ def _invents_number(raw: str, question: str, sources: list[Source]) -> bool:
     reply may repeat the question's wrong year to deny it)."""
     evidence = {t.key for text in [question] + [s.text for s in sources] for t in terms(text) if t.kind == NUMBER}
     # Two digits at least: a lone "1." may be a list enumerator.
-    return any(t.kind == NUMBER and t.surface[:2].isdigit() and t.key not in evidence
+    return any(t.kind == NUMBER and sum(ch.isdigit() for ch in t.surface) >= 2 and t.key not in evidence
                for t in terms(parse_markers(raw)[0]))
 
 

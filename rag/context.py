@@ -67,7 +67,7 @@ def sentence_score(cosine: float, text: str, question_terms: set[str], chunk_ran
 
     Its own cosine and word overlap, plus the rank hybrid retrieval gave its chunk: the chunk was
     matched with its neighbouring sentences and by BM25 too, which one sentence's embedding misses
-    (on the labelled questions this lifts the gold sentence into the top 3 for 80 % instead of 71 %).
+    (on the labelled questions this lifts the gold sentence into the top 3 for 80 % instead of 70 %).
     A question in the article ("What role does Russia play?") echoes the user's words without
     answering them, and a heading or caption (no final punctuation) rarely answers either.
     """
