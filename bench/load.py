@@ -43,6 +43,7 @@ CORPUS = ROOT / "corpus"
 QUESTIONS = ROOT / "eval" / "datasets" / "questions.jsonl"
 START_TIMEOUT_S = 240.0  # imports, embedding model and (local mode) the 1.1 GB model, on a loaded machine
 SAMPLE_EVERY_S = 0.25
+CLIENT_HTTP_TIMEOUT_S = 60.0
 SERVED = ("answered", "abstained", "fallback")  # the user got an answer or a reasoned "not in the articles"
 
 
@@ -269,6 +270,16 @@ class AppServer:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
+def new_client(url: str):
+    """An API client: one session, i.e. one user with one conversation (reset_session starts another).
+    HTTP calls wait up to CLIENT_HTTP_TIMEOUT_S like a browser would, not httpx's default 5 s: on a busy
+    machine the app's config and queue-join replies can take longer, and that is slowness, not failure."""
+    from gradio_client import Client
+
+    return Client(url, verbose=False, analytics_enabled=False, download_files=False,
+                  httpx_kwargs={"timeout": CLIENT_HTTP_TIMEOUT_S})
+
+
 def ask_app(client, question: str, mode: str, timeout_s: float, k: int = 6) -> Reply:
     """One question through the app's /ask endpoint, in the client's session (its conversation)."""
     t = time.perf_counter()
@@ -290,8 +301,6 @@ def drive(url: str, mode: str, conversations: int, duration_s: float, max_reques
           timeout_s: float, seed: int = 0) -> tuple[list[Reply], float]:
     """`conversations` users, each running scripted conversations until `duration_s` has passed
     (a request under way is finished) or `max_requests` were sent in all."""
-    from gradio_client import Client
-
     scripts = conversation_scripts()
     replies: list[Reply] = []
     lock = threading.Lock()
@@ -308,8 +317,9 @@ def drive(url: str, mode: str, conversations: int, duration_s: float, max_reques
 
     def user(i: int) -> None:
         rng = random.Random(seed * 1000 + i)
-        client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+        client = None
         try:
+            client = new_client(url)
             while True:
                 client.reset_session()  # a new conversation: empty history on the server
                 for question in rng.choice(scripts):
@@ -322,7 +332,8 @@ def drive(url: str, mode: str, conversations: int, duration_s: float, max_reques
             with lock:
                 replies.append(Reply("error", 0.0, f"client failed: {type(e).__name__}: {e}"))
         finally:
-            client.close()
+            if client is not None:
+                client.close()
 
     threads = [threading.Thread(target=user, args=(i,), name=f"user-{i}") for i in range(conversations)]
     for th in threads:
@@ -336,12 +347,10 @@ def drive(url: str, mode: str, conversations: int, duration_s: float, max_reques
 def drive_app(mode: str = "extractive", conversations: int = 20, duration_s: float = 120.0,
               max_requests: int = 5000, timeout_s: float | None = None, env: dict[str, str] | None = None) -> LoadResult:
     """Start the app, warm it up with one question, then drive it; the server's memory is sampled throughout."""
-    from gradio_client import Client
-
     timeout_s = timeout_s or (600.0 if mode == "local" else 60.0)
     result = LoadResult(mode, conversations)
     with AppServer(mode, env) as app:
-        warm = Client(app.url, verbose=False, analytics_enabled=False, download_files=False)
+        warm = new_client(app.url)
         try:
             ask_app(warm, "Where did Russia build Iran's first nuclear power plant?", mode, timeout_s)
         finally:

@@ -129,15 +129,16 @@ def bench_load(seconds: float, rows: list[tuple]) -> None:
     for mode, users in (("extractive", 20), ("local", 4)):
         s = drive_app(mode, users, seconds).summary()
         busy = f", {s['busy']} busy (p50 {s['busy_p50_s']} s)" if s["busy"] else ", 0 busy"
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(s["kinds"].items()))
         rows += [
             (f"app under load: {users} {mode} conversations, {s['duration_s']:.0f} s",
-             f"{s['requests']} requests, {s['errors']} errors{busy}",
+             f"{s['requests']} requests ({kinds}), {s['errors']} errors{busy}",
              f"answered p50 {s['p50_s']} s, p95 {s['p95_s']} s; {s['throughput_rps']} answers/s; target 0 errors"),
             (f"app RSS ({mode}, {s['server_processes']} process(es) incl. model server)",
              f"peak {s['rss_peak_mb']:.0f} MB", f"{s['rss_start_mb']:.0f} MB before, {s['rss_end_mb']:.0f} MB after"),
         ]
-        for e in s["error_samples"]:
-            rows.append((f"error ({mode})", e.replace("|", "/")[:200], ""))
+        for label, texts in (("error", s["error_samples"]), ("quotes instead of the model's answer", s.get("fallback_notes", []))):
+            rows += [(f"{label} ({mode})", t.replace("|", "/")[:200], "") for t in texts]
 
 
 def bench_memory(questions: int, rows: list[tuple]) -> None:
@@ -160,6 +161,8 @@ def bench_eval(n_extractive: int, n_local: int, rows: list[tuple]) -> None:
         subprocess.run([sys.executable, "-m", "rag.cli", "ingest"], env=env, cwd=ROOT, check=True, capture_output=True)
         lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
         for mode, n in (("extractive", n_extractive), ("local", n_local)):
+            if n <= 0:
+                continue
             data = home / f"q{n}.jsonl"
             data.write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
             out = home / f"run-{mode}"
@@ -168,13 +171,13 @@ def bench_eval(n_extractive: int, n_local: int, rows: list[tuple]) -> None:
                            env=env, cwd=ROOT, check=True, capture_output=True)
             wall = time.perf_counter() - t
             res = [json.loads(l) for l in (out / "results.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
-            answer_s = sum(r.get("wall_s") or 0 for r in res)
+            answer_s = [r.get("wall_s") or 0 for r in res]
             judged = _lines(out / "judge_cache.jsonl")
             target = "; target < 120 s" if mode == "extractive" else ""
             rows.append((f"`rag eval run`, {n} questions, {mode}, default judge",
                          f"{wall:.0f} s ({wall / n:.1f} s/question)",
-                         f"answering {answer_s:.0f} s, {judged} judge model calls, {sum(bool(r.get('error')) for r in res)} "
-                         f"errors{target}"))
+                         f"answering {sum(answer_s):.0f} s (the first, loading the models: {answer_s[0]:.0f} s), "
+                         f"{judged} judge model calls, {sum(bool(r.get('error')) for r in res)} errors{target}"))
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -203,6 +206,7 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
     rows: list[tuple] = []
     extra = ""
     questions = ctx["questions"]
+    load_before = os.getloadavg()[0]
     if name == "corpus":
         ctx["engine"] = engine = bench_corpus(rows)
         bench_search(engine, "shipped corpus", questions, rows)
@@ -223,7 +227,9 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
     elif name == "eval":
         bench_eval(args.eval_extractive, args.eval_local, rows)
     table = TABLE_HEAD + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
-    return f"### {name}\n\n{table}\n" + (f"\n{extra}\n" if extra else "")
+    # Other work on the machine slows every figure: say how busy it was.
+    load = f"_Load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores._"
+    return f"### {name}\n\n{load}\n\n{table}\n" + (f"\n{extra}\n" if extra else "")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from bench.load import SERVED, ask_app, classify, conversation_scripts, drive, free_port, memory_run
+from bench.load import SERVED, ask_app, classify, conversation_scripts, drive, free_port, memory_run, new_client
 from rag.llm import LOCAL_QUEUE
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword).*")
@@ -48,12 +48,10 @@ def app_url(app_engine):
 @pytest.fixture
 def clients(app_url):
     """clients(n): n new API clients, each its own session (a user with a conversation); closed after."""
-    from gradio_client import Client
-
     made = []
 
     def make(n: int) -> list:
-        new = [Client(app_url, verbose=False, analytics_enabled=False, download_files=False) for _ in range(n)]
+        new = [new_client(app_url) for _ in range(n)]
         made.extend(new)
         return new
 
