@@ -36,6 +36,7 @@ from rag.settings import Settings, get_settings
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "bench" / "results" / "scale.md"
 N_PROBES = 200  # search questions per store
+STORE_STEPS = ("chroma upsert", "chroma delete", "sqlite pending", "sqlite chunks + FTS5")
 
 
 # ---- measuring helpers -------------------------------------------------------------------------
@@ -122,11 +123,9 @@ def instrument(engine: Engine, times: StepTimes) -> None:
     store_group = ing._store_group
 
     def timed_group(group, bar):
-        before = sum(times.seconds.get(k, 0.0) for k in ("chroma upsert", "chroma delete", "sqlite pending",
-                                                        "sqlite chunks + FTS5"))
+        before = sum(times.seconds.get(k, 0.0) for k in STORE_STEPS)
         store_group(group, bar)
-        after = sum(times.seconds.get(k, 0.0) for k in ("chroma upsert", "chroma delete", "sqlite pending",
-                                                       "sqlite chunks + FTS5"))
+        after = sum(times.seconds.get(k, 0.0) for k in STORE_STEPS)
         times.groups.append((sum(len(p.spans) for p in group), after - before))
 
     ing._store_group = timed_group
@@ -380,7 +379,7 @@ def render(r: dict) -> str:
                                                     f"{s['chunks'] / full(s):.1f} chunks/s")
     row("ingest without embedding", lambda s: f"{s['store_s']:.0f} s: {s['articles'] / s['store_s']:.0f} articles/s, "
                                               f"{s['chunks'] / s['store_s']:.0f} chunks/s")
-    for step in ("chroma upsert", "chroma delete", "sqlite pending", "sqlite chunks + FTS5"):
+    for step in STORE_STEPS:
         row(f"  of which {step}", lambda s, k=step: f"{s['steps'].get(k, 0):.1f} s")
     row("  of which read, clean, chunk, rest", lambda s: f"{s['store_s'] - sum(s['steps'].values()):.1f} s")
     row("  store writes per chunk, by quarter of the run", lambda s: "–" if not s["store_ms_per_chunk_by_quarter"] else
