@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import html
 import json
 import os
 import random
@@ -73,7 +74,7 @@ def classify(transcript_html: str) -> tuple[str, str]:
     """(kind, detail) of the last turn of a rendered transcript (ui.render.transcript_html)."""
     turns = _TURN.split(transcript_html)
     last = turns[-1] if len(turns) > 1 else ""
-    text = " ".join(_TAGS.sub(" ", last).split())
+    text = html.unescape(" ".join(_TAGS.sub(" ", last).split()))
     if 'class="notice error"' in last:
         return ("busy" if "busy" in text.lower() else "error"), text
     if 'class="notice warn"' in last:
