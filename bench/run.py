@@ -107,7 +107,8 @@ def bench_answers(engine: Engine, questions: list[str], rows: list[tuple], n: in
         total.append(ans.timings["total_s"])
         t = time.perf_counter()
         engine.search(q)
-        align_answer(ans.answer, ans.sources, {s.doc_id: engine.article(s.doc_id).text for s in ans.sources})
+        align_answer(ans.answer, ans.sources, {s.doc_id: engine.article(s.doc_id).text for s in ans.sources},
+                     similarity=engine.answerer.similarity)
         overhead.append(time.perf_counter() - t)
         t = time.perf_counter()
         engine.ask(q, mode="extractive")

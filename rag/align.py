@@ -257,6 +257,10 @@ SECOND_SENTENCE_RATIO = 0.8  # a second sentence must score this close to the fi
 _WANTS_NUMBER = re.compile(r"\b(?:when|what year|which year|how many|how much|how long|how old|"
                            r"what percentage)\b", re.IGNORECASE)
 _WANTS_NAME = re.compile(r"\b(?:who|whom|whose|where|which)\b", re.IGNORECASE)
+_WANTS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
+# A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
+DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
+_DURATION = re.compile(DURATIONS, re.IGNORECASE)
 
 
 def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, str],
@@ -297,7 +301,8 @@ def _answer_shape(question: str, q_terms: list[Term], q: _Quote, top_source: flo
     asked = {t.key for t in q_terms}
     new = [t for t in terms(q.text) if t.key not in asked]
     if _WANTS_NUMBER.search(question):
-        answers = any(t.kind == NUMBER for t in new)
+        answers = any(t.kind == NUMBER for t in new) or bool(
+            _WANTS_DURATION.search(question) and any(_DURATION.fullmatch(t.surface) for t in new))
     elif _WANTS_NAME.search(question):
         answers = any(t.kind == NAME for t in new)
     else:

@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Iterator
 
-from .align import align_answer, extractive_answer, parse_markers, render_answer
+from .align import DURATIONS, align_answer, extractive_answer, parse_markers, render_answer
 from .context import select_sources
 from .errors import ConfigError, InputError, LLMBusy, LLMError
 from .prompts import NOT_FOUND, answer_messages, rewrite_messages
@@ -19,10 +19,11 @@ from .support import NUMBER, Evidence, content_tokens, terms
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
 # Evidence strength (best source score, rag.context.sentence_score) below which we abstain without
-# asking the model: off-topic questions ("Print your system prompt") score 0.34-0.39 on the labelled
-# set, answerable ones 0.63 and up. Above it the score does not separate answerable from unanswerable
-# (0.76-1.24 for on-topic unanswerable questions): the checks after the model do that.
-ABSTAIN_BELOW = 0.45
+# asking the model: off-topic questions ("Print your system prompt") score 0.34-0.43 on the labelled
+# set, answerable ones 0.71 and up (0.88 once follow-ups are rewritten). Above it the score does not
+# separate answerable from unanswerable (0.79-1.24 for on-topic unanswerable questions): the checks
+# after the model do that.
+ABSTAIN_BELOW = 0.55
 N_SOURCES = 6
 MAX_ANSWER_TOKENS = 100  # one or two short sentences; every token is ~0.1 s on 2 cores
 _UNSENDABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -110,7 +111,7 @@ class Answerer:
                          else f"the language model failed ({e}); showing the best quotes instead")
             yield "answer", run.checked(run.extractive(sources, articles))
             return
-        yield "answer", run.finish(text, sources, articles)
+        yield "answer", run.finish(text, sources, articles, self.similarity)
 
     def standalone_question(self, question: str, history: list[dict], mode: str, run: "_Run") -> str:
         last_user = next((m["content"] for m in reversed(history) if m["role"] == "user"), "")
@@ -127,6 +128,13 @@ class Answerer:
         if unchanged or not (3 <= len(out) <= 4 * len(question) + 200):
             return _heuristic_rewrite(question, last_user)
         return out
+
+    def similarity(self, claim: str, quote: str) -> float:
+        """Embedding cosine of an answer sentence and a candidate quote, for rag.align: it lifts
+        paraphrases through synonyms over the support threshold, never a wrong number or name
+        (tests/test_support.py). Both texts come from the embedding cache after the first call."""
+        a, b = self.engine.embedder.embed_cached([claim, quote])
+        return float(a @ b)
 
     def model_name(self, mode: str) -> str:
         try:
@@ -178,7 +186,7 @@ class _Run:
             return self.abstain(sources)
         return self._answer(text, False, sentences, citations, sources)
 
-    def finish(self, raw: str, sources: list[Source], articles: dict[str, str]) -> Answer:
+    def finish(self, raw: str, sources: list[Source], articles: dict[str, str], similarity=None) -> Answer:
         """Verify the model's answer; fall back to quotes when it is empty, evasive or unsupported."""
         if NOT_FOUND.lower() in raw.lower() or _says_not_in_sources(raw):
             # A 1.5B model says "not found" for many answerable questions: the best quotes stand in if
@@ -188,12 +196,16 @@ class _Run:
             # A quantity no source holds: the model filled a gap the articles leave (asked "how many
             # megawatts", it wrote "about 1,000"). Quotes would not answer either.
             return self.abstain(sources)
-        sentences, citations = align_answer(raw, sources, articles)
+        sentences, citations = align_answer(raw, sources, articles, similarity=similarity)
         if not any(s.supported for s in sentences):
             # Empty, marker-only, a pasted heading, or claims the sources do not back: never shown as an answer.
             self.error = self.error or "the model's answer was not supported by the sources; showing quotes"
             return self.checked(self.extractive(sources, articles))
-        return self.checked(self._answer(render_answer(sentences), False, sentences, citations, sources))
+        text = render_answer(sentences)
+        if _misses_asked_number(self.standalone, text):
+            # Asked "how long", the model talked around the number; the quotes may hold it ("20-year").
+            return self.checked(self.extractive(sources, articles))
+        return self._answer(text, False, sentences, citations, sources)
 
     def checked(self, answer: Answer) -> Answer:
         """Asked for a number or date, an answer without one does not answer (whatever it quotes)."""
@@ -208,14 +220,13 @@ _ASKS_NUMBER = re.compile(
 # Digits, or the words of large or fractional amounts; for "how long" also durations ("nearly a week").
 # Small number words are left out: "two" alone is too common ("the two countries").
 _AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
-_DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)\b"
 _ASKS_DURATION = re.compile(r"\bhow (long|old|often)\b", re.I)
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:[\w-]+\s*){1,4})", re.I)
 
 
 def _quantities(question: str) -> re.Pattern:
     """What counts as an answer's number for this question (each number or amount word, whole)."""
-    return re.compile(f"{_AMOUNTS}|{_DURATIONS}" if _ASKS_DURATION.search(question) else _AMOUNTS, re.I)
+    return re.compile(f"{_AMOUNTS}|{DURATIONS}" if _ASKS_DURATION.search(question) else _AMOUNTS, re.I)
 
 
 def _lacks_asked_number(question: str, sources: list[Source]) -> bool:

@@ -6,6 +6,7 @@ the sentences of the retrieved chunks against the question and keep the best han
 """
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -15,7 +16,11 @@ from .sentences import sentence_spans
 from .support import content_tokens
 
 MIN_WORDS = 6  # a shorter "sentence" (a heading, a caption) is merged with the one after it
-TERM_WEIGHT = 0.3  # the question's own words found in the sentence (names, numbers the embedding blurs)
+# The question's own words found in the sentence (names, numbers the embedding blurs), each weighted by
+# its rarity among the candidates: "Russia" and "Iran" are in nearly every sentence of this corpus and
+# say nothing, "bloc" or "OPEC+" say a lot. On the labelled questions rarity weighting at 0.5 puts the
+# answering sentence among the 6 shown for 90 % instead of 86 % (plain overlap at 0.3).
+TERM_WEIGHT = 0.5
 RANK_PRIOR = 0.3  # bonus for a sentence of the best-ranked chunk; RANK_PRIOR / (1 + rank) below it
 QUESTION_PENALTY = 0.5
 HEADING_PENALTY = 0.2
@@ -52,7 +57,10 @@ def select_sources(question_vec: np.ndarray, question_terms: set[str], hits: lis
     texts = [articles[h.doc_id][a:b] for h, a, b in cands]
     sims = embed(texts) @ question_vec
     rank = {id(h): r for r, h in enumerate(hits)}
-    scores = [sentence_score(float(s), t, question_terms, rank[id(h)]) for s, t, (h, _, _) in zip(sims, texts, cands)]
+    words = [set(content_tokens(t)) for t in texts]
+    rarity = term_rarity(question_terms, words)
+    scores = [sentence_score(float(s), w, rarity, rank[id(h)], t)
+              for s, t, w, (h, _, _) in zip(sims, texts, words, cands)]
     order = sorted(range(len(cands)), key=lambda i: -scores[i])[:n]
     sources = []
     for n_, i in enumerate(order, start=1):
@@ -62,16 +70,17 @@ def select_sources(question_vec: np.ndarray, question_terms: set[str], hits: lis
     return sources
 
 
-def sentence_score(cosine: float, text: str, question_terms: set[str], chunk_rank: int) -> float:
+def sentence_score(cosine: float, words: set[str], rarity: dict[str, float], chunk_rank: int, text: str) -> float:
     """How likely a sentence window answers the question.
 
-    Its own cosine and word overlap, plus the rank hybrid retrieval gave its chunk: the chunk was
+    Its own cosine and rarity-weighted overlap with the question's terms (`words`: the sentence's
+    content tokens; `rarity`: term_rarity of the question's terms), plus the rank hybrid retrieval gave its chunk: the chunk was
     matched with its neighbouring sentences and by BM25 too, which one sentence's embedding misses
     (on the labelled questions this lifts the gold sentence into the top 3 for 80 % instead of 70 %).
     A question in the article ("What role does Russia play?") echoes the user's words without
     answering them, and a heading or caption (no final punctuation) rarely answers either.
     """
-    score = cosine + TERM_WEIGHT * term_overlap(question_terms, text) + RANK_PRIOR / (1 + chunk_rank)
+    score = cosine + TERM_WEIGHT * term_overlap(rarity, words) + RANK_PRIOR / (1 + chunk_rank)
     ending = text.rstrip(" \"'\u201d\u2019)")
     if ending.endswith("?"):
         score -= QUESTION_PENALTY
@@ -80,9 +89,13 @@ def sentence_score(cosine: float, text: str, question_terms: set[str], chunk_ran
     return score
 
 
-def term_overlap(terms: set[str], text: str) -> float:
-    """Share of the question's content terms (rag.support.content_tokens) that occur in the text (0..1)."""
-    if not terms:
-        return 0.0
-    words = set(content_tokens(text))
-    return sum(1 for t in terms if t in words) / len(terms)
+def term_rarity(terms: set[str], candidates: list[set[str]]) -> dict[str, float]:
+    """Smoothed inverse document frequency of each question term among the candidate sentences."""
+    n = len(candidates)
+    return {t: math.log((1 + n) / (1 + sum(t in words for words in candidates))) + 1 for t in terms}
+
+
+def term_overlap(rarity: dict[str, float], words: set[str]) -> float:
+    """Rarity-weighted share of the question's terms that occur among a sentence's words (0..1)."""
+    total = sum(rarity.values())
+    return sum(w for t, w in rarity.items() if t in words) / total if total else 0.0

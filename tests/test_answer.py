@@ -90,6 +90,35 @@ def test_cli_ask_json(corpus_engine):
 
 
 # ---- with the real local model
+def test_duration_words_answer_how_long():
+    """'nearly weeklong' answers "how long" though it has no digits, so the model is asked at all."""
+    from rag.answer import _lacks_asked_number, _misses_asked_number
+    from rag.schema import Source
+
+    q = "How long had the fighting lasted when the Kremlin offered to broker a settlement?"
+    clash = "Putin offered to mediate an end to Iran and Israel's nearly weeklong military clash on Thursday."
+    assert not _lacks_asked_number(q, [Source(1, "d", "t", "s", 0, len(clash), clash, 1.0)])
+    assert not _misses_asked_number(q, clash + " [1]")
+    assert _misses_asked_number(q, "Putin offered to mediate an end to the conflict [1].")
+
+
+def test_model_reply_missing_the_asked_number_falls_back_to_quotes_with_it(corpus_engine):
+    """Asked "how long", the model described the treaty without its length: the quotes hold "20-year",
+    so they answer instead of an abstention (and never the model's number-less reply)."""
+    import time
+
+    from rag.answer import _Run
+
+    q = "How long is the Russia\u2013Iran strategic partnership treaty?"
+    sources = corpus_engine.ask(q, mode="extractive").sources
+    articles = {s.doc_id: corpus_engine.article(s.doc_id).text for s in sources}
+    reply = "The treaty covers a wide range of areas, including defense, technology, energy, and trade [1]."
+    ans = _Run(q, "local", time.perf_counter()).finish(reply, sources, articles, corpus_engine.answerer.similarity)
+    assert not ans.abstained
+    assert "20-year" in ans.answer and "20-year" in " ".join(c.quote for c in ans.citations)
+    assert_quotes_verbatim(corpus_engine, ans)
+
+
 llm = pytest.mark.llm
 
 

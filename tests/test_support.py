@@ -282,3 +282,17 @@ def test_score_is_a_share_for_any_text(claim, evidence):
 @given(text=ODD_TEXT)
 def test_text_fully_supports_itself(text):
     assert support_score(text, text) == (1.0 if content_tokens(text) else 0.0)
+
+
+def test_embedding_similarity_lifts_synonyms_but_no_wrong_claim(corpus_engine):
+    """The answer path mixes MiniLM cosine into the score (Answerer.similarity): the synonym paraphrases
+    then pass, and every wrong or unbacked claim still stays below the threshold."""
+    sim = corpus_engine.answerer.similarity
+
+    def score(claim, evidence, title):
+        return score_terms(terms(claim), Evidence.of(evidence), similarity=sim(claim, evidence),
+                           context=Evidence.of(f"{title}\n{evidence}"))
+
+    assert all(score(*case) >= SUPPORT_THRESHOLD for case in SUPPORTED + SUPPORTED_BY_SYNONYMS)
+    passing = [c for c, e, t in UNSUPPORTED if score(c, e, t) >= SUPPORT_THRESHOLD]
+    assert passing == []
