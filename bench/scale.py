@@ -16,9 +16,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.chroma_server import ChromaServer, running_chroma
 from bench.synthetic_news import Brief, write_corpus
 from rag.embeddings import Embedder
 from rag.engine import Engine
@@ -183,51 +181,16 @@ def pct_ms(values: list[float], p: float) -> float:
     return float(np.percentile(values, p)) * 1000
 
 
-# ---- the Chroma server -------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_chroma(path: Path, port: int, log: Path) -> subprocess.Popen:
-    import httpx
-
-    exe = Path(sys.executable).with_name("chroma")
-    with open(log, "ab") as out:
-        proc = subprocess.Popen([str(exe), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
-                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"chroma run did not start; see {log}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 # ---- one store ---------------------------------------------------------------------------------
 
 def bench_store(label: str, settings: Settings, corpus: Path, briefs: list[Brief], embedder: CachingEmbedder,
-                chroma_dir: Path, server: subprocess.Popen | None = None) -> dict:
+                chroma_dir: Path, server: ChromaServer | None = None) -> dict:
     engine = Engine(settings)
     engine.__dict__["embedder"] = embedder  # cached_property: the ingestor and retriever use this one
     times = StepTimes()
     instrument(engine, times)
     encode_before = embedder.encode_s
-    pids = [os.getpid()] + ([server.pid] if server else [])
+    pids = [os.getpid()] + ([server.proc.pid] if server else [])
     for pid in pids:
         reset_peak_rss(pid)
     with RssSampler(os.getpid()) as sampler:
@@ -249,7 +212,7 @@ def bench_store(label: str, settings: Settings, corpus: Path, briefs: list[Brief
         "rss_mb": {"bench": rss_kb(os.getpid(), "VmHWM") // 1024, "bench_curve": sampler.quartiles_mb()},
     }
     if server:
-        stats["rss_mb"]["chroma server"] = rss_kb(server.pid, "VmHWM") // 1024
+        stats["rss_mb"]["chroma server"] = rss_kb(server.proc.pid, "VmHWM") // 1024
     stats["disk_mb"] = {
         "chroma": dir_mb(chroma_dir),
         "sqlite": sqlite_mb(settings.db_path),
@@ -329,15 +292,10 @@ def run(n_articles: int, with_server: bool = True, seed: int = 7, cache_file: Pa
         results["stores"].append(bench_store("embedded Chroma", embedded, work / "corpus", briefs, embedder,
                                              embedded.chroma_dir))
         if with_server:
-            port = free_port()
-            server = start_chroma(work / "chroma-server", port, work / "chroma-server.log")
-            try:
-                remote = Settings(home=work / "remote", model_dir=base.model_dir,
-                                  chroma_url=f"http://127.0.0.1:{port}")
+            with running_chroma(work / "chroma-server", work / "chroma-server.log") as server:
+                remote = Settings(home=work / "remote", model_dir=base.model_dir, chroma_url=server.url)
                 results["stores"].append(bench_store("Chroma server (loopback)", remote, work / "corpus", briefs,
                                                      embedder, work / "chroma-server", server))
-            finally:
-                stop(server)
         results["embedding"] = {"chunks": embedder.encoded, "seconds": embedder.encode_s, "cache_hits": embedder.hits}
         if cached:  # the encoding was measured when the cache file was filled
             results["embedding"].update(chunks=cached["chunks"], seconds=cached["seconds"],

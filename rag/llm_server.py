@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from rag.errors import LLMError
 from rag.model_files import MODEL_NAME, ensure_model
+from rag.processes import free_port, stop_process
 from rag.settings import Settings
 
 START_TIMEOUT_S = 180.0  # loading 1.1 GB from a cold, slow disk; typically ~5 s
@@ -76,14 +76,8 @@ class LocalServer:
     def stop(self) -> None:
         with self._lock:
             proc, self._proc = self._proc, None
-            if proc is None or proc.poll() is not None:
-                return
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            if proc is not None:
+                stop_process(proc, timeout_s=10)
 
     def _start(self) -> None:
         self.stop()  # reap a dead child before replacing it
@@ -108,7 +102,7 @@ class LocalServer:
         )
 
     def _spawn(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if self.log_path.exists() and self.log_path.stat().st_size > _LOG_MAX_BYTES:
             self.log_path.unlink()
@@ -145,12 +139,6 @@ class LocalServer:
         except OSError:
             return "(no log)"
         return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _health_ok(url: str) -> bool:

@@ -2,50 +2,22 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 
+from bench.chroma_server import STOP_TIMEOUT_S, running_chroma, start_chroma
 from conftest import CORPUS, make_settings
 from rag.engine import Engine
 from rag.errors import ChromaUnavailable
+from rag.processes import free_port, stop_process
 
 pytestmark = pytest.mark.server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen:
-    exe = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen([str(exe), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("chroma server did not start")
-
-
 @pytest.fixture()
 def chroma_server(tmp_path):
-    port = free_port()
-    proc = start_chroma(tmp_path / "chroma-data", port)
-    yield proc, port, tmp_path / "chroma-data"
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_chroma(tmp_path / "chroma-data") as server:
+        yield server.proc, server.port, tmp_path / "chroma-data"
 
 
 def test_ingest_and_search_against_chroma_server(chroma_server, tmp_path):
@@ -69,8 +41,7 @@ def test_ingest_and_search_against_chroma_server(chroma_server, tmp_path):
     try:
         assert "Bushehr" in engine.search("Bushehr nuclear plant")[0].text
     finally:
-        restarted.terminate()
-        restarted.wait(timeout=20)
+        stop_process(restarted, STOP_TIMEOUT_S)
 
 
 def test_unreachable_chroma_url_is_a_clear_error(tmp_path):

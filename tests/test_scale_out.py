@@ -20,10 +20,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from bench.chroma_server import running_chroma
 from conftest import CORPUS, DATASET, make_settings
 from rag.llm_server import get_local_server
 from rag.model_files import MODEL_NAME
-from test_chroma_server import free_port, start_chroma
 
 pytestmark = [pytest.mark.llm, pytest.mark.server]
 
@@ -108,11 +108,8 @@ def llm_proxy(tmp_path):
 
 @pytest.fixture()
 def chroma_url(tmp_path):
-    port = free_port()
-    proc = start_chroma(tmp_path / "chroma-data", port)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_chroma(tmp_path / "chroma-data") as server:
+        yield server.url
 
 
 def rag_cli(args: list[str], env: dict) -> subprocess.CompletedProcess:
