@@ -1,4 +1,5 @@
-"""Shared fixtures: a real engine (real embeddings, real Chroma) over the shipped corpus, built once."""
+"""Shared fixtures: a real engine (real embeddings, real Chroma) over the shipped corpus, built once, and
+the web app served over HTTP."""
 from __future__ import annotations
 
 import json
@@ -6,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from rag.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -37,3 +40,15 @@ def corpus_engine(tmp_path_factory):
 @pytest.fixture(scope="session")
 def questions() -> list[dict]:
     return [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def app_url(app_engine):
+    """The web app on 127.0.0.1 and a free port, serving the `app_engine` fixture the test module
+    defines (each module's app needs its own settings); one server per module, closed after it."""
+    from ui.app import launch
+
+    port = free_port()
+    app = launch(app_engine, host="127.0.0.1", port=port, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from bench.load import SERVED, ask_app, classify, conversation_scripts, drive, free_port, memory_run, new_client
+from bench.load import SERVED, ask_app, classify, conversation_scripts, drive, memory_run, new_client
 from rag.llm import LOCAL_QUEUE
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword).*")
@@ -33,16 +33,6 @@ def app_engine(corpus_engine):
 
     return Engine(corpus_engine.settings.model_copy(update={
         "mode": "extractive", "llm_queue_size": QUEUE_SIZE, "llm_timeout_s": MODEL_TIMEOUT_S, "llm_retries": 0}))
-
-
-@pytest.fixture(scope="module")
-def app_url(app_engine):
-    from ui.app import launch
-
-    port = free_port()
-    app = launch(app_engine, host="127.0.0.1", port=port, block=False)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import CORPUS, ROOT, make_settings
+from rag.processes import free_port
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,14 +44,8 @@ class Watched:
     console: list[str] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def ui_engine(tmp_path_factory):
+def app_engine(tmp_path_factory):
     """Its own engine: uploads must not change the session-wide corpus_engine other tests share."""
     from rag.engine import Engine
 
@@ -66,16 +60,6 @@ def ui_engine(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(ui_engine):
-    from ui.app import launch
-
-    port = free_port()
-    app = launch(ui_engine, host="127.0.0.1", port=port, block=False)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
-
-
-@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -87,7 +71,7 @@ def browser():
 
 
 @pytest.fixture
-def open_page(browser, server):
+def open_page(browser, app_url):
     """Opens the app in a fresh browser context (a separate user); checks afterwards that no request
     left 127.0.0.1 and that no dialog opened."""
     opened: list[tuple[object, Watched]] = []
@@ -104,7 +88,7 @@ def open_page(browser, server):
             d.dismiss()
 
         page.on("dialog", on_dialog)
-        page.goto(server)
+        page.goto(app_url)
         page.wait_for_selector("#question textarea")
         opened.append((ctx, w))
         return w
@@ -149,7 +133,7 @@ def upload(page, *paths: Path):
     return page.locator("#upload-msg")
 
 
-def test_answer_cites_sources_and_follow_up_uses_the_conversation(open_page, ui_engine):
+def test_answer_cites_sources_and_follow_up_uses_the_conversation(open_page, app_engine):
     page = open_page().page
     first = ask(page, Q_PLANT)
     assert "Bushehr" in first.locator(".answer").inner_text()
@@ -166,11 +150,11 @@ def test_answer_cites_sources_and_follow_up_uses_the_conversation(open_page, ui_
     # Clicking a marker of the FIRST answer shows its quote (the panel was showing the second's).
     first.locator("button.cite").first.click()
     page.locator('#sources .panel-title[data-turn="0"]').wait_for()
-    doc_id, marked, expected = shown_quote(page, ui_engine)
+    doc_id, marked, expected = shown_quote(page, app_engine)
     assert marked == expected and "Bushehr" in marked
     context = page.locator("#sources blockquote.context").first.text_content().strip("…")
-    assert context in ui_engine.article(doc_id).text  # the surrounding paragraph is the stored text
-    assert page.locator("#sources .src-title").first.inner_text() == ui_engine.article(doc_id).title
+    assert context in app_engine.article(doc_id).text  # the surrounding paragraph is the stored text
+    assert page.locator("#sources .src-title").first.inner_text() == app_engine.article(doc_id).title
     shot(page, "03-citation")
 
     page.click("#new-chat")
@@ -196,23 +180,23 @@ def test_empty_question_is_refused_with_a_message(open_page):
     assert page.locator("#transcript .turn").count() == 0
 
 
-def test_uploaded_article_is_searchable_at_once(open_page, ui_engine):
+def test_uploaded_article_is_searchable_at_once(open_page, app_engine):
     page = open_page().page
     msg = upload(page, FIXTURES / "velmora-tidal.md")
     assert "velmora-tidal.md" in msg.locator(".notice.ok").inner_text()
     assert page.locator('#docs tr[data-doc="velmora-tidal"]').count() == 1
-    assert (Path(ui_engine.settings.corpus_dir) / "velmora-tidal.md").is_file()
+    assert (Path(app_engine.settings.corpus_dir) / "velmora-tidal.md").is_file()
     shot(page, "05-upload")
 
     page.get_by_role("tab", name="Ask").click()
     turn = ask(page, "Which firm built the Velmora tidal power station?")
     assert "Oskaren Marine" in turn.locator(".answer").inner_text()
-    doc_id, marked, expected = shown_quote(page, ui_engine)
+    doc_id, marked, expected = shown_quote(page, app_engine)
     assert doc_id == "velmora-tidal" and marked == expected
     shot(page, "06-answer-from-upload")
 
 
-def test_article_with_scripts_is_shown_as_text(open_page, ui_engine):
+def test_article_with_scripts_is_shown_as_text(open_page, app_engine):
     w = open_page()
     page = w.page
     upload(page, FIXTURES / "zarnukh-script.txt")
@@ -225,9 +209,9 @@ def test_article_with_scripts_is_shown_as_text(open_page, ui_engine):
     page.get_by_role("tab", name="Ask").click()
     turn = ask(page, "What cooling system does the Zarnukh reactor have?")
     turn.locator("button.cite").first.click()
-    doc_id, marked, expected = shown_quote(page, ui_engine)
+    doc_id, marked, expected = shown_quote(page, app_engine)
     assert doc_id == "zarnukh-script" and marked == expected
-    article = ui_engine.article(doc_id).text
+    article = app_engine.article(doc_id).text
     assert "<script>" in article  # the stored text really carries the payload
     panel = page.locator("#sources").text_content()
     assert "<img src=x onerror=\"alert(2);console.log('xss-2')\">" in panel
@@ -240,13 +224,13 @@ def test_article_with_scripts_is_shown_as_text(open_page, ui_engine):
     assert not [u for u in w.requests if urlsplit(u).path.endswith("/x")]  # <img src=x> never loaded
 
 
-def test_bad_uploads_get_a_reason_and_change_nothing(open_page, ui_engine, tmp_path):
+def test_bad_uploads_get_a_reason_and_change_nothing(open_page, app_engine, tmp_path):
     page = open_page().page
     page.get_by_role("tab", name="Articles").click()
     page.locator("#docs table").wait_for()
     before_rows = page.locator("#docs table").inner_text()
-    before_docs = [d.doc_id for d in ui_engine.documents()]
-    before_files = sorted(p.name for p in Path(ui_engine.settings.corpus_dir).iterdir())
+    before_docs = [d.doc_id for d in app_engine.documents()]
+    before_files = sorted(p.name for p in Path(app_engine.settings.corpus_dir).iterdir())
 
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
@@ -260,25 +244,25 @@ def test_bad_uploads_get_a_reason_and_change_nothing(open_page, ui_engine, tmp_p
     shot(page, "08-bad-upload")
 
     assert page.locator("#docs table").inner_text() == before_rows
-    assert [d.doc_id for d in ui_engine.documents()] == before_docs
-    assert sorted(p.name for p in Path(ui_engine.settings.corpus_dir).iterdir()) == before_files
+    assert [d.doc_id for d in app_engine.documents()] == before_docs
+    assert sorted(p.name for p in Path(app_engine.settings.corpus_dir).iterdir()) == before_files
 
 
-def test_too_large_upload_is_refused(open_page, ui_engine, tmp_path):
+def test_too_large_upload_is_refused(open_page, app_engine, tmp_path):
     page = open_page().page
     big = tmp_path / "huge.txt"
     big.write_text("A long article sentence about nothing in particular. " * 4000)  # > MAX_FILE_MB
-    before_docs = [d.doc_id for d in ui_engine.documents()]
+    before_docs = [d.doc_id for d in app_engine.documents()]
     page.get_by_role("tab", name="Articles").click()
     page.set_input_files("#upload input[type=file]", [str(big)])
     # Gradio refuses it before our handler runs (launch(max_file_size=...)), with its own message.
     page.get_by_text("exceed the maximum allowed size").first.wait_for(timeout=30_000)
     shot(page, "09-too-large")
-    assert [d.doc_id for d in ui_engine.documents()] == before_docs
-    assert not (Path(ui_engine.settings.corpus_dir) / "huge.txt").exists()
+    assert [d.doc_id for d in app_engine.documents()] == before_docs
+    assert not (Path(app_engine.settings.corpus_dir) / "huge.txt").exists()
 
 
-def test_remove_an_article(open_page, ui_engine):
+def test_remove_an_article(open_page, app_engine):
     page = open_page().page
     upload(page, FIXTURES / "velmora-tidal.md")
     page.locator('#docs tr[data-doc="velmora-tidal"]').wait_for()
@@ -287,8 +271,8 @@ def test_remove_an_article(open_page, ui_engine):
     page.click("#remove")
     page.get_by_text("Removed “Velmora Tidal Station").wait_for()
     assert page.locator('#docs tr[data-doc="velmora-tidal"]').count() == 0
-    assert "velmora-tidal" not in [d.doc_id for d in ui_engine.documents()]
-    assert not (Path(ui_engine.settings.corpus_dir) / "velmora-tidal.md").exists()
+    assert "velmora-tidal" not in [d.doc_id for d in app_engine.documents()]
+    assert not (Path(app_engine.settings.corpus_dir) / "velmora-tidal.md").exists()
 
 
 def test_two_users_at_once_each_get_their_own_answer(open_page):
@@ -329,11 +313,11 @@ class _WithLogin:
         return getattr(self._engine, name)
 
 
-def test_login_is_required_when_auth_is_set(browser, ui_engine):
+def test_login_is_required_when_auth_is_set(browser, app_engine):
     from ui.app import launch
 
     port = free_port()
-    app = launch(_WithLogin(ui_engine, "ann:s3cret"), host="127.0.0.1", port=port, block=False)
+    app = launch(_WithLogin(app_engine, "ann:s3cret"), host="127.0.0.1", port=port, block=False)
     ctx = browser.new_context()
     try:
         page = ctx.new_page()
@@ -365,12 +349,12 @@ STREAM_WATCH = """() => {
 
 
 @pytest.mark.llm
-def test_local_model_answer_streams_in(open_page, ui_engine):
+def test_local_model_answer_streams_in(open_page, app_engine):
     from rag.llm_server import get_local_server
 
     # Started first, as `rag ui` does at launch: the timings below are what a user waits for per question.
     t0 = time.monotonic()
-    llm = get_local_server(ui_engine.settings)
+    llm = get_local_server(app_engine.settings)
     llm.ensure_running()
     cold_start_s = time.monotonic() - t0
     try:
