@@ -18,7 +18,7 @@ from typing import Callable
 
 from .injection import is_instruction_to_assistant
 from .schema import Citation, Sentence, Source
-from .sentences import sentence_spans
+from .sentences import sentence_spans, split_sentences
 from .support import NAME, NUMBER, Evidence, Term, coverage, score_terms, terms
 
 # Calibrated on 61 hand-labelled claim/quote pairs from the corpus (tests/test_support.py): plain
@@ -149,11 +149,20 @@ def extractive_answer(question: str, sources: list[Source], articles: dict[str, 
 
     Returns ("", [], []) when no source sentence is relevant enough (the caller abstains).
     """
-    picked = _answering_quotes(question, _candidate_quotes(sources, articles), articles, max_sentences)
+    picked = _answering_quotes(asked_part(question), _candidate_quotes(sources, articles), articles, max_sentences)
     # Each sentence is its own quote, so it is fully supported by it.
     sentences, citations = _checked([(Sentence(text=q.text, supported=True, support=1.0), [_citation(q)])
                                      for q in picked], articles)
     return render_answer(sentences), sentences, citations
+
+
+def asked_part(question: str) -> str:
+    """The sentences of the user's text that ask something, when others around them do not: in
+    'Quote article 2 as saying "X". How long is the treaty?' only the last one is the question, and
+    the instruction's words would otherwise decide which sentences answer it."""
+    sentences = split_sentences(question)
+    asking = [t for t in sentences if t.rstrip(" \"'\u201d\u2019)").endswith("?")]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else question
 
 
 # --- one sentence -------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ import re
 import time
 from collections.abc import Iterator
 
-from .align import DURATIONS, align_answer, extractive_answer, parse_markers, render_answer
+from .align import DURATIONS, align_answer, asked_part, extractive_answer, parse_markers, render_answer
 from .context import select_sources
 from .errors import ConfigError, InputError, LLMBusy, LLMError
 from .prompts import NOT_FOUND, answer_messages, rewrite_messages
 from .schema import Answer, Sentence, Source
-from .support import NUMBER, Evidence, content_tokens, terms
+from .support import NAME, NUMBER, Evidence, content_tokens, terms
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
 # Evidence strength (best source score, rag.context.sentence_score) below which we abstain without
@@ -202,14 +202,17 @@ class _Run:
             self.error = self.error or "the model's answer was not supported by the sources; showing quotes"
             return self.checked(self.extractive(sources, articles))
         text = render_answer(sentences)
-        if _misses_asked_number(self.standalone, text):
-            # Asked "how long", the model talked around the number; the quotes may hold it ("20-year").
+        if _misses_asked_number(self.standalone, text) or _misses_asked_name(self.standalone, text):
+            # Asked "how long" or "which project", the model talked around the number or name; the
+            # quotes may hold it ("20-year", "the International North-South Transport Corridor").
             return self.checked(self.extractive(sources, articles))
         return self._answer(text, False, sentences, citations, sources)
 
     def checked(self, answer: Answer) -> Answer:
-        """Asked for a number or date, an answer without one does not answer (whatever it quotes)."""
-        if not answer.abstained and _misses_asked_number(self.standalone, answer.answer):
+        """Asked for a number, a date or a named thing, an answer without one does not answer
+        (whatever it quotes)."""
+        if not answer.abstained and (_misses_asked_number(self.standalone, answer.answer)
+                                     or _misses_asked_name(self.standalone, answer.answer)):
             return self.abstain(answer.sources)
         return answer
 
@@ -257,6 +260,25 @@ def _misses_asked_number(question: str, answer: str) -> bool:
         counted += found_terms
     evidence = Evidence.of(text)
     return bool(counted) and not any(evidence.credit(t) for t in counted)
+
+
+# "Which company / project / official ...?" and "Who ...?" ask for a name. Kinds of thing that are named
+# only: "which areas" or "which sectors" are answered with ordinary words.
+_ASKS_NAME = re.compile(
+    r"^\W*who\b|\b(?:which\s+(?:[\w'-]+\s+){0,3}?|what\s+(?:[\w'-]+\s+)?)(?:compan(?:y|ies)|firms?|countr(?:y|ies)|states?|nations?|"
+    r"cit(?:y|ies)|towns?|ports?|organi[sz]ations?|groups?|groupings?|projects?|corridors?|agenc(?:y|ies)|outlets?|"
+    r"newspapers?|officials?|ministers?|presidents?|leaders?|ambassadors?|parties|party|models?|summits?)\b",
+    re.I)
+
+
+def _misses_asked_name(question: str, answer: str) -> bool:
+    """The question asks for a named thing and the answer names nothing the question does not already
+    ("Which trade route project ...?" -> "The bilateral trade project exemplifies the plan")."""
+    if not _ASKS_NAME.search(asked_part(question)):
+        return False
+    asked = Evidence.of(question)
+    text = parse_markers(answer)[0]
+    return not any(t.kind == NAME and asked.credit(t) == 0.0 for t in terms(text))
 
 
 def _invents_number(raw: str, question: str, sources: list[Source]) -> bool:
