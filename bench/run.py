@@ -95,7 +95,7 @@ def synthetic_index(n_chunks: int) -> Engine:
     return engine
 
 
-def bench_answers(engine: Engine, questions: list[str], rows: list[tuple], n: int = 12) -> None:
+def bench_answers(engine: Engine, questions: list[str], rows: list[tuple], n: int = 24) -> None:
     """Answer latency with the local model, and the retrieval + alignment overhead around it."""
     from rag.align import align_answer
 
