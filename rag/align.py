@@ -8,7 +8,6 @@ returning, every citation is checked once more: `articles[doc_id][start:end] == 
 """
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Callable
 from .injection import is_instruction_to_assistant
 from .schema import Citation, Sentence, Source
 from .sentences import sentence_spans, split_sentences
-from .support import NAME, NUMBER, Evidence, Term, coverage, score_terms, terms
+from .support import NAME, NUMBER, Evidence, Term, coverage, rarity, score_terms, terms
 
 # Calibrated on 61 hand-labelled claim/quote pairs from the corpus (tests/test_support.py): plain
 # paraphrases all score >= 0.71; claims with a wrong number, name or negation score <= 0.43, and
@@ -266,7 +265,7 @@ SECOND_SENTENCE_RATIO = 0.8  # a second sentence must score this close to the fi
 _WANTS_NUMBER = re.compile(r"\b(?:when|what year|which year|how many|how much|how long|how old|"
                            r"what percentage)\b", re.IGNORECASE)
 _WANTS_NAME = re.compile(r"\b(?:who|whom|whose|where|which)\b", re.IGNORECASE)
-_WANTS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
+ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
 DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
 _DURATION = re.compile(DURATIONS, re.IGNORECASE)
@@ -300,9 +299,7 @@ def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, s
 
 def _rarity(q_terms: list[Term], quotes: list[_Quote]) -> dict[str, float]:
     """Smoothed inverse document frequency of each question term among the candidate sentences."""
-    n = len(quotes)
-    return {t.key: math.log((1 + n) / (1 + sum(q.evidence.credit(t) > 0 for q in quotes))) + 1
-            for t in q_terms}
+    return {t.key: rarity(len(quotes), sum(q.evidence.credit(t) > 0 for q in quotes)) for t in q_terms}
 
 
 def _answer_shape(question: str, q_terms: list[Term], q: _Quote, top_source: float) -> float:
@@ -311,7 +308,7 @@ def _answer_shape(question: str, q_terms: list[Term], q: _Quote, top_source: flo
     new = [t for t in terms(q.text) if t.key not in asked]
     if _WANTS_NUMBER.search(question):
         answers = any(t.kind == NUMBER for t in new) or bool(
-            _WANTS_DURATION.search(question) and any(_DURATION.fullmatch(t.surface) for t in new))
+            ASKS_DURATION.search(question) and any(_DURATION.fullmatch(t.surface) for t in new))
     elif _WANTS_NAME.search(question):
         answers = any(t.kind == NAME for t in new)
     else:

@@ -10,7 +10,8 @@ import re
 import time
 from collections.abc import Iterator
 
-from .align import DURATIONS, align_answer, asked_part, extractive_answer, parse_markers, render_answer
+from .align import (ASKS_DURATION, DURATIONS, align_answer, asked_part, extractive_answer, parse_markers,
+                    render_answer)
 from .context import select_sources
 from .errors import ConfigError, InputError, LLMBusy, LLMError
 from .prompts import NOT_FOUND, answer_messages, rewrite_messages
@@ -223,13 +224,12 @@ _ASKS_NUMBER = re.compile(
 # Digits, or the words of large or fractional amounts; for "how long" also durations ("nearly a week").
 # Small number words are left out: "two" alone is too common ("the two countries").
 _AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
-_ASKS_DURATION = re.compile(r"\bhow (long|old|often)\b", re.I)
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:[\w-]+\s*){1,4})", re.I)
 
 
 def _quantities(question: str) -> re.Pattern:
     """What counts as an answer's number for this question (each number or amount word, whole)."""
-    return re.compile(f"{_AMOUNTS}|{DURATIONS}" if _ASKS_DURATION.search(question) else _AMOUNTS, re.I)
+    return re.compile(f"{_AMOUNTS}|{DURATIONS}" if ASKS_DURATION.search(question) else _AMOUNTS, re.I)
 
 
 def _lacks_asked_number(question: str, sources: list[Source]) -> bool:

@@ -8,6 +8,7 @@ from the claim's side only, so a short answer ("Bushehr") is fully backed by any
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,6 +76,11 @@ class Evidence:
             if k.startswith(term.key) or term.key.startswith(k):
                 return PREFIX_CREDIT
         return 0.0
+
+
+def rarity(n_texts: int, n_containing: int) -> float:
+    """Smoothed inverse document frequency: how much finding a term says, among n_texts candidates."""
+    return math.log((1 + n_texts) / (1 + n_containing)) + 1
 
 
 def content_tokens(text: str) -> list[str]:
