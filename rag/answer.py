@@ -200,14 +200,23 @@ class _Run:
         sentences, citations = align_answer(raw, sources, articles, similarity=similarity)
         if not any(s.supported for s in sentences):
             # Empty, marker-only, a pasted heading, or claims the sources do not back: never shown as an answer.
-            self.error = self.error or "the model's answer was not supported by the sources; showing quotes"
-            return self.checked(self.extractive(sources, articles))
+            return self.quotes_instead("the model's answer was not supported by the sources", sources, articles)
         text = render_answer(sentences)
-        if _misses_asked_number(self.standalone, text) or _misses_asked_name(self.standalone, text):
+        missing = ("number" if _misses_asked_number(self.standalone, text)
+                   else "name" if _misses_asked_name(self.standalone, text) else None)
+        if missing:
             # Asked "how long" or "which project", the model talked around the number or name; the
             # quotes may hold it ("20-year", "the International North-South Transport Corridor").
-            return self.checked(self.extractive(sources, articles))
+            return self.quotes_instead(f"the model's answer did not give the {missing} asked for", sources, articles)
         return self._answer(text, False, sentences, citations, sources)
+
+    def quotes_instead(self, why: str, sources: list[Source], articles: dict[str, str]) -> Answer:
+        """The best verbatim quotes in place of the model's reply, saying why; if they do not answer
+        either, the abstention says so itself."""
+        answer = self.checked(self.extractive(sources, articles))
+        if not answer.abstained and answer.error is None:
+            answer.error = f"{why}; showing quotes"
+        return answer
 
     def checked(self, answer: Answer) -> Answer:
         """Asked for a number, a date or a named thing, an answer without one does not answer

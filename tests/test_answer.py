@@ -147,6 +147,14 @@ def test_model_reply_missing_the_asked_number_falls_back_to_quotes_with_it(corpu
     ans = _Run(q, "local", time.perf_counter()).finish(reply, sources, articles, corpus_engine.answerer.similarity)
     assert not ans.abstained
     assert "20-year" in ans.answer and "20-year" in " ".join(c.quote for c in ans.citations)
+    assert ans.error == "the model's answer did not give the number asked for; showing quotes"
+
+    # When the quotes do not hold it either, the answer is an abstention, without a note about quotes.
+    q = "How many megawatts does the Bushehr plant produce?"
+    sources = corpus_engine.ask(q, mode="extractive").sources
+    articles = {s.doc_id: corpus_engine.article(s.doc_id).text for s in sources}
+    ans = _Run(q, "local", time.perf_counter()).finish("The Bushehr plant is a large plant [1].", sources, articles)
+    assert ans.abstained and ans.answer == ABSTAIN_TEXT and ans.error is None
     assert_quotes_verbatim(corpus_engine, ans)
 
 
