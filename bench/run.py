@@ -114,8 +114,10 @@ def bench_answers(engine: Engine, questions: list[str], rows: list[tuple], n: in
         engine.ask(q, mode="extractive")
         extractive.append(time.perf_counter() - t)
     rows += [
-        (f"local model: first token ({n} questions)", f"p50 {pct(first, 50) / 1000:.1f} s", "target p50 <= 6 s"),
-        ("local model: whole answer", f"p50 {pct(total, 50) / 1000:.1f} s", f"p95 {pct(total, 95) / 1000:.1f} s; target p50 <= 15 s"),
+        (f"local model: first token ({n} questions)", f"p50 {pct(first, 50) / 1000:.2f} s",
+         f"p95 {pct(first, 95) / 1000:.2f} s; target p50 <= 6 s"),
+        ("local model: whole answer", f"p50 {pct(total, 50) / 1000:.2f} s",
+         f"p95 {pct(total, 95) / 1000:.2f} s; target p50 <= 15 s"),
         ("retrieval + alignment overhead", f"p50 {pct(overhead, 50):.0f} ms", f"p95 {pct(overhead, 95):.0f} ms; target < 300 ms"),
         ("extractive answer", f"p50 {pct(extractive, 50):.0f} ms", f"p95 {pct(extractive, 95):.0f} ms"),
     ]

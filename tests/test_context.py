@@ -22,3 +22,32 @@ def test_sentence_score_prefers_statements_and_better_ranked_chunks():
     assert statement > sentence_score(0.5, {"bloc"}, rarity, 0, "Do they form a bloc?")  # a question
     assert statement > sentence_score(0.5, {"bloc"}, rarity, 0, "The bloc")  # a heading
     assert statement > sentence_score(0.5, set(), rarity, 0, "They form a bloc.")  # no shared term
+
+
+def _sources_for(cosines: dict[str, float]) -> list[str]:
+    """select_sources over one chunk whose sentences start with the keys of `cosines`, each with that
+    cosine to the question; returns the first words of the sources, best first."""
+    import numpy as np
+
+    from rag.context import select_sources
+    from rag.schema import Hit
+
+    text = " ".join(f"{w} says something about the treaty here." for w in cosines)
+    hit = Hit(chunk_id="c", doc_id="d", title="T", source="s", chunk_index=0, start=0, end=len(text), text=text,
+              score=1.0)
+
+    def embed(texts):
+        return np.array([[cosines[t.split()[0]], (1 - cosines[t.split()[0]] ** 2) ** 0.5] for t in texts])
+
+    sources = select_sources(np.array([1.0, 0.0]), set(), [hit], {"d": text}, embed, n=6)
+    assert [s.n for s in sources] == list(range(1, len(sources) + 1))
+    assert all(text[s.start:s.end] == s.text for s in sources)
+    return [s.text.split()[0] for s in sources]
+
+
+def test_sources_far_below_the_best_are_left_out_after_the_first_three():
+    # Within 0.6 of the best: kept; further below: left out.
+    assert _sources_for({"Alpha": 0.9, "Bravo": 0.8, "Charlie": 0.7, "Delta": 0.35, "Echo": 0.2}) == [
+        "Alpha", "Bravo", "Charlie", "Delta"]
+    # The best three are always shown, however weak.
+    assert _sources_for({"Alpha": 0.9, "Bravo": 0.25, "Charlie": 0.2, "Delta": 0.1}) == ["Alpha", "Bravo", "Charlie"]
