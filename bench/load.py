@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.measure import rss_kb
 from rag.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,12 +147,9 @@ def _mb(n: int) -> float:
 def rss_bytes(pid: int) -> int:
     """Resident set size of one process (0 if it is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+        return rss_kb(pid) * 1024
     except OSError:
-        pass
-    return 0
+        return 0
 
 
 def process_tree(root: int) -> list[int]:

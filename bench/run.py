@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.measure import pct_ms
 from rag.docstore import ChunkRow
 from rag.engine import Engine
 from rag.settings import Settings, get_settings
@@ -31,10 +32,6 @@ from rag.settings import Settings, get_settings
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results"
 QUESTIONS = ROOT / "eval" / "datasets" / "questions.jsonl"
-
-
-def pct(values: list[float], p: float) -> float:
-    return float(np.percentile(values, p)) * 1000
 
 
 def bench_corpus(rows: list[tuple]) -> Engine:
@@ -67,7 +64,7 @@ def bench_search(engine: Engine, label: str, questions: list[str], rows: list[tu
         t = time.perf_counter()
         engine.search(q, k=6)
         lat.append(time.perf_counter() - t)
-    rows.append((f"search {label}", f"p50 {pct(lat, 50):.1f} ms", f"p95 {pct(lat, 95):.1f} ms"))
+    rows.append((f"search {label}", f"p50 {pct_ms(lat, 50):.1f} ms", f"p95 {pct_ms(lat, 95):.1f} ms"))
 
 
 def synthetic_index(n_chunks: int) -> Engine:
@@ -114,12 +111,12 @@ def bench_answers(engine: Engine, questions: list[str], rows: list[tuple], n: in
         engine.ask(q, mode="extractive")
         extractive.append(time.perf_counter() - t)
     rows += [
-        (f"local model: first token ({n} questions)", f"p50 {pct(first, 50) / 1000:.2f} s",
-         f"p95 {pct(first, 95) / 1000:.2f} s; target p50 <= 6 s"),
-        ("local model: whole answer", f"p50 {pct(total, 50) / 1000:.2f} s",
-         f"p95 {pct(total, 95) / 1000:.2f} s; target p50 <= 15 s"),
-        ("retrieval + alignment overhead", f"p50 {pct(overhead, 50):.0f} ms", f"p95 {pct(overhead, 95):.0f} ms; target < 300 ms"),
-        ("extractive answer", f"p50 {pct(extractive, 50):.0f} ms", f"p95 {pct(extractive, 95):.0f} ms"),
+        (f"local model: first token ({n} questions)", f"p50 {pct_ms(first, 50) / 1000:.2f} s",
+         f"p95 {pct_ms(first, 95) / 1000:.2f} s; target p50 <= 6 s"),
+        ("local model: whole answer", f"p50 {pct_ms(total, 50) / 1000:.2f} s",
+         f"p95 {pct_ms(total, 95) / 1000:.2f} s; target p50 <= 15 s"),
+        ("retrieval + alignment overhead", f"p50 {pct_ms(overhead, 50):.0f} ms", f"p95 {pct_ms(overhead, 95):.0f} ms; target < 300 ms"),
+        ("extractive answer", f"p50 {pct_ms(extractive, 50):.0f} ms", f"p95 {pct_ms(extractive, 95):.0f} ms"),
     ]
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.chroma_server import ChromaServer, running_chroma
+from bench.measure import pct_ms, rss_kb
 from bench.synthetic_news import Brief, write_corpus
 from rag.embeddings import Embedder
 from rag.engine import Engine
@@ -129,13 +130,6 @@ def instrument(engine: Engine, times: StepTimes) -> None:
     ing._store_group = timed_group
 
 
-def rss_kb(pid: int, key: str = "VmRSS") -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return 0
-
-
 def reset_peak_rss(pid: int) -> None:
     """Restart VmHWM from the current RSS (Linux >= 4.0), so a phase's peak is its own."""
     try:
@@ -175,10 +169,6 @@ def dir_mb(path: Path) -> float:
 
 def sqlite_mb(db: Path) -> float:
     return sum(Path(str(db) + s).stat().st_size for s in ("", "-wal") if Path(str(db) + s).exists()) / 1e6
-
-
-def pct_ms(values: list[float], p: float) -> float:
-    return float(np.percentile(values, p)) * 1000
 
 
 # ---- one store ---------------------------------------------------------------------------------
