@@ -164,13 +164,16 @@ def run(kinds: set[str] | None, run_dir: Path, ids: set[str] | None = None) -> l
     items, _ = load_dataset(DATASET)
     items = [it for it in items if (kinds is None or it.kind in kinds) and (ids is None or it.id in ids)]
     run_dir.mkdir(parents=True, exist_ok=True)
-    done = {r["id"]: r for r in read_rows(run_dir / "results.jsonl")}
+    articles = {d.doc_id: engine.article(d.doc_id).text for d in engine.documents()}
+    judge = Judge(None)  # lexical: the same judge as `rag eval run --judge lexical`
+    by_id = {it.id: it for it in items}
+    # Stored answers are scored again: the labels and the scorer may have changed since they were run.
+    done = {r["id"]: {**r, **score_answer(by_id[r["id"]], r["answer"], lambda d: articles.get(d), judge)}
+            for r in read_rows(run_dir / "results.jsonl") if r["id"] in by_id}
     todo = [it for it in items if it.id not in done]
     if todo:
         llm = LocalChatLLM(settings)
         qe = build_query_engine(engine, llm)
-        articles = {d.doc_id: engine.article(d.doc_id).text for d in engine.documents()}
-        judge = Judge(None)  # lexical: the same judge as `rag eval run --judge lexical`
         llm.complete("Say OK.")  # start the model server: not part of any answer's latency
         appender = Appender(run_dir / "results.jsonl")
         for i, item in enumerate(todo, 1):

@@ -6,6 +6,7 @@ definition: a reader cannot check it.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -122,8 +123,24 @@ def answer_correct(item: Item, answer: dict) -> dict:
     quotes = [c.get("quote", "") for c in answer.get("citations", [])]
     gold_cited = any(quote_found(q, [c]) or quote_found(c, [q]) for q in item.gold_quotes for c in quotes if c)
     out["answer_containment"] = round(contained, 4)
-    out["correct"] = not abstained and (contained >= CORRECT_CONTAINMENT or (gold_cited and contained > 0))
+    quoted = quoted_phrases_held(answer.get("answer", ""), item.reference or "")
+    out["correct"] = not abstained and quoted and (contained >= CORRECT_CONTAINMENT or (gold_cited and contained > 0))
     return out
+
+
+# A phrase the reference quotes ("Strategic transactionalism.") is the answer's wording itself.
+_QUOTED = re.compile(r"\u201c([^\u201d]+)\u201d|\"([^\"]+)\"|\u2018([^\u2019]+)\u2019")
+
+
+def quoted_phrases_held(prediction: str, reference: str) -> bool:
+    """Every phrase the reference's answer part puts in quotation marks has all its terms in the
+    prediction: half of "strategic transactionalism" ("a strategic alliance") is a different answer."""
+    pred = Evidence.of(strip_markers(prediction))
+    for m in _QUOTED.finditer(reference.split(";", 1)[0]):
+        phrase = next(g for g in m.groups() if g is not None)
+        if not all(pred.credit(t) > 0 for t in terms(phrase)):
+            return False
+    return True
 
 
 def answer_containment(prediction: str, reference: str, question: str) -> float:

@@ -51,3 +51,22 @@ def test_summary_reports_correct_shares():
     s = summarise(rows)
     assert s["correct"] == 0.5 and s["correct_answerable"] == 1.0 and s["gold_doc_cited"] == 1.0
     assert s["by_kind"]["unanswerable"]["correct"] == 0.0
+
+
+def test_a_phrase_the_reference_quotes_must_be_said_whole():
+    label = Item(id="q050", line=1, question="What label is often applied to the Russia\u2013Iran relationship?",
+                 reference='"Strategic transactionalism."', gold_docs=["004_d8874eefefe0925a"])
+    # Half the quoted label is another label: the judge once counted this one correct.
+    half = answer("The relationship is often labeled as a robust and multifaceted strategic alliance [1].")
+    assert answer_containment(half["answer"], label.reference, label.question) >= 0.5  # passes on its own
+    assert not answer_correct(label, half)["correct"]
+    assert answer_correct(label, answer('It is often described as "strategic transactionalism" [1].'))["correct"]
+    # Curly quotes, single or double, and any wording around the quoted phrase.
+    leader = Item(id="q022", line=2, question="What did Iran's top leader say US military action would cause?",
+                  reference="\u2018Irreparable damage.\u2019")
+    assert answer_correct(leader, answer("It would cause \u2018irreparable damage,\u2019 he warned [1]."))["correct"]
+    assert not answer_correct(leader, answer("It would cause damage [1]."))["correct"]
+    view = Item(id="q033", line=3, question="How did Putin characterise his worldview compared with Pezeshkian's?",
+                reference="He said they share a \u201cvery close\u201d worldview.")
+    assert answer_correct(view, answer('Putin said they share a "very close" worldview [1].'))["correct"]
+    assert not answer_correct(view, answer("Putin said they share a similar worldview [1]."))["correct"]
