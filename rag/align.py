@@ -142,13 +142,17 @@ def render_answer(sentences: list[Sentence]) -> str:
     return out
 
 
-def extractive_answer(question: str, sources: list[Source], articles: dict[str, str],
-                      max_sentences: int = 2) -> tuple[str, list[Sentence], list[Citation]]:
+def extractive_answer(question: str, sources: list[Source], articles: dict[str, str], max_sentences: int = 2,
+                      min_relevance: float | None = None) -> tuple[str, list[Sentence], list[Citation]]:
     """An answer made only of verbatim source sentences: the ones that best answer the question.
 
-    Returns ("", [], []) when no source sentence is relevant enough (the caller abstains).
+    Returns ("", [], []) when no source sentence covers `min_relevance` of the question's words
+    (default EXTRACTIVE_MIN_RELEVANCE; the caller abstains). A caller that already knows the passage
+    answers (the model said so) passes 0 to quote its best sentence whatever the wording.
     """
-    picked = _answering_quotes(asked_part(question), _candidate_quotes(sources, articles), articles, max_sentences)
+    floor = EXTRACTIVE_MIN_RELEVANCE if min_relevance is None else min_relevance
+    picked = _answering_quotes(asked_part(question), _candidate_quotes(sources, articles), articles,
+                               max_sentences, floor)
     # Each sentence is its own quote, so it is fully supported by it.
     sentences, citations = _checked([(Sentence(text=q.text, supported=True, support=1.0), [_citation(q)])
                                      for q in picked], articles)
@@ -272,7 +276,7 @@ _DURATION = re.compile(DURATIONS, re.IGNORECASE)
 
 
 def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, str],
-                      max_sentences: int) -> list[_Quote]:
+                      max_sentences: int, min_relevance: float) -> list[_Quote]:
     q_terms = terms(question[:1].lower() + question[1:])  # a question's first word is not a name
     rarity = _rarity(q_terms, quotes)
     top_source = max((q.source.score for q in quotes), default=0.0)
@@ -285,7 +289,7 @@ def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, s
         # is the caller's decision, from retrieval scores.
         relevance = coverage(q_terms, q.evidence, weights=rarity,
                              context=_article_facts(articles[q.source.doc_id]))
-        if relevance >= EXTRACTIVE_MIN_RELEVANCE:
+        if relevance >= min_relevance:
             scored.append((relevance * _answer_shape(question, q_terms, q, top_source), q))
     scored.sort(key=lambda item: (-item[0], item[1].source.n, item[1].start))
     picked: list[_Quote] = []

@@ -207,3 +207,99 @@ def test_local_follow_up_is_rewritten(corpus_engine):
     assert "Bushehr" in ans.standalone_question or "plant" in ans.standalone_question.lower()
     assert "2013" in ans.answer
     assert_quotes_verbatim(corpus_engine, ans)
+
+
+def _finished(engine, question: str, reply: str):
+    """The model's `reply` to `question`, verified as the pipeline verifies it (before the name check)."""
+    import time
+
+    from rag.answer import _Run
+
+    run = _Run(question, "local", time.perf_counter())
+    sources = engine.ask(question, mode="extractive").sources
+    articles = {s.doc_id: engine.article(s.doc_id).text for s in sources}
+    return run, run.finish(reply, sources, articles, engine.answerer.similarity)
+
+
+def test_name_check_that_cannot_reach_the_model_keeps_the_answer_and_says_so(corpus_engine, tmp_path):
+    import socket
+
+    from conftest import make_settings
+    from rag.answer import Answerer
+    from rag.llm import LLMClient
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens once the socket is closed
+    answerer = Answerer(corpus_engine)
+    settings = make_settings(tmp_path, llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="m")
+    answerer._clients["openai"] = LLMClient(settings, "openai")
+    run, ans = _finished(corpus_engine, "Which country built Iran's first nuclear power plant?",
+                         "Russia built Iran's first nuclear power plant in the port of Bushehr [1].")
+    assert not ans.abstained
+    checked = answerer.confirm_name(run, ans, "openai")
+    assert not checked.abstained and "Russia" in checked.answer
+    assert checked.error.startswith("could not double-check that the quotes answer the question")
+    assert f"127.0.0.1:{port}" in checked.error
+
+
+@llm
+def test_local_named_answer_its_quotes_do_not_give_is_withheld(corpus_engine):
+    """Alignment backs every word of "Russia's ambassador to Iran is Vladimir Putin" (both names are in
+    the sources); the model, asked whether its quote answers the question, says no."""
+    run, ans = _finished(corpus_engine, "Who is Russia's ambassador to Iran?",
+                         "Russia's ambassador to Iran is Vladimir Putin [1].")
+    assert not ans.abstained and ans.sentences[0].supported  # what the check is there to catch
+    withheld = corpus_engine.answerer.confirm_name(run, ans, "local")
+    assert withheld.abstained and withheld.answer == ABSTAIN_TEXT
+    assert withheld.error.startswith("withheld the model's answer \"Russia's ambassador to Iran is Vladimir Putin.\"")
+    assert withheld.sources == ans.sources
+
+    run, ans = _finished(corpus_engine, "Which country built Iran's first nuclear power plant?",
+                         "Russia built Iran's first nuclear power plant in the port of Bushehr [1].")
+    kept = corpus_engine.answerer.confirm_name(run, ans, "local")
+    assert not kept.abstained and kept.answer == ans.answer and kept.error is None
+
+
+@llm
+def test_local_unanswerable_who_question_abstains(corpus_engine):
+    ans = corpus_engine.ask("Who is Russia's ambassador to Iran?", mode="local")
+    assert ans.abstained and ans.answer == ABSTAIN_TEXT, ans.answer
+
+
+@llm
+def test_local_not_found_is_rescued_by_reading_passages_one_at_a_time(corpus_engine):
+    """Shown six passages, the model replies NOT FOUND to this one, and word overlap cannot find the
+    answer either ("bloc" vs "axis"). Asked passage by passage, the model picks the Armenia sentence."""
+    import time
+
+    from rag.answer import _Run
+
+    q = "Besides Moscow and Tehran, which state belongs to their Caucasus bloc?"
+    sources = corpus_engine.ask(q, mode="extractive").sources
+    assert corpus_engine.ask(q, mode="extractive").abstained  # what the overlap fallback alone gives
+    articles = {s.doc_id: corpus_engine.article(s.doc_id).text for s in sources}
+    ans = corpus_engine.answerer.rescue(_Run(q, "local", time.perf_counter()), sources, articles, "local")
+    assert not ans.abstained and "Armenia" in ans.answer
+    assert ans.error.startswith("the model's first reply was NOT FOUND; asked passage by passage")
+    assert_quotes_verbatim(corpus_engine, ans)
+
+    # Nothing the model rates as answering: an abstention.
+    q = "Who is Russia's ambassador to Iran?"
+    sources = corpus_engine.ask(q, mode="extractive").sources
+    articles = {s.doc_id: corpus_engine.article(s.doc_id).text for s in sources}
+    ans = corpus_engine.answerer.rescue(_Run(q, "local", time.perf_counter()), sources, articles, "local")
+    assert ans.abstained and ans.answer == ABSTAIN_TEXT
+
+
+@llm
+def test_local_follow_up_keeps_what_that_treaty_is(corpus_engine):
+    """"That treaty" must come back as the treaty the conversation is about: rewritten as "the treaty",
+    retrieval found another treaty's clauses."""
+    history = [{"role": "user", "content": "Which Russian minister said Russia and Iran intend to sign a comprehensive treaty?"},
+               {"role": "assistant", "content": "Foreign Minister Sergei Lavrov."}]
+    ans = corpus_engine.ask("What would that treaty include?", history=history, mode="local")
+    assert "comprehensive" in ans.standalone_question.lower(), ans.standalone_question
+    assert not ans.abstained and "defense cooperation" in ans.answer
+    assert any("Lavrov" in c.quote for c in ans.citations)
+    assert_quotes_verbatim(corpus_engine, ans)
