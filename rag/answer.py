@@ -139,11 +139,10 @@ class Answerer:
         but asked about one passage at a time it is much surer: quote the passage it rates highest, if
         any reaches RESCUE_MIN (the word-overlap quotes come first: they keep false premises, which
         every passage rates low, and picked better on the labelled set when both had a candidate)."""
-        asked = asked_part(run.standalone)
         rated: dict[int, float] = {}
         for source in sources[:RESCUE_SOURCES]:
             try:
-                rated[source.n] = self.client(mode).yes_probability(answers_question_messages(asked, source.text))
+                rated[source.n] = self.answers_rating(run, source.text, mode)
             except LLMError:
                 break
         best = max((s for s in sources if rated.get(s.n, 0.0) >= RESCUE_MIN), key=lambda s: rated[s.n], default=None)
@@ -155,11 +154,15 @@ class Answerer:
                             f"[{best.n}] to answer the question; showing its quote")
         return answer
 
+    def answers_rating(self, run: "_Run", passage: str, mode: str) -> float:
+        """The model's P(yes) that `passage` answers the question (the part of it that asks); raises LLMError."""
+        return self.client(mode).yes_probability(answers_question_messages(asked_part(run.standalone), passage))
+
     def confirm_name(self, run: "_Run", answer: Answer, mode: str) -> Answer:
         """Keep a named answer only if the model itself reads its quotes as answering the question."""
         quotes = " ".join(dict.fromkeys(c.quote for c in answer.citations))
         try:
-            p_yes = self.client(mode).yes_probability(answers_question_messages(asked_part(run.standalone), quotes))
+            p_yes = self.answers_rating(run, quotes, mode)
         except LLMError as e:
             note = f"could not double-check that the quotes answer the question ({e})"
             answer.error = f"{answer.error}; {note}" if answer.error else note

@@ -23,6 +23,12 @@ def assert_quotes_verbatim(engine, ans) -> None:
         assert set(s.citations) <= ns
 
 
+def sources_and_articles(engine, question: str):
+    """The passages retrieval gives `question` (as the model would see them) and their full articles."""
+    sources = engine.ask(question, mode="extractive").sources
+    return sources, {s.doc_id: engine.article(s.doc_id).text for s in sources}
+
+
 def test_json_contract_field_by_field(corpus_engine):
     out = corpus_engine.ask(BUSHEHR, mode="extractive").to_json()
     assert set(out) >= {"question", "standalone_question", "answer", "abstained", "sentences", "citations",
@@ -141,8 +147,7 @@ def test_model_reply_missing_the_asked_number_falls_back_to_quotes_with_it(corpu
     from rag.answer import _Run
 
     q = "How long is the Russia\u2013Iran strategic partnership treaty?"
-    sources = corpus_engine.ask(q, mode="extractive").sources
-    articles = {s.doc_id: corpus_engine.article(s.doc_id).text for s in sources}
+    sources, articles = sources_and_articles(corpus_engine, q)
     reply = "The treaty covers a wide range of areas, including defense, technology, energy, and trade [1]."
     ans = _Run(q, "local", time.perf_counter()).finish(reply, sources, articles, corpus_engine.answerer.similarity)
     assert not ans.abstained
@@ -151,8 +156,7 @@ def test_model_reply_missing_the_asked_number_falls_back_to_quotes_with_it(corpu
 
     # When the quotes do not hold it either, the answer is an abstention, without a note about quotes.
     q = "How many megawatts does the Bushehr plant produce?"
-    sources = corpus_engine.ask(q, mode="extractive").sources
-    articles = {s.doc_id: corpus_engine.article(s.doc_id).text for s in sources}
+    sources, articles = sources_and_articles(corpus_engine, q)
     ans = _Run(q, "local", time.perf_counter()).finish("The Bushehr plant is a large plant [1].", sources, articles)
     assert ans.abstained and ans.answer == ABSTAIN_TEXT and ans.error is None
     assert_quotes_verbatim(corpus_engine, ans)
@@ -216,21 +220,17 @@ def _finished(engine, question: str, reply: str):
     from rag.answer import _Run
 
     run = _Run(question, "local", time.perf_counter())
-    sources = engine.ask(question, mode="extractive").sources
-    articles = {s.doc_id: engine.article(s.doc_id).text for s in sources}
+    sources, articles = sources_and_articles(engine, question)
     return run, run.finish(reply, sources, articles, engine.answerer.similarity)
 
 
 def test_name_check_that_cannot_reach_the_model_keeps_the_answer_and_says_so(corpus_engine, tmp_path):
-    import socket
-
     from conftest import make_settings
     from rag.answer import Answerer
     from rag.llm import LLMClient
+    from rag.processes import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # nothing listens once the socket is closed
+    port = free_port()  # nothing listens on it
     answerer = Answerer(corpus_engine)
     settings = make_settings(tmp_path, llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="m")
     answerer._clients["openai"] = LLMClient(settings, "openai")
@@ -276,9 +276,8 @@ def test_local_not_found_is_rescued_by_reading_passages_one_at_a_time(corpus_eng
     from rag.answer import _Run
 
     q = "Besides Moscow and Tehran, which state belongs to their Caucasus bloc?"
-    sources = corpus_engine.ask(q, mode="extractive").sources
     assert corpus_engine.ask(q, mode="extractive").abstained  # what the overlap fallback alone gives
-    articles = {s.doc_id: corpus_engine.article(s.doc_id).text for s in sources}
+    sources, articles = sources_and_articles(corpus_engine, q)
     ans = corpus_engine.answerer.rescue(_Run(q, "local", time.perf_counter()), sources, articles, "local")
     assert not ans.abstained and "Armenia" in ans.answer
     assert ans.error.startswith("the model's first reply was NOT FOUND; asked passage by passage")
@@ -286,8 +285,7 @@ def test_local_not_found_is_rescued_by_reading_passages_one_at_a_time(corpus_eng
 
     # Nothing the model rates as answering: an abstention.
     q = "Who is Russia's ambassador to Iran?"
-    sources = corpus_engine.ask(q, mode="extractive").sources
-    articles = {s.doc_id: corpus_engine.article(s.doc_id).text for s in sources}
+    sources, articles = sources_and_articles(corpus_engine, q)
     ans = corpus_engine.answerer.rescue(_Run(q, "local", time.perf_counter()), sources, articles, "local")
     assert ans.abstained and ans.answer == ABSTAIN_TEXT
 

@@ -19,6 +19,7 @@ from rag.errors import ConfigError, LLMBusy, LLMError, LLMUnavailable
 from rag.llm import LOCAL_QUEUE, LLMClient, ModelQueue, yes_share
 from rag.llm_server import LocalServer, get_local_server
 from rag.model_files import MODEL_NAME
+from rag.processes import free_port
 from rag.settings import Settings
 
 USER = "user"
@@ -26,12 +27,6 @@ USER = "user"
 
 def ask(text: str) -> list[dict[str, str]]:
     return [{"role": USER, "content": text}]
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nothing listens once the socket is closed
 
 
 # ---- pure logic -------------------------------------------------------------------------------
@@ -64,7 +59,7 @@ def test_openai_mode_needs_a_base_url(tmp_path):
 
 
 def test_unreachable_endpoint_fails_fast_with_its_url(tmp_path):
-    url = f"http://127.0.0.1:{closed_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     client = LLMClient(Settings(home=tmp_path, llm_base_url=url, llm_retries=3), mode="openai")
     start = time.monotonic()
     with pytest.raises(LLMUnavailable, match="cannot reach the language model at " + url):
