@@ -14,9 +14,11 @@ from .align import (ASKS_DURATION, DURATIONS, align_answer, asked_part, extracti
                     render_answer)
 from .context import select_sources
 from .errors import ConfigError, InputError, LLMBusy, LLMError
-from .prompts import NOT_FOUND, answer_messages, answers_question_messages, rewrite_messages
-from .schema import Answer, Sentence, Source
-from .support import NAME, NUMBER, Evidence, content_tokens, terms
+from .prompts import (NOT_FOUND, answer_messages, answers_question_messages, copies_example, may_copy_example,
+                      rewrite_messages)
+from .schema import Answer, Citation, Sentence, Source
+from .sentences import sentence_spans
+from .support import NAME, NUMBER, Evidence, content_tokens, coverage, terms
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
 # Evidence strength (best source score, rag.context.sentence_score) below which we abstain without
@@ -111,13 +113,18 @@ class Answerer:
             yield "answer", run.checked(run.extractive(sources, articles))
             return
         yield "status", "Writing the answer…"
-        text = ""
+        text, shown = "", 0
         try:
             for delta in self.client(mode).stream(answer_messages(run.standalone, sources), max_tokens=MAX_ANSWER_TOKENS):
+                text += delta
+                if may_copy_example(text):
+                    continue  # held back until it is clearly not the rules' example copied out
                 if run.timings.get("first_token_s") is None:
                     run.timings["first_token_s"] = time.perf_counter() - t0
-                text += delta
-                yield "token", delta
+                yield "token", text[shown:]
+                shown = len(text)
+            if shown < len(text) and not copies_example(text):
+                yield "token", text[shown:]
         except LLMError as e:
             # Busy is not a failure: say plainly that it is busy, and still give the quotes.
             run.error = (f"{e}. Meanwhile, here are the best quotes from the articles." if isinstance(e, LLMBusy)
@@ -242,8 +249,10 @@ class _Run:
     def abstain(self, sources: list[Source]) -> Answer:
         return self._answer(ABSTAIN_TEXT, True, [], [], sources)
 
-    def extractive(self, sources: list[Source], articles: dict[str, str], min_relevance: float | None = None) -> Answer:
-        text, sentences, citations = extractive_answer(self.standalone, sources, articles, min_relevance=min_relevance)
+    def extractive(self, sources: list[Source], articles: dict[str, str], min_relevance: float | None = None,
+                   hint: str | None = None) -> Answer:
+        text, sentences, citations = extractive_answer(self.standalone, sources, articles, min_relevance=min_relevance,
+                                                       hint=hint)
         if not sentences:
             return self.abstain(sources)
         return self._answer(text, False, sentences, citations, sources)
@@ -260,8 +269,11 @@ class _Run:
             return self.abstain(sources)
         sentences, citations = align_answer(raw, sources, articles, similarity=similarity)
         if not any(s.supported for s in sentences):
-            # Empty, marker-only, a pasted heading, or claims the sources do not back: never shown as an answer.
-            return self.quotes_instead("the model's answer was not supported by the sources", sources, articles)
+            # Empty, marker-only, a pasted heading, or claims the sources do not back: never shown as an
+            # answer. Its words still say which sentence the model read ("a 'dangerous escalation'" with
+            # the question's "Kremlin leader" for the source's "Putin"): they help pick the quotes.
+            return self.quotes_instead("the model's answer was not supported by the sources", sources, articles,
+                                       hint=raw)
         text = render_answer(sentences)
         missing = ("number" if _misses_asked_number(self.standalone, text)
                    else "name" if _misses_asked_name(self.standalone, text) else None)
@@ -269,12 +281,19 @@ class _Run:
             # Asked "how long" or "which project", the model talked around the number or name; the
             # quotes may hold it ("20-year", "the International North-South Transport Corridor").
             return self.quotes_instead(f"the model's answer did not give the {missing} asked for", sources, articles)
+        speaker = _unquoted_speaker(self.standalone, citations, sources, articles)
+        if speaker:
+            # "According to Russia's foreign minister, ...": the model answered from a sentence that is
+            # not his (the treaty as another article describes it), though a source quotes him.
+            return self.quotes_instead(f"the model's answer did not quote {speaker}, as the question asks",
+                                       sources, articles)
         return self._answer(text, False, sentences, citations, sources)
 
-    def quotes_instead(self, why: str, sources: list[Source], articles: dict[str, str]) -> Answer:
+    def quotes_instead(self, why: str, sources: list[Source], articles: dict[str, str],
+                       hint: str | None = None) -> Answer:
         """The best verbatim quotes in place of the model's reply, saying why; if they do not answer
         either, the abstention says so itself."""
-        answer = self.checked(self.extractive(sources, articles))
+        answer = self.checked(self.extractive(sources, articles, hint=hint))
         if not answer.abstained and answer.error is None:
             answer.error = f"{why}; showing quotes"
         return answer
@@ -351,6 +370,40 @@ def _misses_asked_name(question: str, answer: str) -> bool:
     return not any(t.kind == NAME and asked.credit(t) == 0.0 for t in terms(text))
 
 
+_ACCORDING_TO = re.compile(r"\baccording to\s+([^,;:?]{3,80})", re.I)
+ATTRIBUTED_MIN = 0.5  # share of the speaker's words ("Russia's foreign minister") that names them
+_CONTINUES = re.compile(r"^\W*(he|she|they)\b", re.I)  # "He added that ...": the speaker is named just before
+
+
+def _unquoted_speaker(question: str, citations: list[Citation], sources: list[Source],
+                      articles: dict[str, str]) -> str | None:
+    """For "According to X, ...?": X when no quote of the answer names X but a source does; else None.
+    The sentence after "X said ..." counts as X's only when it goes on with "He/She/They": the one after
+    Lavrov's statement in article 002 is the writer's own account of the treaty."""
+    m = _ACCORDING_TO.search(asked_part(question))
+    if not m:
+        return None
+    speaker = m.group(1).strip()
+    who = terms(speaker)
+    if not who or not citations:
+        return None
+
+    def names(text: str) -> bool:
+        return coverage(who, Evidence.of(text)) >= ATTRIBUTED_MIN
+
+    for c in citations:
+        said = _with_sentence_before(articles[c.doc_id], c.start, c.end) if _CONTINUES.match(c.quote) else c.quote
+        if names(said):
+            return None
+    return speaker if any(names(s.text) for s in sources) else None
+
+
+def _with_sentence_before(article: str, start: int, end: int) -> str:
+    lead = max(0, start - 600)  # a sentence is shorter than that; no need to split the whole article
+    spans = sentence_spans(article[lead:start])
+    return article[lead + spans[-1][0] if spans else start:end]
+
+
 def _invents_number(raw: str, question: str, sources: list[Source]) -> bool:
     """The reply states a number (digits) that neither a source passage nor the question contains (a
     reply may repeat the question's wrong year to deny it)."""
@@ -364,5 +417,7 @@ _NEGATIVE = re.compile(r"\b(do(es)? not|don't|doesn't|cannot|can't|no)\b.{0,40}\
 
 
 def _declines(raw: str) -> bool:
-    """The model's reply says the sources do not answer (NOT FOUND, or in its own words)."""
-    return NOT_FOUND.lower() in raw.lower() or (bool(_NEGATIVE.search(raw)) and len(raw) < 200)
+    """The model's reply says the sources do not answer (NOT FOUND, or in its own words), or only copies
+    the rules' format example, which it does when the passages leave it lost."""
+    return (NOT_FOUND.lower() in raw.lower() or (bool(_NEGATIVE.search(raw)) and len(raw) < 200)
+            or copies_example(raw))

@@ -2,18 +2,26 @@
 reuses it across questions; everything variable (sources, question) comes after."""
 from __future__ import annotations
 
+import re
+
 from .injection import is_instruction_to_assistant
 from .schema import Source
 from .sentences import split_sentences
 
 NOT_FOUND = "NOT FOUND"
+# The format example in the rules. Without it the 1.5B model answered five of the 69 labelled answerable
+# questions worse (a full run); with it, when the sources leave it lost, it copies the example out
+# (6 of the 74 replies of a full run): rag.answer holds such a copy back and treats it as NOT FOUND.
+EXAMPLE_CLAIM = "The talks were held in Vienna"
+EXAMPLE_ANSWER = f"{EXAMPLE_CLAIM} [2]."
+_AFTER_CLAIM = re.compile(r"\.?\s*(?:\[\d*\]?\s*\.?)?\s*")  # what may follow the claim in a copy, or its start
 
 ANSWER_SYSTEM = (
     "You answer questions about news articles using only the numbered sources given with each question.\n"
     "Rules:\n"
     "- Answer in one short sentence (two at most), in your own words.\n"
     "- End each sentence with the number of the source it comes from, for example: "
-    "The talks were held in Vienna [2].\n"
+    f"{EXAMPLE_ANSWER}\n"
     "- Use only facts stated in the sources. Do not use outside knowledge.\n"
     "- If the question states something the sources contradict (a wrong year, name, place or number), "
     "answer with the fact from the sources.\n"
@@ -32,6 +40,17 @@ REWRITE_SYSTEM = (
     "with the full description the conversation gives them (keep names, numbers and who said what). "
     "Output only the rewritten question, nothing else."
 )
+
+
+def copies_example(reply: str) -> bool:
+    """The reply is the rules' format example copied out, not an answer."""
+    text = reply.lstrip()
+    return text.startswith(EXAMPLE_CLAIM) and bool(_AFTER_CLAIM.fullmatch(text[len(EXAMPLE_CLAIM):]))
+
+
+def may_copy_example(reply_so_far: str) -> bool:
+    """A reply still streaming that could yet turn out to be the example copied out."""
+    return EXAMPLE_CLAIM.startswith(reply_so_far.lstrip()) or copies_example(reply_so_far)
 
 
 def answer_messages(question: str, sources: list[Source]) -> list[dict]:

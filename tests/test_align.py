@@ -315,6 +315,22 @@ def test_extractive_answer_respects_max_sentences(sources):
     assert len(sents) == 1
 
 
+def test_an_unbacked_reply_points_the_quotes_at_the_sentence_it_read():
+    # The model's reply to this question took "Kremlin leader" and "Tehran" from the question, not the
+    # source ("Putin", "Iran"), so it is not backed; on the question's words alone the heading
+    # sentence about "Israeli military actions" wins, while the reply's own words name the right one.
+    question = "What did the Kremlin leader call Israel's military action against Tehran?"
+    srcs = [source(1, "001", "dangerous escalation"), source(2, "001", "Recent events, particularly Israeli")]
+    reply = "The Kremlin leader called Israel's military action against Tehran a \"dangerous escalation.\" [1]"
+    _, plain, _ = extractive_answer(question, srcs, ARTICLES)
+    _, hinted, cits = extractive_answer(question, srcs, ARTICLES, hint=reply)
+    assert plain[0].citations == [2]
+    assert hinted[0].citations == [1] and "dangerous escalation" in hinted[0].text
+    assert_invariant(cits, ARTICLES)
+    # A reply's words cannot bring in a sentence that does not answer the question at all.
+    assert extractive_answer("How do I bake an apple pie?", srcs, ARTICLES, hint=reply) == ("", [], [])
+
+
 # --- properties on arbitrary text -------------------------------------------------------------------
 
 PIECES = ["e\u0301", "\U0001F600\U0001F1EE\U0001F1F7", "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",

@@ -162,6 +162,56 @@ def test_model_reply_missing_the_asked_number_falls_back_to_quotes_with_it(corpu
     assert_quotes_verbatim(corpus_engine, ans)
 
 
+def test_according_to_questions_are_answered_from_the_named_speaker(corpus_engine):
+    """Asked what Russia's foreign minister said the treaty would cover, the model described the treaty
+    from the sentence after his (the writer's own account): the answer quotes his statement instead."""
+    import time
+
+    from rag.answer import _Run
+
+    q = ("According to Russia's foreign minister, what would the planned broad treaty with Iran cover "
+         "in the military sphere?")
+    sources, articles = sources_and_articles(corpus_engine, q)
+    assert any("Lavrov" in s.text for s in sources)
+    writer = ("The treaty would cover joint military exercises, intelligence sharing, and potentially the transfer "
+              "of advanced military technology [{n}].")
+    n = next(s.n for s in sources if "joint military exercises" in s.text)
+    ans = _Run(q, "local", time.perf_counter()).finish(writer.format(n=n), sources, articles,
+                                                        corpus_engine.answerer.similarity)
+    assert "Lavrov" in ans.answer and "closer defense cooperation" in ans.answer
+    assert ans.error == "the model's answer did not quote Russia's foreign minister, as the question asks; showing quotes"
+    assert_quotes_verbatim(corpus_engine, ans)
+
+    n = next(s.n for s in sources if "Lavrov" in s.text)
+    ans = _Run(q, "local", time.perf_counter()).finish(
+        f"Lavrov said the treaty will include closer defense cooperation [{n}].", sources, articles,
+        corpus_engine.answerer.similarity)
+    assert ans.error is None and ans.citations[0].quote.startswith("Russian Foreign Minister Sergei Lavrov")
+
+
+def test_a_speaker_named_in_the_sentence_before_a_he_said_quote_counts():
+    from rag.answer import _unquoted_speaker
+    from rag.schema import Citation, Source
+
+    article = ("Foreign Minister Sergei Lavrov spoke in Moscow on Thursday. He said the treaty would include "
+               "closer defense cooperation. Analysts expect joint exercises.")
+    q = "According to the foreign minister, what will the treaty include?"
+    source = Source(1, "d", "t", "s", 0, len(article), article, 1.0)
+
+    def cite(sentence: str) -> list[Citation]:
+        start = article.index(sentence)
+        return [Citation(1, "d", "t", "s", sentence, start, start + len(sentence))]
+
+    assert _unquoted_speaker(q, cite("He said the treaty would include closer defense cooperation."),
+                             [source], {"d": article}) is None
+    assert _unquoted_speaker(q, cite("Analysts expect joint exercises."), [source], {"d": article}) == "the foreign minister"
+    # No source names the speaker: nothing better to quote, the answer stands.
+    assert _unquoted_speaker("According to the AP, what will the treaty include?",
+                             cite("Analysts expect joint exercises."), [source], {"d": article}) is None
+    assert _unquoted_speaker("What will the treaty include?", cite("Analysts expect joint exercises."),
+                             [source], {"d": article}) is None
+
+
 llm = pytest.mark.llm
 
 

@@ -416,6 +416,27 @@ def test_failing_endpoint_still_returns_the_sources(corpus_engine, scripted, ste
         assert engine.article(c.doc_id).text[c.start:c.end] == c.quote
 
 
+def test_a_copy_of_the_prompts_example_is_never_shown_and_counts_as_not_found(corpus_engine, scripted):  # noqa: F811
+    """Lost among the passages, the 1.5B model sometimes copies the rules' format example ("The talks were
+    held in Vienna [2]."): no token of it reaches the user, and the quotes answer as after NOT FOUND."""
+    run, handler = scripted
+    endpoint = run("stream:The| talks| were held| in Vienna| [2].")
+    engine = Engine(corpus_engine.settings.model_copy(update={"llm_base_url": endpoint.settings.llm_base_url}))
+    events = list(engine.ask_stream(BUSHEHR, mode="openai"))
+    shown = "".join(p for kind, p in events if kind == "token")
+    answer = events[-1][1]
+    assert shown == "" and "Vienna" not in answer.answer
+    assert not answer.abstained and "Bushehr" in answer.answer and answer.error is None
+    for c in answer.citations:
+        assert engine.article(c.doc_id).text[c.start:c.end] == c.quote
+
+    # A reply that only starts like the example is shown whole, as soon as it parts from it.
+    run("stream:The| talks| were held| in Bushehr| [1].")
+    events = list(engine.ask_stream(BUSHEHR, mode="openai"))
+    tokens = [p for kind, p in events if kind == "token"]
+    assert tokens == ["The talks were held in Bushehr", " [1]."]
+
+
 @pytest.mark.llm
 def test_local_model_killed_mid_answer_then_restarted(corpus_engine):
     from rag.llm_server import get_local_server

@@ -140,6 +140,12 @@ class Scripted(http.server.BaseHTTPRequestHandler):
             self.wfile.write(sse_chunk("Hello") + sse_chunk(" wor"))
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
+        elif step.startswith("stream:"):  # the given reply, streamed in pieces split at "|"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            body = b"".join(sse_chunk(piece) for piece in step[len("stream:"):].split("|"))
+            self.wfile.write(body + sse_chunk("", "stop") + b"data: [DONE]\n\n")
         elif step == "stream_ok":
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
