@@ -146,12 +146,6 @@ class Scripted(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             body = b"".join(sse_chunk(piece) for piece in step[len("stream:"):].split("|"))
             self.wfile.write(body + sse_chunk("", "stop") + b"data: [DONE]\n\n")
-        elif step == "stream_ok":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            body = sse_chunk("Hello") + sse_chunk(" world") + sse_chunk("", "stop")
-            self.wfile.write(body + b"data: [DONE]\n\n")
 
     def _send(self, code: int, body: bytes):
         self.send_response(code)
@@ -206,12 +200,12 @@ def test_timeout_is_reported_with_the_setting_to_change(scripted):
 
 def test_stream_retries_only_before_the_first_delta(scripted):
     run, handler = scripted
-    assert list(run("drop", "stream_ok").stream(ask("hi"))) == ["Hello", " world"]
+    assert list(run("drop", "stream:Hello| world").stream(ask("hi"))) == ["Hello", " world"]
     assert handler.calls == 2
 
     got = []
     with pytest.raises(LLMError, match="stopped in the middle"):
-        for delta in run("stream_then_drop", "stream_ok").stream(ask("hi")):
+        for delta in run("stream_then_drop", "stream:Hello| world").stream(ask("hi")):
             got.append(delta)
     assert got == ["Hello", " wor"] and handler.calls == 1  # not retried: text was already shown
 
