@@ -12,8 +12,9 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Reinstall only when the dependency list changes (idempotent, fast when nothing did).
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml requirements-nlp.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[model,test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-nlp.txt
 	touch $@
 
 install: $(STAMP)
