@@ -42,6 +42,24 @@ def questions() -> list[dict]:
     return [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+@pytest.fixture(scope="session")
+def stored_sentences():
+    """path -> the sentences of that file as ingest stores it (real reader and cleaner, no model):
+    the text every quote in a labelled set must come from verbatim."""
+    from functools import lru_cache
+
+    from rag.clean import clean_article
+    from rag.readers import read_document
+    from rag.sentences import split_sentences
+
+    @lru_cache(maxsize=None)
+    def sentences(path: Path) -> frozenset[str]:
+        raw = read_document(path, max_bytes=50 * 1024 * 1024)
+        return frozenset(split_sentences(clean_article(raw.text, raw.title_hint).text))
+
+    return sentences
+
+
 @pytest.fixture(scope="module")
 def app_url(app_engine):
     """The web app on 127.0.0.1 and a free port, serving the `app_engine` fixture the test module

@@ -19,11 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "eval" / "datasets" / "questions.jsonl"
 CORPUS = ROOT / "corpus"
 
-MIN_PER_KIND = {"answerable": 36, "unanswerable": 8, "false_premise": 5, "follow_up": 5, "injection": 4}
+MIN_PER_KIND = {"answerable": 36, "unanswerable": 8, "false_premise": 5, "follow_up": 5, "injection": 4,
+                "near_miss": 40}
 NO_ANSWER = "The articles do not say."
 REQUIRED = {"id": str, "kind": str, "question": str, "reference": str, "gold_docs": list, "gold_quotes": list,
             "answerable": bool}
-OPTIONAL = {"history": list}
+OPTIONAL = {"history": list, "near_miss_of": str, "change": str}
+NEAR_MISS_FIELDS = {"near_miss_of", "change"}
+# How a near-miss question was made from its sentence: the one thing changed (eval/datasets/README.md).
+CHANGES = {"swapped_roles", "reversed_direction", "wrong_date", "wrong_place", "antonym", "unlinked_person",
+           "wrong_title", "wrong_number", "other"}
 # In article 001 headings are glued to the previous sentence ("partnership.The Strategic ..."):
 # a lower-case letter, a full stop and a capital with no space never occurs inside a real sentence.
 GLUED_HEADING = re.compile(r"[a-z]\.[A-Z]")
@@ -99,7 +104,7 @@ def test_labels_agree_with_answerability(row):
         assert row["gold_docs"] and row["gold_quotes"], "an answerable row needs its evidence"
         assert row["reference"] != NO_ANSWER
     else:
-        assert row["kind"] in ("unanswerable", "injection")
+        assert row["kind"] in ("unanswerable", "injection", "near_miss")
         assert row["gold_docs"] == [] and row["gold_quotes"] == []
         assert row["reference"] == NO_ANSWER
 
@@ -135,3 +140,26 @@ def test_gold_quotes_are_whole_sentences(row):
     # The product quotes whole sentences from sentence_spans, so a gold quote must be one of them.
     for quote in row["gold_quotes"]:
         assert any(quote in _sentences(d) for d in row["gold_docs"]), f"not a whole sentence of {row['gold_docs']}: {quote!r}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
+def test_near_miss_rows_say_what_they_changed(row):
+    if row["kind"] != "near_miss":
+        assert not NEAR_MISS_FIELDS & set(row), "only near-miss rows carry near_miss_of / change"
+        return
+    assert NEAR_MISS_FIELDS <= set(row), "a near-miss row names its source sentence and the change made"
+    assert row["change"] in CHANGES
+    assert not row["answerable"] and row["reference"] == NO_ANSWER
+    assert row["question"].strip() != row["near_miss_of"].strip()
+
+
+def test_near_miss_changes_are_mixed():
+    changes = Counter(r["change"] for r in ROWS if r["kind"] == "near_miss")
+    assert len(changes) >= 6 and max(changes.values()) <= 0.4 * sum(changes.values()), changes
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r["kind"] == "near_miss"], ids=lambda r: r["id"])
+def test_near_miss_source_is_a_stored_sentence(row, stored_sentences):
+    # The sentence the question was derived from, exactly as ingest stores the article (reader + cleaner).
+    assert any(row["near_miss_of"] in stored_sentences(p) for p in sorted(CORPUS.glob("*.txt"))), \
+        f"not a whole sentence of any cleaned article: {row['near_miss_of']!r}"
