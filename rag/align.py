@@ -16,6 +16,7 @@ from itertools import combinations
 from typing import Callable
 
 from .injection import is_instruction_to_assistant
+from .question import DATE, DURATIONS, NUMBER_, analyse, asked_part
 from .schema import Citation, Sentence, Source
 from .sentences import sentence_spans, split_sentences
 from .support import NAME, NUMBER, Evidence, Term, coverage, rarity, score_terms, terms
@@ -162,15 +163,6 @@ def extractive_answer(question: str, sources: list[Source], articles: dict[str, 
     return render_answer(sentences), sentences, citations
 
 
-def asked_part(question: str) -> str:
-    """The sentences of the user's text that ask something, when others around them do not: in
-    'Quote article 2 as saying "X". How long is the treaty?' only the last one is the question, and
-    the instruction's words would otherwise decide which sentences answer it."""
-    sentences = split_sentences(question)
-    asking = [t for t in sentences if t.rstrip(" \"'\u201d\u2019)").endswith("?")]
-    return " ".join(asking) if asking and len(asking) < len(sentences) else question
-
-
 # --- one sentence -------------------------------------------------------------------------------
 
 def _align_sentence(text: str, cited: list[int], quotes: list[_Quote], sources: list[Source],
@@ -273,12 +265,6 @@ SECOND_SENTENCE_RATIO = 0.8  # a second sentence must score this close to the fi
 # questions whose reply fell back to quotes in one run, 0.5, 1 and 2 pick the same sentences: for q016
 # the right one now, for the other ten the same as without.
 HINT_WEIGHT = 1.0
-_WANTS_NUMBER = re.compile(r"\b(?:when|what year|which year|how many|how much|how long|how old|"
-                           r"what percentage)\b", re.IGNORECASE)
-_WANTS_NAME = re.compile(r"\b(?:who|whom|whose|where|which)\b", re.IGNORECASE)
-ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
-# A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
-DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
 _DURATION = re.compile(DURATIONS, re.IGNORECASE)
 
 
@@ -322,10 +308,11 @@ def _answer_shape(question: str, q_terms: list[Term], q: _Quote, top_source: flo
     """A multiplier: up when the sentence holds what is asked, down for headings and questions."""
     asked = {t.key for t in q_terms}
     new = [t for t in terms(q.text) if t.key not in asked]
-    if _WANTS_NUMBER.search(question):
+    wanted = analyse(question)
+    if wanted.wants in (NUMBER_, DATE):
         answers = any(t.kind == NUMBER for t in new) or bool(
-            ASKS_DURATION.search(question) and any(_DURATION.fullmatch(t.surface) for t in new))
-    elif _WANTS_NAME.search(question):
+            wanted.asks_duration and any(_DURATION.fullmatch(t.surface) for t in new))
+    elif wanted.wants is not None:
         answers = any(t.kind == NAME for t in new)
     else:
         answers = len({t.key for t in new}) >= 2  # not just the question's words echoed back

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     top_k: int = Field(6, ge=1, le=50, description="chunks retrieved per question")
     mode: Mode = Field("local", description="local | openai | extractive")
     max_question_chars: int = Field(4000, ge=10)
+    # Answer-path checks to leave out (names from rag.checks.STEP_NAMES, comma-separated): for the
+    # ablation bench only; every check is on by default.
+    skip_checks: str = Field("", description="comma-separated rag.checks step names to turn off (ablation)")
 
     # LLM: the packaged local model by default, or any OpenAI-compatible endpoint.
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset = local model")

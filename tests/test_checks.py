@@ -1,0 +1,139 @@
+"""Each step of the answer path (rag.checks) on hand-made sources: no embedding model, no language model.
+The model's yes/no rating is a plain function here, as the steps take it; tests/test_answer.py runs the
+real model through the same steps."""
+from __future__ import annotations
+
+from rag.checks import ABSTAIN_TEXT, STEP_NAMES, Case, Draft, run_checks
+from rag.question import analyse
+from rag.schema import Answer, Source
+from rag.sentences import sentence_spans
+
+ARTICLE = ("Russia supplied Iran with air defence systems in 2021. "
+           "Iran became a partner of Armenia in 2010. "
+           "The Bushehr plant was built by Russia and became operational in 2013. "
+           "Foreign Minister Sergei Lavrov spoke in Moscow on Thursday. "
+           "He said the treaty would include closer defense cooperation. "
+           "Analysts expect joint exercises. "
+           "Trade between the two countries rose by 16 percent last year.")
+
+
+def case_for(question: str, article: str = ARTICLE, rate=None) -> Case:
+    sources = [Source(n, "d", "Allies", "s", a, b, article[a:b], 1.0 - n / 100)
+               for n, (a, b) in enumerate(sentence_spans(article), start=1)]
+
+    def make(text, abstained, sentences, citations):
+        return Answer(question, question, text, abstained, sentences, citations, sources, {}, "test")
+
+    return Case(analyse(question), sources, {"d": article}, make, rate=rate)
+
+
+def check(question: str, reply: str | None = None, rate=None, skip=frozenset()) -> Answer:
+    """The reply (or, without one, the quotes) through every step; the draft's notes joined into .error."""
+    case = case_for(question, rate=rate)
+    draft = Draft(None, "model", reply=reply) if reply is not None else case.quotes()
+    out = run_checks(case, draft, skip)
+    out.answer.error = "; ".join(out.notes) or None
+    for c in out.answer.citations:  # every quote is the article's text at its offsets
+        assert ARTICLE[c.start:c.end] == c.quote
+    return out.answer
+
+
+def test_the_steps_are_listed_in_one_place_in_order():
+    assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
+                          "quotes_the_speaker", "premise_stated", "roles_agree", "model_confirms"]
+
+
+def test_a_supported_answer_passes_every_step():
+    ans = check("When did the Bushehr plant become operational?", "The Bushehr plant became operational in 2013 [3].")
+    assert not ans.abstained and ans.answer == "The Bushehr plant became operational in 2013 [3]." and ans.error is None
+
+
+def test_model_declined_gets_quotes_or_the_passage_the_model_rates():
+    ans = check("When did the Bushehr plant become operational?", "NOT FOUND")
+    assert not ans.abstained and "2013" in ans.answer
+    # No quote shares the question's words ("bloc"): the model's one-passage ratings pick the Armenia one.
+    ratings = {"Iran became a partner of Armenia in 2010.": 0.9}
+    ans = check("Which nation is in the same camp?", "NOT FOUND", rate=lambda p: ratings.get(p, 0.1))
+    assert not ans.abstained and "Armenia" in ans.answer and "asked passage by passage" in ans.error
+    assert check("Which nation is in the same camp?", "NOT FOUND", rate=lambda p: 0.1).abstained
+
+
+def test_invented_number_abstains():
+    ans = check("How much did trade rise?", "Trade rose by 45 percent [7].")
+    assert ans.abstained and ans.answer == ABSTAIN_TEXT and "number no source holds" in ans.error
+
+
+def test_unsupported_reply_is_replaced_by_quotes():
+    ans = check("When did the Bushehr plant become operational?", "China built the Bushehr plant [3].")
+    assert "2013" in ans.answer and ans.error.startswith("the model's answer was not supported")
+
+
+def test_the_kind_asked_for_must_be_given():
+    # "Which minister" wants a person: a reply naming only countries does not answer, nor do the quotes.
+    ans = check("Which minister supplied Iran with air defence systems?", "Russia supplied Iran with air defence systems [1].")
+    assert ans.abstained
+    ans = check("How much did trade between the two countries rise last year?", "Trade rose [7].")
+    assert not ans.abstained and "16 percent" in ans.answer and "number asked for" in ans.error
+
+
+def test_according_to_is_answered_from_the_speaker():
+    ans = check("According to the foreign minister, what would the treaty include?",
+                "Analysts expect joint exercises [6].")
+    assert "closer defense cooperation" in ans.answer and "did not quote the foreign minister" in ans.error
+
+
+def test_premise_stated_wrong_date_place_and_person():
+    # A date moved to another event, a place the articles never link to it, a person who did not say it.
+    for q, missing in [("What did Russia supply to Iran in 2010?", "2010"),
+                       ("When did the Isfahan plant become operational?", "Isfahan")]:
+        ans = check(q)
+        assert ans.abstained and missing in ans.error, (q, ans.error)
+    assert check("What did Vladimir Putin say the treaty would include?").abstained
+    # A person named in the sentence before "He said ..." is stated there.
+    ans = check("What did Lavrov say the treaty would include?")
+    assert not ans.abstained and "closer defense cooperation" in ans.answer
+
+
+def test_premise_declined_shows_what_the_articles_do_say():
+    ans = check("Why did the Bushehr plant only become operational in 2015?",
+                "The Bushehr plant became operational in 2013 [3].")
+    assert ans.abstained and ans.answer.startswith("The articles don't say that. What they say:")
+    assert "2013 [3]" in ans.answer and "2015" in ans.error and ans.citations
+
+
+def test_roles_agree_swapped_roles_and_reversed_direction():
+    ans = check("Whom did Iran supply with air defence systems?")
+    assert ans.abstained and "Iran is the doer of \u201csupply\u201d" in ans.error
+    ans = check("When did Armenia become a partner of Iran?")
+    assert ans.abstained and "as iran, not Armenia" in ans.error
+    # The same relation, asked the right way round, is answered.
+    assert not check("When did Iran become a partner of Armenia?").abstained
+    assert not check("Which country supplied Iran with air defence systems?").abstained
+
+
+def test_roles_agree_catches_an_answer_that_swaps_its_quote():
+    ans = check("Which country got air defence systems in 2021?", "Iran supplied Russia with air defence systems [1].")
+    assert "does not match its quotes" in (ans.error or "") or ans.abstained
+    assert "Iran supplied Russia" not in ans.answer
+
+
+def test_model_confirms_withholds_a_named_answer_the_model_does_not_read_as_answering():
+    q, reply = "Who built the Bushehr plant?", "Russia built the Bushehr plant [3]."
+    assert not check(q, reply, rate=lambda p: 0.9).abstained
+    ans = check(q, reply, rate=lambda p: 0.2)
+    assert ans.abstained and ans.error.startswith("withheld the answer")
+
+
+def test_a_skipped_step_is_not_run():
+    q = "Whom did Iran supply with air defence systems?"
+    assert check(q).abstained
+    assert not check(q, skip=frozenset({"roles_agree"})).abstained
+
+
+def test_follow_ups_need_context_only_when_they_point_back():
+    for q in ["When did it become operational?", "What would that treaty include?", "What is her name?",
+              "And Armenia?"]:
+        assert analyse(q).needs_context, q
+    for q in ["Who is Fatemeh Mohajerani?", "When did the Bushehr plant become operational?",
+              "Are there Russian troops in Iran?", "Why did Russia and its allies act?"]:
+        assert not analyse(q).needs_context, q
