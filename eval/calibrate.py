@@ -8,7 +8,6 @@ the shipped weights are scored on all rows. LLM results are cached in the output
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -20,6 +19,7 @@ from tqdm import tqdm
 
 from rag.errors import DatasetError
 
+from .dataset import is_held_out
 from .features import lexical_features
 from .jsonl import write_json_atomic
 from .judge import COMBINED, LEXICAL, Judge, combined_score, self_evident
@@ -68,11 +68,6 @@ def load_pairs(path: Path, limit_records: int | None = None) -> list[Pair]:
         keep = sorted({p.record for p in pairs})[:limit_records]
         pairs = [p for p in pairs if p.record in set(keep)]
     return pairs
-
-
-def is_held_out(record: str) -> bool:
-    """A fixed, content-independent half of the records (hash parity), the same on every machine."""
-    return hashlib.sha256(record.encode()).digest()[0] % 2 == 1
 
 
 def pair_features(pairs: list[Pair], judge: Judge, progress: bool = True) -> tuple[list[dict], float | None]:

@@ -12,6 +12,8 @@ import click
 
 from rag.settings import get_settings
 
+from .dataset import SPLITS
+
 MODES = ["local", "openai", "extractive"]
 JUDGES = ["llm", "lexical"]
 HEADLINE = ["faithfulness", "support_score", "sentences_supported", "quote_validity", "invalid_quotes", "citation_precision",
@@ -35,16 +37,21 @@ def eval_group() -> None:
               help="llm: calibrated lexical + model judge (RAG_JUDGE_BASE_URL, else the local model); "
                    "lexical: no model, faster, weaker on paraphrase.")
 @click.option("--retry-errors", is_flag=True, help="Redo questions that failed in an earlier run of this folder.")
-def run_cmd(dataset: Path, mode: str | None, workers: int, out: Path | None, judge: str, retry_errors: bool) -> None:
+@click.option("--split", type=click.Choice(SPLITS), default="all", show_default=True,
+              help="Ask only the tune half (make decisions on it) or the held-out half (report it), fixed by a "
+                   "hash of each question id.")
+def run_cmd(dataset: Path, mode: str | None, workers: int, out: Path | None, judge: str, retry_errors: bool,
+            split: str) -> None:
     """Answer every question of DATASET.jsonl, score the answers, write results, summary and report."""
     from .runner import REPORT, RESULTS, run_eval
 
     settings = get_settings()
     mode = mode or settings.mode
-    out = out or Path("runs") / f"{dataset.stem}-{mode}"
+    suffix = "" if split == "all" else f"-{split}"
+    out = out or Path("runs") / f"{dataset.stem}-{mode}{suffix}"
     try:
         summary = run_eval(dataset, out, mode=mode, workers=workers, settings=settings,
-                           llm_judge=judge == "llm", retry_errors=retry_errors)
+                           llm_judge=judge == "llm", retry_errors=retry_errors, split=split)
     except KeyboardInterrupt:
         click.secho(f"\nInterrupted. Finished questions are kept in {out / RESULTS}; "
                     "rerun the same command to continue.", fg="yellow", err=True)
@@ -59,7 +66,10 @@ def run_cmd(dataset: Path, mode: str | None, workers: int, out: Path | None, jud
 
 def format_summary(summary: dict) -> str:
     run, m = summary["run"], summary["metrics"]
-    lines = [f"{run['questions_done']}/{run['questions_in_dataset']} questions · mode {run['mode']} · judge {run['judge']}"]
+    split = run.get("split", "all")
+    total = run.get("questions_in_split", run["questions_in_dataset"])
+    where = "" if split == "all" else f" ({split} half of {run['questions_in_dataset']})"
+    lines = [f"{run['questions_done']}/{total} questions{where} · mode {run['mode']} · judge {run['judge']}"]
     for key in HEADLINE:
         value = m.get(key)
         lines.append(f"  {key:<24}{'–' if value is None else value}")

@@ -56,7 +56,12 @@ def regressions(ra: dict, rb: dict) -> list[str]:
 
 
 def format_comparison(cmp: dict) -> str:
-    lines = [f"A = {cmp['a']}", f"B = {cmp['b']}", "", f"{'metric':<24}{'A':>10}{'B':>10}{'delta':>10}"]
+    lines = [f"A = {cmp['a']}", f"B = {cmp['b']}", ""]
+    splits = [(run or {}).get("split", "all") for run in cmp["runs"]]
+    if splits[0] != splits[1]:
+        lines += [f"note: A ran the {splits[0]} questions and B the {splits[1]} ones: the metrics compare "
+                  "different questions", ""]
+    lines.append(f"{'metric':<24}{'A':>10}{'B':>10}{'delta':>10}")
     for d in cmp["deltas"]:
         mark = {"better": "  +", "worse": "  -", "same": ""}[d["change"]]
         lines.append(f"{d['metric']:<24}{_num(d['a']):>10}{_num(d['b']):>10}{d['delta']:>+10.4f}{mark}")

@@ -1,7 +1,11 @@
-"""Evaluation datasets: one JSON object per line, validated row by row.
+"""Evaluation datasets: one JSON object per line, validated row by row, and their tune / held-out halves.
 
 A malformed row never stops a run: it is skipped and reported with its line number and field,
 so a user can fix a 500-row file in one pass instead of one crash at a time.
+
+Every labelled set is split in two by a fixed hash of each id: decisions are made on the tune half and
+figures reported on the held-out half. The split depends on the id alone, so adding or reordering
+rows never moves a question from one half to the other.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from rag.errors import DatasetError, InputError
 
+SPLITS = ("tune", "held-out", "all")
 MAX_ROW_BYTES = 100_000  # a question row is a few hundred bytes; anything this big is a mistake
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -54,6 +59,23 @@ class _Bad(Exception):
         super().__init__(message)
         self.field = field_name
         self.message = message
+
+
+def is_held_out(key: str) -> bool:
+    """A fixed, content-independent half of the keys (hash parity), the same on every machine."""
+    return hashlib.sha256(key.encode()).digest()[0] % 2 == 1
+
+
+def split_of(item_id: str) -> str:
+    """'tune' or 'held-out': the half a question id belongs to."""
+    return "held-out" if is_held_out(item_id) else "tune"
+
+
+def select_split(items: list[Item], split: str) -> list[Item]:
+    """The items of one half ('tune', 'held-out'), or all of them ('all'), in file order."""
+    if split not in SPLITS:
+        raise InputError(f"unknown split {split!r}; use one of: {', '.join(SPLITS)}")
+    return list(items) if split == "all" else [it for it in items if split_of(it.id) == split]
 
 
 def load_dataset(path: Path) -> tuple[list[Item], list[RowError]]:

@@ -136,7 +136,8 @@ mark { background: #fff3a8; color: #000; } .bad { color: #c0392b; font-weight: b
 <body>
 <h1>Evaluation report</h1>
 <p>Dataset <code>{{ summary.run.dataset }}</code> · mode <b>{{ summary.run.mode }}</b> · judge <b>{{ summary.run.judge }}</b>
- · {{ summary.run.questions_done }} of {{ summary.run.questions_in_dataset }} questions done
+ · {{ summary.run.questions_done }} of {{ summary.run.questions_in_split or summary.run.questions_in_dataset }} questions done
+{%- if summary.run.split and summary.run.split != "all" %} ({{ summary.run.split }} half of {{ summary.run.questions_in_dataset }}){% endif %}
  · {{ m.errors }} failed · {{ summary.dataset_errors|length }} malformed dataset rows</p>
 
 <h2 id="overview">Metric overview</h2>

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from rag.errors import ConfigError, RagError
+from rag.errors import ConfigError, DatasetError, RagError
 from rag.settings import Settings, get_settings
 
-from .dataset import Item, RowError, load_dataset
+from .dataset import Item, RowError, load_dataset, select_split
 from .jsonl import Appender, read_rows, write_json_atomic, write_text_atomic
 from .judge import Judge, judge_client
 from .llm_cache import LLMCache
@@ -40,17 +40,23 @@ def run_eval(
     llm_judge: bool = True,
     retry_errors: bool = False,
     progress: bool = True,
+    split: str = "all",
 ) -> dict:
     """Evaluate `dataset` into folder `out`; returns the summary (also written to out/summary.json).
 
     `engine` is anything with Engine's `ask(question, history=, mode=)` and `article(doc_id)`;
     by default rag.engine.Engine(settings). `judge` defaults to the calibrated judge on the model
     named by RAG_JUDGE_BASE_URL / RAG_JUDGE_MODEL, or the local model (`llm_judge=False`: lexical only).
+    `split` asks only the tune or held-out half of the questions (eval.dataset.select_split), or all.
     """
     settings = settings or get_settings()
     mode = mode or settings.mode
     out = Path(out)
-    items, bad_rows = load_dataset(dataset)
+    all_items, bad_rows = load_dataset(dataset)
+    items = select_split(all_items, split)
+    if all_items and not items:
+        raise DatasetError(f"the {split} half of {dataset} is empty: all {len(all_items)} questions hash to the other "
+                           "half (eval.dataset.split_of); use --split all for a set this small")
     out.mkdir(parents=True, exist_ok=True)
     judge = judge or Judge(judge_client(settings, llm_judge), cache=LLMCache(out / JUDGE_CACHE))
     _check_same_run(out, mode, judge.name)
@@ -67,7 +73,7 @@ def run_eval(
             n_workers = min(n_workers, settings.llm_queue_size)
         _answer_all(todo, engine, judge, mode, n_workers, Appender(out / RESULTS),
                     tqdm(total=len(items), initial=len(items) - len(todo), desc="eval", unit="q", disable=not progress))
-    return write_outputs(out, items, bad_rows, mode, judge.name, dataset)
+    return write_outputs(out, items, bad_rows, mode, judge.name, dataset, split=split, in_dataset=len(all_items))
 
 
 def finished(results: Path, retry_errors: bool = False) -> dict[str, dict]:
@@ -150,13 +156,15 @@ def _check_same_run(out: Path, mode: str, judge_name: str) -> None:
 
 
 def write_outputs(out: Path, items: list[Item], bad_rows: list[RowError], mode: str, judge_name: str,
-                  dataset: Path) -> dict:
-    """summary.json and report.html from results.jsonl, for the questions of the current dataset."""
+                  dataset: Path, split: str = "all", in_dataset: int | None = None) -> dict:
+    """summary.json and report.html from results.jsonl, for the questions of the current dataset and split
+    (rows of another split asked in the same folder stay in results.jsonl but are not summarised)."""
     done = finished(out / RESULTS)
     rows = [done[it.id] for it in items if it.id in done]
     summary = {
-        "run": {"dataset": str(dataset), "mode": mode, "judge": judge_name,
-                "questions_in_dataset": len(items), "questions_done": len(rows)},
+        "run": {"dataset": str(dataset), "split": split, "mode": mode, "judge": judge_name,
+                "questions_in_dataset": len(items) if in_dataset is None else in_dataset,
+                "questions_in_split": len(items), "questions_done": len(rows)},
         "metrics": summarise(rows),
         "dataset_errors": [str(e) for e in bad_rows],
         "failed": [{"id": r["id"], "error": r["error"]} for r in rows if r.get("error")],

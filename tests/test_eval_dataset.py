@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.dataset import MAX_ROW_BYTES, load_dataset
-from rag.errors import DatasetError
+from eval.dataset import MAX_ROW_BYTES, Item, is_held_out, load_dataset, select_split, split_of
+from rag.errors import DatasetError, InputError
 
 
 def write_lines(path, lines: list) -> None:
@@ -91,3 +91,44 @@ def test_unreadable_or_empty_file_is_a_dataset_error(tmp_path):
 def test_shipped_question_set_loads_without_errors():
     items, errors = load_dataset(Path(__file__).parent.parent / "eval" / "datasets" / "questions.jsonl")
     assert errors == [] and len(items) > 0
+
+
+# --- tune / held-out halves ---------------------------------------------------------------------
+
+
+def test_the_half_of_an_id_is_fixed_by_its_hash():
+    # Pinned: changing the hash would silently move questions between the halves of every past run.
+    assert [split_of(i) for i in ("q001", "q002", "q003", "when", "built")] == \
+        ["tune", "held-out", "tune", "held-out", "tune"]
+    assert is_held_out("q002") and not is_held_out("q001")
+
+
+def test_select_split_partitions_in_file_order_whatever_else_is_in_the_file():
+    items = [Item(id=f"x{i}", line=i, question=f"question {i}?") for i in range(40)]
+    tune, held = select_split(items, "tune"), select_split(items, "held-out")
+    assert tune and held and not {i.id for i in tune} & {i.id for i in held}
+    assert sorted(tune + held, key=lambda i: i.line) == items == select_split(items, "all")
+    assert [i.line for i in tune] == sorted(i.line for i in tune)
+    # Adding, dropping or reordering other rows never moves a question to the other half.
+    subset = items[15:][::-1]
+    assert [i.id for i in select_split(subset, "tune")] == [i.id for i in reversed(tune) if i.line >= 15]
+
+
+def test_unknown_split_is_a_clear_error():
+    with pytest.raises(InputError, match="unknown split 'test'; use one of: tune, held-out, all"):
+        select_split([], "test")
+
+
+@pytest.mark.parametrize("name", ["questions.jsonl", "wiki_questions.jsonl"])
+def test_shipped_sets_are_balanced_per_kind_across_the_halves(name):
+    path = Path(__file__).parent.parent / "eval" / "datasets" / name
+    if not path.exists():
+        pytest.skip(f"{name} not written yet")
+    items, _ = load_dataset(path)
+    kinds = {it.kind for it in items}
+    for kind in kinds:
+        of_kind = [it for it in items if it.kind == kind]
+        held = len(select_split(of_kind, "held-out"))
+        assert held and held < len(of_kind), f"{kind}: one half is empty"
+        if len(of_kind) >= 20:
+            assert 0.3 <= held / len(of_kind) <= 0.7, f"{kind}: {held} of {len(of_kind)} held out"

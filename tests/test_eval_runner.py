@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from eval.cli import eval_group
+from eval.cli import eval_group, format_summary
 from eval.compare import compare_runs, format_comparison
+from eval.dataset import split_of
 from eval.judge import Judge
 from eval.runner import RESULTS, finished, run_eval
-from rag.errors import ConfigError, InputError, LLMError
+from rag.errors import ConfigError, DatasetError, InputError, LLMError
 from rag.schema import Answer, Article, Citation, Sentence, Source
 
 ARTICLES = {
@@ -154,6 +155,54 @@ def test_run_writes_results_summary_and_report(tmp_path):
     assert m["latency_p50_s"] == 1.5 and m["latency_p95_s"] == pytest.approx(2.8)
     assert m["by_kind"]["unanswerable"]["abstained"] == 1
     assert json.loads((tmp_path / "run" / "summary.json").read_text()) == summary
+
+
+def test_a_split_asks_only_its_half_and_the_summary_says_which(tmp_path):
+    engine = FakeEngine()
+    tune = run(tmp_path, engine=engine, split="tune")
+    tune_ids = {r["id"] for r in ROWS if split_of(r["id"]) == "tune"}
+    assert 0 < len(tune_ids) < len(ROWS)  # the hand-made rows fall in both halves
+    assert set(engine.asked) == {r["question"] for r in ROWS if r["id"] in tune_ids}
+    assert tune["run"]["split"] == "tune" and tune["metrics"]["questions"] == len(tune_ids)
+    assert (tune["run"]["questions_in_dataset"], tune["run"]["questions_in_split"]) == (len(ROWS), len(tune_ids))
+    assert "(tune half of 6)" in format_summary(tune)
+    # The held-out half in the same folder: only its questions are asked and summarised.
+    engine.asked.clear()
+    held = run(tmp_path, engine=engine, split="held-out")
+    assert {r["id"] for r in ROWS if r["question"] in engine.asked} == {r["id"] for r in ROWS} - tune_ids
+    assert held["metrics"]["questions"] == len(ROWS) - len(tune_ids)
+    assert run(tmp_path, engine=engine)["metrics"]["questions"] == len(ROWS)  # "all": both halves, nothing redone
+    assert len((tmp_path / "run" / RESULTS).read_text().splitlines()) == len(ROWS)
+    run(tmp_path, "tune", engine=engine, split="tune")
+    run(tmp_path, "held", engine=engine, split="held-out")
+    cmp = format_comparison(compare_runs(tmp_path / "tune", tmp_path / "held"))
+    assert "note: A ran the tune questions and B the held-out ones" in cmp
+    only_tune = write_dataset(tmp_path / "small.jsonl", rows=[r for r in ROWS if r["id"] in tune_ids])
+    with pytest.raises(DatasetError, match="the held-out half of .*small.jsonl is empty: all 3 questions hash"):
+        run_eval(only_tune, tmp_path / "small", mode="extractive", engine=engine, judge=Judge(None, weights=LEXICAL),
+                 progress=False, split="held-out")
+    assert not (tmp_path / "small").exists()
+
+
+def test_cli_passes_the_split_and_names_the_run_folder_after_it(tmp_path, monkeypatch):
+    import eval.runner
+
+    seen = {}
+
+    def fake_run_eval(dataset, out, **kw):  # the CLI's wiring only; run_eval itself is tested above
+        seen.update(out=out, split=kw["split"])
+        return {"run": {"questions_done": 0, "questions_in_dataset": 0, "questions_in_split": 0, "mode": "extractive",
+                        "judge": "lexical", "split": kw["split"]}, "metrics": {}, "dataset_errors": [], "failed": []}
+
+    monkeypatch.setattr(eval.runner, "run_eval", fake_run_eval)
+    monkeypatch.chdir(tmp_path)
+    ds = write_dataset(tmp_path / "ds.jsonl")
+    result = CliRunner().invoke(eval_group, ["run", str(ds), "--mode", "extractive", "--judge", "lexical",
+                                             "--split", "held-out"])
+    assert result.exit_code == 0, result.output
+    assert seen == {"out": Path("runs/ds-extractive-held-out"), "split": "held-out"}
+    bad = CliRunner().invoke(eval_group, ["run", str(ds), "--split", "test"])
+    assert bad.exit_code == 2 and "'test' is not one of 'tune', 'held-out', 'all'" in bad.output
 
 
 def test_two_runs_give_identical_summaries(tmp_path):
