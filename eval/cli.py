@@ -15,7 +15,7 @@ from rag.settings import get_settings
 MODES = ["local", "openai", "extractive"]
 JUDGES = ["llm", "lexical"]
 HEADLINE = ["faithfulness", "support_score", "sentences_supported", "quote_validity", "invalid_quotes", "citation_precision",
-            "citation_recall", "token_f1", "reference_containment", "recall@1", "recall@5", "mrr",
+            "citation_recall", "token_f1", "key_containment", "recall@1", "recall@5", "mrr",
             "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s", "errors"]
 
 

@@ -18,7 +18,7 @@ OVERVIEW = [
     ("citation_precision", "Citation precision"),
     ("citation_recall", "Citation recall"),
     ("token_f1", "Answer token F1"),
-    ("reference_containment", "Reference terms in answer"),
+    ("key_containment", "Reference key words in answer"),
     ("recall@1", "Retrieval recall@1"),
     ("recall@3", "Retrieval recall@3"),
     ("recall@5", "Retrieval recall@5"),

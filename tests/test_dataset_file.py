@@ -23,7 +23,7 @@ MIN_PER_KIND = {"answerable": 36, "unanswerable": 8, "false_premise": 5, "follow
 NO_ANSWER = "The articles do not say."
 REQUIRED = {"id": str, "kind": str, "question": str, "reference": str, "gold_docs": list, "gold_quotes": list,
             "answerable": bool}
-OPTIONAL = {"history": list}
+OPTIONAL = {"history": list, "key": str}
 # In article 001 headings are glued to the previous sentence ("partnership.The Strategic ..."):
 # a lower-case letter, a full stop and a capital with no space never occurs inside a real sentence.
 GLUED_HEADING = re.compile(r"[a-z]\.[A-Z]")
@@ -67,6 +67,15 @@ def test_fields_and_types(row):
     assert row["question"].strip() and row["reference"].strip()
     assert all(isinstance(d, str) for d in row["gold_docs"])
     assert all(isinstance(q, str) and q.strip() for q in row["gold_quotes"])
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if "key" in r], ids=lambda r: r["id"])
+def test_a_labelled_key_is_in_the_reference_and_the_gold_sentence(row):
+    from eval.correctness import normalize
+
+    key = " ".join(normalize(row["key"]))
+    assert key and f" {key} " in f" {' '.join(normalize(row['reference']))} "
+    assert any(f" {key} " in f" {' '.join(normalize(q))} " for q in row["gold_quotes"])
 
 
 def test_ids_unique():
