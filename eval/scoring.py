@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from .calibrate import is_held_out  # the fixed tune / held-out split by id (hash parity)
 from .correctness import correctness, gold_cited
 from .dataset import Item
 from .judge import Judge, Verdict
@@ -138,10 +139,54 @@ def summarise(rows: list[dict]) -> dict:
     out["correct"] = _round(mean(_flag(m.get("correct")) for m in ms))
     out["correct_answerable"] = _round(mean(_flag(m.get("correct")) for r, m in zip(ok, ms) if r["item"]["answerable"]))
     out["gold_doc_cited"] = _round(mean(_flag(m.get("gold_doc_cited")) for m in ms))
+    out["correct_cited"] = _round(mean(_flag(m.get("correct_cited")) for m in ms))
     latencies = [m["latency_s"] for m in ms if m.get("latency_s") is not None]
     out["latency_p50_s"], out["latency_p95_s"] = _round(percentile(latencies, 50)), _round(percentile(latencies, 95))
     out["by_kind"] = _by_kind(ok)
+    out["targets"] = target_table(ok)
     return out
+
+
+# ---- the target table of the answers issue: per split, and per kind within each
+SPLITS = ("all", "tune", "held_out")
+
+
+def target_table(rows: list[dict]) -> dict:
+    """{split: {questions, answerable_correct, declined, false_abstentions, quotes_verbatim, by_kind}}.
+
+    Each figure is {"n", "of", "rate"}: answerable_correct = correct among answerable questions
+    (those with a reference to score against);
+    declined = abstained among unanswerable ones (near-miss, off-topic); false_abstentions = abstained
+    among answerable ones; quotes_verbatim = citations whose quote is exactly article[start:end] of
+    the stored article (eval's own check, quote_checks). Splits by eval.calibrate.is_held_out(id).
+    """
+    parts = {"all": rows, "tune": [r for r in rows if not is_held_out(r["id"])],
+             "held_out": [r for r in rows if is_held_out(r["id"])]}
+    out = {}
+    for split, part in parts.items():
+        kinds: dict[str, list[dict]] = defaultdict(list)
+        for r in part:
+            kinds[r["item"].get("kind") or "-"].append(r)
+        out[split] = {"questions": len(part), **_targets(part),
+                      "by_kind": {k: {"questions": len(rs), **_targets(rs)} for k, rs in sorted(kinds.items())}}
+    return out
+
+
+def _targets(rows: list[dict]) -> dict:
+    answerable = [r["metrics"] for r in rows if r["item"]["answerable"]]
+    unanswerable = [r["metrics"] for r in rows if not r["item"]["answerable"]]
+    scored = [m["correct"] for m in answerable if m.get("correct") is not None]  # no reference: nothing to score
+    return {
+        "answerable_correct": _count(sum(scored), len(scored)),
+        "declined": _count(sum(m["abstained"] for m in unanswerable), len(unanswerable)),
+        "false_abstentions": _count(sum(m["abstained"] for m in answerable), len(answerable)),
+        "quotes_verbatim": _count(sum(r["metrics"]["quotes_valid"] for r in rows),
+                                  sum(r["metrics"]["quotes_total"] for r in rows)),
+    }
+
+
+def _count(n: int, of: int) -> dict:
+    return {"n": n, "of": of, "rate": _ratio(n, of)}
 
 
 def _by_kind(rows: list[dict]) -> dict:
