@@ -17,8 +17,9 @@ from .dataset import SPLITS
 MODES = ["local", "openai", "extractive"]
 JUDGES = ["llm", "lexical"]
 HEADLINE = ["faithfulness", "support_score", "sentences_supported", "quote_validity", "invalid_quotes", "citation_precision",
-            "citation_recall", "token_f1", "reference_containment", "recall@1", "recall@5", "mrr",
-            "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s", "errors"]
+            "citation_recall", "correct", "correct_answerable", "correct_cited", "token_f1", "key_containment",
+            "recall@1", "recall@5", "mrr", "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s",
+            "errors"]
 
 
 @click.group("eval")
@@ -73,6 +74,23 @@ def format_summary(summary: dict) -> str:
     for key in HEADLINE:
         value = m.get(key)
         lines.append(f"  {key:<24}{'–' if value is None else value}")
+    if m.get("targets"):
+        lines += ["", format_targets(m["targets"])]
+    return "\n".join(lines)
+
+
+def format_targets(targets: dict) -> str:
+    """The target table: one line per figure, one column per split; then the figures by kind, for
+    the tune and the held-out half."""
+    from .report import TARGETS, format_count
+
+    splits = ["all", "tune", "held_out"]
+    lines = [f"  {'target table':<24}" + "".join(f"{s:>20}" for s in splits)]
+    lines += [f"  {label:<24}" + "".join(f"{format_count(targets[s][key]):>20}" for s in splits) for key, label in TARGETS]
+    for split in ("tune", "held_out"):
+        lines.append(f"\n  {'by kind, ' + split:<24}" + "".join(f"{label:>24}" for _, label in TARGETS))
+        for kind, k in targets[split]["by_kind"].items():
+            lines.append(f"  {kind:<24}" + "".join(f"{format_count(k[key]):>24}" for key, _ in TARGETS))
     return "\n".join(lines)
 
 

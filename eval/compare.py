@@ -9,7 +9,7 @@ from rag.errors import InputError
 from .runner import RESULTS, SUMMARY, finished
 
 MIN_DROP = 0.1  # per-question score changes smaller than this are noise, not a regression
-PER_QUESTION = ("faithfulness", "token_f1", "reference_containment", "recall@5", "citation_precision")
+PER_QUESTION = ("faithfulness", "token_f1", "key_containment", "recall@5", "citation_precision")
 LOWER_IS_BETTER = {"latency_p50_s", "latency_p95_s", "errors", "invalid_quotes"}
 
 

@@ -35,6 +35,7 @@ class Item:
     gold_quotes: list[str] = field(default_factory=list)
     answerable: bool = True
     kind: str | None = None
+    key: str | None = None  # the words a right answer must hold, where the reference's wording is not the answer
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -145,7 +146,7 @@ def parse_row(line: bytes, lineno: int) -> Item:
         raise _Bad(None, f"unreadable JSON value: {str(e).split(';')[0]}") from None
     if not isinstance(row, dict):
         raise _Bad(None, f"expected a JSON object, got {type(row).__name__}")
-    for name in ("id", "question", "history", "reference", "gold_docs", "gold_quotes", "kind"):
+    for name in ("id", "question", "history", "reference", "gold_docs", "gold_quotes", "kind", "key"):
         if _has_surrogate(row.get(name)):  # "\ud800" escapes: the results file could not store it
             raise _Bad(name, "holds an unpaired surrogate escape (e.g. \\ud800): not valid Unicode text")
     question = _text(row, "question", required=True)
@@ -160,6 +161,7 @@ def parse_row(line: bytes, lineno: int) -> Item:
         gold_quotes=_strings(row, "gold_quotes"),
         answerable=_bool(row, "answerable", default=True),
         kind=_text(row, "kind"),
+        key=_text(row, "key"),
     )
 
 

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import math
 import re
-import string
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 
-from rag.support import Evidence, terms
-
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")  # the [n] citation markers inside answer text
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
 
 
 # ---- quotes
@@ -74,36 +69,9 @@ def quote_found(gold_quote: str, passages: Iterable[str]) -> bool:
     return any(q in " ".join(p.split()).lower() for p in passages)
 
 
-# ---- correctness against a reference answer
+# ---- answer text
 def strip_markers(text: str) -> str:
     return _MARKER.sub("", text)
-
-
-def _squad_tokens(text: str) -> list[str]:
-    # The SQuAD normalisation: lower case, no punctuation, no articles, single spaces.
-    text = strip_markers(text).lower()
-    text = "".join(ch for ch in text if ch not in string.punctuation)
-    return _ARTICLES.sub(" ", text).split()
-
-
-def token_f1(prediction: str, reference: str) -> float:
-    pred, ref = _squad_tokens(prediction), _squad_tokens(reference)
-    if not pred or not ref:
-        return float(pred == ref)
-    common = sum((Counter(pred) & Counter(ref)).values())
-    if common == 0:
-        return 0.0
-    precision, recall = common / len(pred), common / len(ref)
-    return 2 * precision * recall / (precision + recall)
-
-
-def reference_containment(prediction: str, reference: str) -> float:
-    """Share of the reference's content terms (names, numbers, words; stemmed) found in the prediction."""
-    ref_terms = list({t.key: t for t in terms(reference)}.values())
-    if not ref_terms:
-        return 1.0
-    pred = Evidence.of(strip_markers(prediction))
-    return sum(pred.credit(t) > 0 for t in ref_terms) / len(ref_terms)
 
 
 # ---- abstention

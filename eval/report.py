@@ -18,7 +18,7 @@ OVERVIEW = [
     ("citation_precision", "Citation precision"),
     ("citation_recall", "Citation recall"),
     ("token_f1", "Answer token F1"),
-    ("reference_containment", "Reference terms in answer"),
+    ("key_containment", "Reference key words in answer"),
     ("recall@1", "Retrieval recall@1"),
     ("recall@3", "Retrieval recall@3"),
     ("recall@5", "Retrieval recall@5"),
@@ -28,12 +28,16 @@ OVERVIEW = [
     ("abstention_precision", "Abstention precision"),
     ("abstention_recall", "Abstention recall"),
 ]
+# The target table's figures (summary["metrics"]["targets"][split][key]), in reading order.
+TARGETS = [("answerable_correct", "answerable correct"), ("declined", "unanswerable declined"),
+           ("false_abstentions", "false abstentions"), ("quotes_verbatim", "quotes verbatim")]
 CONTEXT_CHARS = 160  # passage text shown either side of a highlighted quote
 
 
 def render_report(summary: dict, rows: list[dict]) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["fmt"] = _fmt
+    env.filters["count"] = format_count
     return env.from_string(TEMPLATE).render(
         summary=summary,
         m=summary["metrics"],
@@ -41,6 +45,7 @@ def render_report(summary: dict, rows: list[dict]) -> str:
         faith=faithfulness_bars(rows),
         latency=latency_histogram(rows),
         questions=[question_view(r) for r in rows],
+        targets=TARGETS,
     )
 
 
@@ -50,6 +55,11 @@ def _fmt(x, digits: int = 3) -> str:
     if isinstance(x, float):
         return f"{x:.{digits}f}"
     return str(x)
+
+
+def format_count(c: dict) -> str:
+    """'60/69 = 87.0 %', or '–' when nothing was counted."""
+    return f"{c['n']}/{c['of']} = {100 * c['rate']:.1f} %" if c["of"] else "–"
 
 
 # ---- chart geometry (pure numbers; the template draws them)
@@ -163,6 +173,26 @@ mark { background: #fff3a8; color: #000; } .bad { color: #c0392b; font-weight: b
 {% for kind, k in m.by_kind.items() %}
 <tr><td>{{ kind }}</td><td class="num">{{ k.questions }}</td><td class="num">{{ k.faithfulness|fmt }}</td><td class="num">{{ k.token_f1|fmt }}</td><td class="num">{{ k.abstained }}</td></tr>
 {% endfor %}</table>
+{% endif %}
+
+{% if m.targets %}
+<h2 id="targets">Target table</h2>
+<p class="muted">Answerable correct: correct among questions with an answer. Declined: abstained among questions
+without one (near-miss, off-topic). False abstentions: abstained among questions with an answer. Quotes verbatim:
+citations whose quote is exactly the stored article's text at [start:end]. Split by a fixed hash of the question id.</p>
+<table id="targets-table" style="width:auto">
+<tr><th></th>{% for split in m.targets %}<th class="num">{{ split }}</th>{% endfor %}</tr>
+{% for key, label in targets %}
+<tr><th>{{ label }}</th>{% for split, t in m.targets.items() %}<td class="num">{{ t[key]|count }}</td>{% endfor %}</tr>
+{% endfor %}
+</table>
+<h3>By kind</h3>
+<table id="targets-by-kind" style="width:auto">
+<tr><th>kind</th><th>split</th><th class="num">questions</th>{% for key, label in targets %}<th class="num">{{ label }}</th>{% endfor %}</tr>
+{% for split, t in m.targets.items() %}{% for kind, k in t.by_kind.items() %}
+<tr><td>{{ kind }}</td><td>{{ split }}</td><td class="num">{{ k.questions }}</td>{% for key, label in targets %}<td class="num">{{ k[key]|count }}</td>{% endfor %}</tr>
+{% endfor %}{% endfor %}
+</table>
 {% endif %}
 
 <h2 id="faithfulness">Per-question faithfulness</h2>

@@ -6,17 +6,16 @@ definition: a reader cannot check it.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 
-from rag.support import WEIGHTS, Evidence, terms
-
+from .calibrate import is_held_out  # the fixed tune / held-out split by id (hash parity)
+from .correctness import correctness, gold_cited
 from .dataset import Item
 from .judge import Judge, Verdict
 from .metrics import (
     abstention_scores, doc_key, mean, percentile, quote_checks, quote_found, ranked_docs, recall_at_k,
-    reciprocal_rank, reference_containment, strip_markers, token_f1,
+    reciprocal_rank, strip_markers,
 )
 
 RECALL_KS = (1, 3, 5)
@@ -83,81 +82,21 @@ def score_answer(item: Item, answer: dict, article_text: Callable[[str], str | N
     m["citation_precision"] = m["citations_supporting"] / len(pairs) if pairs else None
     m["citation_recall"] = m["supportable_cited"] / len(supportable) if supportable else None
     m["quote_validity"] = m["quotes_valid"] / len(quotes) if quotes else None
-    m.update(_correctness(item, answer))
+    m.update(answer_correct(item, answer))
     m.update(_retrieval(item, answer))
     return {"metrics": m, "sentences": sentences}
 
 
-def _correctness(item: Item, answer: dict) -> dict:
-    out = answer_correct(item, answer)
-    # Unanswerable questions are scored by abstention, not by overlap with "the articles do not say".
-    if item.reference is None or not item.answerable:
-        return out
-    text = answer.get("answer", "")
-    return {**out, "token_f1": round(token_f1(text, item.reference), 4),
-            "reference_containment": round(reference_containment(text, item.reference), 4)}
-
-
-# ---- one yes/no verdict per question
-# Half the facts the reference adds to the question must be in the answer ("In the port of Bushehr;
-# operational in 2013": Bushehr and the port, or the year). Terms the question already holds are left
-# out: echoing "Russia", "Iran" and "conflict" back answers nothing.
-CORRECT_CONTAINMENT = 0.5
-
-
 def answer_correct(item: Item, answer: dict) -> dict:
-    """`correct`: an unanswerable question was declined; an answerable one was answered (not declined)
-    with at least CORRECT_CONTAINMENT of the reference's new facts (`answer_containment`), or with its gold
-    sentence cited and some of them. `gold_doc_cited`: a citation quotes a gold document (answerable only).
-    No reference and no gold sentence: nothing to decide (None)."""
-    abstained = bool(answer.get("abstained"))
-    if not item.answerable:
-        return {"correct": abstained}
+    """eval/correctness.py's scores for this answer, and `gold_doc_cited` (a citation quotes a gold document)."""
     out: dict = {}
-    if item.gold_docs:
+    if item.answerable and item.gold_docs:
         gold = {doc_key(d) for d in item.gold_docs}
         out["gold_doc_cited"] = any(doc_key(c.get("doc_id", "")) in gold for c in answer.get("citations", []))
-    if item.reference is None and not item.gold_quotes:
-        return {**out, "correct": None}
-    contained = answer_containment(answer.get("answer", ""), item.reference or "", item.question) if item.reference else 0.0
-    quotes = [c.get("quote", "") for c in answer.get("citations", [])]
-    gold_cited = any(quote_found(q, [c]) or quote_found(c, [q]) for q in item.gold_quotes for c in quotes if c)
-    out["answer_containment"] = round(contained, 4)
-    quoted = quoted_phrases_held(answer.get("answer", ""), item.reference or "")
-    out["correct"] = not abstained and quoted and (contained >= CORRECT_CONTAINMENT or (gold_cited and contained > 0))
-    return out
-
-
-# A phrase the reference quotes ("Strategic transactionalism.") is the answer's wording itself.
-_QUOTED = re.compile(r"\u201c([^\u201d]+)\u201d|\"([^\"]+)\"|\u2018([^\u2019]+)\u2019")
-
-
-def quoted_phrases_held(prediction: str, reference: str) -> bool:
-    """Every phrase the reference's answer part puts in quotation marks has all its terms in the
-    prediction: half of "strategic transactionalism" ("a strategic alliance") is a different answer."""
-    pred = Evidence.of(strip_markers(prediction))
-    for m in _QUOTED.finditer(reference.split(";", 1)[0]):
-        phrase = next(g for g in m.groups() if g is not None)
-        if not all(pred.credit(t) > 0 for t in terms(phrase)):
-            return False
-    return True
-
-
-def answer_containment(prediction: str, reference: str, question: str) -> float:
-    """Weighted share of the reference's content terms missing from the question that the prediction holds.
-
-    A reference written "answer; context" ("In the port of Bushehr; the plant became operational in
-    2013.") is measured on its answer part: the context after the semicolon need not be repeated.
-    """
-    reference = reference.split(";", 1)[0]
-    asked = Evidence.of(question)
-    new = [t for t in {t.key: t for t in terms(reference)}.values() if asked.credit(t) == 0]
-    if not new:  # the reference only restates the question ("Yes, Russia did"): judge on all its terms
-        return reference_containment(prediction, reference)
-    pred = Evidence.of(strip_markers(prediction))
-    # Names and numbers weigh more (rag.support.WEIGHTS): "the port of Bandar Abbas" shares "port" with
-    # "In the port of Bushehr" but not the fact.
-    return sum(WEIGHTS[t.kind] for t in new if pred.credit(t) > 0) / sum(WEIGHTS[t.kind] for t in new)
+    history = "\n".join(turn.get("content", "") for turn in item.history)
+    return {**out, **correctness(
+        item.question, item.reference, answer.get("answer", ""), bool(answer.get("abstained")), item.answerable,
+        [c.get("quote", "") for c in answer.get("citations", [])], item.gold_quotes, history, item.key)}
 
 
 def _retrieval(item: Item, answer: dict) -> dict:
@@ -172,14 +111,12 @@ def _retrieval(item: Item, answer: dict) -> dict:
         quotes = [c.get("quote", "") for c in answer.get("citations", [])]
         out["gold_quote_retrieved"] = mean(quote_found(q, passages) for q in item.gold_quotes)
         # Cited: a citation quote and the gold sentence overlap (either contains the other).
-        out["gold_quote_cited"] = mean(
-            any(quote_found(q, [c]) or quote_found(c, [q]) for c in quotes if c) for q in item.gold_quotes
-        )
+        out["gold_quote_cited"] = mean(gold_cited(quotes, [q]) for q in item.gold_quotes)
     return out
 
 
 # ---- the run summary
-MEAN_METRICS = ("faithfulness", "support_score", "token_f1", "reference_containment", "mrr", "gold_quote_retrieved",
+MEAN_METRICS = ("faithfulness", "support_score", "token_f1", "key_containment", "mrr", "gold_quote_retrieved",
                 "gold_quote_cited") + tuple(f"recall@{k}" for k in RECALL_KS)
 
 
@@ -202,10 +139,54 @@ def summarise(rows: list[dict]) -> dict:
     out["correct"] = _round(mean(_flag(m.get("correct")) for m in ms))
     out["correct_answerable"] = _round(mean(_flag(m.get("correct")) for r, m in zip(ok, ms) if r["item"]["answerable"]))
     out["gold_doc_cited"] = _round(mean(_flag(m.get("gold_doc_cited")) for m in ms))
+    out["correct_cited"] = _round(mean(_flag(m.get("correct_cited")) for m in ms))
     latencies = [m["latency_s"] for m in ms if m.get("latency_s") is not None]
     out["latency_p50_s"], out["latency_p95_s"] = _round(percentile(latencies, 50)), _round(percentile(latencies, 95))
     out["by_kind"] = _by_kind(ok)
+    out["targets"] = target_table(ok)
     return out
+
+
+# ---- the target table of the answers issue: per split, and per kind within each
+SPLITS = ("all", "tune", "held_out")
+
+
+def target_table(rows: list[dict]) -> dict:
+    """{split: {questions, answerable_correct, declined, false_abstentions, quotes_verbatim, by_kind}}.
+
+    Each figure is {"n", "of", "rate"}: answerable_correct = correct among answerable questions
+    (those with a reference to score against);
+    declined = abstained among unanswerable ones (near-miss, off-topic); false_abstentions = abstained
+    among answerable ones; quotes_verbatim = citations whose quote is exactly article[start:end] of
+    the stored article (eval's own check, quote_checks). Splits by eval.calibrate.is_held_out(id).
+    """
+    parts = {"all": rows, "tune": [r for r in rows if not is_held_out(r["id"])],
+             "held_out": [r for r in rows if is_held_out(r["id"])]}
+    out = {}
+    for split, part in parts.items():
+        kinds: dict[str, list[dict]] = defaultdict(list)
+        for r in part:
+            kinds[r["item"].get("kind") or "-"].append(r)
+        out[split] = {"questions": len(part), **_targets(part),
+                      "by_kind": {k: {"questions": len(rs), **_targets(rs)} for k, rs in sorted(kinds.items())}}
+    return out
+
+
+def _targets(rows: list[dict]) -> dict:
+    answerable = [r["metrics"] for r in rows if r["item"]["answerable"]]
+    unanswerable = [r["metrics"] for r in rows if not r["item"]["answerable"]]
+    scored = [m["correct"] for m in answerable if m.get("correct") is not None]  # no reference: nothing to score
+    return {
+        "answerable_correct": _count(sum(scored), len(scored)),
+        "declined": _count(sum(m["abstained"] for m in unanswerable), len(unanswerable)),
+        "false_abstentions": _count(sum(m["abstained"] for m in answerable), len(answerable)),
+        "quotes_verbatim": _count(sum(r["metrics"]["quotes_valid"] for r in rows),
+                                  sum(r["metrics"]["quotes_total"] for r in rows)),
+    }
+
+
+def _count(n: int, of: int) -> dict:
+    return {"n": n, "of": of, "rate": _ratio(n, of)}
 
 
 def _by_kind(rows: list[dict]) -> dict:

@@ -24,7 +24,7 @@ MIN_PER_KIND = {"answerable": 36, "unanswerable": 8, "false_premise": 5, "follow
 NO_ANSWER = "The articles do not say."
 REQUIRED = {"id": str, "kind": str, "question": str, "reference": str, "gold_docs": list, "gold_quotes": list,
             "answerable": bool}
-OPTIONAL = {"history": list, "near_miss_of": str, "change": str}
+OPTIONAL = {"history": list, "near_miss_of": str, "change": str, "key": str}
 NEAR_MISS_FIELDS = {"near_miss_of", "change"}
 # How a near-miss question was made from its sentence: the one thing changed (eval/datasets/README.md).
 CHANGES = {"swapped_roles", "reversed_direction", "wrong_date", "wrong_place", "antonym", "unlinked_person",
@@ -72,6 +72,15 @@ def test_fields_and_types(row):
     assert row["question"].strip() and row["reference"].strip()
     assert all(isinstance(d, str) for d in row["gold_docs"])
     assert all(isinstance(q, str) and q.strip() for q in row["gold_quotes"])
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if "key" in r], ids=lambda r: r["id"])
+def test_a_labelled_key_is_in_the_reference_and_the_gold_sentence(row):
+    from eval.correctness import normalize
+
+    key = " ".join(normalize(row["key"]))
+    assert key and f" {key} " in f" {' '.join(normalize(row['reference']))} "
+    assert any(f" {key} " in f" {' '.join(normalize(q))} " for q in row["gold_quotes"])
 
 
 def test_ids_unique():

@@ -5,7 +5,7 @@ import pytest
 
 from eval.metrics import (
     abstention_scores, doc_key, percentile, quote_checks, quote_found, ranked_docs, recall_at_k,
-    reciprocal_rank, reference_containment, strip_markers, token_f1,
+    reciprocal_rank, strip_markers,
 )
 from rag.schema import Answer, Citation, Sentence, Source
 
@@ -56,20 +56,6 @@ def test_recall_at_k_and_reciprocal_rank():
 def test_gold_docs_may_be_file_names():
     assert doc_key("corpus/001_bb4054422fb8fb17.txt") == doc_key("001_bb4054422fb8fb17") == "001_bb4054422fb8fb17"
     assert recall_at_k(["001_bb40"], ["001_bb40.txt"], 1) == 1.0
-
-
-def test_token_f1_uses_squad_normalisation():
-    assert token_f1("Russia built the plant [1].", "russia built plant") == 1.0
-    # pred: russia built it (3), ref: russia (1): P=1/3, R=1 -> F1=0.5
-    assert token_f1("Russia built it.", "Russia") == pytest.approx(0.5)
-    assert token_f1("Iran", "Russia") == 0.0
-    assert token_f1("", "") == 1.0 and token_f1("", "Russia") == 0.0
-
-
-def test_reference_containment_counts_stemmed_content_terms():
-    assert reference_containment("Russia's Rosatom built it in 2011 [1].", "Rosatom built it in 2011") == 1.0
-    assert reference_containment("Rosatom built it in 2013.", "Rosatom built it in 2011") == pytest.approx(2 / 3)
-    assert reference_containment("anything", "the") == 1.0  # nothing checkable in the reference
 
 
 def test_strip_markers():

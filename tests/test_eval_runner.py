@@ -154,6 +154,17 @@ def test_run_writes_results_summary_and_report(tmp_path):
     assert m["abstention_precision"] == 1.0 and m["abstention_recall"] == 1.0
     assert m["latency_p50_s"] == 1.5 and m["latency_p95_s"] == pytest.approx(2.8)
     assert m["by_kind"]["unanswerable"]["abstained"] == 1
+    # The target table: "xss" has no reference (not scored for correctness), "broken" failed (left out).
+    t = m["targets"]
+    assert t["all"]["answerable_correct"] == {"n": 3, "of": 3, "rate": 1.0}
+    assert t["all"]["declined"] == {"n": 1, "of": 1, "rate": 1.0}
+    assert t["all"]["false_abstentions"] == {"n": 0, "of": 4, "rate": 0.0}
+    assert t["all"]["quotes_verbatim"] == {"n": 3, "of": 4, "rate": 0.75}
+    # Split by the hash of the id: "when" and "gdp" are held out, "built", "uncited" and "xss" tune.
+    assert (t["tune"]["questions"], t["held_out"]["questions"]) == (3, 2)
+    assert t["held_out"]["quotes_verbatim"] == {"n": 1, "of": 2, "rate": 0.5}
+    assert t["held_out"]["by_kind"]["unanswerable"]["declined"]["n"] == 1
+    assert t["tune"]["by_kind"]["answerable"]["answerable_correct"] == {"n": 1, "of": 1, "rate": 1.0}
     assert json.loads((tmp_path / "run" / "summary.json").read_text()) == summary
 
 
@@ -299,7 +310,8 @@ def test_report_is_self_contained_escaped_and_complete(tmp_path):
     parser.feed(html)
     tags = parser.tags
     ids = {a.get("id") for _, a in tags}
-    assert {"chart-overview", "chart-faithfulness", "chart-latency", "questions-table"} <= ids
+    assert {"chart-overview", "chart-faithfulness", "chart-latency", "questions-table", "targets-table",
+            "targets-by-kind"} <= ids
     assert sum(t == "svg" for t, _ in tags) == 3 and sum(t == "rect" for t, _ in tags) > 10
     assert sum(1 for t, a in tags if t == "tr" and a.get("class") == "question") == 6
     # Nothing is fetched from anywhere: no scripts, no external src or href, no @import.
@@ -318,6 +330,7 @@ def test_report_is_self_contained_escaped_and_complete(tmp_path):
     assert len(marks) >= 3
     assert "unsupported" in text and "quote not in article" in text and "no citation" in text
     assert "line 8: broken JSON" in text
+    assert "3/4 = 75.0 %" in text and "false abstentions" in text  # the target table
 
 
 def test_compare_lists_metric_deltas_and_questions_that_got_worse(tmp_path):
@@ -391,6 +404,7 @@ def test_rag_eval_run_end_to_end_on_the_real_engine(corpus_engine, tmp_path, mon
         assert result.exit_code == 0, result.output
         out = tmp_path / "runs" / "ds-extractive"
         assert "2/2 questions" in result.output and "Report: runs/ds-extractive/report.html" in result.output
+        assert "target table" in result.output and "by kind, held_out" in result.output
         summary = json.loads((out / "summary.json").read_text())
         assert summary["metrics"]["invalid_quotes"] == 0 and summary["metrics"]["errors"] == 0
         assert summary["dataset_errors"] == ["line 3: broken JSON: Expecting value at column 14"]
