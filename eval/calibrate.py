@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from tqdm import tqdm
 
 from rag.errors import DatasetError
 
-from .dataset import is_held_out
+from .dataset import is_held_out, record_of
 from .features import lexical_features
 from .jsonl import write_json_atomic
 from .judge import COMBINED, LEXICAL, Judge, combined_score, self_evident
@@ -27,7 +26,6 @@ from .llm_cache import LLMCache
 
 LEXICAL_FEATURES = ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
 COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_yes"]
-_RECORD = re.compile(r"^(.*\d)[a-z]*$")  # "h042r" and "h042h" are the two answers of record "h042"
 
 
 @dataclass
@@ -41,8 +39,7 @@ class Pair:
 
     @property
     def record(self) -> str:
-        m = _RECORD.match(self.id)
-        return m.group(1) if m else self.id
+        return record_of(self.id)  # "h042r" and "h042h" are the two answers of record "h042"
 
 
 def load_pairs(path: Path, limit_records: int | None = None) -> list[Pair]:

@@ -5,7 +5,9 @@ so a user can fix a 500-row file in one pass instead of one crash at a time.
 
 Every labelled set is split in two by a fixed hash of each id: decisions are made on the tune half and
 figures reported on the held-out half. The split depends on the id alone, so adding or reordering
-rows never moves a question from one half to the other.
+rows never moves a question from one half to the other. Ids that differ only in trailing letters
+("h042a", "h042b") belong to one record and fall in the same half: questions written from one source
+passage are never split between tuning and reporting.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from rag.errors import DatasetError, InputError
 SPLITS = ("tune", "held-out", "all")
 MAX_ROW_BYTES = 100_000  # a question row is a few hundred bytes; anything this big is a mistake
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_RECORD = re.compile(r"^(.*\d)[a-z]*$")  # "h042a" and "h042b" are two questions of record "h042"
 
 
 @dataclass
@@ -62,14 +65,20 @@ class _Bad(Exception):
         self.message = message
 
 
-def is_held_out(key: str) -> bool:
-    """A fixed, content-independent half of the keys (hash parity), the same on every machine."""
-    return hashlib.sha256(key.encode()).digest()[0] % 2 == 1
+def record_of(item_id: str) -> str:
+    """The record an id belongs to: the id without its trailing letters when it has a digit before them."""
+    m = _RECORD.match(item_id)
+    return m.group(1) if m else item_id
+
+
+def is_held_out(record: str) -> bool:
+    """A fixed, content-independent half of the records (hash parity), the same on every machine."""
+    return hashlib.sha256(record.encode()).digest()[0] % 2 == 1
 
 
 def split_of(item_id: str) -> str:
-    """'tune' or 'held-out': the half a question id belongs to."""
-    return "held-out" if is_held_out(item_id) else "tune"
+    """'tune' or 'held-out': the half a question id belongs to (by its record)."""
+    return "held-out" if is_held_out(record_of(item_id)) else "tune"
 
 
 def select_split(items: list[Item], split: str) -> list[Item]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.dataset import MAX_ROW_BYTES, Item, is_held_out, load_dataset, select_split, split_of
+from eval.dataset import MAX_ROW_BYTES, Item, is_held_out, load_dataset, record_of, select_split, split_of
 from rag.errors import DatasetError, InputError
 
 
@@ -103,6 +103,14 @@ def test_the_half_of_an_id_is_fixed_by_its_hash():
     assert is_held_out("q002") and not is_held_out("q001")
 
 
+def test_questions_of_one_record_share_a_half():
+    assert [record_of(i) for i in ("h042a", "h042b", "h042", "q007", "built", "x1y")] == \
+        ["h042", "h042", "h042", "q007", "built", "x1"]
+    records = [f"h{n:03d}" for n in range(60)]
+    assert {split_of(r + "a") for r in records} == {"tune", "held-out"}
+    assert all(split_of(r + "a") == split_of(r + "b") == split_of(r) for r in records)
+
+
 def test_select_split_partitions_in_file_order_whatever_else_is_in_the_file():
     items = [Item(id=f"x{i}", line=i, question=f"question {i}?") for i in range(40)]
     tune, held = select_split(items, "tune"), select_split(items, "held-out")
@@ -121,10 +129,8 @@ def test_unknown_split_is_a_clear_error():
 
 @pytest.mark.parametrize("name", ["questions.jsonl", "wiki_questions.jsonl"])
 def test_shipped_sets_are_balanced_per_kind_across_the_halves(name):
-    path = Path(__file__).parent.parent / "eval" / "datasets" / name
-    if not path.exists():
-        pytest.skip(f"{name} not written yet")
-    items, _ = load_dataset(path)
+    items, errors = load_dataset(Path(__file__).parent.parent / "eval" / "datasets" / name)
+    assert not errors
     kinds = {it.kind for it in items}
     for kind in kinds:
         of_kind = [it for it in items if it.kind == kind]
