@@ -143,14 +143,17 @@ def gold_cited(citation_quotes: Iterable[str], gold_quotes: Iterable[str]) -> bo
 
 def correctness(question: str, reference: str | None, answer_text: str, abstained: bool, answerable: bool,
                 citation_quotes: Iterable[str] = (), gold_quotes: Iterable[str] = (), history: str = "",
-                key: str | None = None, key_min: float = KEY_MIN) -> dict:
+                key: str | None = None, key_min: float = KEY_MIN, corrects_premise: bool = False) -> dict:
     """Every correctness score of one answer. `history`: the conversation's earlier turns as text;
     `key`: a labelled key phrase, all of whose words a right answer must hold; `key_min`: KEY_MIN,
     or another value to try (eval/correctness_tuning.py).
 
     An unanswerable question is right when declined (overlap with "The articles do not say." means
     nothing). Without a reference there is nothing to compare: `correct` is None. `correct_cited`
-    also asks for the gold sentence to be cited, where one is labelled.
+    also asks for the gold sentence to be cited, where one is labelled. `corrects_premise`: the question
+    carries a wrong detail that the articles correct (kind false_premise); an answer that declines the
+    question as asked ("The articles don't say that. What they say: ... 2013") is right when it states the
+    correction, so there `correct` does not require `abstained` to be false.
     """
     if not answerable:
         return {"correct": abstained}
@@ -166,7 +169,7 @@ def correctness(question: str, reference: str | None, answer_text: str, abstaine
         out["key_names_containment"] = round(key_names_containment(answer_text, reference, f"{history}\n{question}"), 4)
     key_held = (out["key_containment"] == 1.0 if key
                 else min(out["key_containment"], out["key_names_containment"]) >= key_min)
-    out["correct"] = not abstained and out["quoted_phrases_held"] and key_held
+    out["correct"] = (corrects_premise or not abstained) and out["quoted_phrases_held"] and key_held
     if gold:
         out["gold_cited"] = gold_cited(citation_quotes, gold)
         out["correct_cited"] = out["correct"] and out["gold_cited"]

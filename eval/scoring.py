@@ -96,7 +96,8 @@ def answer_correct(item: Item, answer: dict) -> dict:
     history = "\n".join(turn.get("content", "") for turn in item.history)
     return {**out, **correctness(
         item.question, item.reference, answer.get("answer", ""), bool(answer.get("abstained")), item.answerable,
-        [c.get("quote", "") for c in answer.get("citations", [])], item.gold_quotes, history, item.key)}
+        [c.get("quote", "") for c in answer.get("citations", [])], item.gold_quotes, history, item.key,
+        corrects_premise=item.kind == "false_premise")}
 
 
 def _retrieval(item: Item, answer: dict) -> dict:

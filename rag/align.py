@@ -261,9 +261,8 @@ EXTRACTIVE_MIN_RELEVANCE = 0.3  # rarity-weighted share of the question a senten
 ANSWER_BONUS = 0.25  # the sentence holds what the question asks for (a year for "when", a name for "who")
 SOURCE_WEIGHT = 0.2  # retrieval's opinion of the passage, as a tie-breaker between equally relevant ones
 SECOND_SENTENCE_RATIO = 0.8  # a second sentence must score this close to the first
-# How much the words of an unbacked model reply lift the sentence that holds them. On the 11 labelled
-# questions whose reply fell back to quotes in one run, 0.5, 1 and 2 pick the same sentences: for q016
-# the right one now, for the other ten the same as without.
+# How much the words of an unbacked model reply lift the sentence that holds them (0.5, 1 and 2 picked
+# the same sentences when measured; docs/decisions.md).
 HINT_WEIGHT = 1.0
 _DURATION = re.compile(DURATIONS, re.IGNORECASE)
 

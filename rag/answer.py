@@ -63,6 +63,15 @@ class Answerer:
             self._clients[mode] = LLMClient(self.settings, mode)
         return self._clients[mode]
 
+    def warm(self, mode: str) -> None:
+        """Start the model and have it read the fixed system prompt once, so the server's prompt cache
+        holds it before the first question."""
+        self.client(mode).chat(answer_messages("Warm up.", []), max_tokens=1)
+
+    def set_client(self, mode: str, client) -> None:
+        """Answer with `client` (same methods as rag.llm.LLMClient) in `mode`: e.g. a caching wrapper."""
+        self._clients[mode] = client
+
     def ask(self, question: str, history: list[dict] | None = None, mode: str | None = None,
             k: int | None = None) -> Answer:
         answer = None

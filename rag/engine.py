@@ -151,6 +151,16 @@ class Engine:
             raise InputError(f"the question is {len(q):,} characters long; the limit is {limit:,} (RAG_MAX_QUESTION_CHARS)")
         return q
 
+    def warm(self, mode: str | None = None) -> None:
+        """Load what the first question would otherwise wait for: the embedding model, the parser and,
+        in local mode, the model server. Safe to call from a background thread; errors surface on use."""
+        from .nlp import warm as warm_parser
+
+        self.embedder.embed_query("warm up")
+        warm_parser()
+        if (mode or self.settings.mode) == "local":
+            self.answerer.warm("local")
+
     # ---- health
     def check(self, paths: Iterable[Path] | None = None):
         """A CheckReport (rag.check): every disagreement between the document store, keyword index,
