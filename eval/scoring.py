@@ -154,11 +154,11 @@ SPLITS = ("all", "tune", "held_out")
 def target_table(rows: list[dict]) -> dict:
     """{split: {questions, answerable_correct, declined, false_abstentions, quotes_verbatim, by_kind}}.
 
-    Each figure is {"n", "of", "rate"}: answerable_correct = correct among answerable questions
-    (those with a reference to score against);
-    declined = abstained among unanswerable ones (near-miss, off-topic); false_abstentions = abstained
-    among answerable ones; quotes_verbatim = citations whose quote is exactly article[start:end] of
-    the stored article (eval's own check, quote_checks). Splits by eval.calibrate.is_held_out(id).
+    Each figure is {"n", "of", "rate"}: answerable_correct = correct among answerable questions (those
+    with a reference to score against); declined = abstained among unanswerable ones (near-miss,
+    off-topic); false_abstentions = abstained among answerable ones; quotes_verbatim = citations whose
+    quote is exactly article[start:end] of the stored article (eval's own check, quote_checks).
+    Splits by eval.calibrate.is_held_out(id).
     """
     parts = {"all": rows, "tune": [r for r in rows if not is_held_out(r["id"])],
              "held_out": [r for r in rows if is_held_out(r["id"])]}
