@@ -3,10 +3,12 @@ multi-sentence labels consistent, split by source, and loadable by `rag eval cal
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
 from eval.calibrate import is_held_out, load_pairs
+from rag.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 SET = ROOT / "eval" / "faithfulness" / "pairs.jsonl"
@@ -24,7 +26,7 @@ def _sources() -> dict[str, str]:
     return texts
 
 
-def test_evidence_is_verbatim_and_labels_follow_the_kinds():
+def test_evidence_is_verbatim_one_to_three_sentences_and_labels_follow_the_kinds():
     texts = _sources()
     for r in ROWS:
         assert r["source_doc"] in texts, r["id"]
@@ -35,6 +37,12 @@ def test_evidence_is_verbatim_and_labels_follow_the_kinds():
         assert all((k in SUPPORTED) == bool(y) and k in SUPPORTED | UNSUPPORTED for k, y in zip(kinds, labels)), r["id"]
         assert r["label"] == int(all(labels)), r["id"]
         assert r["split"] == ("held_out" if is_held_out(r["source_doc"]) else "tune"), r["id"]
+        assert 1 <= len(split_sentences(_unglued(r["context"]))) <= 3, r["id"]
+
+
+def _unglued(text: str) -> str:
+    """HaluEval passages glue sentences together ("...century.First for Women is..."): part them."""
+    return re.sub(r"(?<=[a-z0-9)\]\"”])\.(?=[A-Z\"“])", ". ", text)
 
 
 def _passages(row: dict, source: str) -> list[str]:
