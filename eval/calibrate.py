@@ -5,7 +5,8 @@ record (two answers to one question stay together; a row's `source_doc`, when gi
 so all claims about one article fall in the same half) into a tune half and a held-out half. With
 `fit`, logistic regressions over the judge's features are fitted on the tune halves (lexical only,
 and lexical + LLM), and every scorer is reported on each file's held-out half only. Without `fit`,
-the shipped weights are scored on all rows. LLM results are cached in the output folder.
+the shipped weights are scored on all rows and on each file's held-out half (its single claims and
+its multi-sentence answers apart). LLM results are cached in the output folder.
 """
 from __future__ import annotations
 
