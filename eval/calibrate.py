@@ -1,10 +1,12 @@
 """`rag eval calibrate LABELLED.jsonl [MORE.jsonl ...]`: how far can the judge be trusted, and its weights.
 
 Rows are (context, question, answer, label 1 = faithful / 0 = hallucinated). Rows are split by
-record (two answers to one question stay together) into a tune half and a held-out half. With
+record (two answers to one question stay together; a row's `source_doc`, when given, is its record,
+so all claims about one article fall in the same half) into a tune half and a held-out half. With
 `fit`, logistic regressions over the judge's features are fitted on the tune halves (lexical only,
 and lexical + LLM), and every scorer is reported on each file's held-out half only. Without `fit`,
-the shipped weights are scored on all rows. LLM results are cached in the output folder.
+the shipped weights are scored on all rows and on each file's held-out half (its single claims and
+its multi-sentence answers apart). LLM results are cached in the output folder.
 """
 from __future__ import annotations
 
@@ -36,10 +38,12 @@ class Pair:
     answer: str
     label: int
     dataset: str = ""
+    source: str | None = None  # the source document or record: the unit of the tune / held-out split
+    multi: bool = False  # an answer of several sentences, each labelled (its label: all of them supported)
 
     @property
     def record(self) -> str:
-        return record_of(self.id)  # "h042r" and "h042h" are the two answers of record "h042"
+        return self.source or record_of(self.id)  # "h042r" and "h042h" are the two answers of record "h042"
 
 
 def load_pairs(path: Path, limit_records: int | None = None) -> list[Pair]:
@@ -54,8 +58,10 @@ def load_pairs(path: Path, limit_records: int | None = None) -> list[Pair]:
             continue
         try:
             row = json.loads(line)
+            sentences = row.get("sentences")
             pair = Pair(str(row.get("id", f"line{lineno}")), row["context"], row.get("question"), row["answer"],
-                        int(row["label"]), str(path))
+                        int(row["label"]), str(path), str(row["source_doc"]) if row.get("source_doc") else None,
+                        isinstance(sentences, list) and len(sentences) > 1)
             if pair.label not in (0, 1) or not all(isinstance(x, str) for x in (pair.context, pair.answer)):
                 raise ValueError("label must be 0 or 1, context and answer strings")
         except (ValueError, KeyError, TypeError) as e:
@@ -98,12 +104,26 @@ def calibrate(paths: list[Path], out: Path, *, llm=None, fit: bool = True, limit
         report.update(fit_and_report(pairs, feats, has_llm=llm is not None, model=judge.name))
         write_json_atomic(out / "judge_weights.json", report["weights"])
     else:
-        report["current_weights"] = {
-            ds: classification_report([p.label for p, _ in group], [judge_score(judge.model, p, f) for p, f in group], 0.5)
-            for ds, group in _by_dataset(list(zip(pairs, feats))).items()
-        }
+        scored = [(p, judge_score(judge.model, p, f)) for p, f in zip(pairs, feats)]
+        report["current_weights"] = {ds: _report(group) for ds, group in _by_dataset(scored).items()}
+        report["current_weights_held_out"] = {ds: held_out_parts(group) for ds, group in _by_dataset(scored).items()}
     write_json_atomic(out / "calibration.json", report)
     return report
+
+
+def held_out_parts(scored: list[tuple[Pair, float]]) -> dict:
+    """The shipped judge on a file's held-out half: all of it, and apart its single claims and its
+    answers of several sentences (judged whole), when it has both."""
+    held = [(p, s) for p, s in scored if is_held_out(p.record)]
+    parts = {"all": held, "single claims": [(p, s) for p, s in held if not p.multi],
+             "multi-sentence answers": [(p, s) for p, s in held if p.multi]}
+    if not parts["multi-sentence answers"]:
+        parts = {"all": held}
+    return {name: _report(rows) for name, rows in parts.items() if rows}
+
+
+def _report(scored: list[tuple[Pair, float]]) -> dict:
+    return classification_report([p.label for p, _ in scored], [s for _, s in scored], 0.5)
 
 
 def judge_score(model: dict, pair: Pair, feats: dict) -> float:
@@ -147,8 +167,8 @@ def fit_and_report(pairs: list[Pair], feats: list[dict], has_llm: bool, model: s
     return {"weights": fitted, "held_out": results, "tune_pairs": len(tune), "held_out_pairs": len(held)}
 
 
-def _by_dataset(rows: list[tuple[Pair, dict]]) -> dict[str, list[tuple[Pair, dict]]]:
-    out: dict[str, list[tuple[Pair, dict]]] = {}
+def _by_dataset(rows: list[tuple]) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = {}
     for p, f in rows:
         out.setdefault(p.dataset, []).append((p, f))
     return out
@@ -217,6 +237,9 @@ def format_report(report: dict) -> str:
         for ds, r in report["current_weights"].items():
             lines.append(f"{ds}: shipped weights on all {r['pairs']} pairs: balanced accuracy {r['balanced_accuracy']:.4f}, "
                          f"ROC-AUC {_fmt(r['roc_auc'])}, best threshold {r['best_threshold_here']:.4f} (0.5 in use)")
+            for part, h in report.get("current_weights_held_out", {}).get(ds, {}).items():
+                lines.append(f"  held-out, {part}: {h['pairs']} pairs, balanced accuracy {h['balanced_accuracy']:.4f}, "
+                             f"ROC-AUC {_fmt(h['roc_auc'])}, best threshold {h['best_threshold_here']:.4f}")
     return "\n".join(lines)
 
 

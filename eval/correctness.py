@@ -9,19 +9,22 @@ verifies, so grading with it would let the system under test grade itself. Inste
   "20 year", "Russia–Iran" stays two words);
 - token F1 between the answer and the whole reference (the SQuAD metric);
 - the reference's *key span*: its answer part (before the first ";", the rest is context the answer
-  need not repeat) without stop words and without the words the question or the conversation already
-  holds (echoing "Russia" and "Iran" back answers nothing). `key_containment` is the share of those
-  words the answer holds. A phrase the reference puts in quotation marks ("Strategic
-  transactionalism.") is the answer's wording itself: it must appear whole, in order;
+  need not repeat) without stop words (spaCy's English list, less negations and number words) and
+  without the words the question or the conversation already holds (echoing "Russia" and "Iran" back
+  answers nothing), compared as Snowball stems. `key_containment` is the share of those words the
+  answer holds; `key_names_containment` the share of those written with a capital or a digit;
+- a phrase the reference puts in quotation marks ("Strategic transactionalism.") is the answer's
+  wording itself: it must appear whole, in order;
 - gold citation, where labelled: one of the answer's quotes overlaps a gold quote (either holds the
   other, up to case and spacing).
 
 `correct`, for an answerable question: answered (not declined), every quoted phrase said whole, and
-key_containment >= KEY_MIN and the same share of the key span's names and numbers (so "the port of
-Bandar Abbas" is not "the port of Bushehr" for sharing "port"), or, where the dataset labels a `key` (a reference whose wording is not the
-answer: "The premise is wrong: ... 2013, not 2015." has key "2013"), every word of the key. For an
-unanswerable one: declined. KEY_MIN was chosen on the tune half of eval/datasets/questions.jsonl;
-token F1 is reported but left out of the rule: on the tune half it changed no verdict (eval/README.md).
+key_containment >= KEY_MIN and key_names_containment >= KEY_MIN (so "the port of Bandar Abbas" is not
+"the port of Bushehr" for sharing "port"); where the dataset labels a `key` (a reference whose wording
+is not the answer: "The premise is wrong: ... 2013, not 2015." has key "2013"), every word of the key
+instead. For an unanswerable question: declined. KEY_MIN was chosen on the tune half of
+eval/datasets/questions.jsonl (python -m eval.correctness_tuning); token F1 is reported but left out of
+the rule: on the tune half it changed no verdict (eval/README.md).
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from .calibrate import is_held_out  # the fixed tune / held-out split by id (hash parity)
+from .dataset import split_of  # the fixed tune / held-out split (hash parity of the id's record)
 from .correctness import correctness, gold_cited
 from .dataset import Item
 from .judge import Judge, Verdict
@@ -155,14 +155,14 @@ SPLITS = ("all", "tune", "held_out")
 def target_table(rows: list[dict]) -> dict:
     """{split: {questions, answerable_correct, declined, false_abstentions, quotes_verbatim, by_kind}}.
 
-    Each figure is {"n", "of", "rate"}: answerable_correct = correct among answerable questions
-    (those with a reference to score against);
-    declined = abstained among unanswerable ones (near-miss, off-topic); false_abstentions = abstained
-    among answerable ones; quotes_verbatim = citations whose quote is exactly article[start:end] of
-    the stored article (eval's own check, quote_checks). Splits by eval.calibrate.is_held_out(id).
+    Each figure is {"n", "of", "rate"}: answerable_correct = correct among answerable questions (those
+    with a reference to score against); declined = abstained among unanswerable ones (near-miss,
+    off-topic); false_abstentions = abstained among answerable ones; quotes_verbatim = citations whose
+    quote is exactly article[start:end] of the stored article (eval's own check, quote_checks).
+    Splits by eval.dataset.split_of(id), as `rag eval run --split` does.
     """
-    parts = {"all": rows, "tune": [r for r in rows if not is_held_out(r["id"])],
-             "held_out": [r for r in rows if is_held_out(r["id"])]}
+    parts = {"all": rows, "tune": [r for r in rows if split_of(r.get("id", "")) == "tune"],
+             "held_out": [r for r in rows if split_of(r.get("id", "")) == "held-out"]}
     out = {}
     for split, part in parts.items():
         kinds: dict[str, list[dict]] = defaultdict(list)

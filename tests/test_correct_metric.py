@@ -123,14 +123,23 @@ def test_labelled_references_score_themselves_correct():
 
 
 def test_summary_reports_correct_shares():
-    rows = [{"item": {"answerable": True, "kind": "answerable"},
+    rows = [{"id": "a", "item": {"answerable": True, "kind": "answerable"},
              "metrics": {"correct": True, "gold_doc_cited": True, "abstained": False, "n_sentences": 1,
                          "n_supported": 1, "quotes_total": 1, "quotes_valid": 1, "citations_supporting": 1,
                          "citations_judged": 1, "supportable_cited": 1, "supportable_sentences": 1}},
-            {"item": {"answerable": False, "kind": "unanswerable"},
+            {"id": "e", "item": {"answerable": False, "kind": "unanswerable"},
              "metrics": {"correct": False, "abstained": False, "n_sentences": 1, "n_supported": 0,
                          "quotes_total": 0, "quotes_valid": 0, "citations_supporting": 0, "citations_judged": 0,
                          "supportable_cited": 0, "supportable_sentences": 0}}]
     s = summarise(rows)
     assert s["correct"] == 0.5 and s["correct_answerable"] == 1.0 and s["gold_doc_cited"] == 1.0
     assert s["by_kind"]["unanswerable"]["correct"] == 0.0
+    # The target table: id "a" falls in the tune half, "e" in the held-out half.
+    t = s["targets"]
+    assert t["all"]["answerable_correct"] == {"n": 1, "of": 1, "rate": 1.0}
+    assert t["tune"]["declined"] == {"n": 0, "of": 0, "rate": None}
+    assert t["held_out"]["declined"] == {"n": 0, "of": 1, "rate": 0.0}
+    assert t["held_out"]["by_kind"] == {"unanswerable": {
+        "questions": 1, "answerable_correct": {"n": 0, "of": 0, "rate": None},
+        "declined": {"n": 0, "of": 1, "rate": 0.0}, "false_abstentions": {"n": 0, "of": 0, "rate": None},
+        "quotes_verbatim": {"n": 0, "of": 0, "rate": None}}}
