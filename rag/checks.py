@@ -211,15 +211,21 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         return d
     docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
     missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
-    local = [t for t in q.facts if t in q.local_facts]
-    if local:
-        # One quote must state them all, with something of the event asked about: a date from one sentence
-        # and a deed from another ("What did Russia supply in 2010?" -> "... partner of Armenia in 2010")
-        # are not one fact.
+    # A person: one of their names ("Howard" for "Robert E. Howard") in a quote, or in the sentence before
+    # a quote that refers back to them ("He said ...").
+    said = Evidence.of(" ".join(_speaker_window(case, c) for c in d.answer.citations))
+    for person in q.people:
+        if not any(k in said.keys for k in person):
+            missing.append(" ".join(t.surface for t in q.facts if t.key in person) or person[-1])
+    # Numbers and dates: all in one quote, together with something of the event asked about: a date from
+    # one sentence and a deed from another ("What did Russia supply in 2010?" -> "... partner of Armenia in
+    # 2010") are not one fact.
+    numbers = [t for t in q.facts if t.kind == NUMBER]
+    if numbers:
         event = [t for t in terms(q.asked[:1].lower() + q.asked[1:]) if t.kind == WORD]
-        best = max(([t for t in _stated(case, c, local)] if _shares(c.quote, event) else []
+        best = max(([t for t in numbers if Evidence.of(c.quote).credit(t) > 0.0] if _shares(c.quote, event) else []
                     for c in d.answer.citations), key=len)
-        missing += [t.surface for t in local if t not in best]
+        missing += [t.surface for t in numbers if t not in best]
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
@@ -230,12 +236,12 @@ def _shares(quote: str, words: list) -> bool:
     return not words or any(ev.credit(t) > 0.0 for t in words)
 
 
-def _stated(case: Case, c: Citation, facts: list) -> list:
-    """The facts (people, numbers) a quote states: numbers in it, people in it or, for a "He said ..."
-    quote, in the sentence before."""
-    quote = Evidence.of(c.quote)
-    speaker = Evidence.of(_with_sentence_before(case.articles[c.doc_id], c)) if _CONTINUES.match(c.quote) else quote
-    return [t for t in facts if (quote if t.kind == NUMBER else speaker).credit(t) > 0.0]
+_PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them)\b", re.I)
+
+
+def _speaker_window(case: Case, c: Citation) -> str:
+    """The quote, with the sentence before it when the quote refers back to someone by a pronoun."""
+    return _with_sentence_before(case.articles[c.doc_id], c) if _PRONOUN.search(c.quote) else c.quote
 
 
 def roles_agree(case: Case, d: Draft) -> Draft:

@@ -74,6 +74,7 @@ class Question:
     wants: str | None  # NUMBER_, DATE, PERSON, PLACE, ORG, NAMED or None
     facts: tuple[Term, ...]  # names and numbers the question takes for granted
     local_facts: tuple[Term, ...]  # of those, the ones a quote must state itself: people, numbers, dates
+    people: tuple[tuple[str, ...], ...]  # the keys of each person the question names ("Robert E. Howard")
     roles: frozenset[Role]
     needs_context: bool
 
@@ -96,11 +97,14 @@ def analyse(text: str) -> Question:
     asked = asked_part(text)
     doc = parse(asked)
     q_terms = terms(asked[:1].lower() + asked[1:])  # a question's first word is not a name
-    facts = tuple(t for t in q_terms if t.kind in (NAME, NUMBER))
-    people = {w for ent in doc.ents if ent.label_ == "PERSON" for w in ent.text.split()}
-    local = tuple(t for t in facts if t.kind == NUMBER or t.surface in people)
+    adverbs = {t.text for t in doc if t.dep_ == "advmod"}  # "Which was released first?" asks, it assumes nothing
+    facts = tuple(t for t in q_terms if t.kind in (NAME, NUMBER) and t.surface not in adverbs)
+    people = tuple(tuple(x.key for x in terms(ent.text)) for ent in doc.ents if ent.label_ == "PERSON")
+    named = {k for person in people for k in person}
+    local = tuple(t for t in facts if t.kind == NUMBER or t.key in named)
     return Question(text=text, asked=asked, wants=_wants(asked, doc), facts=facts, local_facts=local,
-                    roles=frozenset(roles(asked)), needs_context=_needs_context(doc))
+                    people=tuple(p for p in people if p), roles=frozenset(roles(asked)),
+                    needs_context=_needs_context(doc))
 
 
 def asked_part(question: str) -> str:

@@ -27,14 +27,14 @@ def case_for(question: str, article: str = ARTICLE, rate=None) -> Case:
     return Case(analyse(question), sources, {"d": article}, make, rate=rate)
 
 
-def check(question: str, reply: str | None = None, rate=None, skip=frozenset()) -> Answer:
+def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), article: str = ARTICLE) -> Answer:
     """The reply (or, without one, the quotes) through every step; the draft's notes joined into .error."""
-    case = case_for(question, rate=rate)
+    case = case_for(question, article, rate=rate)
     draft = Draft(None, "model", reply=reply) if reply is not None else case.quotes()
     out = run_checks(case, draft, skip)
     out.answer.error = "; ".join(out.notes) or None
     for c in out.answer.citations:  # every quote is the article's text at its offsets
-        assert ARTICLE[c.start:c.end] == c.quote
+        assert article[c.start:c.end] == c.quote
     return out.answer
 
 
@@ -104,10 +104,10 @@ def test_premise_declined_shows_what_the_articles_do_say():
 def test_roles_agree_swapped_roles_and_reversed_direction():
     ans = check("Whom did Iran supply with air defence systems?")
     assert ans.abstained and "Iran is the doer of \u201csupply\u201d" in ans.error
-    ans = check("When did Armenia become a partner of Iran?")
-    assert ans.abstained and "as iran, not Armenia" in ans.error
+    ans = check("How much did Iran export to Russia?", article="Russia exported grain to Iran worth $2 billion.")
+    assert ans.abstained and "Iran is the doer of \u201cexport\u201d in one and the destination or recipient" in ans.error
     # The same relation, asked the right way round, is answered.
-    assert not check("When did Iran become a partner of Armenia?").abstained
+    assert not check("How much did Russia export to Iran?", article="Russia exported grain to Iran worth $2 billion.").abstained
     assert not check("Which country supplied Iran with air defence systems?").abstained
 
 
