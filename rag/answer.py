@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from .checks import ABSTAIN_TEXT, STEP_NAMES, Case, Draft, run_checks  # noqa: F401 (ABSTAIN_TEXT: part of the API)
 from .context import select_sources
 from .errors import ConfigError, InputError, LLMBusy, LLMError
-from .prompts import answer_messages, answers_question_messages, may_copy_example, rewrite_messages
+from .prompts import (answer_messages, answers_question_messages, may_copy_example, rewrite_messages,
+                      states_claim_messages)
 from .question import DATE, NUMBER_, Question, analyse
 from .schema import Answer, Source
 from .support import content_tokens
@@ -137,13 +138,18 @@ class Answerer:
                                  self.engine.embedder.embed_cached, n=N_SOURCES)
         run.timings["retrieve_s"] = time.perf_counter() - run.t0
         run.model = "extractive" if run.mode == "extractive" else self.model_name(run.mode)
-        rate = None if run.mode == "extractive" else (
-            lambda passage: self.client(run.mode).yes_probability(answers_question_messages(q.asked, passage)))
+        rate = states = None
+        if run.mode != "extractive":
+            def rate(passage: str) -> float:
+                return self.client(run.mode).yes_probability(answers_question_messages(q.asked, passage))
+
+            def states(claim: str, passage: str) -> float:
+                return self.client(run.mode).yes_probability(states_claim_messages(claim, passage))
 
         def make(text, abstained, sentences, citations):
             return run.make(text, abstained, sentences, citations, sources)
 
-        return Case(q, sources, articles, make, similarity=self.similarity, rate=rate)
+        return Case(q, sources, articles, make, similarity=self.similarity, rate=rate, states=states)
 
     def verify(self, question: str, reply: str, mode: str = "local", k: int | None = None) -> Answer:
         """`reply`, as if the model had written it for `question`, through every check of the answer path

@@ -31,6 +31,7 @@ ANSWER_SYSTEM = (
 )
 
 CHECK_SYSTEM = "You check whether a passage from a news article answers a question. Reply Yes or No."
+CLAIM_SYSTEM = "You check whether a passage from a news article states a claim. Reply Yes or No."
 
 # "That treaty" once came back as "the treaty", which retrieval matched to another treaty: phrases that
 # point back get the conversation's full description too (7/7 follow-ups of the labelled set, was 6/7).
@@ -66,6 +67,15 @@ def answers_question_messages(question: str, passage: str) -> list[dict]:
     passage = " ".join(_as_data(passage).split())
     user = f"Passage: {passage}\n\nQuestion: {question}\n\nDoes the passage answer the question? Answer Yes or No."
     return [{"role": "system", "content": CHECK_SYSTEM}, {"role": "user", "content": user}]
+
+
+def states_claim_messages(claim: str, passage: str) -> list[dict]:
+    """A yes/no question for the model: does the passage state the claim (same people, same roles, same
+    direction, same event)? Asked one token deep (rag.llm.LLMClient.yes_probability)."""
+    passage = " ".join(_as_data(passage).split())
+    claim = " ".join(claim.split())
+    user = f"Passage: {passage}\n\nClaim: {claim}\n\nDoes the passage state the claim? Answer Yes or No."
+    return [{"role": "system", "content": CLAIM_SYSTEM}, {"role": "user", "content": user}]
 
 
 def _as_data(text: str) -> str:

@@ -40,7 +40,8 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
-                          "quotes_the_speaker", "premise_stated", "roles_agree", "model_confirms"]
+                          "quotes_the_speaker", "premise_stated", "roles_agree", "model_reads_claims",
+                          "model_confirms"]
 
 
 def test_a_supported_answer_passes_every_step():
