@@ -423,6 +423,11 @@ def test_source_cards_examples_and_copy(browser, app_url, app_engine):
         md = page.evaluate("navigator.clipboard.readText()")
         assert "Bushehr" in md and "[1]" in md and f"[1] {title}" in md and f"“{marked}”" in md
         shot(page, "15-source-cards")
+        radio = page.locator("#mode input:checked")
+        colour = "(el) => getComputedStyle(el).backgroundColor"
+        before = radio.evaluate(colour)
+        radio.hover()  # the selected radio keeps its filled look (and so its dot) under the mouse
+        assert radio.evaluate(colour) == before
     finally:
         ctx.close()
 
@@ -441,6 +446,7 @@ def test_narrow_screen_marker_click_brings_the_quote_into_view(browser, app_url,
         turn = ask(page, Q_PLANT)
         ask(page, "Why does Russia help Iran?")
         shot(page, "16-narrow")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 420  # nothing wider than the phone
         turn.locator("button.cite").first.click()
         page.locator('#sources .panel-title[data-turn="0"]').wait_for()
         page.wait_for_function("""() => { const m = document.querySelector('#sources .quote-card mark');
