@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -542,19 +543,32 @@ def test_login_is_required_when_auth_is_set(browser, app_engine):
         app.close()
 
 
-# Times, seen from the browser, from the click to the first streamed text and to the checked answer.
+# Seen from the browser, over the whole stream of the last turn: when the draft first showed text, when
+# the turn was done, and every text ever shown with the look of an answer (.answer).
 STREAM_WATCH = """() => {
-  window.__t = {start: performance.now()};
+  const t = window.__t = {start: performance.now(), answers: []};
   new MutationObserver(() => {
-    const s = document.querySelector('#transcript .answer.streaming');
-    if (!window.__t.first && s && s.textContent.trim()) window.__t.first = performance.now();
-    if (!window.__t.done && document.querySelector('#transcript .turn .meta')) window.__t.done = performance.now();
+    const turn = document.querySelector('#transcript .turn:last-child');
+    if (!turn) return;
+    const draft = turn.querySelector('.draft-text');
+    if (!t.first && draft && draft.textContent.trim()) t.first = performance.now();
+    for (const a of turn.querySelectorAll('.answer')) {
+      if (t.answers[t.answers.length - 1] !== a.textContent) t.answers.push(a.textContent);
+    }
+    if (!t.done && turn.classList.contains('done')) t.done = performance.now();
   }).observe(document.getElementById('transcript'), {subtree: true, childList: true, characterData: true});
 }"""
+Q_LONG = "How have relations between Russia and Iran changed over the centuries?"
+
+
+def slot_busy(llm) -> bool:
+    """Whether the llama.cpp server is working on a request (its /slots report)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{llm.port}/slots", timeout=10) as r:
+        return any(s.get("is_processing") for s in json.load(r))
 
 
 @pytest.mark.llm
-def test_local_model_answer_streams_in(open_page, app_engine):
+def test_local_model_stop_refusal_and_checked_stream(open_page, app_engine):
     from rag.llm_server import get_local_server
 
     # Started first, as `rag ui` does at launch: the timings below are what a user waits for per question.
@@ -563,23 +577,58 @@ def test_local_model_answer_streams_in(open_page, app_engine):
     llm.ensure_running()
     cold_start_s = time.monotonic() - t0
     try:
-        _ask_local_and_time(open_page().page, cold_start_s)
+        page = open_page().page
+        page.locator("#mode").get_by_label("Local model").check()
+        _refused_then_stopped(page, llm)
+        _ask_local_and_time(page, cold_start_s)
     finally:
         llm.stop()
 
 
-def _ask_local_and_time(page, cold_start_s: float) -> None:
-    page.locator("#mode").get_by_label("Local model").check()
+def _refused_then_stopped(page, llm) -> None:
+    page.fill("#question textarea", Q_LONG)
+    page.click("#ask")
+    page.locator("#stop").wait_for()
+    spinner = page.locator("#transcript .spinner")
+    assert float(spinner.evaluate("(el) => parseFloat(getComputedStyle(el).borderTopWidth)")) >= 2
+    assert spinner.is_visible()
+    page.locator("#transcript .draft-text").wait_for(timeout=600_000)
+    # A second question while the answer is written: refused in words, kept in the box.
     page.fill("#question textarea", Q_PLANT)
+    page.press("#question textarea", "Enter")
+    note = page.locator("#ask-note .notice")
+    note.wait_for(timeout=10_000)
+    assert "was not asked" in note.inner_text()
+    assert page.input_value("#question textarea") == Q_PLANT
+    assert page.locator("#transcript .turn").count() == 1
+    assert "Draft" in page.locator("#transcript .draft-label").inner_text()
+    shot(page, "11-draft-and-refusal")
+
+    assert slot_busy(llm)
+    page.click("#stop")
+    clicked = time.monotonic()
+    page.locator('#transcript .turn.done[data-turn="0"] .notice.stopped').wait_for(timeout=2000)
+    while slot_busy(llm):  # the model stops generating: its HTTP response was closed
+        assert time.monotonic() - clicked < 2.0, "the local model kept generating after Stop"
+        time.sleep(0.05)
+    assert page.locator('#transcript .turn[data-turn="0"] .answer').count() == 0  # the draft never became one
+    page.locator("#ask").wait_for()
+    assert page.locator("#ask-note .notice").count() == 0
+    shot(page, "12-stopped")
+
+
+def _ask_local_and_time(page, cold_start_s: float) -> None:
+    """The question kept in the box, asked now: it streams as a draft and ends as a checked answer."""
+    assert page.input_value("#question textarea") == Q_PLANT
     page.evaluate(STREAM_WATCH)
     page.click("#ask")
-    page.locator("#transcript .answer.streaming").wait_for(timeout=600_000)
-    shot(page, "11-local-streaming")
-    page.locator("#transcript .turn .meta, #transcript .notice.error").first.wait_for(timeout=600_000)
+    page.locator('#transcript .turn[data-turn="1"] .draft-text').wait_for(timeout=600_000)
+    page.locator('#transcript .turn.done[data-turn="1"]').wait_for(timeout=600_000)
     shot(page, "12-local-answer")
     t = page.evaluate("window.__t")
     first_s, done_s = (t["first"] - t["start"]) / 1000, (t["done"] - t["start"]) / 1000
-    meta = page.locator("#transcript .turn .meta").last.inner_text()
+    turn = page.locator('#transcript .turn[data-turn="1"]')
+    meta = turn.locator(".meta").last.inner_text() if turn.locator(".meta").count() else "abstained"
     timings = {"question": Q_PLANT, "browser_first_text_s": round(first_s, 2),
                "browser_answer_s": round(done_s, 2), "server_reported": meta,
                "model_cold_start_s": round(cold_start_s, 2)}
@@ -587,6 +636,11 @@ def _ask_local_and_time(page, cold_start_s: float) -> None:
     print(f"\nlocal model in the browser: first text after {first_s:.1f} s, checked answer after {done_s:.1f} s"
           f" ({meta}; model start beforehand {cold_start_s:.1f} s)")
     assert 0 < first_s < done_s  # text appeared before the final answer
-    turn = page.locator('#transcript .turn[data-turn="0"]')
     assert turn.locator(".notice.error").count() == 0
+    assert "Searched for" not in turn.inner_text()  # the stopped turn is not part of the conversation
     assert turn.locator("button.cite").count() >= 1 or turn.locator(".notice.abstain").count() == 1
+    # Nothing was ever shown as the answer and then taken back: the only answer text is the final one.
+    final = [a.text_content() for a in turn.locator(".answer").all()]
+    assert t["answers"] == final, f"shown as the answer over the stream: {t['answers']}; final: {final}"
+    if turn.locator(".notice.replaced").count():
+        assert "draft was" in turn.locator(".notice.replaced").inner_text()

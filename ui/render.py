@@ -97,7 +97,8 @@ def replaced_note(draft: str, ans: dict) -> str | None:
 
 def _plain(text: str) -> str:
     """Text without citation markers or spacing, to compare a draft with its checked answer."""
-    return " ".join(re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", " ", text).split())
+    text = " ".join(re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", " ", text).split())
+    return re.sub(r" ([.,;:!?])", r"\1", text)
 
 
 def answer_html(turn: int, ans: dict) -> str:
