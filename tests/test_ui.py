@@ -543,12 +543,12 @@ def test_login_is_required_when_auth_is_set(browser, app_engine):
         app.close()
 
 
-# Seen from the browser, over the whole stream of the last turn: when the draft first showed text, when
-# the turn was done, and every text ever shown with the look of an answer (.answer).
-STREAM_WATCH = """() => {
+# Seen from the browser, over the whole stream of turn n: when the draft first showed text, when the turn
+# was done, and every text ever shown with the look of an answer (.answer).
+STREAM_WATCH = """(n) => {
   const t = window.__t = {start: performance.now(), answers: []};
   new MutationObserver(() => {
-    const turn = document.querySelector('#transcript .turn:last-child');
+    const turn = document.querySelector(`#transcript .turn[data-turn="${n}"]`);
     if (!turn) return;
     const draft = turn.querySelector('.draft-text');
     if (!t.first && draft && draft.textContent.trim()) t.first = performance.now();
@@ -620,7 +620,7 @@ def _refused_then_stopped(page, llm) -> None:
 def _ask_local_and_time(page, cold_start_s: float) -> None:
     """The question kept in the box, asked now: it streams as a draft and ends as a checked answer."""
     assert page.input_value("#question textarea") == Q_PLANT
-    page.evaluate(STREAM_WATCH)
+    page.evaluate(STREAM_WATCH, 1)
     page.click("#ask")
     page.locator('#transcript .turn[data-turn="1"] .draft-text').wait_for(timeout=600_000)
     page.locator('#transcript .turn.done[data-turn="1"]').wait_for(timeout=600_000)

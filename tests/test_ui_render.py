@@ -159,6 +159,7 @@ def test_copy_gives_the_answer_with_its_citations_as_markdown():
     ("", answer(abstained=True, answer="None."), None),  # nothing was shown: nothing to explain
     ("It opened in 2013 [1].", answer(answer="It opened in 2013 [1]."), None),
     ("It opened in 2013 [1].", answer(answer="It opened in 2013."), None),  # markers and spacing aside
+    ("It opened in 2013.", answer(answer="It opened in 2013. Firm X built it [2]."), None),  # only added to
     ("It was 2014 [1].", answer(abstained=True, answer="The articles don't say."), "not supported by the articles"),
     ("It was 2014 [1].", answer(answer="It opened in 2013 [1]."), "only sentences backed by a quote"),
     ("It was 2014 [1].", answer(answer="Quote.", error="the model failed"), "best quotes"),

@@ -85,20 +85,21 @@ def _replaced_html(turn: dict) -> str:
 
 
 def replaced_note(draft: str, ans: dict) -> str | None:
-    """What to tell the user when the checked answer is not the draft they watched being written."""
-    if not draft.strip() or _plain(draft) == _plain(ans.get("answer") or ""):
+    """What to tell the user when the checked answer drops words of the draft they watched being written
+    (markers, spacing and punctuation aside; an answer that only adds to the draft needs no note)."""
+    if not draft.strip():
         return None
     if ans.get("abstained"):
         return "The draft was replaced: its sentences were not supported by the articles."
+    if _words_of(draft) <= _words_of(ans.get("answer") or ""):
+        return None
     if ans.get("error"):
         return "The draft was replaced by the best quotes from the articles (see the note below)."
     return "The draft was revised: only sentences backed by a quote from the articles are shown."
 
 
-def _plain(text: str) -> str:
-    """Text without citation markers or spacing, to compare a draft with its checked answer."""
-    text = " ".join(re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", " ", text).split())
-    return re.sub(r" ([.,;:!?])", r"\1", text)
+def _words_of(text: str) -> set[str]:
+    return set(re.findall(r"\w+", re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", " ", text).lower()))
 
 
 def answer_html(turn: int, ans: dict) -> str:
