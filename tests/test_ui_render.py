@@ -242,7 +242,8 @@ def test_runs_refuse_a_second_answer_and_stop_closes_the_stream():
     run = runs.start("page", events)
     assert runs.start("page", events) is None  # one answer at a time per page
     assert run.next(5) == ("status", "one")
-    assert runs.stop("page")
+    assert runs.stop("page", "cleared")
+    assert run.reason == "cleared"
     release.set()
     assert closed.wait(5)  # the stream was closed, not left to run on
     assert run.next(5) is DONE

@@ -316,6 +316,9 @@ def _ask_handler(engine, runs: Runs):
                     yield render.transcript_html(turns), skip, skip, skip, skip, skip, skip
         finally:
             runs.finish(key, run)
+        if run.reason == "cleared":  # "New conversation" already emptied the page: leave it so
+            yield skip, skip, skip, skip, *idle, ""
+            return
         if turn["answer"] is not None:
             turn["replaced"] = render.replaced_note(turn["partial"], turn["answer"])
         elif not turn["error"] and not turn.get("stopped"):
@@ -431,7 +434,7 @@ def _citation_handler(engine):
 
 def _new_conversation(runs: Runs):
     def new(request: gr.Request):
-        runs.stop(_session_key(request))  # a new conversation does not wait for the old one's answer
+        runs.stop(_session_key(request), "cleared")  # a new conversation does not wait for the old answer
         return (render.EMPTY_TRANSCRIPT, render.EMPTY_SOURCES, "", [], gr.update(visible=True),
                 gr.update(visible=False), "")
 

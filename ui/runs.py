@@ -20,6 +20,7 @@ class Run:
 
     def __init__(self, events: Callable[[], Iterator[tuple[str, object]]]):
         self.stopped = threading.Event()
+        self.reason = ""  # why it was stopped: "stop" (the Stop button) or "cleared" (a new conversation)
         self._events: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._produce, args=(events,), name="answer", daemon=True)
         self._thread.start()
@@ -31,7 +32,9 @@ class Run:
         except queue.Empty:
             return None
 
-    def stop(self) -> None:
+    def stop(self, reason: str = "stop") -> None:
+        if not self.stopped.is_set():
+            self.reason = reason
         self.stopped.set()
 
     def _produce(self, events: Callable[[], Iterator[tuple[str, object]]]) -> None:
@@ -65,16 +68,16 @@ class Runs:
             run = self._runs[key] = Run(events)
             return run
 
-    def stop(self, key: str) -> bool:
+    def stop(self, key: str, reason: str = "stop") -> bool:
         with self._lock:
             run = self._runs.get(key)
         if run is not None:
-            run.stop()
+            run.stop(reason)
         return run is not None
 
     def finish(self, key: str, run: Run) -> None:
         """Forget `run` (and stop its worker if the page went away before the end)."""
-        run.stop()
+        run.stop("finished")
         with self._lock:
             if self._runs.get(key) is run:
                 del self._runs[key]
