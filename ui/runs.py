@@ -2,15 +2,17 @@
 
 The engine's event stream runs on a worker thread and hands its events over a queue, so the page's
 handler can wake every tick (elapsed seconds, a Stop press) even while the model is silent. Stopping
-ends the turn for the user at once; the worker then stops at the engine's next event and closes the
-engine generator, which closes the model's HTTP response (rag.llm) so the local server stops
-generating instead of finishing an answer nobody will read.
+ends the turn for the user at once and cancels the worker's model calls (rag.llm.CancelScope: the
+call in flight has its connection shut, so the local server stops working on it, and no further call
+is made); the worker then closes the engine generator at its next event.
 """
 from __future__ import annotations
 
 import queue
 import threading
 from collections.abc import Callable, Iterator
+
+from rag.llm import CancelScope
 
 DONE = ("done", None)  # the worker's last event, after the stream ended, failed or was stopped
 
@@ -20,6 +22,7 @@ class Run:
 
     def __init__(self, events: Callable[[], Iterator[tuple[str, object]]]):
         self.stopped = threading.Event()
+        self._scope = CancelScope()
         self.reason = ""  # why it was stopped: "stop" (the Stop button) or "cleared" (a new conversation)
         self._events: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._produce, args=(events,), name="answer", daemon=True)
@@ -36,15 +39,17 @@ class Run:
         if not self.stopped.is_set():
             self.reason = reason
         self.stopped.set()
+        self._scope.cancel()
 
     def _produce(self, events: Callable[[], Iterator[tuple[str, object]]]) -> None:
         stream = None
         try:
-            stream = events()
-            for event in stream:
-                if self.stopped.is_set():
-                    break
-                self._events.put(event)
+            with self._scope:
+                stream = events()
+                for event in stream:
+                    if self.stopped.is_set():
+                        break
+                    self._events.put(event)
         except Exception as err:  # handed to the page's handler, which reports it
             self._events.put(("error", err))
         finally:
