@@ -336,15 +336,10 @@ def corpus_line_html(docs: list, examples: int = 3) -> str:
     count = f"{len(docs)} article{'s' if len(docs) != 1 else ''} loaded"
     picks = sorted(docs, key=lambda d: d.title.lower())[:examples]
     chips = "".join(
-        f'<button type="button" class="example" data-q="{e(q)}" title="Put this question in the box">{e(q)}</button>'
-        for q in (f"What does “{_short(d.title)}” report?" for d in picks)
+        f'<button type="button" class="example" data-q="{e(q)}" title="{e(q)}">{e(q)}</button>'
+        for q in (f"What does “{d.title}” report?" for d in picks)
     )
     return f'<div class="corpus-line"><span class="doc-total">{count}.</span> Try: {chips}</div>'
-
-
-def _short(title: str, words: int = 5) -> str:
-    parts = title.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def confirm_remove_html(info) -> str:
