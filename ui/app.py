@@ -1,7 +1,9 @@
 """The web UI: chat with cited answers, a sources panel, and corpus management (Gradio Blocks).
 
-Per-session state is the list of turns of the conversation (gr.State). Everything shown comes from
-ui.render, which escapes all text; nothing on the page comes from gr.Markdown or unescaped HTML.
+The conversation is a list of turns kept in the browser (gr.BrowserState: it survives a reload); the
+answer being written runs on a worker (ui.runs), one per page, which Stop cancels. Everything shown
+comes from ui.render, which escapes all text; nothing on the page comes from gr.Markdown or unescaped
+HTML. The page's own scripts (scrolling, marker clicks, copy) are the *_JS constants below.
 """
 from __future__ import annotations
 
