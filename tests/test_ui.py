@@ -349,6 +349,9 @@ def test_ten_question_conversation_stays_scrollable(open_page):
         assert r["shown"], f"answer {i + 1} is outside the chat box: {r}"
         if r["bottom"] - r["top"] <= r["boxBottom"] - r["boxTop"]:
             assert r["bottom"] <= r["boxBottom"] + 1, f"answer {i + 1} is cut off: {r}"
+        if q == Q_ABSENT:  # an abstention opens its list of closest passages: all of them reachable
+            assert page.locator("#sources details.all-sources[open]").count() == 1
+            reach_last_passage(page)
     assert r["overflow"] == "auto" and r["scrollH"] > r["clientH"]  # the chat really scrolls
     ask_row = page.locator("#ask-row").bounding_box()
     assert ask_row["y"] + ask_row["height"] <= 900  # the input row stays on screen
@@ -364,15 +367,20 @@ def test_ten_question_conversation_stays_scrollable(open_page):
 
     # Every passage in the sources panel can be reached, down to the last one.
     page.locator("#sources details.all-sources summary").click()
+    reach_last_passage(page)
+    shot(page, "14-last-passage")
+
+
+def reach_last_passage(page) -> None:
+    """Scrolls the sources panel with the mouse wheel until its last passage shows."""
     last = "#sources ol.sources li:last-child"
     page.hover("#sources")
     for _ in range(40):
-        page.mouse.wheel(0, 600)
         if visible_in(page, last, "#sources")["shown"]:
             break
+        page.mouse.wheel(0, 600)
     r = visible_in(page, last, "#sources")
     assert r["shown"] and r["overflow"] == "auto", r
-    shot(page, "14-last-passage")
 
 
 def test_reload_keeps_the_conversation(open_page, app_engine):
