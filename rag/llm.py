@@ -6,8 +6,11 @@ serialising requests because the local model answers one at a time on 2 cores.
 """
 from __future__ import annotations
 
+import contextvars
 import math
+import socket
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TypeVar
@@ -66,6 +69,83 @@ class ModelQueue:
 LOCAL_QUEUE = ModelQueue()  # process-wide: every LLMClient in local mode shares the one model
 
 
+class Cancelled(LLMError):
+    """The caller cancelled (CancelScope.cancel): the model call was refused or cut off."""
+
+
+_SCOPE: contextvars.ContextVar["CancelScope | None"] = contextvars.ContextVar("rag_llm_cancel", default=None)
+
+
+class CancelScope:
+    """Model calls made inside `with scope:` (in that thread) end when any thread calls cancel(): a call
+    not yet sent raises Cancelled, and the connection of a call in flight is shut down, which is how the
+    llama.cpp server learns to stop working on it (it has no cancel request). Used by the web UI's Stop.
+    Only calls on new connections can be cut off, so the local client keeps none alive (loopback: cheap);
+    the llama.cpp server notices at its next token, or at the end of the prompt batch it is reading.
+    """
+
+    def __init__(self) -> None:
+        self.cancelled = False
+        self._lock = threading.Lock()
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+    def __enter__(self) -> "CancelScope":
+        self._token = _SCOPE.set(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _SCOPE.reset(self._token)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def check(self) -> None:
+        if self.cancelled:
+            raise Cancelled("the answer was stopped")
+
+    def _track(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.add(sock)
+            cancelled = self.cancelled
+        if cancelled:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # unlike close(), this wakes a thread blocked reading it
+    except OSError:  # already closed
+        pass
+
+
+def _trace(event: str, info: dict) -> None:
+    """httpcore's trace hook: hands each new connection's socket to the caller's cancel scope."""
+    scope = _SCOPE.get()
+    if scope is not None and event == "connection.connect_tcp.complete":
+        sock = info["return_value"].get_extra_info("socket")
+        if sock is not None:
+            scope._track(sock)
+
+
+def _add_trace(request: httpx2.Request) -> None:
+    request.extensions = {**request.extensions, "trace": _trace}
+
+
+def _cancelled() -> bool:
+    scope = _SCOPE.get()
+    return scope is not None and scope.cancelled
+
+
+def _check_cancelled() -> None:
+    scope = _SCOPE.get()
+    if scope is not None:
+        scope.check()
+
+
 class LLMClient:
     """Chat, stream and yes/no-probability calls against the configured model."""
 
@@ -95,6 +175,7 @@ class LLMClient:
         stop: list[str] | None = None,
     ) -> str:
         """The model's full reply to `messages`."""
+        _check_cancelled()
         with self._queue_slot():
             completion = self._run(lambda c: c.chat.completions.create(
                 model=self.model_name, messages=messages, max_tokens=max_tokens,
@@ -107,6 +188,7 @@ class LLMClient:
         stop: list[str] | None = None,
     ) -> Iterator[str]:
         """The reply as text deltas. Failures before the first delta are retried like chat()."""
+        _check_cancelled()
         with self._queue_slot():
             deltas, first = self._run(lambda c: _open_stream(c.chat.completions.create(
                 model=self.model_name, messages=messages, max_tokens=max_tokens,
@@ -117,6 +199,7 @@ class LLMClient:
                     yield first
                 yield from deltas
             except openai.OpenAIError as e:
+                _check_cancelled()
                 # Part of the answer is already on the user's screen: retrying would repeat it.
                 raise LLMError(
                     f"the language model at {self._url()} stopped in the middle of its reply "
@@ -132,6 +215,7 @@ class LLMClient:
         computed on a partly cached prompt differs in the 3rd decimal from a fresh one.
         """
         extra = {"cache_prompt": False} if self.mode == "local" else None
+        _check_cancelled()
         with self._queue_slot():
             completion = self._run(lambda c: c.chat.completions.create(
                 model=self.model_name, messages=messages, max_tokens=1, temperature=0.0,
@@ -169,7 +253,11 @@ class LLMClient:
         if self._client is None or str(self._client.base_url).rstrip("/") != url.rstrip("/"):
             # max_retries=0: retries are ours (below), so they are bounded and logged in one place.
             timeout = openai.Timeout(self.settings.llm_timeout_s, connect=_CONNECT_TIMEOUT_S)
-            self._client = openai.OpenAI(base_url=url, api_key=key, timeout=timeout, max_retries=0)
+            # CancelScope can cut off calls on new connections; the local model gets only new ones.
+            fresh = {"limits": httpx2.Limits(max_keepalive_connections=0)} if self.mode == "local" else {}
+            http = openai.DefaultHttpxClient(event_hooks={"request": [_add_trace]}, **fresh)
+            self._client = openai.OpenAI(base_url=url, api_key=key, timeout=timeout, max_retries=0,
+                                         http_client=http)
         return self._client
 
     def _url(self) -> str:
@@ -183,6 +271,7 @@ class LLMClient:
         try:
             return self._retrying(call)
         except openai.OpenAIError as e:
+            _check_cancelled()
             if self._local_server_died():
                 try:
                     return self._retrying(call)  # _openai() restarts the server first
@@ -194,7 +283,7 @@ class LLMClient:
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.llm_retries + 1),
             wait=wait_exponential(multiplier=0.5, max=8),
-            retry=retry_if_exception(_is_transient),
+            retry=retry_if_exception(lambda e: _is_transient(e) and not _cancelled()),
             reraise=True,
         )
         return retrying(lambda: call(self._openai()))

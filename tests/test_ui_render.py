@@ -62,6 +62,9 @@ def test_untrusted_text_never_becomes_markup():
     docs = [SimpleNamespace(doc_id="d<1>", title=PAYLOAD, source="/c/x.txt", n_chunks=3)]
     pages = [
         render.transcript_html([turn, {"question": PAYLOAD, "answer": None, "partial": PAYLOAD, "status": PAYLOAD}]),
+        render.transcript_html([{"question": PAYLOAD, "answer": ans, "replaced": PAYLOAD},
+                                {"question": PAYLOAD, "answer": None, "stopped": True, "partial": PAYLOAD}]),
+        render.confirm_remove_html(docs[0]),
         render.citation_panel_html(0, turn, 1, 0, {"d<1>": text}),
         render.abstention_panel_html(ans),
         render.documents_html(docs),
@@ -75,6 +78,8 @@ def test_untrusted_text_never_becomes_markup():
         assert {t for t, _ in parsed.tags} <= allowed
         assert not any(name.startswith("on") or name == "href" for _, attrs in parsed.tags for name in attrs)
         assert PAYLOAD in parsed.text  # shown, as text
+    line = parse(render.corpus_line_html(docs))
+    assert {t for t, _ in line.tags} <= allowed and PAYLOAD in line.text
 
 
 def test_quote_is_marked_exactly_inside_its_paragraph():
@@ -121,6 +126,56 @@ def test_markers_sit_before_the_final_punctuation_and_unsupported_is_labelled():
 def test_abstention_is_a_notice_not_an_answer():
     html = render.answer_html(0, answer(abstained=True, answer="The articles don't say."))
     assert 'class="notice abstain"' in html and "class=\"answer\"" not in html
+    assert "first token" not in html and "total" not in html and "src-card" not in html  # no model line
+
+
+def _cited() -> dict:
+    return answer(
+        answer="It opened in 2013 [1]. Firm X built it [2].",
+        sentences=[{"text": "It opened in 2013.", "citations": [1], "supported": True, "support": 0.9},
+                   {"text": "Firm X built it.", "citations": [2], "supported": True, "support": 0.9}],
+        citations=[{"n": 1, "doc_id": "a", "title": "Plant opens", "source": "/c/a.txt", "quote": "opened in 2013",
+                    "start": 0, "end": 14},
+                   {"n": 2, "doc_id": "b", "title": "Builders", "source": "/c/b.md", "quote": "X built the plant",
+                    "start": 5, "end": 22}],
+    )
+
+
+def test_markers_name_their_article_and_cards_list_each_source_once():
+    html = render.answer_html(3, _cited())
+    assert 'data-tip="Source 1: Plant opens"' in html and 'data-tip="Source 2: Builders"' in html
+    cards = re.findall(r'<button type="button" class="src-card" data-turn="3" data-n="(\d)" data-s="(\d)"', html)
+    assert cards == [("1", "0"), ("2", "1")]
+    assert "“X built the plant”" in parse(html).text
+
+
+def test_copy_gives_the_answer_with_its_citations_as_markdown():
+    md = render.answer_markdown(_cited())
+    assert md == ("It opened in 2013. [1] Firm X built it. [2]\n\n"
+                  "[1] Plant opens (a.txt): “opened in 2013”\n[2] Builders (b.md): “X built the plant”\n")
+
+
+@pytest.mark.parametrize("draft, final, expected", [
+    ("", answer(abstained=True, answer="None."), None),  # nothing was shown: nothing to explain
+    ("It opened in 2013 [1].", answer(answer="It opened in 2013 [1]."), None),
+    ("It opened in 2013 [1].", answer(answer="It opened in 2013."), None),  # markers and spacing aside
+    ("It opened in 2013.", answer(answer="It opened in 2013. Firm X built it [2]."), None),  # only added to
+    ("It was 2014 [1].", answer(abstained=True, answer="The articles don't say."), "not supported by the articles"),
+    ("It was 2014 [1].", answer(answer="It opened in 2013 [1]."), "only sentences backed by a quote"),
+    ("It was 2014 [1].", answer(answer="Quote.", error="the model failed"), "best quotes"),
+])
+def test_a_replaced_draft_is_explained(draft, final, expected):
+    note = render.replaced_note(draft, final)
+    assert note is None if expected is None else expected in note
+
+
+def test_a_draft_is_labelled_and_never_looks_like_an_answer():
+    live = render.transcript_html([{"question": "q", "answer": None, "partial": "Maybe 2014 [1].", "status": "s",
+                                    "elapsed_s": 7}])
+    assert 'class="draft"' in live and "checking quotes" in live and "7 s" in live
+    assert 'class="answer' not in live and "cite" not in live and 'class="turn done"' not in live
+    stopped = render.transcript_html([{"question": "q", "answer": None, "stopped": True, "partial": "Maybe."}])
+    assert "Stopped." in stopped and "Unchecked draft" in stopped and 'class="turn done"' in stopped
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -165,3 +220,47 @@ def test_launch_refuses_0000_without_auth_before_serving(tmp_path):
     engine = SimpleNamespace(settings=Settings(home=tmp_path, ui_auth=None))
     with pytest.raises(ConfigError, match="refusing to serve the UI on 0.0.0.0"):
         launch(engine, host="0.0.0.0", port=1, block=False)
+
+
+def test_runs_refuse_a_second_answer_and_stop_closes_the_stream():
+    import threading
+
+    from ui.runs import DONE, Runs
+
+    release, closed = threading.Event(), threading.Event()
+
+    def events():
+        try:
+            yield "status", "one"
+            release.wait(10)
+            yield "token", "two"
+            yield "token", "never read"
+        finally:
+            closed.set()
+
+    runs = Runs()
+    run = runs.start("page", events)
+    assert runs.start("page", events) is None  # one answer at a time per page
+    assert run.next(5) == ("status", "one")
+    assert runs.stop("page", "cleared")
+    assert run.reason == "cleared"
+    release.set()
+    assert closed.wait(5)  # the stream was closed, not left to run on
+    assert run.next(5) is DONE
+    runs.finish("page", run)
+    other = runs.start("page", lambda: iter([("answer", 1)]))
+    assert other.next(5) == ("answer", 1) and other.next(5) is DONE
+
+
+def test_runs_hand_over_a_failure_as_an_event():
+    from ui.runs import DONE, Runs
+
+    def events():
+        yield "status", "s"
+        raise InputError("bad")
+
+    run = Runs().start("page", events)
+    assert run.next(5) == ("status", "s")
+    kind, err = run.next(5)
+    assert kind == "error" and isinstance(err, InputError)
+    assert run.next(5) is DONE

@@ -42,26 +42,69 @@ def transcript_html(turns: list[dict]) -> str:
 
 def _turn_html(i: int, turn: dict) -> str:
     question = f'<div class="msg user"><div class="bubble">{e(turn["question"])}</div></div>'
+    done = " done"
     if turn.get("answer") is not None:
-        body = answer_html(i, turn["answer"])
+        body = _replaced_html(turn) + answer_html(i, turn["answer"])
+    elif turn.get("stopped"):
+        body = _stopped_html(turn)
     elif turn.get("error"):
         body = f'<div class="notice error" role="alert"><b>Could not answer.</b> {e(turn["error"])}</div>'
     else:
-        body = _pending_html(turn)
-    return f'<div class="turn" data-turn="{i}">{question}<div class="msg bot">{body}</div></div>'
+        body, done = _pending_html(turn), ""
+    return f'<div class="turn{done}" data-turn="{i}">{question}<div class="msg bot">{body}</div></div>'
 
 
 def _pending_html(turn: dict) -> str:
-    status = f'<div class="status"><span class="spinner"></span>{e(turn.get("status") or "Working…")}</div>'
-    partial = turn.get("partial") or ""
-    if not partial:
-        return status
-    # Unverified model text: shown plainly while it streams, replaced by the checked answer at the end.
-    return f'{status}<div class="answer streaming">{e(partial)}<span class="caret"></span></div>'
+    elapsed = turn.get("elapsed_s")
+    clock = f' <span class="elapsed">{int(elapsed)} s</span>' if elapsed is not None else ""
+    status = (f'<div class="status" role="status"><span class="spinner" aria-hidden="true"></span>'
+              f'{e(turn.get("status") or "Working…")}{clock}</div>')
+    return status + draft_html(turn.get("partial") or "", live=True)
+
+
+def draft_html(text: str, live: bool) -> str:
+    """Unchecked model text, visibly not an answer: it is replaced by the checked sentences at the end."""
+    if not text:
+        return ""
+    label = ("Draft, checking quotes… Only sentences a quote backs will be shown as the answer." if live
+             else "Unchecked draft: it was stopped before its quotes were checked.")
+    caret = '<span class="caret"></span>' if live else ""
+    return (f'<div class="draft" aria-label="unchecked draft"><div class="draft-label">{label}</div>'
+            f'<div class="draft-text">{e(text)}{caret}</div></div>')
+
+
+def _stopped_html(turn: dict) -> str:
+    note = ('<div class="notice stopped" role="status"><b>Stopped.</b> Nothing was checked yet, so there is '
+            "no answer. Ask again, or ask another question.</div>")
+    return note + draft_html(turn.get("partial") or "", live=False)
+
+
+def _replaced_html(turn: dict) -> str:
+    why = turn.get("replaced")
+    return f'<div class="notice replaced" role="status">{e(why)}</div>' if why else ""
+
+
+def replaced_note(draft: str, ans: dict) -> str | None:
+    """What to tell the user when the checked answer drops words of the draft they watched being written
+    (markers, spacing and punctuation aside; an answer that only adds to the draft needs no note)."""
+    if not draft.strip():
+        return None
+    if ans.get("abstained"):
+        return "The draft was replaced: its sentences were not supported by the articles."
+    if _words_of(draft) <= _words_of(ans.get("answer") or ""):
+        return None
+    if ans.get("error"):
+        return "The draft was replaced by the best quotes from the articles (see the note below)."
+    return "The draft was revised: only sentences backed by a quote from the articles are shown."
+
+
+def _words_of(text: str) -> set[str]:
+    return set(re.findall(r"\w+", re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", " ", text).lower()))
 
 
 def answer_html(turn: int, ans: dict) -> str:
-    """A finished answer: abstention notice or cited sentences, error note, and who answered how fast."""
+    """A finished answer: abstention notice or cited sentences with source cards, error note, and (for
+    an answer) who answered how fast."""
     parts = []
     if ans.get("abstained"):
         parts.append(
@@ -69,24 +112,22 @@ def answer_html(turn: int, ans: dict) -> str:
             f'{e(ans["answer"])}</div>'
         )
     else:
-        parts.append(f'<div class="answer">{_sentences_html(turn, ans["sentences"])}</div>')
+        parts.append(f'<div class="answer">{_sentences_html(turn, ans)}</div>')
+        parts.append(source_cards_html(turn, ans))
     if ans.get("error"):
         parts.append(f'<div class="notice warn" role="note"><b>Note:</b> {e(ans["error"])}</div>')
     parts.append(meta_html(ans))
     return "".join(parts)
 
 
-def _sentences_html(turn: int, sentences: list[dict]) -> str:
+def _sentences_html(turn: int, ans: dict) -> str:
+    titles = _titles(ans)
     out = []
-    for j, s in enumerate(sentences):
+    for j, s in enumerate(ans["sentences"]):
         text = s["text"]
         end = _FINAL_PUNCT.search(text) if s["citations"] else None
         body, punct = (text[: end.start()], end.group()) if end else (text, "")
-        marks = "".join(
-            f'<button type="button" class="cite" data-turn="{turn}" data-s="{j}" data-n="{int(n)}" '
-            f'title="Show source {int(n)}">{int(n)}</button>'
-            for n in s["citations"]
-        )
+        marks = "".join(_marker_html(turn, j, int(n), titles.get(int(n), "")) for n in s["citations"])
         klass = "sent" if s["supported"] else "sent unsupported"
         label = "" if s["supported"] else (
             f'<span class="unsupported-label" title="support {float(s.get("support", 0)):.2f}: no source '
@@ -97,16 +138,68 @@ def _sentences_html(turn: int, sentences: list[dict]) -> str:
     return "".join(out)
 
 
+def _marker_html(turn: int, sentence: int, n: int, title: str) -> str:
+    """A citation marker: a button naming its article on hover and keyboard focus (data-tip, CSS)."""
+    tip = f"Source {n}: {title}" if title else f"Source {n}"
+    return (f'<button type="button" class="cite" data-turn="{turn}" data-s="{sentence}" data-n="{n}" '
+            f'data-tip="{e(tip)}" aria-label="{e(tip)}">{n}</button>')
+
+
+def _titles(ans: dict) -> dict[int, str]:
+    out = {int(s["n"]): s["title"] for s in ans.get("sources") or []}
+    out.update({int(c["n"]): c["title"] for c in ans.get("citations") or []})
+    return out
+
+
+def source_cards_html(turn: int, ans: dict) -> str:
+    """Under an answer: one card per cited source (number, article title, its first quote on one line),
+    and a button copying the answer with its citations as Markdown."""
+    firsts: dict[int, dict] = {}
+    for c in ans.get("citations") or []:
+        firsts.setdefault(int(c["n"]), c)
+    cards = []
+    for n, c in sorted(firsts.items()):
+        s = next((j for j, x in enumerate(ans["sentences"]) if n in x["citations"]), None)
+        s_attr = f' data-s="{s}"' if s is not None else ""
+        cards.append(
+            f'<button type="button" class="src-card" data-turn="{turn}" data-n="{n}"{s_attr} '
+            f'aria-label="Source {n}: {e(c["title"])}"><span class="src-n">{n}</span>'
+            f'<span class="card-title">{e(c["title"])}</span><span class="card-quote">“{e(c["quote"])}”</span>'
+            "</button>"
+        )
+    copy = (f'<button type="button" class="copy-md" data-md="{e(answer_markdown(ans))}" '
+            'title="Copy the answer and its quotes as Markdown">Copy answer</button>')
+    return f'<div class="source-cards">{"".join(cards)}</div><div class="answer-actions">{copy}</div>'
+
+
+def answer_markdown(ans: dict) -> str:
+    """The answer as Markdown: sentences with [n] markers, then each source's title and quotes."""
+    lines = []
+    for s in ans["sentences"]:
+        marks = "".join(f"[{int(n)}]" for n in s["citations"])
+        lines.append(f'{s["text"].rstrip()} {marks}'.rstrip() if marks else s["text"].rstrip())
+    body = " ".join(lines)
+    refs: dict[int, list[dict]] = {}
+    for c in ans.get("citations") or []:
+        refs.setdefault(int(c["n"]), []).append(c)
+    notes = [f'[{n}] {cs[0]["title"]} ({basename(cs[0]["source"])}): '
+             + " … ".join(f'“{c["quote"]}”' for c in cs) for n, cs in sorted(refs.items())]
+    return body + ("\n\n" + "\n".join(notes) if notes else "") + "\n"
+
+
 def meta_html(ans: dict) -> str:
+    """The question searched for, if rewritten; for an answer (not an abstention), who answered how fast."""
+    asked = ""
+    if ans.get("standalone_question") and ans["standalone_question"] != ans.get("question"):
+        asked = f'<div class="meta">Searched for: “{e(ans["standalone_question"])}”</div>'
+    if ans.get("abstained"):
+        return asked
     t = ans.get("timings") or {}
     bits = [e(ans.get("model") or ans.get("mode") or "")]
     if ans.get("mode") not in (None, "extractive") and t.get("first_token_s") is not None:
         bits.append(f"first token {t['first_token_s']:.1f} s")
     if t.get("total_s") is not None:
         bits.append(f"total {t['total_s']:.1f} s")
-    asked = ""
-    if ans.get("standalone_question") and ans["standalone_question"] != ans.get("question"):
-        asked = f'<div class="meta">Searched for: “{e(ans["standalone_question"])}”</div>'
     return f'{asked}<div class="meta">{" · ".join(bits)}</div>'
 
 
@@ -177,7 +270,10 @@ def sources_list_html(sources: list[dict], closed: bool = False) -> str:
 
 
 def abstention_panel_html(ans: dict) -> str:
-    return f'<div class="panel-title">Closest passages</div>{sources_list_html(ans["sources"])}'
+    # Titled "Sources", as the abstention's text ("listed under Sources") says.
+    return ('<div class="panel-title">Sources: the closest passages found</div>'
+            '<div class="panel-hint">None of them answers the question.</div>'
+            f'{sources_list_html(ans["sources"])}')
 
 
 def _source_head(title: str, source: str, n: int | None = None) -> str:
@@ -231,3 +327,22 @@ def notice_html(kind: str, text: str) -> str:
     """A one-line message box; kind is "ok", "warn" or "error"."""
     role = "alert" if kind == "error" else "status"
     return f'<div class="notice {e(kind)}" role="{role}">{e(text)}</div>'
+
+
+def corpus_line_html(docs: list, examples: int = 3) -> str:
+    """Above the chat: how many articles are loaded, and a few example questions drawn from their titles."""
+    if not docs:
+        return '<div class="corpus-line">No articles loaded yet: add some in the Articles tab.</div>'
+    count = f"{len(docs)} article{'s' if len(docs) != 1 else ''} loaded"
+    picks = sorted(docs, key=lambda d: d.title.lower())[:examples]
+    chips = "".join(
+        f'<button type="button" class="example" data-q="{e(q)}" title="{e(q)}">{e(q)}</button>'
+        for q in (f"What does “{d.title}” report?" for d in picks)
+    )
+    return f'<div class="corpus-line"><span class="doc-total">{count}.</span> Try: {chips}</div>'
+
+
+def confirm_remove_html(info) -> str:
+    """The question asked before an article is removed (DocInfo)."""
+    return (f'<div class="notice warn" role="alert"><b>Remove “{e(info.title)}”?</b> It will no longer be '
+            f"searched or cited. Its file {e(basename(info.source))} is not deleted.</div>")
