@@ -264,3 +264,19 @@ def test_runs_hand_over_a_failure_as_an_event():
     kind, err = run.next(5)
     assert kind == "error" and isinstance(err, InputError)
     assert run.next(5) is DONE
+
+
+def test_a_declined_premise_shows_what_the_articles_say_with_markers_and_cards():
+    from ui import render
+
+    quote = "The Bushehr plant became operational in 2013."
+    ans = {"question": "Why did the plant only open in 2015?", "standalone_question": "Why did the plant only open in 2015?",
+           "answer": f"The articles don't say that. What they say: {quote[:-1]} [1].", "abstained": True,
+           "sentences": [{"text": quote, "citations": [1], "supported": True, "support": 1.0}],
+           "citations": [{"n": 1, "doc_id": "d", "title": "Allies", "source": "a.txt", "quote": quote, "start": 0,
+                          "end": len(quote)}],
+           "sources": [], "timings": {}, "model": "m", "mode": "local", "error": "no quote states the question's 2015"}
+    html = render.answer_html(0, ans)
+    assert "Not in the articles as asked" in html and 'class="cite"' in html and "src-card" in html
+    assert "2015" in html  # the reason, in the note
+    assert render.replaced_note("The plant opened in 2015 [1].", ans).startswith("The draft was replaced: the articles")

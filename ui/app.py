@@ -399,7 +399,7 @@ def _panel_for_new_answer(engine, index: int, turn: dict) -> str:
     ans = turn.get("answer")
     if ans is None:
         return render.EMPTY_SOURCES
-    if ans["abstained"] or not ans["citations"]:
+    if not ans["citations"]:
         return render.abstention_panel_html(ans)
     first = next((s for s in ans["sentences"] if s["citations"]), None)
     n = first["citations"][0] if first else ans["citations"][0]["n"]

@@ -89,6 +89,8 @@ def replaced_note(draft: str, ans: dict) -> str | None:
     (markers, spacing and punctuation aside; an answer that only adds to the draft needs no note)."""
     if not draft.strip():
         return None
+    if ans.get("abstained") and ans.get("sentences"):
+        return "The draft was replaced: the articles do not state what the question assumes (see the note)."
     if ans.get("abstained"):
         return "The draft was replaced: its sentences were not supported by the articles."
     if _words_of(draft) <= _words_of(ans.get("answer") or ""):
@@ -106,7 +108,15 @@ def answer_html(turn: int, ans: dict) -> str:
     """A finished answer: abstention notice or cited sentences with source cards, error note, and (for
     an answer) who answered how fast."""
     parts = []
-    if ans.get("abstained"):
+    if ans.get("abstained") and ans.get("sentences"):
+        # Declined as asked (a premise or roles the articles contradict), with what the articles do say.
+        parts.append(
+            '<div class="notice abstain" role="note"><div class="notice-title">Not in the articles as asked</div>'
+            "The articles don't say that. What they say:</div>"
+        )
+        parts.append(f'<div class="answer">{_sentences_html(turn, ans)}</div>')
+        parts.append(source_cards_html(turn, ans))
+    elif ans.get("abstained"):
         parts.append(
             '<div class="notice abstain" role="note"><div class="notice-title">Not in the articles</div>'
             f'{e(ans["answer"])}</div>'
