@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.measure import pct_ms
 from eval.dataset import load_dataset, select_split
+from eval.metrics import quote_checks
 from eval.scoring import answer_correct
 from rag.checks import STEP_NAMES
 from rag.engine import Engine
@@ -80,8 +81,11 @@ def run_config(settings: Settings, items, mode: str, cache: dict) -> list[dict]:
         wall = time.perf_counter() - t
         seconds = wall + (client.charged if client else 0.0)
         scored = answer_correct(item, answer)
+        quotes = quote_checks(answer, lambda doc_id: engine.docstore.article(doc_id).text)
         rows.append({"id": item.id, "kind": item.kind, "answerable": item.answerable, "abstained": answer["abstained"],
-                     "correct": scored.get("correct"), "seconds": seconds})
+                     "correct": scored.get("correct"), "seconds": seconds,
+                     "first_token_s": answer["timings"].get("first_token_s"), "answer": answer["answer"],
+                     "note": answer["error"], "quotes": len(quotes), "quotes_valid": sum(q["valid"] for q in quotes)})
     return rows
 
 
@@ -91,8 +95,11 @@ def summary(rows: list[dict]) -> dict:
     return {
         "correct": sum(r["correct"] for r in answerable) / max(1, len(answerable)),
         "declined": sum(r["abstained"] for r in unanswerable) / max(1, len(unanswerable)),
-        "false_abstentions": sum(r["abstained"] for r in rows if r["answerable"]) / max(1, sum(r["answerable"] for r in rows)),
+        # A false premise declined as asked with the article's correction is right, not a false abstention.
+        "false_abstentions": sum(r["abstained"] and not r["correct"] for r in rows if r["answerable"])
+        / max(1, sum(r["answerable"] for r in rows)),
         "p50_s": pct_ms([r["seconds"] for r in rows], 50) / 1000,
+        "quotes_verbatim": sum(r["quotes_valid"] for r in rows) / max(1, sum(r["quotes"] for r in rows)),
         "n": (len(answerable), len(unanswerable)),
     }
 
@@ -109,8 +116,9 @@ def ablate(name: str, split: str, mode: str, out: Path) -> str:
     cache_file = out / f"ablation-cache-{name}-{mode}.json"
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
     lines = [f"#### {name} ({questions.name}, {split}, mode {mode}): {len(items)} questions\n",
-             "| configuration | answerable correct | declined (unanswerable + near-miss) | false abstentions | p50 s |",
-             "|---|---|---|---|---|"]
+             "| configuration | answerable correct | declined (unanswerable + near-miss) | false abstentions | "
+             "quotes verbatim | answer p50 s |",
+             "|---|---|---|---|---|---|"]
     configs = [("all steps", "")] + [(f"without {s}", s) for s in OPTIONAL]
     results = {}
     for label, skip in configs:
@@ -119,7 +127,7 @@ def ablate(name: str, split: str, mode: str, out: Path) -> str:
         s = summary(rows)
         results[label] = {"summary": s, "rows": rows}
         lines.append(f"| {label} | {s['correct']:.1%} of {s['n'][0]} | {s['declined']:.1%} of {s['n'][1]} | "
-                     f"{s['false_abstentions']:.1%} | {s['p50_s']:.2f} |")
+                     f"{s['false_abstentions']:.1%} | {s['quotes_verbatim']:.1%} | {s['p50_s']:.2f} |")
         print(lines[-1], flush=True)
         (out / f"ablation-{name}-{split}-{mode}.json").write_text(json.dumps(results, indent=1))
     return "\n".join(lines) + "\n"

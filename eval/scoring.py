@@ -180,7 +180,8 @@ def _targets(rows: list[dict]) -> dict:
     return {
         "answerable_correct": _count(sum(scored), len(scored)),
         "declined": _count(sum(m["abstained"] for m in unanswerable), len(unanswerable)),
-        "false_abstentions": _count(sum(m["abstained"] for m in answerable), len(answerable)),
+        # A false premise declined as asked, with the article's correction, is right, not a false abstention.
+        "false_abstentions": _count(sum(m["abstained"] and not m.get("correct") for m in answerable), len(answerable)),
         "quotes_verbatim": _count(sum(r["metrics"]["quotes_valid"] for r in rows),
                                   sum(r["metrics"]["quotes_total"] for r in rows)),
     }

@@ -228,8 +228,9 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     numbers = [t for t in q.facts if t.kind == NUMBER]
     if numbers:
         event = [t for t in terms(q.asked[:1].lower() + q.asked[1:]) if t.kind == WORD]
-        best = max(([t for t in numbers if Evidence.of(c.quote).credit(t) > 0.0] if _shares(c.quote, event) else []
-                    for c in d.answer.citations), key=len)
+        windows = [_speaker_window(case, c) for c in d.answer.citations]  # "their presence" -> the sentence before
+        best = max(([t for t in numbers if Evidence.of(w).credit(t) > 0.0] if _shares(w, event) else []
+                    for w in windows), key=len)
         missing += [t.surface for t in numbers if t not in best]
     if not missing:
         return d
@@ -241,11 +242,12 @@ def _shares(quote: str, words: list) -> bool:
     return not words or any(ev.credit(t) > 0.0 for t in words)
 
 
-_PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them)\b", re.I)
+_PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)
 
 
 def _speaker_window(case: Case, c: Citation) -> str:
-    """The quote, with the sentence before it when the quote refers back to someone by a pronoun."""
+    """The quote, with the sentence before it when the quote refers back by a pronoun ("He said", "their
+    presence")."""
     return _with_sentence_before(case.articles[c.doc_id], c) if _PRONOUN.search(c.quote) else c.quote
 
 

@@ -27,9 +27,11 @@ def case_for(question: str, article: str = ARTICLE, rate=None) -> Case:
     return Case(analyse(question), sources, {"d": article}, make, rate=rate)
 
 
-def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), article: str = ARTICLE) -> Answer:
+def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), article: str = ARTICLE,
+          states=None) -> Answer:
     """The reply (or, without one, the quotes) through every step; the draft's notes joined into .error."""
     case = case_for(question, article, rate=rate)
+    case.states = states
     draft = Draft(None, "model", reply=reply) if reply is not None else case.quotes()
     out = run_checks(case, draft, skip)
     out.answer.error = "; ".join(out.notes) or None
@@ -116,6 +118,17 @@ def test_roles_agree_catches_an_answer_that_swaps_its_quote():
     ans = check("Which country got air defence systems in 2021?", "Iran supplied Russia with air defence systems [1].")
     assert "does not match its quotes" in (ans.error or "") or ans.abstained
     assert "Iran supplied Russia" not in ans.answer
+
+
+def test_model_reads_claims_declines_a_sentence_its_quote_does_not_state():
+    """Every word of "Trade between the two countries fell by 16 percent" but one is in its quote; the
+    model, reading the sentence against the quote, says it is not stated: declined, with the quote."""
+    q, reply = "By how much did trade between the two countries fall last year?", \
+        "Trade between the two countries fell by 16 percent last year [7]."
+    assert not check(q, reply, states=lambda claim, passage: 0.9).abstained
+    ans = check(q, reply, states=lambda claim, passage: 0.1)
+    assert ans.abstained and "is not what the passage says" in ans.error
+    assert "rose by 16 percent" in ans.answer  # what the articles do say
 
 
 def test_model_confirms_withholds_a_named_answer_the_model_does_not_read_as_answering():

@@ -265,14 +265,10 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
 
 
 def _warm_up(engine) -> None:
-    """Load the embedding model (and start the local LLM if it answers by default) now, so the first
-    question does not wait a minute for them."""
+    """Load the embedding model and the parser, start the local LLM if it answers by default and have it
+    read the fixed system prompt, so the first question does not wait a minute for them."""
     try:
-        engine.embedder.embed_query("warm up")
-        if engine.settings.mode == "local":
-            from rag.llm_server import get_local_server
-
-            get_local_server(engine.settings).ensure_running()
+        engine.warm()
     except Exception:  # the first question will report the problem properly
         log.warning("could not warm up the models in advance", exc_info=True)
 
