@@ -136,6 +136,12 @@ class Engine:
         """Yields ("status", str), ("token", str) ... and finally ("answer", Answer)."""
         return self.answerer.ask_stream(question, history=history, mode=mode, k=k)
 
+    def query_engine(self, mode: str | None = None, streaming: bool = False, history: list[dict] | None = None):
+        """The answer path as a llama-index query engine (rag.query_engine.NewsQueryEngine)."""
+        from .query_engine import NewsQueryEngine
+
+        return NewsQueryEngine(engine=self, mode=mode, streaming=streaming, history=history or [])
+
     def validate_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
             raise InputError("the question is empty: type a question about the articles")
