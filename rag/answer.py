@@ -131,6 +131,8 @@ class Answerer:
     def case(self, run: "_Run", k: int | None = None) -> Case:
         """Retrieval for the run's standalone question, and what the checks need to judge an answer to it."""
         q = analyse(run.standalone)
+        if run.standalone != run.question:
+            q = q.only_facts_of(run.question)  # what the conversation added is not this question's premise
         hits = self.engine.search(run.standalone, k=k)
         articles = {h.doc_id: self.engine.article(h.doc_id).text for h in hits}
         qvec = self.engine.embedder.embed_query(run.standalone)

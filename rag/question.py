@@ -12,7 +12,7 @@ Every check of the answer path reads this instead of matching the question's wor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .nlp import parse
@@ -85,6 +85,16 @@ class Question:
     def quantities(self) -> re.Pattern:
         """What counts as an answer's number for this question (each number or amount word, whole)."""
         return re.compile(f"{_AMOUNTS}|{DURATIONS}" if self.asks_duration else _AMOUNTS, re.I)
+
+    def only_facts_of(self, text: str) -> "Question":
+        """This analysis with only the names and numbers `text` has too: a follow-up rewritten with its
+        conversation ("Where was it announced?" -> "... the 20-year treaty ...") takes only its own words
+        for granted."""
+        own = Evidence.of(text)
+        keep = {t.key for t in self.facts if own.credit(t) > 0.0}
+        return replace(self, facts=tuple(t for t in self.facts if t.key in keep),
+                       local_facts=tuple(t for t in self.local_facts if t.key in keep),
+                       people=tuple(p for p in self.people if any(k in keep for k in p)))
 
     def new_terms(self, text: str) -> list[Term]:
         """Terms of `text` the question does not already have."""

@@ -144,6 +144,13 @@ def test_a_skipped_step_is_not_run():
     assert not check(q, skip=frozenset({"roles_agree"})).abstained
 
 
+def test_a_rewritten_follow_up_takes_only_its_own_words_for_granted():
+    q = analyse("Where was the 20-year treaty between Russia and Iran announced?")
+    assert {t.surface for t in q.facts} == {"20", "Russia", "Iran"}
+    assert q.only_facts_of("Where was it announced?").facts == ()
+    assert [t.surface for t in q.only_facts_of("Where was the 20-year treaty announced?").facts] == ["20"]
+
+
 def test_follow_ups_need_context_only_when_they_point_back():
     for q in ["When did it become operational?", "What would that treaty include?", "What is her name?",
               "And Armenia?"]:
