@@ -264,8 +264,9 @@ def test_local_named_answer_its_quotes_do_not_give_is_withheld(corpus_engine):
     unchecked = corpus_engine.answerer.verify("Who is Russia's ambassador to Iran?", reply, mode="extractive")
     assert not unchecked.abstained and unchecked.sentences[0].supported  # what the check is there to catch
     withheld = corpus_engine.answerer.verify("Who is Russia's ambassador to Iran?", reply, mode="local")
-    assert withheld.abstained and withheld.answer == ABSTAIN_TEXT
-    assert withheld.error.startswith("withheld the answer \"Russia's ambassador to Iran is Vladimir Putin.\"")
+    assert withheld.abstained and "Vladimir Putin." not in withheld.answer.split("What they say:")[0]
+    assert "withheld the answer \"Russia's ambassador to Iran is Vladimir Putin.\"" in withheld.error
+    assert all(s.text == c.quote for s, c in zip(withheld.sentences, withheld.citations))  # only verbatim quotes
     assert withheld.sources == unchecked.sources
 
     kept = corpus_engine.answerer.verify("Which country built Iran's first nuclear power plant?",
@@ -276,7 +277,7 @@ def test_local_named_answer_its_quotes_do_not_give_is_withheld(corpus_engine):
 @llm
 def test_local_unanswerable_who_question_abstains(corpus_engine):
     ans = corpus_engine.ask("Who is Russia's ambassador to Iran?", mode="local")
-    assert ans.abstained and ans.answer == ABSTAIN_TEXT, ans.answer
+    assert ans.abstained, ans.answer
 
 
 @llm
