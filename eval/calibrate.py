@@ -25,8 +25,11 @@ from .features import lexical_features
 from .jsonl import write_json_atomic
 from .judge import COMBINED, LEXICAL, Judge, combined_score, self_evident
 from .llm_cache import LLMCache
+from .relation_features import RELATION_FEATURES
 
-LEXICAL_FEATURES = ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
+WORD_FEATURES = ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
+LEXICAL_FEATURES = WORD_FEATURES + RELATION_FEATURES
+# The combined judge keeps its word-level inputs until it is refitted with the model (`--judge llm`).
 COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_yes"]
 
 
@@ -111,10 +114,10 @@ def calibrate(paths: list[Path], out: Path, *, llm=None, fit: bool = True, limit
     return report
 
 
-def held_out_parts(scored: list[tuple[Pair, float]]) -> dict:
-    """The shipped judge on a file's held-out half: all of it, and apart its single claims and its
-    answers of several sentences (judged whole), when it has both."""
-    held = [(p, s) for p, s in scored if is_held_out(p.record)]
+def held_out_parts(scored: list[tuple[Pair, float]], all_held_out: bool = False) -> dict:
+    """A judge on a file's held-out half: all of it, and apart its single claims and its answers of
+    several sentences (judged whole), when it has both."""
+    held = scored if all_held_out else [(p, s) for p, s in scored if is_held_out(p.record)]
     parts = {"all": held, "single claims": [(p, s) for p, s in held if not p.multi],
              "multi-sentence answers": [(p, s) for p, s in held if p.multi]}
     if not parts["multi-sentence answers"]:
@@ -158,12 +161,20 @@ def fit_and_report(pairs: list[Pair], feats: list[dict], has_llm: bool, model: s
     # Reference points with thresholds tuned on the same rows: word coverage alone, the model alone.
     singles = [("coverage_only", "coverage")] + ([("llm_only", "llm_yes")] if has_llm else [])
     cuts = {name: best_threshold(labels, [f[key] for f in tune_feats], groups) for name, key in singles}
-    results = {}
+    results, validation = {}, {kind: {} for kind, _ in kinds}
     for ds, group in _by_dataset(held).items():
         y = [p.label for p, _ in group]
         results[ds] = {name: classification_report(y, [f[key] for _, f in group], cuts[name]) for name, key in singles}
         for kind, _ in kinds:
-            results[ds][kind] = classification_report(y, [judge_score(fitted[kind], p, f) for p, f in group], 0.5)
+            scored = [(p, judge_score(fitted[kind], p, f)) for p, f in group]
+            results[ds][kind] = _report(scored)
+            # What a run's report shows next to its faithfulness figure: how far this judge can be trusted.
+            for part, r in held_out_parts(scored, all_held_out=True).items():
+                results[ds][f"{kind} ({part})"] = r
+                validation[kind][f"{ds} ({part})" if part != "all" else ds] = {
+                    k: r[k] for k in ("balanced_accuracy", "roc_auc", "pairs")}
+    for kind, _ in kinds:
+        fitted[kind]["validation"] = {"held_out": validation[kind]}
     return {"weights": fitted, "held_out": results, "tune_pairs": len(tune), "held_out_pairs": len(held)}
 
 
@@ -230,9 +241,9 @@ def format_report(report: dict) -> str:
         lines.append(f"fitted on {report['tune_pairs']} tune pairs; reported on {report['held_out_pairs']} held-out pairs "
                      "(split by record)")
         for ds, scorers in report["held_out"].items():
-            lines.append(f"\n{ds} (held-out)\n{'scorer':<16}{'pairs':>6}{'bal.acc':>9}{'ROC-AUC':>9}{'threshold':>11}")
+            lines.append(f"\n{ds} (held-out)\n{'scorer':<38}{'pairs':>6}{'bal.acc':>9}{'ROC-AUC':>9}{'threshold':>11}")
             for name, r in scorers.items():
-                lines.append(f"{name:<16}{r['pairs']:>6}{r['balanced_accuracy']:>9.4f}{_fmt(r['roc_auc']):>9}{r['threshold']:>11.4f}")
+                lines.append(f"{name:<38}{r['pairs']:>6}{r['balanced_accuracy']:>9.4f}{_fmt(r['roc_auc']):>9}{r['threshold']:>11.4f}")
     else:
         for ds, r in report["current_weights"].items():
             lines.append(f"{ds}: shipped weights on all {r['pairs']} pairs: balanced accuracy {r['balanced_accuracy']:.4f}, "

@@ -16,7 +16,8 @@ from .dataset import SPLITS
 
 MODES = ["local", "openai", "extractive"]
 JUDGES = ["llm", "lexical"]
-HEADLINE = ["faithfulness", "support_score", "sentences_supported", "quote_validity", "invalid_quotes", "citation_precision",
+HEADLINE = ["faithfulness", "support_score", "sentences_supported", "answers_sentences_supported",
+            "answers_supported_as_answers", "quote_validity", "invalid_quotes", "citation_precision",
             "citation_recall", "correct", "correct_answerable", "correct_cited", "token_f1", "key_containment",
             "recall@1", "recall@5", "mrr", "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s",
             "errors"]
@@ -74,6 +75,10 @@ def format_summary(summary: dict) -> str:
     for key in HEADLINE:
         value = m.get(key)
         lines.append(f"  {key:<24}{'–' if value is None else value}")
+    validation = (summary.get("judge_validation") or {}).get("held_out") or {}
+    if validation:
+        lines.append(f"\n  judge measured on held-out labelled sets (balanced accuracy / ROC-AUC / pairs):")
+        lines += [f"    {name:<52}{v['balanced_accuracy']:.3f} / {v['roc_auc']:.3f} / {v['pairs']}" for name, v in validation.items()]
     if m.get("targets"):
         lines += ["", format_targets(m["targets"])]
     return "\n".join(lines)

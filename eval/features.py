@@ -53,6 +53,11 @@ def evidence_sentences(evidence: str) -> list[str]:
     return split_sentences(_GLUED.sub(". ", evidence)) or [evidence]
 
 
+def split_claim(claim: str) -> list[str]:
+    """The sentences of a claim, each judged on its own ("Yes." opening a reply is not one)."""
+    return [c for c in evidence_sentences(_POLAR.sub("", claim)) if c.strip()]
+
+
 def loose(text: str) -> str:
     """Lower case, single spaces, straight quotes: what typing a sentence again may change."""
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip().lower()

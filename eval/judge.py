@@ -4,7 +4,9 @@ A naive "is this answer right?" question to a 1.5B model is nearly useless (it s
 correct answers and Yes to fluent wrong sentences). So the judge
   1. restates a short answer together with its question as a declarative claim,
   2. measures lexical signals of the answer's own words (coverage in the whole evidence and in its
-     best single sentence, names/numbers/negations present, count missing),
+     best single sentence, names/numbers/negations present, count missing) and relation-level ones,
+     each claim sentence against the evidence sentence that bears on it (eval/relation_features.py:
+     roles, dates with their event, people, negation, "because", hedges, MiniLM similarity),
   3. asks the model one Yes/No support question and reads P(Yes) from the first token's logprobs,
   4. combines them with a logistic regression fitted by `rag eval calibrate` (eval/judge_weights.json).
 Everything is deterministic: greedy decoding, logprobs instead of sampled text, fixed weights, and
@@ -21,6 +23,7 @@ from pathlib import Path
 from rag.settings import Settings
 
 from .features import is_verbatim, lexical_features
+from .relation_features import cosine, relation_features
 from .llm_cache import LLMCache, cache_key
 
 WEIGHTS_PATH = Path(__file__).with_name("judge_weights.json")
@@ -106,7 +109,7 @@ class Judge:
         question would add words that say nothing about whether the answer is right.
         """
         claim = restate(question, answer) if question is not None and is_short(answer) else answer
-        feats = lexical_features(answer, evidence)
+        feats = {**lexical_features(answer, evidence), **relation_features(answer, evidence, cosine)}
         if self.llm is not None:
             # The probability, not its logit: this model is often confidently wrong, and a bounded
             # signal cannot overrule strong lexical evidence on its own (the logit did, on HaluEval).
