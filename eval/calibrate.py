@@ -170,7 +170,8 @@ def fit_and_report(pairs: list[Pair], feats: list[dict], has_llm: bool, model: s
             results[ds][kind] = _report(scored)
             # What a run's report shows next to its faithfulness figure: how far this judge can be trusted.
             for part, r in held_out_parts(scored, all_held_out=True).items():
-                results[ds][f"{kind} ({part})"] = r
+                if part != "all":
+                    results[ds][f"{kind} ({part})"] = r
                 validation[kind][f"{ds} ({part})" if part != "all" else ds] = {
                     k: r[k] for k in ("balanced_accuracy", "roc_auc", "pairs")}
     for kind, _ in kinds:
