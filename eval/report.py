@@ -33,8 +33,8 @@ OVERVIEW = [
 # The target table's figures (summary["metrics"]["targets"][split][key]), in reading order.
 TARGETS = [("answerable_correct", "answerable correct"), ("declined", "unanswerable declined"),
            ("false_abstentions", "false abstentions"), ("quotes_verbatim", "quotes verbatim"),
-           ("answered_unanswerable_not_supported", "answered unanswerable: not supported as answers"),
-           ("answered_answerable_supported", "answered answerable: supported as answers")]
+           ("answered_unanswerable_not_supported", "answered unanswerable, rejected as answers"),
+           ("answered_answerable_supported", "answered answerable, accepted as answers")]
 CONTEXT_CHARS = 160  # passage text shown either side of a highlighted quote
 
 
@@ -193,7 +193,10 @@ labelled set (decision boundary 0.5), from eval/judge_weights.json.</p>
 <h2 id="targets">Target table</h2>
 <p class="muted">Answerable correct: correct among questions with an answer. Declined: abstained among questions
 without one (near-miss, off-topic). False abstentions: abstained among questions with an answer. Quotes verbatim:
-citations whose quote is exactly the stored article's text at [start:end]. Split by a fixed hash of the question id.</p>
+citations whose quote is exactly the stored article's text at [start:end]. Answered unanswerable, rejected as
+answers: unanswerable questions (near-miss...) answered anyway whose answer the judge does not support as an answer
+(its sentences and the question's premise, against its quotes); answered answerable, accepted as answers: the
+same verdict where the question has an answer. Split by a fixed hash of the question id.</p>
 <table id="targets-table" style="width:auto">
 <tr><th></th>{% for split in m.targets %}<th class="num">{{ split }}</th>{% endfor %}</tr>
 {% for key, label in targets %}

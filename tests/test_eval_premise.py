@@ -20,6 +20,8 @@ def test_premise_fills_the_answer_into_the_question():
     assert premise("Which territories did Russia seize?", "It took the Caucasus and much more besides.") \
         == "Russia seize territories."
     assert premise("Did Russia sign the treaty?", "Yes, it did.") == "Russia sign the treaty."
+    assert premise("In which year did Russia annex Crimea?", "2014") == "Russia annex Crimea 2014."
+    assert premise("How might the ties end the arms race?", "x y z a b c d") == "The ties end the arms race."
     assert premise("Did Russia sign the treaty?", "No.") is None  # a "no" takes nothing for granted
     assert premise("Tell me about Iran.", "x") is None
 
