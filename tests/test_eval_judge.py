@@ -137,7 +137,10 @@ def test_lexical_calibration_on_a_halueval_subset(tmp_path):
     assert held["coverage_only"]["balanced_accuracy"] > 0.75
     assert held["lexical"]["balanced_accuracy"] >= held["coverage_only"]["balanced_accuracy"] - 0.05
     weights = json.loads((tmp_path / "judge_weights.json").read_text())
-    assert weights["lexical"]["features"] == ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
+    assert weights["lexical"]["features"][:5] == ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
+    assert "roles_agree" in weights["lexical"]["features"]  # the relation-level signals are fitted too
+    # The held-out figures travel with the weights, for the run report.
+    assert weights["lexical"]["validation"]["held_out"][str(HALUEVAL)]["pairs"] == report["held_out_pairs"]
     assert report["seconds_per_pair"]["lexical"] < 0.05
 
 
