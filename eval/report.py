@@ -15,7 +15,7 @@ OVERVIEW = [
     ("support_score", "Mean judge score of sentences"),
     ("sentences_supported", "Sentences supported (all answers)"),
     ("answers_sentences_supported", "Answers: every sentence supported by its quotes"),
-    ("answers_supported_as_answers", "Answers supported as answers (question's premise too)"),
+    ("answers_supported_as_answers", "Answers supported as answers (+ premise)"),
     ("quote_validity", "Quotes verbatim in article"),
     ("citation_precision", "Citation precision"),
     ("citation_recall", "Citation recall"),
