@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rag.settings import Settings
 
-from .features import is_verbatim, lexical_features
+from .features import is_verbatim, lexical_features, split_claim
 from .relation_features import cosine, relation_features
 from .llm_cache import LLMCache, cache_key
 
@@ -100,7 +100,7 @@ class Judge:
         if self_evident(answer, evidence, question):
             return Verdict(1.0, answer, {"verbatim": 1.0})
         claim, feats = self.pair_features(answer, evidence, question)
-        return Verdict(self.combine(feats), claim, feats)
+        return Verdict(self.combine(feats, is_multi_sentence(answer)), claim, feats)
 
     def pair_features(self, answer: str, evidence: str, question: str | None = None) -> tuple[str, dict[str, float]]:
         """(the claim judged, its features): what `verdict` combines, and what calibration fits on.
@@ -116,17 +116,24 @@ class Judge:
             feats["llm_yes"] = self.yes_probability(support_messages(claim, evidence))
         return claim, feats
 
-    def combine(self, feats: dict[str, float]) -> float:
-        return combined_score(self.model, feats)
+    def combine(self, feats: dict[str, float], multi: bool = False) -> float:
+        return combined_score(self.model, feats, multi)
 
     def yes_probability(self, messages: list[dict]) -> float:
         key = cache_key(self.llm.model_name, "yes", messages)
         return self.cache.get_or_compute(key, lambda: self.llm.yes_probability(messages))
 
 
-def combined_score(model: dict, feats: dict[str, float]) -> float:
-    """The logistic model {features, coef, intercept} applied to one pair's features."""
+def is_multi_sentence(answer: str) -> bool:
+    return len(split_claim(answer)) > 1
+
+
+def combined_score(model: dict, feats: dict[str, float], multi: bool = False) -> float:
+    """The logistic model {features, coef, intercept} applied to one pair's features. A claim of several
+    sentences has its own decision boundary (`multi_sentence_shift`, fitted on the tune halves): its
+    signals are the worst of its sentences', which a right answer of three sentences pays for too."""
     z = model["intercept"] + sum(w * feats[f] for f, w in zip(model["features"], model["coef"]))
+    z += model.get("multi_sentence_shift", 0.0) if multi else 0.0
     return 1.0 / (1.0 + math.exp(-z))
 
 
