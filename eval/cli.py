@@ -16,7 +16,8 @@ from .dataset import SPLITS
 
 MODES = ["local", "openai", "extractive"]
 JUDGES = ["llm", "lexical"]
-HEADLINE = ["faithfulness", "support_score", "sentences_supported", "quote_validity", "invalid_quotes", "citation_precision",
+HEADLINE = ["faithfulness", "support_score", "sentences_supported", "answers_sentences_supported",
+            "answers_supported_as_answers", "quote_validity", "invalid_quotes", "citation_precision",
             "citation_recall", "correct", "correct_answerable", "correct_cited", "token_f1", "key_containment",
             "recall@1", "recall@5", "mrr", "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s",
             "errors"]
@@ -73,7 +74,11 @@ def format_summary(summary: dict) -> str:
     lines = [f"{run['questions_done']}/{total} questions{where} · mode {run['mode']} · judge {run['judge']}"]
     for key in HEADLINE:
         value = m.get(key)
-        lines.append(f"  {key:<24}{'–' if value is None else value}")
+        lines.append(f"  {key:<30}{'–' if value is None else value}")
+    validation = (summary.get("judge_validation") or {}).get("held_out") or {}
+    if validation:
+        lines.append(f"\n  judge measured on held-out labelled sets (balanced accuracy / ROC-AUC / pairs):")
+        lines += [f"    {name:<56}{v['balanced_accuracy']:.3f} / {v['roc_auc']:.3f} / {v['pairs']}" for name, v in validation.items()]
     if m.get("targets"):
         lines += ["", format_targets(m["targets"])]
     return "\n".join(lines)
@@ -85,12 +90,13 @@ def format_targets(targets: dict) -> str:
     from .report import TARGETS, format_count
 
     splits = ["all", "tune", "held_out"]
-    lines = [f"  {'target table':<24}" + "".join(f"{s:>20}" for s in splits)]
-    lines += [f"  {label:<24}" + "".join(f"{format_count(targets[s][key]):>20}" for s in splits) for key, label in TARGETS]
+    lines = [f"  {'target table':<44}" + "".join(f"{s:>20}" for s in splits)]
+    lines += [f"  {label:<44}" + "".join(f"{format_count(targets[s][key]):>20}" for s in splits) for key, label in TARGETS]
     for split in ("tune", "held_out"):
-        lines.append(f"\n  {'by kind, ' + split:<24}" + "".join(f"{label:>24}" for _, label in TARGETS))
+        lines.append(f"\n  by kind, {split}")
         for kind, k in targets[split]["by_kind"].items():
-            lines.append(f"  {kind:<24}" + "".join(f"{format_count(k[key]):>24}" for key, _ in TARGETS))
+            lines.append(f"  {kind}")
+            lines += [f"    {label:<42}{format_count(k[key]):>20}" for key, label in TARGETS if k[key]["of"]]
     return "\n".join(lines)
 
 

@@ -27,7 +27,16 @@ NEUTRAL = {"support": 1.0, "coverage": 1.0, "key_coverage": 1.0, "sentence_cover
 
 
 def lexical_features(claim: str, evidence: str) -> dict[str, float]:
-    """The lexical inputs of the judge's combined score, all in 0..1 (1 = nothing against the claim)."""
+    """The lexical inputs of the judge's combined score, all in 0..1 (1 = nothing against the claim).
+    A claim of several sentences is as good as its worst sentence on each signal."""
+    parts = split_claim(claim)
+    if len(parts) > 1:
+        per = [sentence_lexical_features(c, evidence) for c in parts]
+        return {k: (max if k == "missing" else min)(f[k] for f in per) for k in NEUTRAL}
+    return sentence_lexical_features(claim, evidence)
+
+
+def sentence_lexical_features(claim: str, evidence: str) -> dict[str, float]:
     claim = _POLAR.sub("", claim)
     ev = Evidence.of(evidence)
     unique = list({t.key: t for t in terms(claim)}.values())
@@ -51,6 +60,11 @@ def lexical_features(claim: str, evidence: str) -> dict[str, float]:
 
 def evidence_sentences(evidence: str) -> list[str]:
     return split_sentences(_GLUED.sub(". ", evidence)) or [evidence]
+
+
+def split_claim(claim: str) -> list[str]:
+    """The sentences of a claim, each judged on its own ("Yes." opening a reply is not one)."""
+    return [c for c in evidence_sentences(_POLAR.sub("", claim)) if c.strip()]
 
 
 def loose(text: str) -> str:

@@ -4,7 +4,9 @@ A naive "is this answer right?" question to a 1.5B model is nearly useless (it s
 correct answers and Yes to fluent wrong sentences). So the judge
   1. restates a short answer together with its question as a declarative claim,
   2. measures lexical signals of the answer's own words (coverage in the whole evidence and in its
-     best single sentence, names/numbers/negations present, count missing),
+     best single sentence, names/numbers/negations present, count missing) and relation-level ones,
+     each claim sentence against the evidence sentence that bears on it (eval/relation_features.py:
+     roles, dates with their event, people, negation, "because", hedges, MiniLM similarity),
   3. asks the model one Yes/No support question and reads P(Yes) from the first token's logprobs,
   4. combines them with a logistic regression fitted by `rag eval calibrate` (eval/judge_weights.json).
 Everything is deterministic: greedy decoding, logprobs instead of sampled text, fixed weights, and
@@ -20,7 +22,8 @@ from pathlib import Path
 
 from rag.settings import Settings
 
-from .features import is_verbatim, lexical_features
+from .features import is_verbatim, lexical_features, split_claim
+from .relation_features import cosine, relation_features
 from .llm_cache import LLMCache, cache_key
 
 WEIGHTS_PATH = Path(__file__).with_name("judge_weights.json")
@@ -97,7 +100,7 @@ class Judge:
         if self_evident(answer, evidence, question):
             return Verdict(1.0, answer, {"verbatim": 1.0})
         claim, feats = self.pair_features(answer, evidence, question)
-        return Verdict(self.combine(feats), claim, feats)
+        return Verdict(self.combine(feats, is_multi_sentence(answer)), claim, feats)
 
     def pair_features(self, answer: str, evidence: str, question: str | None = None) -> tuple[str, dict[str, float]]:
         """(the claim judged, its features): what `verdict` combines, and what calibration fits on.
@@ -106,24 +109,31 @@ class Judge:
         question would add words that say nothing about whether the answer is right.
         """
         claim = restate(question, answer) if question is not None and is_short(answer) else answer
-        feats = lexical_features(answer, evidence)
+        feats = {**lexical_features(answer, evidence), **relation_features(answer, evidence, cosine)}
         if self.llm is not None:
             # The probability, not its logit: this model is often confidently wrong, and a bounded
             # signal cannot overrule strong lexical evidence on its own (the logit did, on HaluEval).
             feats["llm_yes"] = self.yes_probability(support_messages(claim, evidence))
         return claim, feats
 
-    def combine(self, feats: dict[str, float]) -> float:
-        return combined_score(self.model, feats)
+    def combine(self, feats: dict[str, float], multi: bool = False) -> float:
+        return combined_score(self.model, feats, multi)
 
     def yes_probability(self, messages: list[dict]) -> float:
         key = cache_key(self.llm.model_name, "yes", messages)
         return self.cache.get_or_compute(key, lambda: self.llm.yes_probability(messages))
 
 
-def combined_score(model: dict, feats: dict[str, float]) -> float:
-    """The logistic model {features, coef, intercept} applied to one pair's features."""
+def is_multi_sentence(answer: str) -> bool:
+    return len(split_claim(answer)) > 1
+
+
+def combined_score(model: dict, feats: dict[str, float], multi: bool = False) -> float:
+    """The logistic model {features, coef, intercept} applied to one pair's features. A claim of several
+    sentences has its own decision boundary (`multi_sentence_shift`, fitted on the tune halves): its
+    signals are the worst of its sentences', which a right answer of three sentences pays for too."""
     z = model["intercept"] + sum(w * feats[f] for f, w in zip(model["features"], model["coef"]))
+    z += model.get("multi_sentence_shift", 0.0) if multi else 0.0
     return 1.0 / (1.0 + math.exp(-z))
 
 

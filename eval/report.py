@@ -14,6 +14,8 @@ OVERVIEW = [
     ("faithfulness", "Faithfulness (sentences supported, per answer)"),
     ("support_score", "Mean judge score of sentences"),
     ("sentences_supported", "Sentences supported (all answers)"),
+    ("answers_sentences_supported", "Answers: every sentence supported by its quotes"),
+    ("answers_supported_as_answers", "Answers supported as answers (+ premise)"),
     ("quote_validity", "Quotes verbatim in article"),
     ("citation_precision", "Citation precision"),
     ("citation_recall", "Citation recall"),
@@ -30,7 +32,9 @@ OVERVIEW = [
 ]
 # The target table's figures (summary["metrics"]["targets"][split][key]), in reading order.
 TARGETS = [("answerable_correct", "answerable correct"), ("declined", "unanswerable declined"),
-           ("false_abstentions", "false abstentions"), ("quotes_verbatim", "quotes verbatim")]
+           ("false_abstentions", "false abstentions"), ("quotes_verbatim", "quotes verbatim"),
+           ("answered_unanswerable_not_supported", "answered unanswerable, rejected as answers"),
+           ("answered_answerable_supported", "answered answerable, accepted as answers")]
 CONTEXT_CHARS = 160  # passage text shown either side of a highlighted quote
 
 
@@ -167,6 +171,16 @@ mark { background: #fff3a8; color: #000; } .bad { color: #c0392b; font-weight: b
 <tr><th>Abstained</th><td class="num">{{ m.abstained }}</td></tr>
 <tr><th>Latency p50 / p95 (s)</th><td class="num">{{ m.latency_p50_s|fmt(2) }} / {{ m.latency_p95_s|fmt(2) }}</td></tr>
 </table>
+{% if summary.judge_validation %}
+<h3 id="judge-validation">How far to trust the judge</h3>
+<p class="muted">The {{ summary.judge_validation.judge }} judge's measured accuracy on the held-out half of each
+labelled set (decision boundary 0.5), from eval/judge_weights.json.</p>
+<table id="judge-validation-table" style="width:auto"><tr><th>labelled set (held-out)</th><th class="num">pairs</th><th class="num">balanced accuracy</th><th class="num">ROC-AUC</th></tr>
+{% for name, v in summary.judge_validation.held_out.items() %}
+<tr><td>{{ name }}</td><td class="num">{{ v.pairs }}</td><td class="num">{{ v.balanced_accuracy|fmt }}</td><td class="num">{{ v.roc_auc|fmt }}</td></tr>
+{% else %}<tr><td colspan="4" class="muted">not measured for these weights</td></tr>
+{% endfor %}</table>
+{% endif %}
 {% if m.by_kind %}
 <h3>By kind</h3>
 <table style="width:auto"><tr><th>kind</th><th>questions</th><th>faithfulness</th><th>token F1</th><th>abstained</th></tr>
@@ -179,7 +193,10 @@ mark { background: #fff3a8; color: #000; } .bad { color: #c0392b; font-weight: b
 <h2 id="targets">Target table</h2>
 <p class="muted">Answerable correct: correct among questions with an answer. Declined: abstained among questions
 without one (near-miss, off-topic). False abstentions: abstained among questions with an answer. Quotes verbatim:
-citations whose quote is exactly the stored article's text at [start:end]. Split by a fixed hash of the question id.</p>
+citations whose quote is exactly the stored article's text at [start:end]. Answered unanswerable, rejected as
+answers: unanswerable questions (near-miss...) answered anyway whose answer the judge does not support as an answer
+(its sentences and the question's premise, against its quotes); answered answerable, accepted as answers: the
+same verdict where the question has an answer. Split by a fixed hash of the question id.</p>
 <table id="targets-table" style="width:auto">
 <tr><th></th>{% for split in m.targets %}<th class="num">{{ split }}</th>{% endfor %}</tr>
 {% for key, label in targets %}

@@ -166,12 +166,24 @@ def write_outputs(out: Path, items: list[Item], bad_rows: list[RowError], mode: 
                 "questions_in_dataset": len(items) if in_dataset is None else in_dataset,
                 "questions_in_split": len(items), "questions_done": len(rows)},
         "metrics": summarise(rows),
+        "judge_validation": judge_validation(judge_name),
         "dataset_errors": [str(e) for e in bad_rows],
         "failed": [{"id": r["id"], "error": r["error"]} for r in rows if r.get("error")],
     }
     write_json_atomic(out / SUMMARY, summary)
     write_text_atomic(out / REPORT, render_report(summary, rows))
     return summary
+
+
+def judge_validation(judge_name: str) -> dict:
+    """The shipped judge's measured accuracy on each labelled set's held-out half (eval/judge_weights.json),
+    so a reader knows how far to trust the faithfulness figures."""
+    from .judge import COMBINED, LEXICAL, load_weights
+
+    kind = LEXICAL if judge_name == LEXICAL else COMBINED
+    weights = load_weights()
+    return {"judge": kind, "fitted_on": weights.get("fitted_on", {}).get(kind, {}).get("datasets", []),
+            **weights.get(kind, {}).get("validation", {"held_out": {}})}
 
 
 def read_json(path: Path) -> dict | None:

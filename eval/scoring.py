@@ -13,6 +13,7 @@ from .dataset import split_of  # the fixed tune / held-out split (hash parity of
 from .correctness import correctness, gold_cited
 from .dataset import Item
 from .judge import Judge, Verdict
+from .premise import premise
 from .metrics import (
     abstention_scores, doc_key, mean, percentile, quote_checks, quote_found, ranked_docs, recall_at_k,
     reciprocal_rank, strip_markers,
@@ -56,6 +57,23 @@ def judge_sentences(answer: dict, judge: Judge) -> list[dict]:
     return out
 
 
+def judge_as_answer(answer: dict, sentences: list[dict], judge: Judge) -> dict:
+    """Is the answer supported as an answer to its question? Its sentences must be supported, and so must
+    the question's premise with the answer filled in (eval.premise), by the quotes the answer cites: a
+    verbatim quote answering a near-miss question ("Whom did Iran supply?" over "Russia supplied Iran")
+    supports its own sentence, not the question's premise. An abstained answer is not judged (None)."""
+    if answer.get("abstained"):
+        return {"premise": None, "premise_verdict": None, "supported_as_answer": None}
+    question = answer.get("standalone_question") or answer.get("question") or ""
+    claim = premise(question, strip_markers(answer.get("answer", "")))
+    quotes = "\n".join(dict.fromkeys(c.get("quote", "") for c in answer.get("citations", []) if c.get("quote")))
+    verdict = None
+    if claim is not None:
+        verdict = judge.verdict(claim, quotes) if quotes else Verdict(0.0, claim, {"uncited": 1.0})
+    ok = bool(sentences) and all(s["supported"] for s in sentences) and (verdict is None or verdict.supported)
+    return {"premise": claim, "premise_verdict": verdict.to_json() if verdict else None, "supported_as_answer": ok}
+
+
 def score_answer(item: Item, answer: dict, article_text: Callable[[str], str | None], judge: Judge) -> dict:
     """Every per-question metric for one answer (Answer.to_json()) to one dataset item."""
     sentences = judge_sentences(answer, judge) if not answer.get("abstained") else []
@@ -82,6 +100,8 @@ def score_answer(item: Item, answer: dict, article_text: Callable[[str], str | N
     m["citation_precision"] = m["citations_supporting"] / len(pairs) if pairs else None
     m["citation_recall"] = m["supportable_cited"] / len(supportable) if supportable else None
     m["quote_validity"] = m["quotes_valid"] / len(quotes) if quotes else None
+    m["sentences_all_supported"] = all(s["supported"] for s in sentences) if sentences else None
+    m.update(judge_as_answer(answer, sentences, judge))
     m.update(answer_correct(item, answer))
     m.update(_retrieval(item, answer))
     return {"metrics": m, "sentences": sentences}
@@ -137,6 +157,12 @@ def summarise(rows: list[dict]) -> dict:
     abst = abstention_scores((r["item"]["answerable"], r["metrics"]["abstained"]) for r in ok)
     out["abstention_precision"], out["abstention_recall"] = _round(abst["precision"]), _round(abst["recall"])
     out["abstained"] = abst["abstained"]
+    answered = [m for m in ms if m.get("supported_as_answer") is not None]
+    # Two readings of the same answers: every sentence backed by its quote, and the answer backed as an
+    # answer to its question (its premise too).
+    out["answers_judged"] = len(answered)
+    out["answers_sentences_supported"] = _ratio(sum(bool(m.get("sentences_all_supported")) for m in answered), len(answered))
+    out["answers_supported_as_answers"] = _ratio(sum(m["supported_as_answer"] for m in answered), len(answered))
     out["correct"] = _round(mean(_flag(m.get("correct")) for m in ms))
     out["correct_answerable"] = _round(mean(_flag(m.get("correct")) for r, m in zip(ok, ms) if r["item"]["answerable"]))
     out["gold_doc_cited"] = _round(mean(_flag(m.get("gold_doc_cited")) for m in ms))
@@ -177,8 +203,15 @@ def _targets(rows: list[dict]) -> dict:
     answerable = [r["metrics"] for r in rows if r["item"]["answerable"]]
     unanswerable = [r["metrics"] for r in rows if not r["item"]["answerable"]]
     scored = [m["correct"] for m in answerable if m.get("correct") is not None]  # no reference: nothing to score
+    answered_unanswerable = [m for m in unanswerable if m.get("supported_as_answer") is not None]
+    answered_answerable = [m for m in answerable if m.get("supported_as_answer") is not None]
     return {
         "answerable_correct": _count(sum(scored), len(scored)),
+        # Unanswerable questions answered anyway (near-miss, by extractive mode): the judge should reject them.
+        "answered_unanswerable_not_supported": _count(sum(not m["supported_as_answer"] for m in answered_unanswerable),
+                                                      len(answered_unanswerable)),
+        "answered_answerable_supported": _count(sum(m["supported_as_answer"] for m in answered_answerable),
+                                                len(answered_answerable)),
         "declined": _count(sum(m["abstained"] for m in unanswerable), len(unanswerable)),
         # A false premise declined as asked, with the article's correction, is right, not a false abstention.
         "false_abstentions": _count(sum(m["abstained"] and not m.get("correct") for m in answerable), len(answerable)),

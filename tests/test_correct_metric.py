@@ -142,4 +142,7 @@ def test_summary_reports_correct_shares():
     assert t["held_out"]["by_kind"] == {"unanswerable": {
         "questions": 1, "answerable_correct": {"n": 0, "of": 0, "rate": None},
         "declined": {"n": 0, "of": 1, "rate": 0.0}, "false_abstentions": {"n": 0, "of": 0, "rate": None},
-        "quotes_verbatim": {"n": 0, "of": 0, "rate": None}}}
+        "quotes_verbatim": {"n": 0, "of": 0, "rate": None},
+        # Rows scored before answers were judged as answers count as not judged.
+        "answered_unanswerable_not_supported": {"n": 0, "of": 0, "rate": None},
+        "answered_answerable_supported": {"n": 0, "of": 0, "rate": None}}}

@@ -68,6 +68,15 @@ def test_lexical_judge_scores_supported_sentences_above_invented_ones():
     assert short.claim.startswith("The answer to the question") and "verbatim" not in short.features
 
 
+def test_a_multi_sentence_claim_has_its_own_boundary():
+    model = {"features": ["coverage"], "coef": [2.0], "intercept": -2.5, "multi_sentence_shift": 1.0}
+    feats = {"coverage": 1.0}
+    assert combined_score(model, feats) < 0.5 < combined_score(model, feats, multi=True)
+    judge = Judge(None, weights={"lexical": model})
+    two = "The Oberoi Group is a hotel company. Its head office is in Delhi, India."
+    assert judge.verdict(two, PASSAGE).score == pytest.approx(combined_score(model, judge.verdict(two, PASSAGE).features, True))
+
+
 def test_shipped_weights_have_both_judges():
     from eval.judge import load_weights
 
@@ -137,7 +146,10 @@ def test_lexical_calibration_on_a_halueval_subset(tmp_path):
     assert held["coverage_only"]["balanced_accuracy"] > 0.75
     assert held["lexical"]["balanced_accuracy"] >= held["coverage_only"]["balanced_accuracy"] - 0.05
     weights = json.loads((tmp_path / "judge_weights.json").read_text())
-    assert weights["lexical"]["features"] == ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
+    assert weights["lexical"]["features"][:5] == ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
+    assert "roles_agree" in weights["lexical"]["features"]  # the relation-level signals are fitted too
+    # The held-out figures travel with the weights, for the run report.
+    assert weights["lexical"]["validation"]["held_out"][str(HALUEVAL)]["pairs"] == report["held_out_pairs"]
     assert report["seconds_per_pair"]["lexical"] < 0.05
 
 
