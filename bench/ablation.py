@@ -104,7 +104,7 @@ def summary(rows: list[dict]) -> dict:
     }
 
 
-def ablate(name: str, split: str, mode: str, out: Path) -> str:
+def ablate(name: str, split: str, mode: str, out: Path, full_only: bool = False) -> str:
     questions, corpus, home_name = SETS[name]
     items, errors = load_dataset(questions)
     items = select_split(items, split)
@@ -119,7 +119,7 @@ def ablate(name: str, split: str, mode: str, out: Path) -> str:
              "| configuration | answerable correct | declined (unanswerable + near-miss) | false abstentions | "
              "quotes verbatim | answer p50 s |",
              "|---|---|---|---|---|---|"]
-    configs = [("all steps", "")] + [(f"without {s}", s) for s in OPTIONAL]
+    configs = [("all steps", "")] + ([] if full_only else [(f"without {s}", s) for s in OPTIONAL])
     results = {}
     for label, skip in configs:
         rows = run_config(settings.model_copy(update={"skip_checks": skip}), items, mode, cache)
@@ -139,11 +139,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--split", default="held-out", choices=["tune", "held-out", "all"])
     p.add_argument("--mode", default="local", choices=["local", "extractive", "openai"])
     p.add_argument("--out", type=Path, default=ROOT / "bench/results")
+    p.add_argument("--full-only", action="store_true", help="only the configuration with every step on")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    tables = [ablate(name, args.split, args.mode, args.out) for name in args.sets.split(",") if name]
+    tables = [ablate(name, args.split, args.mode, args.out, args.full_only) for name in args.sets.split(",") if name]
     text = "### ablation\n\n" + __doc__.split("\n\n")[2].replace("\n", " ") + "\n\n" + "\n".join(tables)
-    (args.out / f"ablation-{args.split}-{args.mode}.md").write_text(text, encoding="utf-8")
+    (args.out / f"ablation-{args.sets.replace(',', '-')}-{args.split}-{args.mode}.md").write_text(text, encoding="utf-8")
     print(text)
 
 

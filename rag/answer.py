@@ -119,7 +119,9 @@ class Answerer:
             if shown < len(text) and not may_copy_example(text):
                 yield "token", text[shown:]
         except LLMError as e:
-            # Busy is not a failure: say plainly that it is busy, and still give the quotes.
+            # Busy is not a failure: say plainly that it is busy, and still give the quotes. The model just
+            # failed: the checks do not ask it again (that would only add its timeouts to the wait).
+            case.rate = case.states = None
             draft = case.quotes()
             draft.notes.append(f"{e}. Meanwhile, here are the best quotes from the articles." if isinstance(e, LLMBusy)
                                else f"the language model failed ({e}); showing the best quotes instead")

@@ -378,6 +378,8 @@ def _text_deltas(stream: openai.Stream) -> Iterator[str]:
 
 
 def _first_choice(completion):
+    if not hasattr(completion, "choices"):  # e.g. a stream sent back to a plain request
+        raise LLMError("the language model's endpoint sent something that is not a chat completion")
     if not completion.choices:
         raise LLMError("the language model returned an empty reply (no choices)")
     return completion.choices[0]

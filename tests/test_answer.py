@@ -252,7 +252,8 @@ def test_name_check_that_cannot_reach_the_model_keeps_the_answer_and_says_so(cor
                                   "Russia built Iran's first nuclear power plant in the port of Bushehr [1].",
                                   mode="openai")
     assert not ans.abstained and "Russia" in ans.answer
-    assert ans.error.startswith("could not double-check that the quotes answer the question")
+    assert ans.error.startswith("could not have the model re-read the answer against its quotes")
+    assert "could not double-check that the quotes answer the question" in ans.error
     assert f"127.0.0.1:{port}" in ans.error
 
 

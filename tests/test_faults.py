@@ -420,7 +420,7 @@ def test_a_copy_of_the_prompts_example_is_never_shown_and_counts_as_not_found(co
     """Lost among the passages, the 1.5B model sometimes copies the rules' format example ("The talks were
     held in Vienna [2]."): no token of it reaches the user, and the quotes answer as after NOT FOUND."""
     run, handler = scripted
-    endpoint = run("stream:The| talks| were held| in Vienna| [2].")
+    endpoint = run("stream:The| talks| were held| in Vienna| [2].", "yes")  # then "Yes" to the yes/no checks
     engine = Engine(corpus_engine.settings.model_copy(update={"llm_base_url": endpoint.settings.llm_base_url}))
     events = list(engine.ask_stream(BUSHEHR, mode="openai"))
     shown = "".join(p for kind, p in events if kind == "token")
@@ -431,7 +431,7 @@ def test_a_copy_of_the_prompts_example_is_never_shown_and_counts_as_not_found(co
         assert engine.article(c.doc_id).text[c.start:c.end] == c.quote
 
     # A reply that only starts like the example is shown whole, as soon as it parts from it.
-    run("stream:The| talks| were held| in Bushehr| [1].")
+    run("stream:The| talks| were held| in Bushehr| [1].", "yes")
     events = list(engine.ask_stream(BUSHEHR, mode="openai"))
     tokens = [p for kind, p in events if kind == "token"]
     assert tokens == ["The talks were held in Bushehr", " [1]."]

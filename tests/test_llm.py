@@ -106,6 +106,16 @@ def completion_json(text: str) -> bytes:
     }).encode()
 
 
+def yes_json() -> bytes:
+    top = [{"token": "Yes", "logprob": -0.05, "bytes": None}, {"token": "No", "logprob": -3.0, "bytes": None}]
+    return json.dumps({
+        "id": "c1", "object": "chat.completion", "created": 0, "model": "m",
+        "choices": [{"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": "Yes"},
+                     "logprobs": {"content": [{"token": "Yes", "logprob": -0.05, "bytes": None,
+                                               "top_logprobs": top}]}}],
+    }).encode()
+
+
 def sse_chunk(text: str, finish_reason: str | None = None) -> bytes:
     data = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "m",
             "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": finish_reason}]}
@@ -127,6 +137,8 @@ class Scripted(http.server.BaseHTTPRequestHandler):
             self._send(503, json.dumps({"error": {"message": "loading model"}}).encode())
         elif step == "ok":
             self._send(200, completion_json("fine"))
+        elif step == "yes":  # a one-token "Yes", with the logprobs the yes/no checks read
+            self._send(200, yes_json())
         elif step == "drop":  # close the connection without any reply
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
