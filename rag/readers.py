@@ -225,16 +225,16 @@ def unwrap_lines(text: str) -> str:
     """
     lines = [x.strip() for x in text.splitlines()]
     width = max((len(x) for x in lines), default=0)
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # parts joined at the end: `+=` on a str would copy it per line
     previous = ""  # the last physical line: it decides whether the next one continues it
     for line in lines:
         if previous and line and _continues(previous, line, width):
             glue = "" if re.search(r"[^\W\d_]-$", previous) and line[0].islower() else " "
-            paragraphs[-1] += glue + line
+            paragraphs[-1] += [glue, line]
         elif line:
-            paragraphs.append(line)
+            paragraphs.append([line])
         previous = line
-    return "\n\n".join(paragraphs)
+    return "\n\n".join("".join(parts) for parts in paragraphs)
 
 
 def _continues(previous: str, line: str, width: int) -> bool:
