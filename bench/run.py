@@ -1,5 +1,6 @@
 """`make bench`: ingest throughput vs the embedding model's own ceiling, re-ingest, and search latency
-on the shipped corpus and on a synthetic 100,000-chunk index; answer latency; the running app under
+on the shipped corpus and on a synthetic 100,000-chunk index; clean + chunk time of 1, 5 and 20 MB
+articles (bench/cleaning.py); answer latency; the running app under
 concurrent load with its memory (bench/load.py); memory over 1,000 questions; `rag eval run` speed.
 Writes bench/results/<section>.md and bench/results/bench.md (all sections measured so far).
 
@@ -191,7 +192,7 @@ def _lines(path: Path) -> int:
 
 # ---- sections ------------------------------------------------------------------------------------------
 
-SECTIONS = ("corpus", "answers", "synthetic", "load", "memory", "eval", "scale")
+SECTIONS = ("corpus", "cleaning", "answers", "synthetic", "load", "memory", "eval", "scale")
 TABLE_HEAD = "| measure | value | note |\n|---|---|---|\n"
 
 
@@ -211,6 +212,10 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
         ctx["engine"] = engine = bench_corpus(rows)
         bench_search(engine, "shipped corpus", questions, rows)
         extra = retrieval_table(engine)
+    elif name == "cleaning":
+        from bench.cleaning import bench_cleaning
+
+        bench_cleaning([1, 5, 20], rows)
     elif name == "answers":
         if "engine" not in ctx:
             ctx["engine"] = bench_corpus([])

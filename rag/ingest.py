@@ -20,7 +20,7 @@ from .clean import clean_article
 from .docstore import ChunkRow, DocStore
 from .embeddings import Embedder
 from .errors import InputError, StoreError
-from .readers import iter_files, read_document
+from .readers import is_system_path, iter_files, read_document
 from .settings import Settings
 from .vectors import VectorIndex
 
@@ -127,8 +127,13 @@ class Ingestor:
 
     # ---- steps
     def _finish_interrupted(self, known: dict, report: IngestReport) -> None:
-        """A pending document whose file is gone is removed; one whose file exists is redone by _scan."""
-        gone = [d.doc_id for d in known.values() if d.status == "pending" and not Path(d.source).exists()]
+        """A pending document whose file is gone is removed; one whose file exists is redone by _scan.
+        So is one read from /proc, /sys or /dev (an older version followed links there)."""
+        system = [d.doc_id for d in known.values() if is_system_path(Path(d.source))]
+        if system:
+            report.repaired.append(f"{len(system)} document(s) read from system files removed: {', '.join(system[:5])}")
+        gone = system + [d.doc_id for d in known.values() if d.status == "pending" and not Path(d.source).exists()
+                         and d.doc_id not in system]
         if gone:
             self.remove(gone)
             report.removed += gone
@@ -175,7 +180,10 @@ class Ingestor:
         todo: list[_Prepared] = []
         seen: set[str] = set()
         ids_taken = {d.doc_id: d.source for d in known.values()}
-        for path in iter_files(paths, on_error=lambda p, why: report.skipped.append(Skipped(str(p), why))):
+        def skipped(path: Path, why: str) -> None:
+            report.skipped.append(Skipped(str(path), why))
+
+        for path in iter_files(paths, on_error=skipped, on_skip=skipped):
             source = str(path.resolve())
             seen.add(source)
             try:
