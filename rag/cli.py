@@ -79,8 +79,11 @@ def docs(as_json: bool) -> None:
     if as_json:
         _emit([vars(d) for d in rows])
         return
+    from .ingest import one_line
+
     for d in rows:
-        click.echo(f"{d.doc_id}\t{d.n_chunks:>4} chunks\t{d.title}\t{d.source}")
+        copies = "".join(f"\t= {one_line(a)}" for a in d.aliases)  # the same content at other paths
+        click.echo(f"{d.doc_id}\t{d.n_chunks:>4} chunks\t{one_line(d.title)}\t{one_line(d.source)}{copies}")
     click.echo(f"{len(rows)} document(s)")
 
 

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from .chunking import CHUNKER_VERSION, chunk_spans
 from .clean import clean_article
-from .docstore import ChunkRow, DocStore
+from .docstore import Alias, ChunkRow, DocInfo, DocStore
 from .embeddings import Embedder
 from .errors import InputError, StoreError
 from .readers import is_system_path, iter_files, read_document
@@ -32,6 +32,12 @@ class Skipped:
 
 
 @dataclass
+class Duplicate:
+    path: str
+    doc_id: str  # the document whose content this file holds
+
+
+@dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -41,6 +47,7 @@ class IngestReport:
     chunks_embedded: int = 0
     seconds: float = 0.0
     repaired: list[str] = field(default_factory=list)  # what was found broken and fixed first
+    duplicates: list[Duplicate] = field(default_factory=list)  # files recorded as another path of a document
 
     def summary(self) -> str:
         if not (self.added or self.updated or self.removed):
@@ -52,9 +59,14 @@ class IngestReport:
                 f"{len(self.unchanged)} unchanged, {len(self.removed)} removed."
             )
         lines = [f"Repaired: {r}" for r in self.repaired] + [head]
+        if self.duplicates:
+            lines.append(f"{len(self.duplicates)} file(s) hold the content of another document "
+                         "(kept as one document, with its paths listed):")
+            lines += [f"  {one_line(d.path)} = {d.doc_id}" for d in self.duplicates[:20]]
+            lines += [f"  ... (+{len(self.duplicates) - 20} more)"] if len(self.duplicates) > 20 else []
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)} file(s):")
-            lines += [f"  {s.path}: {s.reason}" for s in self.skipped]
+            lines += [f"  {one_line(s.path)}: {one_line(s.reason)}" for s in self.skipped]
         return "\n".join(lines)
 
     def to_json(self) -> dict:
@@ -62,7 +74,34 @@ class IngestReport:
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed,
             "skipped": [vars(s) for s in self.skipped], "chunks_embedded": self.chunks_embedded,
             "seconds": round(self.seconds, 3), "repaired": self.repaired,
+            "duplicates": [vars(d) for d in self.duplicates],
         }
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped: a file name holding a newline
+    must not split a line of a report or a listing."""
+    return _CONTROL_CHARS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+@dataclass
+class _Scan:
+    """What one run found: work to do, and the content hashes that tell copies apart from new text."""
+    known: dict[str, DocInfo]  # source -> document, before this run
+    aliases: dict[str, Alias]  # source -> other path of a document, before this run
+    by_hash: dict[str, str]  # content hash -> doc_id of the document holding it
+    ids_taken: dict[str, str]  # doc_id -> source
+    todo: list["_Prepared"] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    new_aliases: dict[str, Alias] = field(default_factory=dict)
+    drop: list[str] = field(default_factory=list)  # documents whose file now holds another one's content
+    requeue: list[Path] = field(default_factory=list)  # copies of a document that changed: looked at again
+
+    def copies_of(self, doc_id: str) -> list[str]:
+        return [a.source for a in [*self.aliases.values(), *self.new_aliases.values()] if a.doc_id == doc_id]
 
 
 @dataclass
@@ -118,10 +157,14 @@ class Ingestor:
         self._repair(report)
         known = self.docstore.by_source()
         self._finish_interrupted(known, report)
-        todo, seen = self._scan(paths, known, report)
+        scan = self._scan(paths, known, report)
+        self._embed_and_store(scan.todo, report, progress)
+        if scan.drop:
+            self.remove(scan.drop)
+            report.removed += scan.drop
+        self.docstore.add_aliases(list(scan.new_aliases.values()))
         if prune:
-            self._prune(paths, seen, report)
-        self._embed_and_store(todo, report, progress)
+            self._prune(paths, scan.seen, report)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -176,34 +219,75 @@ class Ingestor:
         # A missing vector, or one filed under another document: redo that document.
         return {doc for cid, doc in chunks.items() if vectors.get(cid) != doc}
 
-    def _scan(self, paths: list[Path], known: dict, report: IngestReport) -> tuple[list[_Prepared], set[str]]:
-        todo: list[_Prepared] = []
-        seen: set[str] = set()
-        ids_taken = {d.doc_id: d.source for d in known.values()}
+    def _scan(self, paths: list[Path], known: dict, report: IngestReport) -> _Scan:
+        scan = _Scan(known=known, aliases=self.docstore.aliases(),
+                     by_hash={d.content_hash: d.doc_id for d in known.values() if d.status == "ok" and d.content_hash},
+                     ids_taken={d.doc_id: d.source for d in known.values()})
+
         def skipped(path: Path, why: str) -> None:
             report.skipped.append(Skipped(str(path), why))
 
         for path in iter_files(paths, on_error=skipped, on_skip=skipped):
-            source = str(path.resolve())
-            seen.add(source)
-            try:
-                prepared = self._prepare(path, source, known.get(source), ids_taken)
-            except InputError as e:
-                report.skipped.append(Skipped(str(path), str(e)))
-                continue
-            if prepared is None:
-                report.unchanged.append(known[source].doc_id)
-                continue
-            ids_taken[prepared.doc_id] = source
-            (report.updated if source in known else report.added).append(prepared.doc_id)
-            todo.append(prepared)
-        return todo, seen
+            self._scan_file(path, scan, report)
+        while scan.requeue:
+            self._scan_file(scan.requeue.pop(0), scan, report)
+        return scan
 
-    def _prepare(self, path: Path, source: str, old, ids_taken: dict) -> _Prepared | None:
-        raw = read_document(path, self.settings.max_file_bytes)
+    def _scan_file(self, path: Path, scan: _Scan, report: IngestReport) -> None:
+        source = str(path.resolve())
+        scan.seen.add(source)
+        try:
+            raw = read_document(path, self.settings.max_file_bytes)
+        except InputError as e:
+            report.skipped.append(Skipped(str(path), str(e)))
+            return
         chash = content_hash(raw.text.encode("utf-8"))  # as file_hash()
+        old = scan.known.get(source)
         if old is not None and old.status == "ok" and old.content_hash == chash:
-            return None
+            report.unchanged.append(old.doc_id)
+            return
+        twin = scan.by_hash.get(chash)
+        if twin is not None and twin != (old.doc_id if old else None):
+            self._record_copy(Alias(source, twin, chash), old, scan, report)
+            return
+        if source in scan.aliases:  # was a copy of a document; its content differs now
+            self.docstore.delete_aliases([source])
+            del scan.aliases[source]
+        try:
+            prepared = self._prepare(path, raw, chash, source, old, scan.ids_taken)
+        except InputError as e:
+            report.skipped.append(Skipped(str(path), str(e)))
+            return
+        if old is not None:  # its copies hold the old content: look at them again
+            self._forget_copies(old.doc_id, scan, report)
+            if scan.by_hash.get(old.content_hash) == old.doc_id:
+                del scan.by_hash[old.content_hash]
+        scan.ids_taken[prepared.doc_id] = source
+        scan.by_hash[chash] = prepared.doc_id
+        (report.updated if old is not None else report.added).append(prepared.doc_id)
+        scan.todo.append(prepared)
+
+    def _record_copy(self, alias: Alias, old: DocInfo | None, scan: _Scan, report: IngestReport) -> None:
+        """Identical content at another path: one document, this path listed as another of its paths."""
+        if scan.aliases.get(alias.source) != alias:
+            scan.new_aliases[alias.source] = alias
+        report.duplicates.append(Duplicate(alias.source, alias.doc_id))
+        if old is not None:  # this file was a document of its own, and now holds another one's content
+            scan.drop.append(old.doc_id)
+            self._forget_copies(old.doc_id, scan, report)
+
+    def _forget_copies(self, doc_id: str, scan: _Scan, report: IngestReport) -> None:
+        copies = scan.copies_of(doc_id)
+        if not copies:
+            return
+        self.docstore.delete_aliases([c for c in copies if c in scan.aliases])
+        for c in copies:
+            scan.aliases.pop(c, None)
+            scan.new_aliases.pop(c, None)
+        report.duplicates = [d for d in report.duplicates if d.path not in copies]
+        scan.requeue += [Path(c) for c in copies if Path(c).exists()]
+
+    def _prepare(self, path: Path, raw, chash: str, source: str, old, ids_taken: dict) -> _Prepared:
         cleaned = clean_article(raw.text, raw.title_hint)
         if not cleaned.text.strip():
             raise InputError("no article text left after cleaning")
@@ -215,12 +299,26 @@ class Ingestor:
         return _Prepared(doc_id, cleaned.title, source, chash, cleaned.text, spans)
 
     def _prune(self, paths: list[Path], seen: set[str], report: IngestReport) -> None:
-        """Documents whose file lived under an ingested folder and is gone now."""
+        """Documents whose file lived under an ingested folder and is gone now. One whose file is gone
+        but which has a copy elsewhere lives on at the copy's path (a moved file is not re-embedded)."""
+        aliases = self.docstore.aliases()
+        gone_copies = [a.source for a in aliases.values() if not Path(a.source).exists()]
+        self.docstore.delete_aliases(gone_copies)
+        living: dict[str, Alias] = {}
+        for a in aliases.values():
+            if a.source not in gone_copies:
+                living.setdefault(a.doc_id, a)
         roots = [str(p.resolve()) + "/" for p in paths if p.is_dir()]
-        gone = [
-            d.doc_id for d in self.docstore.documents(include_pending=True)
-            if d.source not in seen and any(d.source.startswith(r) for r in roots) and not Path(d.source).exists()
-        ]
+        gone = []
+        for d in self.docstore.documents(include_pending=True):
+            if d.source in seen or Path(d.source).exists():
+                continue
+            if d.doc_id in living:
+                self.docstore.promote_alias(living[d.doc_id])
+                report.repaired.append(f"{d.doc_id}: its file {one_line(d.source)} is gone; "
+                                       f"now read from its copy {one_line(living[d.doc_id].source)}")
+            elif any(d.source.startswith(r) for r in roots):
+                gone.append(d.doc_id)
         if gone:
             self.remove(gone)
             report.removed += gone
