@@ -169,5 +169,5 @@ def write_outputs(out: Path, items: list[Item], bad_rows: list[RowError], mode: 
 def read_json(path: Path) -> dict | None:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
