@@ -17,6 +17,7 @@ from rag.errors import ConfigError, InputError, RagError
 import gradio as gr  # noqa: E402  (must come after rag)
 
 from ui import render
+from ui.login_throttle import throttle_middleware
 from ui.uploads import add_uploads
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
         prevent_thread_lock=True, show_error=False, quiet=True,
         max_file_size=settings.max_file_bytes, footer_links=[], ssr_mode=False, mcp_server=False, pwa=False,
         enable_monitoring=False, theme=THEME, css_paths=[STYLE],
+        app_kwargs={"middleware": [throttle_middleware()]},  # wrong passwords: slower and slower
     )
     if not block:
         return app
