@@ -36,7 +36,9 @@ class CleanArticle:
 
 def clean_article(raw: str, title_hint: str | None = None) -> CleanArticle:
     """Clean a raw capture (see module doc). Deterministic and idempotent."""
-    lines = [_strip_markup(line) for line in _normalise(raw).split("\n")]
+    raw_lines = _normalise(raw).split("\n")
+    _refuse_link_lists(raw_lines)
+    lines = [_strip_markup(line) for line in raw_lines]
     lines = [line for line in (_tidy_spaces(x) for x in lines) if line]
     lines = [part for line in lines for part in _split_glued_heading(line)]
     lines = _cut_glued_captions(lines)
@@ -103,6 +105,20 @@ def _strip_markup(line: str) -> str:
             return line
         line = stripped
     return line
+
+
+# A line that is nothing but a link: "[text](url)", "- <https://…>", "www.example.org/page".
+_LINK_LINE = re.compile(r"^\s*(?:[-*•+]\s+|\d{1,3}[.)]\s+)?<?(?:\[[^\[\]\n]*\]\([^()\n]*\)|(?:https?://|www\.)\S+?)>?\s*$",
+                        re.IGNORECASE)
+
+
+def _refuse_link_lists(lines: list[str]) -> None:
+    """A bookmark list or link dump is not an article: without this it became one titled "link 0".
+    Refused when every non-empty line but at most one (a heading) is a bare link."""
+    text_lines = [x for x in lines if x.strip()]
+    links = sum(1 for x in text_lines if _LINK_LINE.match(x))
+    if links and links >= len(text_lines) - 1 and links >= 2 - (len(text_lines) == 1):
+        raise InputError(f"the file holds only links ({links}) and no article text")
 
 
 # --- line shapes ---------------------------------------------------------------------------------

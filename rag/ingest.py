@@ -133,9 +133,9 @@ def ingestible(path: Path, max_bytes: int) -> bool:
     """Would ingest keep this file (readable, with article text left after cleaning)?"""
     try:
         raw = read_document(path, max_bytes)
+        return bool(clean_article(raw.text, raw.title_hint).text.strip())
     except InputError:
         return False
-    return bool(clean_article(raw.text, raw.title_hint).text.strip())
 
 
 class Ingestor:

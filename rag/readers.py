@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import errno
 import io
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -244,6 +245,10 @@ def _read_html(path: Path, html: str) -> tuple[str, str | None]:
 
 def _read_pdf(path: Path, data: bytes) -> tuple[str, str | None]:
     import pypdf
+
+    # pypdf logs what it repairs ("EOF marker not found") straight to stderr; a file it cannot read
+    # becomes our own one-line InputError below, so its warnings are noise to the user.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"{path.name} is not a PDF (no %PDF header)")

@@ -156,17 +156,22 @@ def test_symlinks_loops_and_system_files_leave_the_good_files_ingested_and_check
     (corpus / "gone.txt").symlink_to(corpus / "nothing.txt")
     (corpus / "sub").mkdir()
     (corpus / "sub" / "up").symlink_to(corpus)
+    (corpus / "links.md").write_text("[link 0](http://a.example/0)\n[link 1](http://a.example/1)\n")
+    (corpus / "two\nlines.txt").write_text("Harbour News\n\nThe harbour reopened on Monday after repairs.\n")
     proc = rag_cli(["ingest", str(corpus)], tmp_path / "home")
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "Ingested 2 new" in proc.stdout
+    assert "Ingested 3 new" in proc.stdout
+    assert "links.md: the file holds only links (2) and no article text" in proc.stdout
+    docs = rag_cli(["docs"], tmp_path / "home").stdout.splitlines()
+    assert len(docs) == 4 and docs[-1] == "3 document(s)" and any("two\\nlines.txt" in x for x in docs), docs
     for name in ("passwd.txt", "status.txt", "loop.txt", "gone.txt", "up"):
         line = next(x for x in proc.stdout.splitlines() if x.strip().startswith(str(corpus)) and f"/{name}:" in x)
         assert "not followed" in line or "never read" in line, line
     check = rag_cli(["check", str(corpus)], tmp_path / "home")
-    assert check.returncode == 0 and check.stdout.startswith("OK: 2 document(s)"), check.stdout + check.stderr
+    assert check.returncode == 0 and check.stdout.startswith("OK: 3 document(s)"), check.stdout + check.stderr
     again = rag_cli(["ingest", str(corpus)], tmp_path / "home")
-    assert "Nothing to embed: 2 document(s) unchanged" in again.stdout
+    assert "Nothing to embed: 3 document(s) unchanged" in again.stdout
 
 
 def test_a_copied_folder_is_one_document_per_article_with_its_paths_listed(tmp_path):

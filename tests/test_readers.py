@@ -361,3 +361,10 @@ def test_a_fifo_is_refused_without_blocking(tmp_path):
     assert list(iter_files([tmp_path])) == [tmp_path / "pipe.txt"]
     with pytest.raises(InputError, match="not a regular file"):
         read_document(tmp_path / "pipe.txt", 1_000_000)
+
+
+def test_a_broken_pdf_is_one_error_and_nothing_on_stderr(tmp_path, capfd):
+    (tmp_path / "cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n")
+    with pytest.raises(InputError, match="not a readable PDF"):
+        read_document(tmp_path / "cut.pdf", LIMIT)
+    assert capfd.readouterr().err == ""

@@ -18,6 +18,7 @@ import gradio as gr  # noqa: E402  (must come after rag)
 
 from ui import render
 from ui.login_throttle import throttle_middleware
+from ui.server_log import quiet_rejections
 from ui.uploads import add_uploads
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,7 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
     port = port or settings.ui_port
     auth = check_bind(host, settings.ui_auth)
     threading.Thread(target=_warm_up, args=(engine,), name="warm-up", daemon=True).start()
+    quiet_rejections()
     app = build_app(engine)
     app.queue(default_concurrency_limit=1, max_size=GRADIO_QUEUE_SIZE)
     app.launch(
