@@ -15,11 +15,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .chunking import CHUNKER_VERSION, chunk_spans
+from .chunking import CHUNKER_VERSION
 from .clean import clean_article
 from .docstore import Alias, ChunkRow, DocInfo, DocStore
 from .embeddings import Embedder
 from .errors import InputError, StoreError
+from .offload import prepare_article
 from .readers import is_system_path, iter_files, read_document
 from .settings import Settings
 from .vectors import VectorIndex
@@ -138,6 +139,10 @@ def ingestible(path: Path, max_bytes: int) -> bool:
         return False
 
 
+Progress = Callable[[float, str], None]
+PREPARE_SHARE = 0.2  # of the progress bar: reading, cleaning and chunking; the rest is embedding
+
+
 class Ingestor:
     def __init__(self, settings: Settings, docstore: DocStore, vectors: VectorIndex,
                  embedder: Callable[[], Embedder]):
@@ -145,12 +150,17 @@ class Ingestor:
         self.docstore = docstore
         self.vectors = vectors
         self._embedder = embedder  # loaded only if something changed: an unchanged re-run stays fast
+        self._notify: Progress = lambda fraction, what: None
+        self._embedded = [0, 0]  # chunks embedded, of how many, in this run
 
     @property
     def embedder(self) -> Embedder:
         return self._embedder()
 
-    def ingest(self, paths: Iterable[Path], prune: bool = True, progress: bool = True) -> IngestReport:
+    def ingest(self, paths: Iterable[Path], prune: bool = True, progress: bool = True,
+               on_progress: Progress | None = None) -> IngestReport:
+        """`progress`: a bar on the terminal; `on_progress(fraction, what)`: for the web UI."""
+        self._notify = on_progress or (lambda fraction, what: None)
         t0 = time.perf_counter()
         report = IngestReport()
         paths = [Path(p) for p in paths]
@@ -236,6 +246,7 @@ class Ingestor:
     def _scan_file(self, path: Path, scan: _Scan, report: IngestReport) -> None:
         source = str(path.resolve())
         scan.seen.add(source)
+        self._notify(0.0, f"Reading, cleaning and chunking {one_line(path.name)}")
         try:
             raw = read_document(path, self.settings.max_file_bytes)
         except InputError as e:
@@ -288,15 +299,12 @@ class Ingestor:
         scan.requeue += [Path(c) for c in copies if Path(c).exists()]
 
     def _prepare(self, path: Path, raw, chash: str, source: str, old, ids_taken: dict) -> _Prepared:
-        cleaned = clean_article(raw.text, raw.title_hint)
-        if not cleaned.text.strip():
-            raise InputError("no article text left after cleaning")
+        title, text, spans = prepare_article(raw.text, raw.title_hint, self.settings.chunk_tokens,
+                                             self.settings.chunk_overlap, self.embedder.count_tokens)
         doc_id = old.doc_id if old is not None else doc_id_for(path)
         if old is None and ids_taken.get(doc_id, source) != source:
             doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"  # same file name elsewhere
-        spans = chunk_spans(cleaned.text, self.settings.chunk_tokens, self.settings.chunk_overlap,
-                            self.embedder.count_tokens)
-        return _Prepared(doc_id, cleaned.title, source, chash, cleaned.text, spans)
+        return _Prepared(doc_id, title, source, chash, text, spans)
 
     def _prune(self, paths: list[Path], seen: set[str], report: IngestReport) -> None:
         """Documents whose file lived under an ingested folder and is gone now. One whose file is gone
@@ -326,6 +334,7 @@ class Ingestor:
     def _embed_and_store(self, todo: list[_Prepared], report: IngestReport, progress: bool) -> None:
         total = sum(len(p.spans) for p in todo)
         bar = tqdm(total=total, unit="chunk", desc="embedding", disable=not progress or total == 0)
+        self._embedded = [0, total]  # a disabled tqdm counts nothing: the UI's progress needs its own count
         group: list[_Prepared] = []
         for p in todo:
             group.append(p)
@@ -347,6 +356,9 @@ class Ingestor:
             part = rows[i : i + self.settings.embed_batch_size]
             vectors.extend(self.embedder.embed([r.text for r in part]))
             bar.update(len(part))
+            self._embedded[0] += len(part)
+            done, total = self._embedded
+            self._notify(PREPARE_SHARE + (1 - PREPARE_SHARE) * done / total, f"Embedding: {done:,} of {total:,} passages")
         # Order matters for crash safety: pending -> vectors replaced -> chunks + ok in one transaction.
         self.docstore.mark_pending([(p.doc_id, p.title, p.source, p.content_hash, p.text) for p in group])
         self.vectors.delete_docs([p.doc_id for p in group])

@@ -19,7 +19,7 @@ import gradio as gr  # noqa: E402  (must come after rag)
 from ui import render
 from ui.login_throttle import throttle_middleware
 from ui.server_log import quiet_rejections
-from ui.uploads import add_uploads
+from ui.uploads import follow, start_upload
 
 log = logging.getLogger(__name__)
 
@@ -302,13 +302,12 @@ def _docs_outputs(engine) -> tuple:
 
 def _upload_handler(engine):
     def upload(files: list[str] | None, progress=gr.Progress()):
-        paths = [Path(f) for f in (files or [])]
-        try:
-            result = add_uploads(engine, paths, progress=lambda frac, desc: progress(frac, desc=desc))
-            msg = render.upload_report_html(result.added, result.rejected)
-        except RagError as err:
-            msg = render.upload_report_html([], [("upload", str(err))])
-        return (msg, None, *_docs_outputs(engine))
+        # Ingests in the background (ui.uploads); this only follows it, so questions go on meanwhile.
+        for job in follow(start_upload(engine, [Path(f) for f in (files or [])])):
+            if job.result is None:
+                progress(job.fraction, desc=job.stage)
+                yield render.notice_html("ok", f"{job.stage} ({job.fraction:.0%})"), gr.skip(), gr.skip(), gr.skip()
+        yield (render.upload_report_html(job.result.added, job.result.rejected), None, *_docs_outputs(engine))
 
     return upload
 
