@@ -140,6 +140,18 @@ def bench_load(seconds: float, rows: list[tuple]) -> None:
         ]
         for label, texts in (("error", s["error_samples"]), ("quotes instead of the model's answer", s.get("fallback_notes", []))):
             rows += [(f"{label} ({mode})", t.replace("|", "/")[:200], "") for t in texts]
+    bench_upload(seconds, rows)
+
+
+def bench_upload(seconds: float, rows: list[tuple]) -> None:
+    """Question latency while a 20 MB article uploaded through the page is being ingested (bench/load.py)."""
+    from bench.load import drive_app_during_upload
+
+    u = drive_app_during_upload(20.0, 4, seconds)
+    rows.append((f"4 extractive conversations while a {u['size_mb']:g} MB upload is ingested ({u['followed_s']:.0f} s)",
+                 f"answered p95 {u['upload_p95_s']} s (p50 {u['upload_p50_s']} s), {u['errors']} errors",
+                 f"idle before: p95 {u['idle_p95_s']} s (p50 {u['idle_p50_s']} s); upload reached: "
+                 f"{u['upload_stage'].replace('|', '/')}"))
 
 
 def bench_memory(questions: int, rows: list[tuple]) -> None:

@@ -98,7 +98,7 @@ class _Scan:
     todo: list["_Prepared"] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     new_aliases: dict[str, Alias] = field(default_factory=dict)
-    drop: list[str] = field(default_factory=list)  # documents whose file now holds another one's content
+    drop: dict[str, str] = field(default_factory=dict)  # source -> its document, now a copy of another
     requeue: list[Path] = field(default_factory=list)  # copies of a document that changed: looked at again
 
     def copies_of(self, doc_id: str) -> list[str]:
@@ -169,9 +169,9 @@ class Ingestor:
         self._finish_interrupted(known, report)
         scan = self._scan(paths, known, report)
         self._embed_and_store(scan.todo, report, progress)
-        if scan.drop:
-            self.remove(scan.drop)
-            report.removed += scan.drop
+        if drop := list(scan.drop.values()):
+            self.remove(drop)
+            report.removed += drop
         self.docstore.add_aliases(list(scan.new_aliases.values()))
         if prune:
             self._prune(paths, scan.seen, report)
@@ -230,9 +230,11 @@ class Ingestor:
         return {doc for cid, doc in chunks.items() if vectors.get(cid) != doc}
 
     def _scan(self, paths: list[Path], known: dict, report: IngestReport) -> _Scan:
-        scan = _Scan(known=known, aliases=self.docstore.aliases(),
-                     by_hash={d.content_hash: d.doc_id for d in known.values() if d.status == "ok" and d.content_hash},
+        scan = _Scan(known=known, aliases=self.docstore.aliases(), by_hash={},
                      ids_taken={d.doc_id: d.source for d in known.values()})
+        for d in known.values():  # in source order: of two documents with one text (ingested before
+            if d.status == "ok" and d.content_hash:  # copies were recognised), the first one is kept
+                scan.by_hash.setdefault(d.content_hash, d.doc_id)
 
         def skipped(path: Path, why: str) -> None:
             report.skipped.append(Skipped(str(path), why))
@@ -254,12 +256,13 @@ class Ingestor:
             return
         chash = content_hash(raw.text.encode("utf-8"))  # as file_hash()
         old = scan.known.get(source)
-        if old is not None and old.status == "ok" and old.content_hash == chash:
-            report.unchanged.append(old.doc_id)
-            return
         twin = scan.by_hash.get(chash)
         if twin is not None and twin != (old.doc_id if old else None):
             self._record_copy(Alias(source, twin, chash), old, scan, report)
+            return
+        if old is not None and old.status == "ok" and old.content_hash == chash:
+            report.unchanged.append(old.doc_id)
+            scan.by_hash.setdefault(chash, old.doc_id)
             return
         if source in scan.aliases:  # was a copy of a document; its content differs now
             self.docstore.delete_aliases([source])
@@ -284,7 +287,7 @@ class Ingestor:
             scan.new_aliases[alias.source] = alias
         report.duplicates.append(Duplicate(alias.source, alias.doc_id))
         if old is not None:  # this file was a document of its own, and now holds another one's content
-            scan.drop.append(old.doc_id)
+            scan.drop[alias.source] = old.doc_id
             self._forget_copies(old.doc_id, scan, report)
 
     def _forget_copies(self, doc_id: str, scan: _Scan, report: IngestReport) -> None:
@@ -295,6 +298,7 @@ class Ingestor:
         for c in copies:
             scan.aliases.pop(c, None)
             scan.new_aliases.pop(c, None)
+            scan.drop.pop(c, None)  # looked at afresh below
         report.duplicates = [d for d in report.duplicates if d.path not in copies]
         scan.requeue += [Path(c) for c in copies if Path(c).exists()]
 
