@@ -140,6 +140,7 @@ def _walk(root: Path, real_root: Path, fail: Report, skip: Report) -> list[tuple
                 continue
             path = Path(entry.path)
             real = real_folder / entry.name
+            is_dir = entry.is_dir(follow_symlinks=False)  # from the listing: no extra stat per file
             if entry.is_symlink():
                 real, why = follow_link(path, real_root)
                 if real is None:
@@ -149,7 +150,8 @@ def _walk(root: Path, real_root: Path, fail: Report, skip: Report) -> list[tuple
                     skip(path, f"symbolic link to {real}, a folder that contains it (a loop); not followed")
                     continue
                 path = real  # named by its real path: a file behind several links comes out once
-            if not real.is_dir():
+                is_dir = real.is_dir()
+            if not is_dir:
                 files.append((path, real))
             elif real not in visited:  # a folder reached by a link and directly is read once
                 visited.add(real)
