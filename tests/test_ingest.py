@@ -204,3 +204,17 @@ def test_a_copied_folder_is_one_document_per_article_with_its_paths_listed(tmp_p
     rep = engine.ingest([corpus])
     assert len(rep.added) == 1 and len(engine.documents()) == 3, rep.summary()
     assert engine.check([corpus]).ok, engine.check([corpus]).problems
+
+
+def test_a_document_an_older_version_read_from_proc_is_removed_by_the_next_ingest(small):
+    from rag.docstore import ChunkRow
+
+    engine, corpus = small
+    engine.ingest([corpus])
+    text = "Name: python\nState: R (running)"
+    engine.docstore.mark_pending([("status", "status", "/proc/self/status", "h", text)])
+    engine.docstore.commit_chunks({"status": "h"}, [ChunkRow("status:0", "status", 0, 0, len(text), text)])
+    rep = engine.ingest([corpus])
+    assert "status" in rep.removed and any("system files" in r for r in rep.repaired), rep.summary()
+    assert "status" not in [d.doc_id for d in engine.documents()]
+    assert engine.check([corpus]).ok, engine.check([corpus]).problems
