@@ -377,17 +377,21 @@ def drive_app_during_upload(size_mb: float = 20.0, conversations: int = 4, durat
             warm.close()
         idle, _ = drive(app.url, "extractive", conversations, duration_s / 2, 5000, 60.0)
         article = app.home / "regional wire.txt"
-        article.write_text(big_article(int(size_mb * MB)), encoding="utf-8")
+        text = big_article(int(size_mb * MB) - 64 * 1024)  # just under RAG_MAX_FILE_MB (20 by default)
+        article.write_text(text, encoding="utf-8")
         uploader = new_client(app.url)
         t0 = time.monotonic()
         job = uploader.submit([handle_file(str(article))], api_name="/upload")
         during, _ = drive(app.url, "extractive", conversations, duration_s, 5000, 60.0, seed=1)
         outputs = job.outputs()
-        stage = re.sub(r"<[^>]+>", "", str(outputs[-1][0])) if outputs else "no progress reported"
+        if outputs:
+            stage = re.sub(r"<[^>]+>", "", str(outputs[-1][0]))
+        else:
+            stage = f"no progress reported ({job.status().code}: {job.exception(timeout=0) if job.done() else ''})"
         uploader.close()
     ok = lambda replies: [r.latency_s for r in replies if r.kind in SERVED]  # noqa: E731
     return {
-        "size_mb": size_mb, "conversations": conversations, "followed_s": round(time.monotonic() - t0, 1),
+        "size_mb": round(len(text.encode("utf-8")) / MB, 2), "conversations": conversations, "followed_s": round(time.monotonic() - t0, 1),
         "idle_p50_s": _pct(ok(idle), 50), "idle_p95_s": _pct(ok(idle), 95), "idle_served": len(ok(idle)),
         "upload_p50_s": _pct(ok(during), 50), "upload_p95_s": _pct(ok(during), 95), "upload_served": len(ok(during)),
         "errors": sum(r.kind == "error" for r in idle + during), "upload_stage": html.unescape(stage)[:200],

@@ -248,7 +248,7 @@ class Ingestor:
     def _scan_file(self, path: Path, scan: _Scan, report: IngestReport) -> None:
         source = str(path.resolve())
         scan.seen.add(source)
-        self._notify(0.0, f"Reading, cleaning and chunking {one_line(path.name)}")
+        self._notify(PREPARE_SHARE / 2, f"Reading, cleaning and chunking {one_line(path.name)}")
         try:
             raw = read_document(path, self.settings.max_file_bytes)
         except InputError as e:

@@ -40,7 +40,7 @@ def test_an_upload_runs_in_the_background_with_progress_while_questions_are_answ
     assert answered_meanwhile >= 1, "no question was answered while the upload was being ingested"
     assert any("Embedding" in stage for _, stage in seen), seen
     fractions = [f for f, _ in seen]
-    assert fractions == sorted(fractions) or max(fractions) <= 1.0
+    assert fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] <= 1.0, fractions
     result = job.result
     assert len(result.added) == 1 and "harbour wire.txt" in result.added[0]
     assert result.rejected == [("links.md", "the file holds only links (2) and no article text")]
