@@ -8,10 +8,10 @@ child costs a second or two to start).
 """
 from __future__ import annotations
 
-import multiprocessing
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import os
+import pickle
+import subprocess
+import sys
 from functools import lru_cache
 
 from .chunking import Span, TokenCounter, chunk_spans
@@ -20,29 +20,33 @@ from .errors import InputError
 
 OFFLOAD_CHARS = 1_000_000  # above this an article is cleaned and chunked in the child process
 
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
 
 def prepare_article(text: str, title_hint: str | None, chunk_tokens: int, overlap: int,
                     count_tokens: TokenCounter) -> tuple[str, str, list[Span]]:
     """(title, cleaned text, chunk spans); InputError if no article text is left."""
     if len(text) < OFFLOAD_CHARS:
         return _prepare(text, title_hint, chunk_tokens, overlap, count_tokens)
-    try:
-        return _child().submit(_prepare_in_child, text, title_hint, chunk_tokens, overlap).result()
-    except BrokenProcessPool:  # the child was killed (out of memory?): say so rather than crash the caller
-        _reset()
-        raise InputError("cleaning this file stopped its worker process (out of memory?); try a smaller file") from None
+    return offloaded(_prepare_in_child, text, title_hint, chunk_tokens, overlap)
 
 
 def offloaded(fn, *args):
-    """fn(*args) in the child process (fn and args must be picklable); for large files only."""
+    """fn(*args) in a fresh Python process (`python -m rag.offload`; fn and args travel pickled).
+
+    A plain child interpreter rather than multiprocessing: "spawn" re-imports the caller's main module,
+    which breaks any program without an `if __name__ == "__main__"` guard. The child's InputError is
+    raised here; any other failure becomes an InputError naming it."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # the same modules
+    proc = subprocess.run([sys.executable, "-m", "rag.offload"], input=pickle.dumps((fn, args)),
+                          capture_output=True, env=env, check=False)
     try:
-        return _child().submit(fn, *args).result()
-    except BrokenProcessPool:
-        _reset()
-        raise InputError("reading this file stopped its worker process (out of memory?); try a smaller file") from None
+        ok, value = pickle.loads(proc.stdout)
+    except Exception:
+        last = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+        raise InputError(f"the worker process that cleans large files failed (exit code {proc.returncode}: "
+                         f"{last[:200]})") from None
+    if ok:
+        return value
+    raise value
 
 
 def _prepare(text: str, title_hint: str | None, chunk_tokens: int, overlap: int,
@@ -64,18 +68,18 @@ def _child_token_counter() -> TokenCounter:
     return word_piece_counter()
 
 
-def _child() -> ProcessPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            # spawn, not fork: the parent has threads (Gradio, torch) that a fork would copy mid-state
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return _pool
+def _serve() -> None:
+    """The child: read (fn, args) from stdin, write (True, result) or (False, InputError) to stdout."""
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a library that prints must not corrupt the reply
+    fn, args = pickle.load(sys.stdin.buffer)
+    try:
+        reply = (True, fn(*args))
+    except InputError as e:
+        reply = (False, e)
+    pickle.dump(reply, out)
+    out.flush()
 
 
-def _reset() -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is not None:
-            _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = None
+if __name__ == "__main__":
+    _serve()

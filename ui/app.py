@@ -151,7 +151,7 @@ def build_app(engine) -> gr.Blocks:
         app.load(refresh, outputs=docs_out, show_progress="hidden")
         articles_tab.select(refresh, outputs=docs_out, show_progress="hidden")
         upload.upload(_upload_handler(engine), inputs=upload, outputs=[upload_msg, upload, *docs_out],
-                      concurrency_limit=1, concurrency_id="corpus")
+                      concurrency_limit=1, concurrency_id="corpus", show_progress_on=upload_msg)
         remove_btn.click(_remove_handler(engine), inputs=doc_pick, outputs=[upload_msg, *docs_out],
                          concurrency_limit=1, concurrency_id="corpus")
     return app
