@@ -12,6 +12,7 @@ warm-up with RSS at the end.
 
     python -m bench.load app --mode extractive --conversations 20 --duration 120
     python -m bench.load app --mode local --conversations 4 --duration 120
+    python -m bench.load upload --size-mb 20 --conversations 4 --duration 120
     python -m bench.load memory --questions 1000 --warmup 50
 """
 from __future__ import annotations
@@ -358,6 +359,45 @@ def drive_app(mode: str = "extractive", conversations: int = 20, duration_s: flo
     return result
 
 
+# ---- questions while a large upload is ingested --------------------------------------------------------
+
+def drive_app_during_upload(size_mb: float = 20.0, conversations: int = 4, duration_s: float = 120.0) -> dict:
+    """Question latency with the app idle, then while a `size_mb` article uploaded through the page's
+    upload endpoint is being ingested (extractive answers: the model's own speed would hide the effect).
+    The upload is followed for `duration_s` only: embedding 20 MB takes about an hour on this machine."""
+    from gradio_client import handle_file
+
+    from bench.cleaning import MB, big_article
+
+    with AppServer("extractive") as app:
+        warm = new_client(app.url)
+        try:
+            ask_app(warm, "Where did Russia build Iran's first nuclear power plant?", "extractive", 60.0)
+        finally:
+            warm.close()
+        idle, _ = drive(app.url, "extractive", conversations, duration_s / 2, 5000, 60.0)
+        article = app.home / "regional wire.txt"
+        text = big_article(int(size_mb * MB) - 64 * 1024)  # just under RAG_MAX_FILE_MB (20 by default)
+        article.write_text(text, encoding="utf-8")
+        uploader = new_client(app.url)
+        t0 = time.monotonic()
+        job = uploader.submit([handle_file(str(article))], api_name="/upload")
+        during, _ = drive(app.url, "extractive", conversations, duration_s, 5000, 60.0, seed=1)
+        outputs = job.outputs()
+        if outputs:
+            stage = re.sub(r"<[^>]+>", "", str(outputs[-1][0]))
+        else:
+            stage = f"no progress reported ({job.status().code}: {job.exception(timeout=0) if job.done() else ''})"
+        uploader.close()
+    ok = lambda replies: [r.latency_s for r in replies if r.kind in SERVED]  # noqa: E731
+    return {
+        "size_mb": round(len(text.encode("utf-8")) / MB, 2), "conversations": conversations, "followed_s": round(time.monotonic() - t0, 1),
+        "idle_p50_s": _pct(ok(idle), 50), "idle_p95_s": _pct(ok(idle), 95), "idle_served": len(ok(idle)),
+        "upload_p50_s": _pct(ok(during), 50), "upload_p95_s": _pct(ok(during), 95), "upload_served": len(ok(during)),
+        "errors": sum(r.kind == "error" for r in idle + during), "upload_stage": html.unescape(stage)[:200],
+    }
+
+
 # ---- memory over a long run (library) ----------------------------------------------------------------
 
 _VARIANTS = ("{q}", "Tell me: {q}", "{q} Please cite the article.", "According to the articles, {q}",
@@ -416,6 +456,10 @@ def main(argv: list[str] | None = None) -> None:
     a.add_argument("--duration", type=float, default=120.0, help="seconds during which new questions are sent")
     a.add_argument("--max-requests", type=int, default=5000)
     a.add_argument("--queue-size", type=int, default=None, help="RAG_LLM_QUEUE_SIZE for the server")
+    u = sub.add_parser("upload", help="question latency while a large upload is ingested")
+    u.add_argument("--size-mb", type=float, default=20.0)
+    u.add_argument("--conversations", type=int, default=4)
+    u.add_argument("--duration", type=float, default=120.0)
     m = sub.add_parser("memory", help="RSS before/after many sequential questions (library, one process)")
     m.add_argument("--questions", type=int, default=1000)
     m.add_argument("--warmup", type=int, default=50)
@@ -423,6 +467,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.cmd == "app":
         env = {"RAG_LLM_QUEUE_SIZE": str(args.queue_size)} if args.queue_size else None
         out = drive_app(args.mode, args.conversations, args.duration, args.max_requests, env=env).summary()
+    elif args.cmd == "upload":
+        out = drive_app_during_upload(args.size_mb, args.conversations, args.duration)
     else:
         engine = memory_engine()
         try:

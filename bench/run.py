@@ -1,5 +1,6 @@
 """`make bench`: ingest throughput vs the embedding model's own ceiling, re-ingest, and search latency
-on the shipped corpus and on a synthetic 100,000-chunk index; answer latency; the running app under
+on the shipped corpus and on a synthetic 100,000-chunk index; clean + chunk time of 1, 5 and 20 MB
+articles (bench/cleaning.py); answer latency; the running app under
 concurrent load with its memory (bench/load.py); memory over 1,000 questions; `rag eval run` speed.
 Writes bench/results/<section>.md and bench/results/bench.md (all sections measured so far).
 
@@ -139,6 +140,18 @@ def bench_load(seconds: float, rows: list[tuple]) -> None:
         ]
         for label, texts in (("error", s["error_samples"]), ("quotes instead of the model's answer", s.get("fallback_notes", []))):
             rows += [(f"{label} ({mode})", t.replace("|", "/")[:200], "") for t in texts]
+    bench_upload(seconds, rows)
+
+
+def bench_upload(seconds: float, rows: list[tuple]) -> None:
+    """Question latency while a 20 MB article uploaded through the page is being ingested (bench/load.py)."""
+    from bench.load import drive_app_during_upload
+
+    u = drive_app_during_upload(20.0, 4, seconds)
+    rows.append((f"4 extractive conversations while a {u['size_mb']:g} MB upload is ingested ({u['followed_s']:.0f} s)",
+                 f"answered p95 {u['upload_p95_s']} s (p50 {u['upload_p50_s']} s), {u['errors']} errors",
+                 f"idle before: p95 {u['idle_p95_s']} s (p50 {u['idle_p50_s']} s); upload reached: "
+                 f"{u['upload_stage'].replace('|', '/')}"))
 
 
 def bench_memory(questions: int, rows: list[tuple]) -> None:
@@ -191,7 +204,7 @@ def _lines(path: Path) -> int:
 
 # ---- sections ------------------------------------------------------------------------------------------
 
-SECTIONS = ("corpus", "answers", "synthetic", "load", "memory", "eval", "scale")
+SECTIONS = ("corpus", "cleaning", "answers", "synthetic", "load", "memory", "eval", "scale")
 TABLE_HEAD = "| measure | value | note |\n|---|---|---|\n"
 
 
@@ -211,6 +224,10 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
         ctx["engine"] = engine = bench_corpus(rows)
         bench_search(engine, "shipped corpus", questions, rows)
         extra = retrieval_table(engine)
+    elif name == "cleaning":
+        from bench.cleaning import bench_cleaning
+
+        bench_cleaning([1, 5, 20], rows)
     elif name == "answers":
         if "engine" not in ctx:
             ctx["engine"] = bench_corpus([])

@@ -70,6 +70,8 @@ def load_pairs(path: Path, limit_records: int | None = None) -> list[Pair]:
                         isinstance(sentences, list) and len(sentences) > 1)
             if pair.label not in (0, 1) or not all(isinstance(x, str) for x in (pair.context, pair.answer)):
                 raise ValueError("label must be 0 or 1, context and answer strings")
+        except RecursionError:
+            raise DatasetError(f"{path} line {lineno}: JSON nested too deeply to read") from None
         except (ValueError, KeyError, TypeError) as e:
             raise DatasetError(f"{path} line {lineno}: expected {{id, context, question, answer, label}}: {e}") from e
         pairs.append(pair)

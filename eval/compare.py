@@ -1,10 +1,10 @@
 """`rag eval compare runs/A runs/B`: metric deltas, and the questions that got worse from A to B."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rag.errors import InputError
+from rag.json_input import load_json
 
 from .runner import RESULTS, SUMMARY, finished
 
@@ -78,9 +78,12 @@ def _num(x) -> str:
 
 def _summary(run: Path) -> dict:
     path = Path(run) / SUMMARY
+    if not path.is_file():
+        raise InputError(f"{run} is not an evaluation run (no {SUMMARY}); give folders made by `rag eval run --out`")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{run} is not an evaluation run (no {SUMMARY}); give folders made by `rag eval run --out`") from None
-    except ValueError as e:
-        raise InputError(f"{path} is not valid JSON ({e}); rerun `rag eval run` with that --out to rewrite it") from None
+        summary = load_json(path, "run summary")
+    except InputError as e:
+        raise InputError(f"{e}; rerun `rag eval run` with that --out to rewrite it") from None
+    if not isinstance(summary, dict):
+        raise InputError(f"{path} is not a run summary (a JSON object); rerun `rag eval run` with that --out")
+    return summary

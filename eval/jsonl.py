@@ -22,7 +22,7 @@ def read_rows(path: Path) -> list[dict]:
     for line in data.split(b"\n"):
         try:
             row = json.loads(line)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested thousands deep
             continue
         if isinstance(row, dict):
             rows.append(row)

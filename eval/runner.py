@@ -189,5 +189,5 @@ def judge_validation(judge_name: str) -> dict:
 def read_json(path: Path) -> dict | None:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None

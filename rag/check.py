@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .docstore import DocInfo, DocStore, _listing
+from .docstore import Alias, DocInfo, DocStore, _listing
 from .errors import InputError, StoreError
-from .ingest import file_hash, ingestible
+from .ingest import file_hash, ingestible, one_line
 from .readers import iter_files
 from .settings import Settings
 
@@ -50,13 +50,14 @@ def check_index(settings: Settings, docstore: Callable[[], DocStore], vectors,
             raise StoreError("; ".join(damage))
         rep.problems += store.content_problems()
         docs = store.documents(include_pending=True)
+        aliases = list(store.aliases().values())
         chunks = store.chunk_docs()
     except Exception as e:  # a damaged or unreadable file: nothing compared with it can be trusted
         rep.problems.append(_describe(e))
         rep.problems += _vector_store_opens(vectors, rep)
         return rep
     rep.documents, rep.chunks = len(docs), len(chunks)
-    for part in (lambda: file_problems(settings, docs, paths), lambda: vector_problems(vectors, chunks, rep)):
+    for part in (lambda: file_problems(settings, docs, paths, aliases), lambda: vector_problems(vectors, chunks, rep)):
         try:
             rep.problems += part()
         except Exception as e:
@@ -106,10 +107,11 @@ def _query_problems(vectors, probe: str) -> list[str]:
     return []
 
 
-def file_problems(settings: Settings, docs: list[DocInfo], paths: list[Path] | None) -> list[str]:
-    """Each document against its file (still there, unchanged); with `paths`, also files not ingested
-    and documents from elsewhere."""
-    problems = []
+def file_problems(settings: Settings, docs: list[DocInfo], paths: list[Path] | None,
+                  aliases: list[Alias] = ()) -> list[str]:
+    """Each document against its file (still there, unchanged), and each other path of a document (a
+    copy) against the document; with `paths`, also files not ingested and documents from elsewhere."""
+    problems = _copy_problems(settings, docs, aliases)
     for d in docs:
         source = Path(d.source)
         if not source.exists():
@@ -128,14 +130,33 @@ def file_problems(settings: Settings, docs: list[DocInfo], paths: list[Path] | N
         except InputError as e:
             problems.append(f"document {d.doc_id}: its file can no longer be read ({e})")
     if paths is not None:
-        problems += _corpus_problems(settings, docs, [Path(p) for p in paths])
+        problems += _corpus_problems(settings, docs, [Path(p) for p in paths], aliases)
     return problems
 
 
-def _corpus_problems(settings: Settings, docs: list[DocInfo], paths: list[Path]) -> list[str]:
+def _copy_problems(settings: Settings, docs: list[DocInfo], aliases: list[Alias]) -> list[str]:
+    hashes = {d.doc_id: d.content_hash for d in docs}
+    problems = []
+    for a in aliases:
+        if not Path(a.source).exists():
+            problems.append(f"document {a.doc_id}: its copy {one_line(a.source)} is gone; run `rag ingest` to forget it")
+            continue
+        try:
+            same = file_hash(Path(a.source), settings.max_file_bytes) == a.content_hash == hashes.get(a.doc_id)
+        except InputError:
+            same = False
+        if not same:
+            problems.append(f"document {a.doc_id}: {one_line(a.source)} is listed as a copy of it but its content "
+                            "differs now; run `rag ingest`")
+    return problems
+
+
+def _corpus_problems(settings: Settings, docs: list[DocInfo], paths: list[Path],
+                     aliases: list[Alias]) -> list[str]:
     unreadable: list[str] = []
+    # Links the symlink policy leaves out are not problems: ingest reported them when it skipped them.
     files = {str(f.resolve()): f for f in iter_files(paths, on_error=lambda p, why: unreadable.append(str(p)))}
-    known = {d.source for d in docs}
+    known = {d.source for d in docs} | {a.source for a in aliases}
     new = sorted(str(f) for source, f in files.items()
                  if source not in known and ingestible(f, settings.max_file_bytes))
     roots = [str(p.resolve()) for p in paths]

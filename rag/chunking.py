@@ -29,10 +29,9 @@ class Span:
 
 def chunk_spans(text: str, max_tokens: int, overlap: int, count_tokens: TokenCounter) -> list[Span]:
     """Chunk boundaries for `text`: each chunk's pieces together stay within `max_tokens`."""
-    pieces = _pieces(text, max_tokens, count_tokens)
+    pieces, sizes = _pieces(text, max_tokens, count_tokens)
     if not pieces:
         return []
-    sizes = count_tokens([text[a:b] for a, b in pieces])
     chunks: list[Span] = []
     i = 0
     while i < len(pieces):
@@ -50,17 +49,22 @@ def chunk_spans(text: str, max_tokens: int, overlap: int, count_tokens: TokenCou
     return chunks
 
 
-def _pieces(text: str, max_tokens: int, count_tokens: TokenCounter) -> list[tuple[int, int]]:
-    """Sentences, with any sentence over the window split into word-boundary pieces that fit."""
+def _pieces(text: str, max_tokens: int, count_tokens: TokenCounter) -> tuple[list[tuple[int, int]], list[int]]:
+    """Sentences, with any sentence over the window split into word-boundary pieces that fit, and
+    their sizes (a sentence is counted once: counting is most of chunking's time)."""
     spans = sentence_spans(text)
     sizes = count_tokens([text[a:b] for a, b in spans])
     out: list[tuple[int, int]] = []
+    out_sizes: list[int] = []
     for (a, b), n in zip(spans, sizes):
         if n <= max_tokens:
             out.append((a, b))
+            out_sizes.append(n)
         else:
-            out.extend(_split_long(text, a, b, max_tokens, count_tokens))
-    return out
+            parts = _split_long(text, a, b, max_tokens, count_tokens)
+            out += parts
+            out_sizes += count_tokens([text[s:e] for s, e in parts])
+    return out, out_sizes
 
 
 def _split_long(text: str, a: int, b: int, max_tokens: int, count_tokens: TokenCounter) -> list[tuple[int, int]]:

@@ -36,7 +36,9 @@ class CleanArticle:
 
 def clean_article(raw: str, title_hint: str | None = None) -> CleanArticle:
     """Clean a raw capture (see module doc). Deterministic and idempotent."""
-    lines = [_strip_markup(line) for line in _normalise(raw).split("\n")]
+    raw_lines = _normalise(raw).split("\n")
+    _refuse_link_lists(raw_lines)
+    lines = [_strip_markup(line) for line in raw_lines]
     lines = [line for line in (_tidy_spaces(x) for x in lines) if line]
     lines = [part for line in lines for part in _split_glued_heading(line)]
     lines = _cut_glued_captions(lines)
@@ -86,19 +88,37 @@ _STARS = re.compile(r"\*{2,}")  # `**bold**` and stray `**`: the words stay, the
 # Patterns that scan forward from a start are kept linear: a start only where a run begins, link text
 # without "[", emphasis without "__", so a 50,000-character line without spaces is cleaned in milliseconds.
 _UNDERSCORE = re.compile(r"(?<!\w)__(?=\S)((?:(?!__).)+?)(?<=\S)__(?!\w)")
-_MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_MD_HEADING = re.compile(r"^\s*(?:#{1,6}\s+)++(.*?)(?:\s+#+)?\s*$")
 _MD_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*+\)"  # "(url)", one level of parentheses inside: "(…/Foo_(bar))"
 _MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\]" + _MD_TARGET)
 _MD_LINK = re.compile(r"\[([^\[\]\n]+)\]" + _MD_TARGET)
 
 
+_MARKUP_ROUNDS = 8  # real markup nests two or three deep; a deeper nest is hostile, and each round is O(line)
+
+
 def _strip_markup(line: str) -> str:
-    while True:  # until nothing changes: "**# Title**" needs two rounds
+    for _ in range(_MARKUP_ROUNDS):  # until nothing changes: "**# Title**" needs two rounds
         stripped = _MD_HEADING.sub(r"\1", _STARS.sub("", line))
         stripped = _UNDERSCORE.sub(r"\1", _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", stripped)))
         if stripped == line:
             return line
         line = stripped
+    return line
+
+
+# A line that is nothing but a link: "[text](url)", "- <https://…>", "www.example.org/page".
+_LINK_LINE = re.compile(r"^\s*(?:[-*•+]\s+|\d{1,3}[.)]\s+)?<?(?:\[[^\[\]\n]*\]\([^()\n]*\)|(?:https?://|www\.)\S+?)>?\s*$",
+                        re.IGNORECASE)
+
+
+def _refuse_link_lists(lines: list[str]) -> None:
+    """A bookmark list or link dump is not an article: without this it became one titled "link 0".
+    Refused when every non-empty line but at most one (a heading) is a bare link."""
+    text_lines = [x for x in lines if x.strip()]
+    links = sum(1 for x in text_lines if _LINK_LINE.match(x))
+    if links and links >= len(text_lines) - 1 and links >= 2 - (len(text_lines) == 1):
+        raise InputError(f"the file holds only links ({links}) and no article text")
 
 
 # --- line shapes ---------------------------------------------------------------------------------
@@ -111,10 +131,15 @@ def _is_prose(line: str) -> bool:
     return bool(_TERMINAL.search(line)) and len(line.split()) >= 4
 
 
+_MAX_HEADING_CHARS = 100
+
+
 def _is_heading(text: str) -> bool:
     """A short Title-Case phrase without a final period ("The Future Outlook: A Compelling Logic")."""
+    if not text or len(text) > _MAX_HEADING_CHARS or not text[0].isupper():
+        return False
     words = text.split()
-    if not 1 <= len(words) <= 12 or len(text) > 100 or not text[0].isupper():
+    if not 1 <= len(words) <= 12:
         return False
     if re.search(r"[.!…][\"'”’)]*$", text):
         return False
@@ -134,34 +159,53 @@ def _split_glued_heading(line: str) -> list[str]:
 
     Only when the rest of the line is a heading (or a "- item"); the word before the period must be
     lower-case (2+ letters) or a number, so "U.S.", "e.g.", "St.Petersburg" and "3.5" never split.
+    The leftmost such glue wins, then the part before it is split again; a heading is at most 100
+    characters, so only glue near the current end is tried (linear however many glues a line has).
     """
-    for m in _GLUE.finditer(line):
-        word = m["word"]
-        if not (word.isdigit() or (word.islower() and len(word) >= 2)):
-            continue
-        tail = line[m.end():]
-        if _is_heading(tail.removeprefix("- ")):  # each part may hold another glued heading
-            return _split_glued_heading(line[: m.end()]) + _split_glued_heading(tail)
-    return [line]
+    ends = [m.end() for m in _GLUE.finditer(line) if _may_end_sentence(m["word"])]
+    tails: list[str] = []
+    end, i = len(line), len(ends)
+    while True:
+        near = i
+        while near > 0 and ends[near - 1] >= end - _MAX_HEADING_CHARS - 2:  # "- " + heading
+            near -= 1
+        cut = next((k for k in range(near, i) if _is_heading(line[ends[k]:end].removeprefix("- "))), None)
+        if cut is None:
+            break
+        tails.append(line[ends[cut]:end])
+        end, i = ends[cut], cut
+    # each tail may hold another glued heading ("...end.Heading One.Heading Two")
+    return [line[:end]] + [part for tail in reversed(tails) for part in _split_glued_heading(tail)]
+
+
+def _may_end_sentence(word: str) -> bool:
+    return word.isdigit() or (word.islower() and len(word) >= 2)
 
 
 def _cut_glued_captions(lines: list[str]) -> list[str]:
     """Cut a caption glued after a paragraph's last sentence when it also stands on its own line.
 
     "...and beyond. Vladimir Putin: Russia's president ... - CBBC Newsround" keeps "...and beyond."
+    A caption has 3-25 words, so only a line's last 3-25 words can be one: looking those up in a set
+    keeps this linear in the text (comparing every line with every caption was quadratic).
     """
-    captions = sorted(
-        {x for x in lines if not _is_prose(x) and 3 <= len(x.split()) <= 25}, key=lambda s: (-len(s), s)
-    )
-    out = []
-    for line in lines:
-        for cap in captions:
+    captions = {x for x in lines if not _is_prose(x) and _MIN_CAPTION_WORDS <= len(x.split()) <= _MAX_CAPTION_WORDS}
+    return [_cut_caption(line, captions) if captions else line for line in lines]
+
+
+_MIN_CAPTION_WORDS, _MAX_CAPTION_WORDS = 3, 25
+
+
+def _cut_caption(line: str, captions: set[str]) -> str:
+    """The line without its longest glued caption (lines are tidied: words are single-space separated)."""
+    words = line.rsplit(" ", _MAX_CAPTION_WORDS)
+    for n in range(min(_MAX_CAPTION_WORDS, len(words) - 1), _MIN_CAPTION_WORDS - 1, -1):
+        cap = " ".join(words[-n:])
+        if cap in captions and line.endswith(" " + cap):
             head = line[: -len(cap)].rstrip()
-            if line != cap and line.endswith(" " + cap) and _TERMINAL.search(head):
-                line = head
-                break
-        out.append(line)
-    return out
+            if _TERMINAL.search(head):
+                return head
+    return line
 
 
 # --- junk lines ----------------------------------------------------------------------------------
@@ -197,14 +241,15 @@ _CONTACT = re.compile(f"{_URL}|{_EMAIL}|{_PHONE}", re.IGNORECASE)
 
 def _drop_junk_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
-    in_toc = False
+    in_toc = prose_kept = False
+    last = {line: i for i, line in enumerate(lines)}  # "comes back later" in O(1)
     for i, line in enumerate(lines):
-        if _TAIL_MARKER.match(line) and any(_is_prose(x) for x in out):
+        if _TAIL_MARKER.match(line) and prose_kept:
             break
         if _TOC.match(line):
             in_toc = True  # its entries are the short lines that come back later as headings
             continue
-        if in_toc and not _is_prose(line) and line in lines[i + 1:]:
+        if in_toc and not _is_prose(line) and last[line] > i:
             continue
         in_toc = False
         if _BOILERPLATE.match(line) or _CARD_FIELD.match(line) or _is_breadcrumb(line):
@@ -214,6 +259,7 @@ def _drop_junk_lines(lines: list[str]) -> list[str]:
         if _CONTACT.search(line) and not _is_prose(line):
             continue
         out.append(line)
+        prose_kept = prose_kept or _is_prose(line)
     return out
 
 

@@ -79,8 +79,11 @@ def docs(as_json: bool) -> None:
     if as_json:
         _emit([vars(d) for d in rows])
         return
+    from .ingest import one_line
+
     for d in rows:
-        click.echo(f"{d.doc_id}\t{d.n_chunks:>4} chunks\t{d.title}\t{d.source}")
+        copies = "".join(f"\t= {one_line(a)}" for a in d.aliases)  # the same content at other paths
+        click.echo(f"{d.doc_id}\t{d.n_chunks:>4} chunks\t{one_line(d.title)}\t{one_line(d.source)}{copies}")
     click.echo(f"{len(rows)} document(s)")
 
 
@@ -109,14 +112,13 @@ def search(question: str, k: int | None, retriever: str, as_json: bool) -> None:
 
 
 def _load_history(path: Path | None) -> list[dict] | None:
+    """The --history file as messages; any bad file or JSON is an InputError: one line, exit code 1."""
     if path is None:
         return None
     from .answer import validate_history
+    from .json_input import load_json
 
-    try:
-        return validate_history(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise click.BadParameter(f"cannot read history {path}: {e}") from e
+    return validate_history(load_json(path, "history file"))
 
 
 def _print_answer(ans) -> None:
@@ -141,7 +143,7 @@ _MODE = click.Choice(["local", "openai", "extractive"])
 @cli.command()
 @click.argument("question")
 @click.option("--mode", type=_MODE, default=None, help="Default: RAG_MODE (local).")
-@click.option("--history", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--history", type=click.Path(path_type=Path),
               help='JSON list of {"role": "user"|"assistant", "content": ...}.')
 @click.option("--k", default=None, type=click.IntRange(1, 50))
 @click.option("--json", "as_json", is_flag=True, help="Print the answer contract as one JSON object.")

@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import StoreError
@@ -39,6 +39,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+-- Other files with a document's content (a copied folder): one document, its other paths listed here.
+CREATE TABLE IF NOT EXISTS aliases (
+    source TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    content_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS aliases_doc ON aliases(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
     text, content='chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
@@ -67,6 +74,14 @@ class DocInfo:
     status: str
     content_hash: str
     updated_at: float
+    aliases: list[str] = field(default_factory=list)  # other files with the same content
+
+
+@dataclass
+class Alias:
+    source: str
+    doc_id: str
+    content_hash: str
 
 
 @dataclass
@@ -122,7 +137,12 @@ class DocStore:
         if not include_pending:
             sql += " WHERE status = 'ok'"
         rows = self._conn().execute(sql + " ORDER BY source").fetchall()
-        return [DocInfo(*r) for r in rows]
+        docs = [DocInfo(*r) for r in rows]
+        by_id = {d.doc_id: d for d in docs}
+        for a in self.aliases().values():
+            if a.doc_id in by_id:
+                by_id[a.doc_id].aliases.append(a.source)
+        return docs
 
     def document(self, doc_id: str) -> DocInfo | None:
         r = self._conn().execute(
@@ -133,6 +153,26 @@ class DocStore:
 
     def by_source(self) -> dict[str, DocInfo]:
         return {d.source: d for d in self.documents(include_pending=True)}
+
+    # ---- other paths of a document's content
+    def aliases(self) -> dict[str, Alias]:
+        rows = self._conn().execute("SELECT source, doc_id, content_hash FROM aliases ORDER BY source")
+        return {r[0]: Alias(*r) for r in rows}
+
+    def add_aliases(self, aliases: list[Alias]) -> None:
+        with self._conn() as c:
+            c.executemany("INSERT OR REPLACE INTO aliases(source, doc_id, content_hash) VALUES (?, ?, ?)",
+                          [(a.source, a.doc_id, a.content_hash) for a in aliases])
+
+    def delete_aliases(self, sources: list[str]) -> None:
+        with self._conn() as c:
+            c.executemany("DELETE FROM aliases WHERE source = ?", [(s,) for s in sources])
+
+    def promote_alias(self, alias: Alias) -> None:
+        """Make an alias its document's main path (the main file is gone; the copy carries on)."""
+        with self._conn() as c:
+            c.execute("DELETE FROM aliases WHERE source = ?", (alias.source,))
+            c.execute("UPDATE documents SET source = ? WHERE doc_id = ?", (alias.source, alias.doc_id))
 
     def article(self, doc_id: str) -> Article | None:
         r = self._conn().execute(
@@ -179,11 +219,13 @@ class DocStore:
     def delete(self, doc_ids: list[str]) -> None:
         with self._conn() as c:
             for doc_id in doc_ids:
+                c.execute("DELETE FROM aliases WHERE doc_id = ?", (doc_id,))
                 c.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
                 c.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
     def clear(self) -> None:
         with self._conn() as c:
+            c.execute("DELETE FROM aliases")
             c.execute("DELETE FROM chunks")
             c.execute("DELETE FROM documents")
 

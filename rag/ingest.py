@@ -15,12 +15,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .chunking import CHUNKER_VERSION, chunk_spans
+from .chunking import CHUNKER_VERSION
 from .clean import clean_article
-from .docstore import ChunkRow, DocStore
+from .docstore import Alias, ChunkRow, DocInfo, DocStore
 from .embeddings import Embedder
 from .errors import InputError, StoreError
-from .readers import iter_files, read_document
+from .offload import prepare_article
+from .readers import is_system_path, iter_files, read_document
 from .settings import Settings
 from .vectors import VectorIndex
 
@@ -29,6 +30,12 @@ from .vectors import VectorIndex
 class Skipped:
     path: str
     reason: str
+
+
+@dataclass
+class Duplicate:
+    path: str
+    doc_id: str  # the document whose content this file holds
 
 
 @dataclass
@@ -41,6 +48,7 @@ class IngestReport:
     chunks_embedded: int = 0
     seconds: float = 0.0
     repaired: list[str] = field(default_factory=list)  # what was found broken and fixed first
+    duplicates: list[Duplicate] = field(default_factory=list)  # files recorded as another path of a document
 
     def summary(self) -> str:
         if not (self.added or self.updated or self.removed):
@@ -52,9 +60,14 @@ class IngestReport:
                 f"{len(self.unchanged)} unchanged, {len(self.removed)} removed."
             )
         lines = [f"Repaired: {r}" for r in self.repaired] + [head]
+        if self.duplicates:
+            lines.append(f"{len(self.duplicates)} file(s) hold the content of another document "
+                         "(kept as one document, with its paths listed):")
+            lines += [f"  {one_line(d.path)} = {d.doc_id}" for d in self.duplicates[:20]]
+            lines += [f"  ... (+{len(self.duplicates) - 20} more)"] if len(self.duplicates) > 20 else []
         if self.skipped:
             lines.append(f"Skipped {len(self.skipped)} file(s):")
-            lines += [f"  {s.path}: {s.reason}" for s in self.skipped]
+            lines += [f"  {one_line(s.path)}: {one_line(s.reason)}" for s in self.skipped]
         return "\n".join(lines)
 
     def to_json(self) -> dict:
@@ -62,7 +75,34 @@ class IngestReport:
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed,
             "skipped": [vars(s) for s in self.skipped], "chunks_embedded": self.chunks_embedded,
             "seconds": round(self.seconds, 3), "repaired": self.repaired,
+            "duplicates": [vars(d) for d in self.duplicates],
         }
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped: a file name holding a newline
+    must not split a line of a report or a listing."""
+    return _CONTROL_CHARS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+@dataclass
+class _Scan:
+    """What one run found: work to do, and the content hashes that tell copies apart from new text."""
+    known: dict[str, DocInfo]  # source -> document, before this run
+    aliases: dict[str, Alias]  # source -> other path of a document, before this run
+    by_hash: dict[str, str]  # content hash -> doc_id of the document holding it
+    ids_taken: dict[str, str]  # doc_id -> source
+    todo: list["_Prepared"] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    new_aliases: dict[str, Alias] = field(default_factory=dict)
+    drop: dict[str, str] = field(default_factory=dict)  # source -> its document, now a copy of another
+    requeue: list[Path] = field(default_factory=list)  # copies of a document that changed: looked at again
+
+    def copies_of(self, doc_id: str) -> list[str]:
+        return [a.source for a in [*self.aliases.values(), *self.new_aliases.values()] if a.doc_id == doc_id]
 
 
 @dataclass
@@ -94,9 +134,13 @@ def ingestible(path: Path, max_bytes: int) -> bool:
     """Would ingest keep this file (readable, with article text left after cleaning)?"""
     try:
         raw = read_document(path, max_bytes)
+        return bool(clean_article(raw.text, raw.title_hint).text.strip())
     except InputError:
         return False
-    return bool(clean_article(raw.text, raw.title_hint).text.strip())
+
+
+Progress = Callable[[float, str], None]
+PREPARE_SHARE = 0.2  # of the progress bar: reading, cleaning and chunking; the rest is embedding
 
 
 class Ingestor:
@@ -106,29 +150,43 @@ class Ingestor:
         self.docstore = docstore
         self.vectors = vectors
         self._embedder = embedder  # loaded only if something changed: an unchanged re-run stays fast
+        self._notify: Progress = lambda fraction, what: None
+        self._embedded = [0, 0]  # chunks embedded, of how many, in this run
 
     @property
     def embedder(self) -> Embedder:
         return self._embedder()
 
-    def ingest(self, paths: Iterable[Path], prune: bool = True, progress: bool = True) -> IngestReport:
+    def ingest(self, paths: Iterable[Path], prune: bool = True, progress: bool = True,
+               on_progress: Progress | None = None) -> IngestReport:
+        """`progress`: a bar on the terminal; `on_progress(fraction, what)`: for the web UI."""
+        self._notify = on_progress or (lambda fraction, what: None)
         t0 = time.perf_counter()
         report = IngestReport()
         paths = [Path(p) for p in paths]
         self._repair(report)
         known = self.docstore.by_source()
         self._finish_interrupted(known, report)
-        todo, seen = self._scan(paths, known, report)
+        scan = self._scan(paths, known, report)
+        self._embed_and_store(scan.todo, report, progress)
+        if drop := list(scan.drop.values()):
+            self.remove(drop)
+            report.removed += drop
+        self.docstore.add_aliases(list(scan.new_aliases.values()))
         if prune:
-            self._prune(paths, seen, report)
-        self._embed_and_store(todo, report, progress)
+            self._prune(paths, scan.seen, report)
         report.seconds = time.perf_counter() - t0
         return report
 
     # ---- steps
     def _finish_interrupted(self, known: dict, report: IngestReport) -> None:
-        """A pending document whose file is gone is removed; one whose file exists is redone by _scan."""
-        gone = [d.doc_id for d in known.values() if d.status == "pending" and not Path(d.source).exists()]
+        """A pending document whose file is gone is removed; one whose file exists is redone by _scan.
+        So is one read from /proc, /sys or /dev (an older version followed links there)."""
+        system = [d.doc_id for d in known.values() if is_system_path(Path(d.source))]
+        if system:
+            report.repaired.append(f"{len(system)} document(s) read from system files removed: {', '.join(system[:5])}")
+        gone = system + [d.doc_id for d in known.values() if d.status == "pending" and not Path(d.source).exists()
+                         and d.doc_id not in system]
         if gone:
             self.remove(gone)
             report.removed += gone
@@ -171,48 +229,108 @@ class Ingestor:
         # A missing vector, or one filed under another document: redo that document.
         return {doc for cid, doc in chunks.items() if vectors.get(cid) != doc}
 
-    def _scan(self, paths: list[Path], known: dict, report: IngestReport) -> tuple[list[_Prepared], set[str]]:
-        todo: list[_Prepared] = []
-        seen: set[str] = set()
-        ids_taken = {d.doc_id: d.source for d in known.values()}
-        for path in iter_files(paths, on_error=lambda p, why: report.skipped.append(Skipped(str(p), why))):
-            source = str(path.resolve())
-            seen.add(source)
-            try:
-                prepared = self._prepare(path, source, known.get(source), ids_taken)
-            except InputError as e:
-                report.skipped.append(Skipped(str(path), str(e)))
-                continue
-            if prepared is None:
-                report.unchanged.append(known[source].doc_id)
-                continue
-            ids_taken[prepared.doc_id] = source
-            (report.updated if source in known else report.added).append(prepared.doc_id)
-            todo.append(prepared)
-        return todo, seen
+    def _scan(self, paths: list[Path], known: dict, report: IngestReport) -> _Scan:
+        scan = _Scan(known=known, aliases=self.docstore.aliases(), by_hash={},
+                     ids_taken={d.doc_id: d.source for d in known.values()})
+        for d in known.values():  # in source order: of two documents with one text (ingested before
+            if d.status == "ok" and d.content_hash:  # copies were recognised), the first one is kept
+                scan.by_hash.setdefault(d.content_hash, d.doc_id)
 
-    def _prepare(self, path: Path, source: str, old, ids_taken: dict) -> _Prepared | None:
-        raw = read_document(path, self.settings.max_file_bytes)
+        def skipped(path: Path, why: str) -> None:
+            report.skipped.append(Skipped(str(path), why))
+
+        for path in iter_files(paths, on_error=skipped, on_skip=skipped):
+            self._scan_file(path, scan, report)
+        while scan.requeue:
+            self._scan_file(scan.requeue.pop(0), scan, report)
+        return scan
+
+    def _scan_file(self, path: Path, scan: _Scan, report: IngestReport) -> None:
+        source = str(path.resolve())
+        scan.seen.add(source)
+        self._notify(PREPARE_SHARE / 2, f"Reading, cleaning and chunking {one_line(path.name)}")
+        try:
+            raw = read_document(path, self.settings.max_file_bytes)
+        except InputError as e:
+            report.skipped.append(Skipped(str(path), str(e)))
+            return
         chash = content_hash(raw.text.encode("utf-8"))  # as file_hash()
+        old = scan.known.get(source)
+        twin = scan.by_hash.get(chash)
+        if twin is not None and twin != (old.doc_id if old else None):
+            self._record_copy(Alias(source, twin, chash), old, scan, report)
+            return
         if old is not None and old.status == "ok" and old.content_hash == chash:
-            return None
-        cleaned = clean_article(raw.text, raw.title_hint)
-        if not cleaned.text.strip():
-            raise InputError("no article text left after cleaning")
+            report.unchanged.append(old.doc_id)
+            scan.by_hash.setdefault(chash, old.doc_id)
+            return
+        if source in scan.aliases:  # was a copy of a document; its content differs now
+            self.docstore.delete_aliases([source])
+            del scan.aliases[source]
+        try:
+            prepared = self._prepare(path, raw, chash, source, old, scan.ids_taken)
+        except InputError as e:
+            report.skipped.append(Skipped(str(path), str(e)))
+            return
+        if old is not None:  # its copies hold the old content: look at them again
+            self._forget_copies(old.doc_id, scan, report)
+            if scan.by_hash.get(old.content_hash) == old.doc_id:
+                del scan.by_hash[old.content_hash]
+        scan.ids_taken[prepared.doc_id] = source
+        scan.by_hash[chash] = prepared.doc_id
+        (report.updated if old is not None else report.added).append(prepared.doc_id)
+        scan.todo.append(prepared)
+
+    def _record_copy(self, alias: Alias, old: DocInfo | None, scan: _Scan, report: IngestReport) -> None:
+        """Identical content at another path: one document, this path listed as another of its paths."""
+        if scan.aliases.get(alias.source) != alias:
+            scan.new_aliases[alias.source] = alias
+        report.duplicates.append(Duplicate(alias.source, alias.doc_id))
+        if old is not None:  # this file was a document of its own, and now holds another one's content
+            scan.drop[alias.source] = old.doc_id
+            self._forget_copies(old.doc_id, scan, report)
+
+    def _forget_copies(self, doc_id: str, scan: _Scan, report: IngestReport) -> None:
+        copies = scan.copies_of(doc_id)
+        if not copies:
+            return
+        self.docstore.delete_aliases([c for c in copies if c in scan.aliases])
+        for c in copies:
+            scan.aliases.pop(c, None)
+            scan.new_aliases.pop(c, None)
+            scan.drop.pop(c, None)  # looked at afresh below
+        report.duplicates = [d for d in report.duplicates if d.path not in copies]
+        scan.requeue += [Path(c) for c in copies if Path(c).exists()]
+
+    def _prepare(self, path: Path, raw, chash: str, source: str, old, ids_taken: dict) -> _Prepared:
+        title, text, spans = prepare_article(raw.text, raw.title_hint, self.settings.chunk_tokens,
+                                             self.settings.chunk_overlap, self.embedder.count_tokens)
         doc_id = old.doc_id if old is not None else doc_id_for(path)
         if old is None and ids_taken.get(doc_id, source) != source:
             doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"  # same file name elsewhere
-        spans = chunk_spans(cleaned.text, self.settings.chunk_tokens, self.settings.chunk_overlap,
-                            self.embedder.count_tokens)
-        return _Prepared(doc_id, cleaned.title, source, chash, cleaned.text, spans)
+        return _Prepared(doc_id, title, source, chash, text, spans)
 
     def _prune(self, paths: list[Path], seen: set[str], report: IngestReport) -> None:
-        """Documents whose file lived under an ingested folder and is gone now."""
+        """Documents whose file lived under an ingested folder and is gone now. One whose file is gone
+        but which has a copy elsewhere lives on at the copy's path (a moved file is not re-embedded)."""
+        aliases = self.docstore.aliases()
+        gone_copies = [a.source for a in aliases.values() if not Path(a.source).exists()]
+        self.docstore.delete_aliases(gone_copies)
+        living: dict[str, Alias] = {}
+        for a in aliases.values():
+            if a.source not in gone_copies:
+                living.setdefault(a.doc_id, a)
         roots = [str(p.resolve()) + "/" for p in paths if p.is_dir()]
-        gone = [
-            d.doc_id for d in self.docstore.documents(include_pending=True)
-            if d.source not in seen and any(d.source.startswith(r) for r in roots) and not Path(d.source).exists()
-        ]
+        gone = []
+        for d in self.docstore.documents(include_pending=True):
+            if d.source in seen or Path(d.source).exists():
+                continue
+            if d.doc_id in living:
+                self.docstore.promote_alias(living[d.doc_id])
+                report.repaired.append(f"{d.doc_id}: its file {one_line(d.source)} is gone; "
+                                       f"now read from its copy {one_line(living[d.doc_id].source)}")
+            elif any(d.source.startswith(r) for r in roots):
+                gone.append(d.doc_id)
         if gone:
             self.remove(gone)
             report.removed += gone
@@ -220,6 +338,7 @@ class Ingestor:
     def _embed_and_store(self, todo: list[_Prepared], report: IngestReport, progress: bool) -> None:
         total = sum(len(p.spans) for p in todo)
         bar = tqdm(total=total, unit="chunk", desc="embedding", disable=not progress or total == 0)
+        self._embedded = [0, total]  # a disabled tqdm counts nothing: the UI's progress needs its own count
         group: list[_Prepared] = []
         for p in todo:
             group.append(p)
@@ -241,6 +360,9 @@ class Ingestor:
             part = rows[i : i + self.settings.embed_batch_size]
             vectors.extend(self.embedder.embed([r.text for r in part]))
             bar.update(len(part))
+            self._embedded[0] += len(part)
+            done, total = self._embedded
+            self._notify(PREPARE_SHARE + (1 - PREPARE_SHARE) * done / total, f"Embedding: {done:,} of {total:,} passages")
         # Order matters for crash safety: pending -> vectors replaced -> chunks + ok in one transaction.
         self.docstore.mark_pending([(p.doc_id, p.title, p.source, p.content_hash, p.text) for p in group])
         self.vectors.delete_docs([p.doc_id for p in group])

@@ -6,7 +6,9 @@ act on. The text returned here is raw: `rag.clean.clean_article` turns it into t
 from __future__ import annotations
 
 import codecs
+import errno
 import io
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -45,40 +47,115 @@ def read_document(path: Path, max_bytes: int) -> RawDocument:
     return RawDocument(path, text, None, "txt")
 
 
-def iter_files(
-    paths: Iterable[Path | str], on_error: Callable[[Path, str], None] | None = None
-) -> Iterator[Path]:
+# Never read, not even through a link or when named: reading /dev/zero or a FIFO never ends, and
+# /proc and /sys files describe this machine, not news.
+SYSTEM_TREES: tuple[str, ...] = ("/proc", "/sys", "/dev")
+
+Report = Callable[[Path, str], None]
+
+
+def iter_files(paths: Iterable[Path | str], on_error: Report | None = None,
+               on_skip: Report | None = None) -> Iterator[Path]:
     """The given files, and every file under the given folders (recursively, sorted, each once).
 
     Hidden files and folders (".name") inside folders are skipped; unsupported extensions are not,
     so that read_document can tell the user why they were not ingested. A path that does not exist
     or a folder that cannot be listed goes to `on_error(path, reason)`, or raises InputError without it.
+
+    Symbolic links inside a folder are followed once when their target lies inside that folder (a file
+    reached by several links, or also directly, comes out once); a link leading outside it, a loop and a
+    dangling link go to `on_skip(path, reason)`. Nothing under /proc, /sys or /dev is ever listed or
+    yielded, even when named directly. A link or folder named on the command line is the user's choice.
     """
     def fail(path: Path, reason: str) -> None:
         if on_error is None:
             raise InputError(f"{path}: {reason}")
         on_error(path, reason)
 
+    def skip(path: Path, reason: str) -> None:
+        if on_skip is not None:
+            on_skip(path, reason)
+
     seen: set[Path] = set()
     for path in map(Path, paths):
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             fail(path, "no such file or directory")
             continue
-        for file in _walk(path, fail) if path.is_dir() else [path]:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
+        real, why = follow_link(path, None)
+        if real is None:
+            (skip if path.is_symlink() else fail)(path, why)
+            continue
+        for file, real_file in _walk(path, real, fail, skip) if real.is_dir() else [(path, real)]:
+            if real_file not in seen:
+                seen.add(real_file)
                 yield file
 
 
-def _walk(root: Path, fail: Callable[[Path, str], None]) -> list[Path]:
-    def unlistable(e: OSError) -> None:
-        fail(Path(e.filename), f"cannot list the folder ({e.strerror})")
+def follow_link(path: Path, root: Path | None) -> tuple[Path | None, str]:
+    """(the real path, "") or (None, why it is not followed): a loop, a dangling link, a system path,
+    or a target outside `root` (a real folder path; None: anywhere)."""
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return None, "symbolic link loop; not followed"
+        if path.is_symlink():
+            return None, f"dangling symbolic link (its target {_link_target(path)} does not exist); not followed"
+        return None, f"cannot resolve the path ({e.strerror or e})"
+    if system := is_system_path(real):
+        return None, f"leads into {system}: system files are never read"
+    if root is not None and real != root and root not in real.parents:
+        return None, f"symbolic link to {real}, outside the folder {root}; not followed"
+    return real, ""
 
-    files = []
-    for folder, subfolders, names in os.walk(root, onerror=unlistable):  # symlinked folders: not followed
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        files += [Path(folder) / n for n in names if not n.startswith(".")]
+
+def is_system_path(real: Path) -> str | None:
+    """The system tree (/proc, /sys, /dev) a resolved path lies in, if any."""
+    return next((t for t in SYSTEM_TREES if real == Path(t) or Path(t) in real.parents), None)
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _walk(root: Path, real_root: Path, fail: Report, skip: Report) -> list[tuple[Path, Path]]:
+    """(path, real path) of every file under `root`, sorted by path. Folders are read once each and a
+    link to a folder containing it (a loop) is skipped, so no tree of links is walked forever."""
+    files: list[tuple[Path, Path]] = []
+    visited = {real_root}
+    stack = [(root, real_root)]
+    while stack:
+        folder, real_folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            fail(folder, f"cannot list the folder ({e.strerror})")
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            real = real_folder / entry.name
+            is_dir = entry.is_dir(follow_symlinks=False)  # from the listing: no extra stat per file
+            if entry.is_symlink():
+                real, why = follow_link(path, real_root)
+                if real is None:
+                    skip(path, why)
+                    continue
+                if real == real_folder or real in real_folder.parents:
+                    skip(path, f"symbolic link to {real}, a folder that contains it (a loop); not followed")
+                    continue
+                path = real  # named by its real path: a file behind several links comes out once
+                is_dir = real.is_dir()
+            if not is_dir:
+                files.append((path, real))
+            elif real not in visited:  # a folder reached by a link and directly is read once
+                visited.add(real)
+                stack.append((path, real))
     return sorted(files)
 
 
@@ -95,6 +172,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise UnsupportedFile(
             f"{path.name}: unsupported file type {kind}; supported: {', '.join(SUPPORTED_EXTENSIONS)}"
         )
+    if system := is_system_path(Path(os.path.realpath(path))):
+        raise InputError(f"{path} leads into {system}: system files are never read")
     if not path.is_file():
         raise InputError(f"{path} is not a regular file")
     try:
@@ -169,6 +248,10 @@ def _read_html(path: Path, html: str) -> tuple[str, str | None]:
 def _read_pdf(path: Path, data: bytes) -> tuple[str, str | None]:
     import pypdf
 
+    # pypdf logs what it repairs ("EOF marker not found") straight to stderr; a file it cannot read
+    # becomes our own one-line InputError below, so its warnings are noise to the user.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"{path.name} is not a PDF (no %PDF header)")
     try:
@@ -225,16 +308,16 @@ def unwrap_lines(text: str) -> str:
     """
     lines = [x.strip() for x in text.splitlines()]
     width = max((len(x) for x in lines), default=0)
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # parts joined at the end: `+=` on a str would copy it per line
     previous = ""  # the last physical line: it decides whether the next one continues it
     for line in lines:
         if previous and line and _continues(previous, line, width):
             glue = "" if re.search(r"[^\W\d_]-$", previous) and line[0].islower() else " "
-            paragraphs[-1] += glue + line
+            paragraphs[-1] += [glue, line]
         elif line:
-            paragraphs.append(line)
+            paragraphs.append([line])
         previous = line
-    return "\n\n".join(paragraphs)
+    return "\n\n".join("".join(parts) for parts in paragraphs)
 
 
 def _continues(previous: str, line: str, width: int) -> bool:

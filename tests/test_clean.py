@@ -303,3 +303,18 @@ def test_idempotent_on_arbitrary_text(text):
     assert clean_article(once.text) == once
     assert clean_article(once.text, once.title) == once
     assert "**" not in once.text and "\r" not in once.text and "\n\n\n" not in once.text
+
+
+@pytest.mark.parametrize("text", [
+    "[link 0](http://a.example/0)\n[link 1](http://a.example/1)\nhttp://b.example/x\n",
+    "# Bookmarks\n\n- [one](https://x.example/1)\n- [two](https://x.example/2)\n- <https://x.example/3>\n",
+    "www.example.org/page\n",
+])
+def test_a_file_of_only_links_is_refused_with_a_reason(text):
+    with pytest.raises(InputError, match="only links"):
+        clean_article(text)
+
+
+def test_links_inside_an_article_do_not_make_it_a_link_list():
+    c = clean_article("A Title\n\n[Reuters](https://r.example/a)\n\nThe council approved the budget on Monday.\n")
+    assert "The council approved the budget on Monday." in c.text

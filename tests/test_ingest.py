@@ -130,3 +130,91 @@ def test_killed_ingest_is_repaired_by_the_next_run(tmp_path):
     assert check.ok, check.problems
     assert check.chunks == check.vectors == sum(d.n_chunks for d in docs)
     assert engine.ingest([corpus]).chunks_embedded == 0
+
+
+def _two_articles(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    names = sorted(CORPUS.iterdir())[:2]
+    for f in names:
+        shutil.copy(f, folder / f.name)
+    return [folder / f.name for f in names]
+
+
+def rag_cli(args: list[str], home: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, RAG_HOME=str(home))
+    return subprocess.run([sys.executable, "-m", "rag.cli", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_symlinks_loops_and_system_files_leave_the_good_files_ingested_and_check_clean(tmp_path):
+    corpus = tmp_path / "corpus"
+    first, _ = _two_articles(corpus)
+    (corpus / "again.txt").symlink_to(first)  # inside: the same file, followed once
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "status.txt").symlink_to("/proc/self/status")
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    (corpus / "gone.txt").symlink_to(corpus / "nothing.txt")
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "up").symlink_to(corpus)
+    (corpus / "links.md").write_text("[link 0](http://a.example/0)\n[link 1](http://a.example/1)\n")
+    (corpus / "two\nlines.txt").write_text("Harbour News\n\nThe harbour reopened on Monday after repairs.\n")
+    proc = rag_cli(["ingest", str(corpus)], tmp_path / "home")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Ingested 3 new" in proc.stdout
+    assert "links.md: the file holds only links (2) and no article text" in proc.stdout
+    docs = rag_cli(["docs"], tmp_path / "home").stdout.splitlines()
+    assert len(docs) == 4 and docs[-1] == "3 document(s)" and any("two\\nlines.txt" in x for x in docs), docs
+    for name in ("passwd.txt", "status.txt", "loop.txt", "gone.txt", "up"):
+        line = next(x for x in proc.stdout.splitlines() if x.strip().startswith(str(corpus)) and f"/{name}:" in x)
+        assert "not followed" in line or "never read" in line, line
+    check = rag_cli(["check", str(corpus)], tmp_path / "home")
+    assert check.returncode == 0 and check.stdout.startswith("OK: 3 document(s)"), check.stdout + check.stderr
+    again = rag_cli(["ingest", str(corpus)], tmp_path / "home")
+    assert "Nothing to embed: 3 document(s) unchanged" in again.stdout
+
+
+def test_a_copied_folder_is_one_document_per_article_with_its_paths_listed(tmp_path):
+    corpus = tmp_path / "corpus"
+    originals = _two_articles(corpus / "a")
+    shutil.copytree(corpus / "a", corpus / "copy")
+    engine = Engine(make_settings(tmp_path / "home", corpus_dir=corpus))
+    rep = engine.ingest([corpus])
+    assert len(rep.added) == 2 and len(rep.duplicates) == 2, rep.summary()
+    docs = engine.documents()
+    assert len(docs) == 2
+    assert sorted(d.source for d in docs) == sorted(str(p.resolve()) for p in originals)
+    assert all(d.aliases == [str((corpus / "copy" / Path(d.source).name).resolve())] for d in docs)
+    assert engine.check([corpus]).ok
+    hits = engine.search("Bushehr nuclear power plant", k=10)
+    texts = [h.text for h in hits]
+    assert len(texts) == len(set(texts)), "the same passage twice among the sources"
+
+    # the original goes: the copy carries the document on, nothing re-embedded
+    doc = next(d for d in docs if d.source == str(originals[0].resolve()))
+    originals[0].unlink()
+    rep = engine.ingest([corpus])
+    assert rep.chunks_embedded == 0 and not rep.removed, rep.summary()
+    moved = engine.docstore.document(doc.doc_id)
+    assert moved.source == str((corpus / "copy" / originals[0].name).resolve())
+    # a copy that changes becomes a document of its own
+    other = corpus / "copy" / originals[1].name
+    other.write_text(other.read_text(encoding="utf-8") + "\n\nA new closing paragraph about grain exports.\n",
+                     encoding="utf-8")
+    rep = engine.ingest([corpus])
+    assert len(rep.added) == 1 and len(engine.documents()) == 3, rep.summary()
+    assert engine.check([corpus]).ok, engine.check([corpus]).problems
+
+
+def test_a_document_an_older_version_read_from_proc_is_removed_by_the_next_ingest(small):
+    from rag.docstore import ChunkRow
+
+    engine, corpus = small
+    engine.ingest([corpus])
+    text = "Name: python\nState: R (running)"
+    engine.docstore.mark_pending([("status", "status", "/proc/self/status", "h", text)])
+    engine.docstore.commit_chunks({"status": "h"}, [ChunkRow("status:0", "status", 0, 0, len(text), text)])
+    rep = engine.ingest([corpus])
+    assert "status" in rep.removed and any("system files" in r for r in rep.repaired), rep.summary()
+    assert "status" not in [d.doc_id for d in engine.documents()]
+    assert engine.check([corpus]).ok, engine.check([corpus]).problems

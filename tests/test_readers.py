@@ -301,3 +301,70 @@ def test_iter_files_reports_missing_paths(tmp_path):
     assert errors == [(tmp_path / "nope", "no such file or directory")]
     with pytest.raises(InputError, match="nope: no such file"):
         list(iter_files([tmp_path / "nope"]))
+
+
+# --- symbolic links --------------------------------------------------------------------------------
+
+
+def _linked_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "news"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("x")
+    (root / "sub" / "b.txt").write_text("x")
+    (tmp_path / "secret.txt").write_text("x")
+    links = {
+        "inside.txt": root / "sub" / "b.txt", "linked-dir": root / "sub",  # inside: b.txt comes out once
+        "secret.txt": tmp_path / "secret.txt", "passwd.txt": "/etc/passwd", "etc": "/etc",  # outside
+        "status.txt": "/proc/self/status", "zero.txt": "/dev/zero", "cpu": "/sys/devices",  # system
+        "loop1.txt": root / "loop2.txt", "loop2.txt": root / "loop1.txt", "self.txt": "self.txt",  # loops
+        "sub/up": root,  # a folder loop
+        "dangling.txt": root / "gone.txt",
+    }
+    for name, target in links.items():
+        (root / name).symlink_to(target)
+    return root
+
+
+def test_links_inside_the_folder_are_followed_once_and_the_rest_skipped_with_a_reason(tmp_path):
+    root = _linked_tree(tmp_path)
+    skipped: dict[str, str] = {}
+    found = list(iter_files([root], on_skip=lambda p, why: skipped.setdefault(Path(p).name, why)))
+    assert [p.relative_to(root).as_posix() for p in found] == ["a.txt", "sub/b.txt"]
+    assert set(skipped) == {"secret.txt", "passwd.txt", "etc", "status.txt", "zero.txt", "cpu", "loop1.txt",
+                            "loop2.txt", "self.txt", "up", "dangling.txt"}
+    assert all("\n" not in why and why for why in skipped.values())
+    assert "outside the folder" in skipped["secret.txt"] and "outside the folder" in skipped["etc"]
+    assert "/proc" in skipped["status.txt"] and "/dev" in skipped["zero.txt"] and "/sys" in skipped["cpu"]
+    assert "loop" in skipped["loop1.txt"] and "loop" in skipped["self.txt"] and "loop" in skipped["up"]
+    assert "dangling" in skipped["dangling.txt"] and "gone.txt" in skipped["dangling.txt"]
+
+
+def test_system_paths_are_never_read_even_when_named(tmp_path):
+    errors: list[str] = []
+    found = list(iter_files([Path("/proc/self/status"), Path("/dev"), Path("/sys/kernel")],
+                            on_error=lambda p, why: errors.append(why)))
+    assert found == [] and len(errors) == 3 and all("never read" in e for e in errors)
+    (tmp_path / "status.txt").symlink_to("/proc/self/status")
+    with pytest.raises(InputError, match="never read"):
+        read_document(tmp_path / "status.txt", 1_000_000)
+
+
+def test_a_folder_named_through_a_link_is_read(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("x")
+    (tmp_path / "via").symlink_to(tmp_path / "real")
+    assert [p.name for p in iter_files([tmp_path / "via", tmp_path / "real"])] == ["a.txt"]
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    assert list(iter_files([tmp_path])) == [tmp_path / "pipe.txt"]
+    with pytest.raises(InputError, match="not a regular file"):
+        read_document(tmp_path / "pipe.txt", 1_000_000)
+
+
+def test_a_broken_pdf_is_one_error_and_nothing_on_stderr(tmp_path, capfd):
+    (tmp_path / "cut.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n")
+    with pytest.raises(InputError, match="not a readable PDF"):
+        read_document(tmp_path / "cut.pdf", LIMIT)
+    assert capfd.readouterr().err == ""

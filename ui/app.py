@@ -19,8 +19,10 @@ from rag.errors import ConfigError, InputError, RagError
 import gradio as gr  # noqa: E402  (must come after rag)
 
 from ui import render
+from ui.login_throttle import throttle_middleware
 from ui.runs import DONE, Runs
-from ui.uploads import add_uploads
+from ui.server_log import quiet_rejections
+from ui.uploads import follow, start_upload
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +234,7 @@ def build_app(engine) -> gr.Blocks:
         articles_tab.select(refresh, outputs=docs_out, show_progress="hidden")
         ask_tab.select(refresh, outputs=docs_out, show_progress="hidden")
         upload.upload(_upload_handler(engine), inputs=upload, outputs=[upload_msg, upload, *docs_out],
-                      concurrency_limit=1, concurrency_id="corpus")
+                      concurrency_limit=1, concurrency_id="corpus", show_progress_on=upload_msg)
         remove_btn.click(_confirm_handler(engine), inputs=doc_pick, outputs=[confirm_row, confirm_msg, upload_msg],
                          show_progress="hidden")
         cancel_btn.click(lambda: gr.update(visible=False), outputs=confirm_row, queue=False)
@@ -248,6 +250,7 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
     port = port or settings.ui_port
     auth = check_bind(host, settings.ui_auth)
     threading.Thread(target=_warm_up, args=(engine,), name="warm-up", daemon=True).start()
+    quiet_rejections()
     app = build_app(engine)
     app.queue(default_concurrency_limit=1, max_size=GRADIO_QUEUE_SIZE)
     app.launch(
@@ -255,6 +258,7 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
         prevent_thread_lock=True, show_error=False, quiet=True,
         max_file_size=settings.max_file_bytes, footer_links=[], ssr_mode=False, mcp_server=False, pwa=False,
         enable_monitoring=False, theme=THEME, css_paths=[STYLE],
+        app_kwargs={"middleware": [throttle_middleware()]},  # wrong passwords: slower and slower
     )
     if not block:
         return app
@@ -467,13 +471,12 @@ def _docs_outputs(engine) -> tuple:
 
 def _upload_handler(engine):
     def upload(files: list[str] | None, progress=gr.Progress()):
-        paths = [Path(f) for f in (files or [])]
-        try:
-            result = add_uploads(engine, paths, progress=lambda frac, desc: progress(frac, desc=desc))
-            msg = render.upload_report_html(result.added, result.rejected)
-        except RagError as err:
-            msg = render.upload_report_html([], [("upload", str(err))])
-        return (msg, None, *_docs_outputs(engine))
+        # Ingests in the background (ui.uploads); this only follows it, so questions go on meanwhile.
+        for job in follow(start_upload(engine, [Path(f) for f in (files or [])])):
+            if job.result is None:
+                progress(job.fraction, desc=job.stage)
+                yield render.notice_html("ok", f"{job.stage} ({job.fraction:.0%})"), gr.skip(), gr.skip(), gr.skip()
+        yield (render.upload_report_html(job.result.added, job.result.rejected), None, *_docs_outputs(engine))
 
     return upload
 
