@@ -160,7 +160,20 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
         return d
     if d.origin == "model":
         return _instead(case, f"the model's answer did not give the {missing} asked for")
+    # The quotes that share most of the question's words may not hold what it asks for ("The town opened a
+    # tidal power station" for "Who built the station?"): the best quotes among the passages that do.
+    holding = [s for s in case.sources if _gives(q, s.text)]
+    if holding and len(holding) < len(case.sources):
+        again = case.quotes(sources=holding)
+        if not again.answer.abstained and _gives(q, parse_markers(again.answer.answer)[0]):
+            return again
     return case.abstain(f"no passage gives the {missing} asked for")
+
+
+def _gives(q: Question, text: str) -> bool:
+    if q.wants in (NUMBER_, DATE):
+        return gives_number(q, text) and (q.wants == DATE or _counts_the_thing_asked(q, text))
+    return q.wants is None or gives_kind(q, text)
 
 
 _COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:[\w-]+\s*){1,4})", re.I)

@@ -79,6 +79,15 @@ def test_the_kind_asked_for_must_be_given():
     assert not ans.abstained and "16 percent" in ans.answer and "number asked for" in ans.error
 
 
+def test_quotes_that_miss_what_is_asked_give_way_to_ones_that_hold_it():
+    """The sentence sharing most words ("The town ... opened a tidal power station") names no one; the
+    one that says who built it does."""
+    article = ("The town of Kelvinmouth opened a tidal power station on Monday, the first of its kind in the region. "
+               "The station was built by the Norwegian firm Havkraft and cost 240 million euros.")
+    ans = check("Who built the tidal power station in Kelvinmouth?", article=article)
+    assert not ans.abstained and "Havkraft" in ans.answer
+
+
 def test_according_to_is_answered_from_the_speaker():
     ans = check("According to the foreign minister, what would the treaty include?",
                 "Analysts expect joint exercises [6].")
