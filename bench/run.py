@@ -204,7 +204,7 @@ def _lines(path: Path) -> int:
 
 # ---- sections ------------------------------------------------------------------------------------------
 
-SECTIONS = ("corpus", "cleaning", "answers", "synthetic", "load", "memory", "eval", "scale")
+SECTIONS = ("corpus", "cleaning", "answers", "synthetic", "load", "memory", "eval", "ablation", "scale")
 TABLE_HEAD = "| measure | value | note |\n|---|---|---|\n"
 
 
@@ -212,6 +212,10 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
     """One section's markdown (a table, plus the retrieval-quality table for `corpus`)."""
     from bench.retrieval_quality import retrieval_table
 
+    if name == "ablation":  # what each answer-path check buys, per question set, on the held-out halves
+        subprocess.run([sys.executable, "-m", "bench.ablation", "--split", "held-out", "--mode", "local",
+                        "--out", str(OUT)], cwd=ROOT, check=True)
+        return (OUT / "ablation-ship-wiki-held-out-local.md").read_text(encoding="utf-8")
     if name == "scale":  # its own tables, measured in a fresh process (bench/scale.py)
         subprocess.run([sys.executable, "-m", "bench.scale", "--articles", str(args.scale_articles),
                         "--out", str(OUT / "scale.md")], cwd=ROOT, check=True)

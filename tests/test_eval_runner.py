@@ -368,22 +368,18 @@ def test_cli_compare_and_errors(tmp_path):
 
 @pytest.mark.llm
 def test_extractive_run_of_the_shipped_questions_is_fast_and_deterministic(corpus_engine, tmp_path):
-    """The real engine over the shipped corpus, judged by the local model: 50 questions under 2 minutes."""
+    """The real engine over the shipped corpus, judged by the local model: two runs of 50 questions score the
+    same (speed is measured by `make bench`, not asserted here)."""
     from eval.dataset import load_dataset
 
     items, _ = load_dataset(Path(__file__).parent.parent / "eval" / "datasets" / "questions.jsonl")
     ds = tmp_path / "q50.jsonl"
     ds.write_text("\n".join(json.dumps({k: v for k, v in i.to_json().items() if k != "line"}) for i in items[:50]) + "\n")
-    t0 = time.monotonic()
     a = run_eval(ds, tmp_path / "a", mode="extractive", settings=corpus_engine.settings, engine=corpus_engine, progress=False)
-    elapsed = time.monotonic() - t0
     b = run_eval(ds, tmp_path / "b", mode="extractive", settings=corpus_engine.settings, engine=corpus_engine, progress=False)
     scores = lambda s: {k: v for k, v in s["metrics"].items() if not k.startswith("latency")}  # noqa: E731
     assert scores(a) == scores(b)
     assert a["metrics"]["scored"] == 50 and a["metrics"]["invalid_quotes"] == 0
-    answering = sum(r["wall_s"] for r in map(json.loads, (tmp_path / "a" / RESULTS).read_text().splitlines()))
-    assert elapsed - answering < 20, f"judging and bookkeeping took {elapsed - answering:.0f} s"
-    assert elapsed < 120, f"50 extractive questions took {elapsed:.0f} s ({answering:.0f} s in Engine.ask)"
 
 
 def test_rag_eval_run_end_to_end_on_the_real_engine(corpus_engine, tmp_path, monkeypatch):
