@@ -69,7 +69,7 @@ def conversation_scripts(rows: list[dict] | None = None) -> list[list[str]]:
 
 # ---- what the user saw -----------------------------------------------------------------------------
 
-_TURN = re.compile(r'<div class="turn" data-turn="\d+">')
+_TURN = re.compile(r"<div class=\"turn(?: [\w-]+)*\" data-turn=\"\d+\">")
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -80,10 +80,10 @@ def classify(transcript_html: str) -> tuple[str, str]:
     text = html.unescape(" ".join(_TAGS.sub(" ", last).split()))
     if 'class="notice error"' in last:
         return ("busy" if "busy" in text.lower() else "error"), text
+    if 'class="notice abstain"' in last:  # declined (its note, if any, says why)
+        return "abstained", text
     if 'class="notice warn"' in last:
         return ("busy" if "busy" in text.lower() else "fallback"), text
-    if 'class="notice abstain"' in last:
-        return "abstained", text
     if 'class="answer"' in last:
         return "answered", text
     return "error", f"no finished turn in the reply: {text[:200]}"
@@ -278,7 +278,9 @@ def new_client(url: str):
 def ask_app(client, question: str, mode: str, timeout_s: float, k: int = 6) -> Reply:
     """One question through the app's /ask endpoint, in the client's session (its conversation)."""
     t = time.perf_counter()
-    job = client.submit(question, mode, k, api_name="/ask")
+    # The conversation lives in the browser (gr.BrowserState): a client sends it along and keeps the reply's.
+    turns = getattr(client, "turns", [])
+    job = client.submit(question, turns, mode, k, api_name="/ask")
     try:
         out = job.result(timeout=timeout_s)
     except TimeoutError:
@@ -288,6 +290,8 @@ def ask_app(client, question: str, mode: str, timeout_s: float, k: int = 6) -> R
         msg = f"{type(e).__name__}: {e}"
         kind = "busy" if "queue is full" in msg.lower() else "error"
         return Reply(kind, time.perf_counter() - t, msg)
+    if isinstance(out[3], list):
+        client.turns = out[3]
     kind, detail = classify(out[0])
     return Reply(kind, time.perf_counter() - t, detail)
 
@@ -316,7 +320,8 @@ def drive(url: str, mode: str, conversations: int, duration_s: float, max_reques
         try:
             client = new_client(url)
             while True:
-                client.reset_session()  # a new conversation: empty history on the server
+                client.reset_session()  # a new conversation: empty history
+                client.turns = []
                 for question in rng.choice(scripts):
                     if not take():
                         return
