@@ -294,7 +294,7 @@ def test_local_not_found_is_rescued_by_reading_passages_one_at_a_time(corpus_eng
 
     # Nothing the model rates as answering: an abstention.
     ans = corpus_engine.answerer.verify("Who is Russia's ambassador to Iran?", "NOT FOUND", mode="local")
-    assert ans.abstained and ans.answer == ABSTAIN_TEXT
+    assert ans.abstained and ans.answer.startswith("The articles don't say")
 
 
 @llm
