@@ -204,8 +204,8 @@ def test_local_answer_streams_and_cites_bushehr(corpus_engine):
 def test_local_abstains_instead_of_inventing(corpus_engine):
     for q in ["What is the population of Tehran?", "How many megawatts does the Bushehr plant produce?"]:
         ans = corpus_engine.ask(q, mode="local")
-        assert ans.abstained, ans.answer
-        assert ans.answer == ABSTAIN_TEXT
+        assert ans.abstained and ans.answer.startswith("The articles don't say"), ans.answer
+        assert all(s.text == c.quote for s, c in zip(ans.sentences, ans.citations))  # only verbatim quotes, if any
 
 
 @llm
