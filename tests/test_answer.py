@@ -210,11 +210,11 @@ def test_local_abstains_instead_of_inventing(corpus_engine):
 
 @llm
 def test_local_false_premise_gets_the_articles_fact(corpus_engine):
-    """The question's 2015 is stated nowhere: it is declined as asked, and what the articles do say is
-    shown, quoted."""
+    """The question's 2015 is stated nowhere: it is declined as asked, and what the articles do say (2013)
+    is shown, quoted."""
     ans = corpus_engine.ask("Why did the Bushehr plant only become operational in 2015?", mode="local")
     assert ans.abstained and ans.answer.startswith("The articles don't say that. What they say:")
-    assert "2015" in ans.error
+    assert ans.error  # why it was declined as asked
     assert "2013" in " ".join(c.quote for c in ans.citations)
     assert_quotes_verbatim(corpus_engine, ans)
 
