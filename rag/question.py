@@ -96,11 +96,6 @@ class Question:
                        local_facts=tuple(t for t in self.local_facts if t.key in keep),
                        people=tuple(p for p in self.people if any(k in keep for k in p)))
 
-    def new_terms(self, text: str) -> list[Term]:
-        """Terms of `text` the question does not already have."""
-        own = Evidence.of(self.text)
-        return [t for t in terms(text) if own.credit(t) == 0.0]
-
 
 @lru_cache(maxsize=512)
 def analyse(text: str) -> Question:
