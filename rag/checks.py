@@ -148,16 +148,10 @@ def aligned(case: Case, d: Draft) -> Draft:
 
 
 def gives_what_was_asked(case: Case, d: Draft) -> Draft:
-    q, text = case.question, parse_markers(d.answer.answer)[0]
-    missing = None
-    if q.wants in (NUMBER_, DATE) and not gives_number(q, text):
-        missing = "number" if q.wants == NUMBER_ else "date"
-    elif q.wants == NUMBER_ and not _counts_the_thing_asked(q, text):
-        missing = "number"
-    elif q.wants in (PERSON, PLACE, ORG, NAMED) and not gives_kind(q, text):
-        missing = {PERSON: "person", PLACE: "place", ORG: "organisation", NAMED: "name"}[q.wants]
-    if missing is None:
+    q = case.question
+    if _gives(q, parse_markers(d.answer.answer)[0]):
         return d
+    missing = _KIND_WORDS[q.wants]
     if d.origin == "model":
         return _instead(case, f"the model's answer did not give the {missing} asked for")
     # The quotes that share most of the question's words may not hold what it asks for ("The town opened a
@@ -170,7 +164,11 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
     return case.abstain(f"no passage gives the {missing} asked for")
 
 
+_KIND_WORDS = {NUMBER_: "number", DATE: "date", PERSON: "person", PLACE: "place", ORG: "organisation", NAMED: "name"}
+
+
 def _gives(q: Question, text: str) -> bool:
+    """The text holds what the question asks for (always, when it asks for nothing in particular)."""
     if q.wants in (NUMBER_, DATE):
         return gives_number(q, text) and (q.wants == DATE or _counts_the_thing_asked(q, text))
     return q.wants is None or gives_kind(q, text)
