@@ -364,6 +364,25 @@ def drive_app(mode: str = "extractive", conversations: int = 20, duration_s: flo
     return result
 
 
+def cold_start(questions: list[str], timeout_s: float = 600.0) -> dict:
+    """`rag ui` in local mode from a cold start: when the page answers, when the background warm-up says the
+    models are ready (its console line), and how long the first question takes when asked the moment the
+    page opens, against the next ones in the same conversation."""
+    t0 = time.monotonic()
+    with AppServer("local") as app:
+        page_s = time.monotonic() - t0  # includes ingesting the corpus copy (AppServer does that first)
+        client = new_client(app.url)
+        try:
+            first = ask_app(client, questions[0], "local", timeout_s)
+            later = [ask_app(client, q, "local", timeout_s) for q in questions[1:]]
+        finally:
+            client.close()
+        ready = re.search(r"Models ready \(local model, ([\d.]+) s after start\)", app.log_path.read_text(errors="replace"))
+    return {"page_s": page_s, "ready_s": float(ready.group(1)) if ready else None, "first_s": first.latency_s,
+            "first_kind": first.kind, "later_p50_s": _pct([r.latency_s for r in later], 50),
+            "later_kinds": sorted({r.kind for r in later}), "n_later": len(later)}
+
+
 # ---- questions while a large upload is ingested --------------------------------------------------------
 
 def drive_app_during_upload(size_mb: float = 20.0, conversations: int = 4, duration_s: float = 120.0) -> dict:

@@ -12,6 +12,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -24,11 +25,32 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls and DEL; tab a
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+@dataclass
+class Readiness:
+    """How far `Engine.warm` got: "cold" (never started), "warming", "ready" or "failed" (with why)."""
+
+    state: str = "cold"
+    local: bool = False  # whether the local model is part of it
+    seconds: float | None = None  # how long warming took
+    why: str = ""
+    _t0: float = field(default=0.0, repr=False)
+
+    def begin(self, local: bool) -> None:
+        self.state, self.local, self.why, self._t0 = "warming", local, "", time.monotonic()
+
+    def finish(self) -> None:
+        self.state, self.seconds = "ready", time.monotonic() - self._t0
+
+    def fail(self, err: Exception) -> None:
+        self.state, self.seconds, self.why = "failed", time.monotonic() - self._t0, str(err) or type(err).__name__
+
+
 class Engine:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or get_settings()
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self._write_lock = threading.Lock()  # one ingest/remove at a time; reads go on meanwhile
+        self.readiness = Readiness()
 
     # Components are built on first use: `rag docs` should not load the embedding model.
     @cached_property
@@ -160,13 +182,21 @@ class Engine:
 
     def warm(self, mode: str | None = None) -> None:
         """Load what the first question would otherwise wait for: the embedding model, the parser and,
-        in local mode, the model server. Safe to call from a background thread; errors surface on use."""
+        in local mode, the model server. Safe to call from a background thread; `readiness` says how far
+        it got (the web UI shows it); errors are re-raised and surface again on use."""
         from .nlp import warm as warm_parser
 
-        self.embedder.embed_query("warm up")
-        warm_parser()
-        if (mode or self.settings.mode) == "local":
-            self.answerer.warm("local")
+        local = (mode or self.settings.mode) == "local"
+        self.readiness.begin(local)
+        try:
+            self.embedder.embed_query("warm up")
+            warm_parser()
+            if local:
+                self.answerer.warm("local")
+        except Exception as e:
+            self.readiness.fail(e)
+            raise
+        self.readiness.finish()
 
     # ---- health
     def check(self, paths: Iterable[Path] | None = None):

@@ -7,6 +7,7 @@ the real local model and records what a user waits for. Screenshots go to test-a
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 import urllib.request
@@ -312,6 +313,15 @@ def test_page_loads_nothing_from_outside(open_page):
     assert len(hosts) == 1 and next(iter(hosts)).startswith("127.0.0.1:")
     fonts = w.page.evaluate("[...document.fonts].map(f => f.family)")
     assert not [f for f in fonts if "googleapis" in f]
+
+
+def test_page_says_when_the_models_are_loaded(open_page, app_engine):
+    # launch() warms the models in the background; the page polls until they are loaded, then stops.
+    page = open_page().page
+    ready = page.locator("#readiness .ready")
+    ready.wait_for(timeout=60_000)
+    assert app_engine.readiness.state == "ready"
+    assert re.fullmatch(r"Search models loaded in \d+ s\.", ready.inner_text().strip())
 
 
 TEN_QUESTIONS = [

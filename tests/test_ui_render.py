@@ -280,3 +280,18 @@ def test_a_declined_premise_shows_what_the_articles_say_with_markers_and_cards()
     assert "Not in the articles as asked" in html and 'class="cite"' in html and "src-card" in html
     assert "2015" in html  # the reason, in the note
     assert render.replaced_note("The plant opened in 2015 [1].", ans).startswith("The draft was replaced: the articles")
+
+
+def test_readiness_line_follows_the_warm_up():
+    from rag.engine import Readiness
+
+    r = Readiness()
+    assert render.readiness_html(r) == ""  # never warmed (e.g. no launch): nothing to say
+    r.begin(local=True)
+    assert "Loading the local model" in render.readiness_html(r) and 'class="notice warn"' in render.readiness_html(r)
+    r.finish()
+    assert re.search(r"Local model loaded in \d+ s\.", render.readiness_html(r))
+    r.begin(local=False)
+    r.fail(RuntimeError(PAYLOAD))
+    html = render.readiness_html(r)
+    assert "Could not load the search models" in html and "<script>" not in html and r.state == "failed"

@@ -40,6 +40,7 @@ THEME = gr.themes.Default(
     font=["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
 )
+READINESS_POLL_S = 1.0  # how often the page asks whether the models have loaded, until they have
 TICK_S = 0.1  # how often a running answer checks for Stop; the clock on the page moves every second
 CONVERSATION_KEY = "news-qa-conversation"  # localStorage key: the conversation survives a reload
 # The transcript's one listener (it survives every re-render): citation markers and source cards become
@@ -192,6 +193,8 @@ def build_app(engine) -> gr.Blocks:
                                                  visible=False)
                             new_btn = gr.Button("New conversation", elem_id="new-chat", scale=0, min_width=190)
                         ask_note = gr.HTML("", elem_id="ask-note")
+                        readiness = gr.HTML(render.readiness_html(engine.readiness), elem_id="readiness")
+                        readiness_timer = gr.Timer(READINESS_POLL_S)
                         with gr.Row(elem_id="options-row"):
                             mode = gr.Radio(modes, value=default_mode, label="Answer with", elem_id="mode", scale=3)
                             k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages to search",
@@ -226,6 +229,8 @@ def build_app(engine) -> gr.Blocks:
         new_btn.click(_new_conversation(runs), outputs=chat_out, queue=False)
         transcript.click(_citation_handler(engine), inputs=turns, outputs=sources, concurrency_limit=None,
                          show_progress="hidden")
+        readiness_timer.tick(_readiness_handler(engine), outputs=[readiness, readiness_timer], queue=False,
+                             show_progress="hidden")
         app.load(_restore, inputs=turns, outputs=[transcript, sources, turns], show_progress="hidden")
 
         docs_out = [docs, doc_pick, corpus_line]
@@ -270,11 +275,23 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
 
 def _warm_up(engine) -> None:
     """Load the embedding model and the parser, start the local LLM if it answers by default and have it
-    read the fixed system prompt, so the first question does not wait a minute for them."""
+    read the fixed system prompt, so the first question does not wait a minute for them. The page shows
+    engine.readiness; the console says when it is done."""
     try:
         engine.warm()
     except Exception:  # the first question will report the problem properly
         log.warning("could not warm up the models in advance", exc_info=True)
+        return
+    r = engine.readiness
+    print(f"Models ready ({'local model, ' if r.local else ''}{r.seconds:.1f} s after start)", flush=True)
+
+
+def _readiness_handler(engine):
+    """Every READINESS_POLL_S until the models are loaded (or failed): then the timer stops."""
+    def show():
+        r = engine.readiness
+        return render.readiness_html(r), gr.Timer(active=r.state == "warming")
+    return show
 
 
 # ---- handlers (each closes over the engine) ---------------------------------------------------------

@@ -339,6 +339,18 @@ def notice_html(kind: str, text: str) -> str:
     return f'<div class="notice {e(kind)}" role="{role}">{e(text)}</div>'
 
 
+def readiness_html(r) -> str:
+    """The line under the options saying whether the models are loaded (rag.engine.Readiness)."""
+    what = "local model" if r.local else "search models"
+    if r.state == "warming":
+        return notice_html("warn", f"Loading the {what}… a question asked now waits for it.")
+    if r.state == "failed":
+        return notice_html("error", f"Could not load the {what} in advance: {r.why}")
+    if r.state == "ready":
+        return f'<div class="ready" role="status">{e(what.capitalize())} loaded in {r.seconds:.0f} s.</div>'
+    return ""
+
+
 def corpus_line_html(docs: list, examples: int = 3) -> str:
     """Above the chat: how many articles are loaded, and a few example questions drawn from their titles."""
     if not docs:
