@@ -40,7 +40,7 @@ from eval.metrics import percentile
 from eval.scoring import score_answer, summarise
 from rag.align import parse_markers, split_answer
 from rag.engine import Engine
-from rag.llm import LLMClient
+from rag.llm import LLMClient, llm_client
 from rag.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ class LocalChatLLM(CustomLLM):
 
     def __init__(self, settings: Settings, **kw: Any):
         super().__init__(settings=settings, **kw)
-        self._client = LLMClient(settings, "local")
+        self._client = llm_client(settings, "local")
 
     @property
     def metadata(self) -> LLMMetadata:
