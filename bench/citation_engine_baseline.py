@@ -4,7 +4,7 @@ with the same functions as `rag eval run` (eval/scoring.py), so its numbers sit 
     RAG_HOME=.rag python -m bench.citation_engine_baseline [--kinds answerable,unanswerable] [--ours runs/NAME]
 
 What is the same: the chunks (our 128-word-piece chunks with offsets, read from docs.sqlite), the embedding
-model (rag.embeddings' HuggingFaceEmbedding, all-MiniLM-L6-v2), the local model (Qwen2.5-Coder-1.5B served by
+model (rag.embeddings' Embedder as a llama-index embed_model, all-MiniLM-L6-v2), the local model (Qwen2.5-Coder-1.5B served by
 our xllamacpp server), the questions, the lexical judge and every metric. What is stock: the engine and all its
 defaults (dense top-2 from an in-memory VectorStoreIndex, 512-token citation chunks, the COMPACT synthesizer
 and llama-index's CITATION_QA_TEMPLATE). No OpenAI-compatible llama-index LLM package is installed
@@ -40,7 +40,7 @@ from eval.metrics import percentile
 from eval.scoring import score_answer, summarise
 from rag.align import parse_markers, split_answer
 from rag.engine import Engine
-from rag.llm import LLMClient
+from rag.llm import LLMClient, llm_client
 from rag.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ class LocalChatLLM(CustomLLM):
 
     def __init__(self, settings: Settings, **kw: Any):
         super().__init__(settings=settings, **kw)
-        self._client = LLMClient(settings, "local")
+        self._client = llm_client(settings, "local")
 
     @property
     def metadata(self) -> LLMMetadata:
@@ -106,8 +106,6 @@ def build_query_engine(engine: Engine, llm: CustomLLM):
     from llama_index.core.query_engine import CitationQueryEngine
     from llama_index.core.schema import TextNode
 
-    from rag.embeddings import get_embed_model
-
     nodes = [
         TextNode(id_=c.chunk_id, text=c.text, start_char_idx=c.start, end_char_idx=c.end,
                  metadata={"doc_id": d.doc_id, "title": d.title, "source": d.source},
@@ -115,7 +113,7 @@ def build_query_engine(engine: Engine, llm: CustomLLM):
                  excluded_llm_metadata_keys=["doc_id", "title", "source"])
         for d in engine.documents() for c in engine.docstore.doc_chunks(d.doc_id)
     ]
-    index = VectorStoreIndex(nodes, embed_model=get_embed_model())
+    index = VectorStoreIndex(nodes, embed_model=engine.embedder.as_llama_index())
     return CitationQueryEngine.from_args(index, llm=llm)
 
 

@@ -141,12 +141,12 @@ def judge_client(settings: Settings, use_llm: bool = True):
     """The LLM client the judge uses: RAG_JUDGE_BASE_URL/RAG_JUDGE_MODEL if set, else the local model."""
     if not use_llm:
         return None
-    from rag.llm import LLMClient
+    from rag.llm import llm_client
 
     if settings.judge_base_url:
         judge_settings = settings.model_copy(update={
             "llm_base_url": settings.judge_base_url,
             "llm_model": settings.judge_model or settings.llm_model,
         })
-        return LLMClient(judge_settings, "openai")
-    return LLMClient(settings, "local")
+        return llm_client(judge_settings, "openai")
+    return llm_client(settings, "local")

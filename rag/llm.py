@@ -1,8 +1,8 @@
-"""The one client for every language-model call: the local model or any OpenAI-compatible endpoint.
+"""Every language-model call: one interface (LLMClient), one backend per kind of model.
 
-Both modes take the same path through the `openai` package; they differ only in where the base URL
-comes from and in two local-only duties: starting (and restarting) the model server, and
-serialising requests because the local model answers one at a time on 2 cores.
+LocalClient runs the packaged model (starting and restarting its server, serialising requests because it
+answers one at a time on 2 cores); OpenAIClient talks to any OpenAI-compatible endpoint. Both send the
+same requests through the `openai` package. `llm_client(settings, mode)` picks one.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import math
 import socket
 import threading
 import weakref
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TypeVar
@@ -66,7 +67,7 @@ class ModelQueue:
             self._model.release()
 
 
-LOCAL_QUEUE = ModelQueue()  # process-wide: every LLMClient in local mode shares the one model
+LOCAL_QUEUE = ModelQueue()  # process-wide: every LocalClient shares the one model
 
 
 class Cancelled(LLMError):
@@ -146,27 +147,26 @@ def _check_cancelled() -> None:
         scope.check()
 
 
-class LLMClient:
-    """Chat, stream and yes/no-probability calls against the configured model."""
+class LLMClient(ABC):
+    """The interface every backend implements: chat, stream and yes/no-probability calls, `model_name`,
+    and cancellation by CancelScope. Get one with `llm_client(settings, mode)`.
 
-    def __init__(self, settings: Settings, mode: str | None = None):
+    The requests are the same for every backend (chat completions through the `openai` package); a
+    backend says where the endpoint is, whether requests queue, how to explain an unreachable endpoint,
+    and whether a failed call is worth one more try because its server restarts.
+    """
+
+    # Extra JSON for the yes/no request (a backend's own options); None sends nothing extra.
+    yes_extra_body: dict | None = None
+
+    def __init__(self, settings: Settings):
         self.settings = settings
-        self.mode = mode or settings.mode
-        self._server: LocalServer | None = None
         self._client: openai.OpenAI | None = None
-        if self.mode == "openai":
-            if not settings.llm_base_url:
-                raise ConfigError(
-                    "mode 'openai' needs an endpoint: set RAG_LLM_BASE_URL "
-                    "(e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1) "
-                    "and OPENAI_API_KEY if it needs one; or use RAG_MODE=local"
-                )
-        elif self.mode != "local":
-            raise ConfigError(f"mode {self.mode!r} uses no language model; use 'local' or 'openai'")
 
     @property
+    @abstractmethod
     def model_name(self) -> str:
-        return MODEL_NAME if self.mode == "local" else self.settings.llm_model
+        """The model name sent with every request."""
 
     # ---- public calls ---------------------------------------------------------------------------
 
@@ -176,7 +176,7 @@ class LLMClient:
     ) -> str:
         """The model's full reply to `messages`."""
         _check_cancelled()
-        with self._queue_slot():
+        with self._slot():
             completion = self._run(lambda c: c.chat.completions.create(
                 model=self.model_name, messages=messages, max_tokens=max_tokens,
                 temperature=temperature, stop=stop or openai.omit,
@@ -189,7 +189,7 @@ class LLMClient:
     ) -> Iterator[str]:
         """The reply as text deltas. Failures before the first delta are retried like chat()."""
         _check_cancelled()
-        with self._queue_slot():
+        with self._slot():
             deltas, first = self._run(lambda c: _open_stream(c.chat.completions.create(
                 model=self.model_name, messages=messages, max_tokens=max_tokens,
                 temperature=temperature, stop=stop or openai.omit, stream=True,
@@ -209,17 +209,12 @@ class LLMClient:
                 deltas.close()
 
     def yes_probability(self, messages: Messages) -> float:
-        """P(Yes) / (P(Yes) + P(No)) for the first token of the reply; 0.5 if neither is likely.
-
-        Deterministic for the local model: prompt caching is off for this call, because a reply
-        computed on a partly cached prompt differs in the 3rd decimal from a fresh one.
-        """
-        extra = {"cache_prompt": False} if self.mode == "local" else None
+        """P(Yes) / (P(Yes) + P(No)) for the first token of the reply; 0.5 if neither is likely."""
         _check_cancelled()
-        with self._queue_slot():
+        with self._slot():
             completion = self._run(lambda c: c.chat.completions.create(
                 model=self.model_name, messages=messages, max_tokens=1, temperature=0.0,
-                logprobs=True, top_logprobs=10, extra_body=extra,
+                logprobs=True, top_logprobs=10, extra_body=self.yes_extra_body,
             ))
         logprobs = _first_choice(completion).logprobs
         if not logprobs or not logprobs.content or not logprobs.content[0].top_logprobs:
@@ -230,49 +225,53 @@ class LLMClient:
         first = logprobs.content[0]
         return yes_share([(t.token, t.logprob) for t in first.top_logprobs])
 
-    # ---- plumbing -------------------------------------------------------------------------------
+    # ---- what a backend provides ----------------------------------------------------------------
 
-    def _queue_slot(self):
-        # Remote endpoints handle their own concurrency; only the local model is serialised.
-        if self.mode == "local":
-            return LOCAL_QUEUE.slot(self.settings.llm_queue_size)
+    @abstractmethod
+    def _endpoint(self) -> tuple[str, str]:
+        """(base URL, API key) for the next request."""
+
+    @abstractmethod
+    def _url(self) -> str:
+        """The endpoint as named in error messages."""
+
+    @abstractmethod
+    def _unreachable(self, e: openai.OpenAIError) -> LLMUnavailable:
+        """The error for an endpoint nothing answers at, saying what to do about it."""
+
+    def _slot(self):
+        """Held around each call; remote endpoints handle their own concurrency."""
         return nullcontext()
+
+    def _http_options(self) -> dict:
+        """Keyword arguments for the HTTP client."""
+        return {}
+
+    def _server_died(self) -> bool:
+        """True if the backend's own server died (the next request restarts it: worth one more try)."""
+        return False
+
+    # ---- plumbing -------------------------------------------------------------------------------
 
     def _openai(self) -> openai.OpenAI:
         """An OpenAI client for the current endpoint (the local server's port changes on restart)."""
-        if self.mode == "local":
-            if self._server is None:
-                try:
-                    self._server = get_local_server(self.settings)
-                except ModelError as e:  # callers handle LLMError (e.g. fall back to extractive)
-                    raise LLMUnavailable(f"the local model cannot start: {e}") from e
-            url = self._server.ensure_running()
-            key = "local"
-        else:
-            url, key = self.settings.llm_base_url, self.settings.openai_api_key or "none"
+        url, key = self._endpoint()
         if self._client is None or str(self._client.base_url).rstrip("/") != url.rstrip("/"):
             # max_retries=0: retries are ours (below), so they are bounded and logged in one place.
             timeout = openai.Timeout(self.settings.llm_timeout_s, connect=_CONNECT_TIMEOUT_S)
-            # CancelScope can cut off calls on new connections; the local model gets only new ones.
-            fresh = {"limits": httpx2.Limits(max_keepalive_connections=0)} if self.mode == "local" else {}
-            http = openai.DefaultHttpxClient(event_hooks={"request": [_add_trace]}, **fresh)
+            http = openai.DefaultHttpxClient(event_hooks={"request": [_add_trace]}, **self._http_options())
             self._client = openai.OpenAI(base_url=url, api_key=key, timeout=timeout, max_retries=0,
                                          http_client=http)
         return self._client
 
-    def _url(self) -> str:
-        if self.mode == "local":
-            return self._server.base_url if self._server and self._server.port else "the local model"
-        return self.settings.llm_base_url
-
     def _run(self, call: Callable[[openai.OpenAI], T]) -> T:
-        """call(client) with retries on transient failures, one restart of a dead local server,
-        and every failure translated into an LLMError a user can act on."""
+        """call(client) with retries on transient failures, one more try after the backend's server
+        died (it restarts), and every failure translated into an LLMError a user can act on."""
         try:
             return self._retrying(call)
         except openai.OpenAIError as e:
             _check_cancelled()
-            if self._local_server_died():
+            if self._server_died():
                 try:
                     return self._retrying(call)  # _openai() restarts the server first
                 except openai.OpenAIError as e2:
@@ -288,23 +287,10 @@ class LLMClient:
         )
         return retrying(lambda: call(self._openai()))
 
-    def _local_server_died(self) -> bool:
-        return self.mode == "local" and self._server is not None and self._server.has_died()
-
     def _translate(self, e: openai.OpenAIError) -> LLMError:
-        url = self._url()
-        if _is_unreachable(e) and self.mode == "local":
-            log = self._server.log_path if self._server else "the server log"
-            return LLMUnavailable(
-                f"cannot reach the local model at {url}: {_reason(e)} (it was restarted if it had "
-                f"stopped; see {log}, or use RAG_MODE=extractive)"
-            )
         if _is_unreachable(e):
-            return LLMUnavailable(
-                f"cannot reach the language model at {url}: {_reason(e)} (is it running? set "
-                "RAG_LLM_BASE_URL to a running OpenAI-compatible endpoint, or use RAG_MODE=local "
-                "or RAG_MODE=extractive)"
-            )
+            return self._unreachable(e)
+        url = self._url()
         tries = self.settings.llm_retries + 1
         if isinstance(e, openai.APITimeoutError):
             return LLMError(
@@ -336,6 +322,93 @@ class LLMClient:
                 f"{_reason(e)}"
             )
         return LLMError(f"the language model at {url} failed: {_reason(e)}")
+
+
+class LocalClient(LLMClient):
+    """The packaged model, served by a llama.cpp child process (rag.llm_server) that this client starts on
+    first use and restarts if it dies. It answers one request at a time on 2 cores: calls queue."""
+
+    # Deterministic yes/no: a reply computed on a partly cached prompt differs in the 3rd decimal
+    # from a fresh one, so prompt caching is off for that call.
+    yes_extra_body = {"cache_prompt": False}
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self._server: LocalServer | None = None
+
+    @property
+    def model_name(self) -> str:
+        return MODEL_NAME
+
+    def _endpoint(self) -> tuple[str, str]:
+        if self._server is None:
+            try:
+                self._server = get_local_server(self.settings)
+            except ModelError as e:  # callers handle LLMError (e.g. fall back to extractive)
+                raise LLMUnavailable(f"the local model cannot start: {e}") from e
+        return self._server.ensure_running(), "local"
+
+    def _url(self) -> str:
+        return self._server.base_url if self._server and self._server.port else "the local model"
+
+    def _unreachable(self, e: openai.OpenAIError) -> LLMUnavailable:
+        log = self._server.log_path if self._server else "the server log"
+        return LLMUnavailable(
+            f"cannot reach the local model at {self._url()}: {_reason(e)} (it was restarted if it had "
+            f"stopped; see {log}, or use RAG_MODE=extractive)"
+        )
+
+    def _slot(self):
+        return LOCAL_QUEUE.slot(self.settings.llm_queue_size)
+
+    def _http_options(self) -> dict:
+        # CancelScope can cut off calls on new connections only; on loopback a new one per call is cheap.
+        return {"limits": httpx2.Limits(max_keepalive_connections=0)}
+
+    def _server_died(self) -> bool:
+        return self._server is not None and self._server.has_died()
+
+
+class OpenAIClient(LLMClient):
+    """Any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, a llama.cpp server): RAG_LLM_BASE_URL,
+    RAG_LLM_MODEL, OPENAI_API_KEY."""
+
+    def __init__(self, settings: Settings):
+        if not settings.llm_base_url:
+            raise ConfigError(
+                "mode 'openai' needs an endpoint: set RAG_LLM_BASE_URL "
+                "(e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1) "
+                "and OPENAI_API_KEY if it needs one; or use RAG_MODE=local"
+            )
+        super().__init__(settings)
+
+    @property
+    def model_name(self) -> str:
+        return self.settings.llm_model
+
+    def _endpoint(self) -> tuple[str, str]:
+        return self.settings.llm_base_url, self.settings.openai_api_key or "none"
+
+    def _url(self) -> str:
+        return self.settings.llm_base_url
+
+    def _unreachable(self, e: openai.OpenAIError) -> LLMUnavailable:
+        return LLMUnavailable(
+            f"cannot reach the language model at {self._url()}: {_reason(e)} (is it running? set "
+            "RAG_LLM_BASE_URL to a running OpenAI-compatible endpoint, or use RAG_MODE=local "
+            "or RAG_MODE=extractive)"
+        )
+
+
+BACKENDS: dict[str, type[LLMClient]] = {"local": LocalClient, "openai": OpenAIClient}
+
+
+def llm_client(settings: Settings, mode: str | None = None) -> LLMClient:
+    """The client for `mode` (default: settings.mode): 'local' or 'openai'."""
+    mode = mode or settings.mode
+    if mode not in BACKENDS:
+        raise ConfigError(f"mode {mode!r} uses no language model; use 'local' or 'openai'")
+    return BACKENDS[mode](settings)
 
 
 def yes_share(top_logprobs: list[tuple[str, float]]) -> float:

@@ -241,13 +241,13 @@ def test_local_follow_up_is_rewritten(corpus_engine):
 def test_name_check_that_cannot_reach_the_model_keeps_the_answer_and_says_so(corpus_engine, tmp_path):
     from conftest import make_settings
     from rag.answer import Answerer
-    from rag.llm import LLMClient
+    from rag.llm import llm_client
     from rag.processes import free_port
 
     port = free_port()  # nothing listens on it
     answerer = Answerer(corpus_engine)
     settings = make_settings(tmp_path, llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="m")
-    answerer._clients["openai"] = LLMClient(settings, "openai")
+    answerer._clients["openai"] = llm_client(settings, "openai")
     ans = answerer.verify("Which country built Iran's first nuclear power plant?",
                                   "Russia built Iran's first nuclear power plant in the port of Bushehr [1].",
                                   mode="openai")

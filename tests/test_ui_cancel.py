@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import make_settings
-from rag.llm import CancelScope, Cancelled, LLMClient
+from rag.llm import CancelScope, Cancelled, llm_client
 
 
 class _Silent(http.server.BaseHTTPRequestHandler):
@@ -39,7 +39,7 @@ def silent_endpoint(tmp_path):
 
 @pytest.mark.parametrize("call", ["chat", "stream"])
 def test_cancel_cuts_off_a_call_in_flight_and_refuses_the_next(silent_endpoint, call):
-    client = LLMClient(silent_endpoint, "openai")
+    client = llm_client(silent_endpoint, "openai")
     scope, outcome = CancelScope(), {}
 
     def ask():
