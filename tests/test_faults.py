@@ -51,7 +51,7 @@ def rag_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def rag_cmd(*args) -> list[str]:
-    return [sys.executable, "-m", "rag.cli", *map(str, args)]
+    return [sys.executable, "-m", "newsrag_cli", *map(str, args)]
 
 
 def run_rag(home: Path, *args, fsize: int | None = None, **env) -> subprocess.CompletedProcess:
