@@ -103,7 +103,7 @@ def remove(doc_id: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def search(question: str, k: int | None, retriever: str, as_json: bool) -> None:
     """Retrieve the best chunks for a question."""
-    hits = _engine().search(question, k=k, mode=retriever)
+    hits = _engine().search(question, k=k, method=retriever)
     if as_json:
         _emit([h.to_json() for h in hits])
         return

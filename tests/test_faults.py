@@ -350,7 +350,7 @@ def test_damage_is_reported_and_repaired(pristine, tmp_path, damage):
     assert result.repaired or repair == "rebuild", result.summary()  # says what it found and fixed
     assert engine.check([corpus]).ok, engine.check([corpus]).problems
     assert_same_index(snapshot(home, corpus), want)
-    assert engine.search(BUSHEHR, k=3, mode="keyword")  # the keyword index answers again
+    assert engine.search(BUSHEHR, k=3, method="keyword")  # the keyword index answers again
     if damage.endswith("garbage"):
         assert list(home.glob("*.damaged-*")), "the damaged store is kept aside, not deleted"
 
