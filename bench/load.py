@@ -222,11 +222,11 @@ class AppServer:
 
     def __enter__(self) -> "AppServer":
         try:
-            subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(self.home / "corpus")], env=self.env,
+            subprocess.run([sys.executable, "-m", "newsrag_cli", "ingest", str(self.home / "corpus")], env=self.env,
                            cwd=ROOT, check=True, capture_output=True, timeout=600)
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "rag.cli", "ui", "--host", "127.0.0.1", "--port", str(self.port)],
+                    [sys.executable, "-m", "newsrag_cli", "ui", "--host", "127.0.0.1", "--port", str(self.port)],
                     env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             self._wait_ready()
         except BaseException:

@@ -15,10 +15,10 @@ def retrieval_table(engine: Engine, k: int = 5) -> str:
     qs = [q for q in rows if q.get("answerable", True) and q.get("gold_docs") and not q.get("history")]
     lines = [f"| retriever ({len(qs)} questions) | recall@1 | recall@{k} | MRR | sentence in top-{k} |",
              "|---|---|---|---|---|"]
-    for mode in ("hybrid", "dense", "keyword"):
+    for method in ("hybrid", "dense", "keyword"):
         r1 = rk = mrr = sent = 0.0
         for q in qs:
-            hits = engine.search(q["question"], k=k, mode=mode)
+            hits = engine.search(q["question"], k=k, method=method)
             docs = list(dict.fromkeys(h.doc_id for h in hits))
             rank = next((i for i, d in enumerate(docs, 1) if d in q["gold_docs"]), None)
             r1 += rank == 1
@@ -26,5 +26,5 @@ def retrieval_table(engine: Engine, k: int = 5) -> str:
             mrr += 1 / rank if rank else 0
             sent += any(g in h.text for h in hits for g in q["gold_quotes"])
         n = len(qs)
-        lines.append(f"| {mode} | {r1 / n:.3f} | {rk / n:.3f} | {mrr / n:.3f} | {sent / n:.3f} |")
+        lines.append(f"| {method} | {r1 / n:.3f} | {rk / n:.3f} | {mrr / n:.3f} | {sent / n:.3f} |")
     return "\n".join(lines)

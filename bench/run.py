@@ -186,7 +186,7 @@ def bench_eval(n_extractive: int, n_local: int, rows: list[tuple]) -> None:
     env = {**os.environ, "RAG_HOME": str(home), "RAG_CORPUS_DIR": str(home / "corpus"),
            "RAG_MODEL_DIR": str(Path(get_settings().model_dir).resolve())}
     try:
-        subprocess.run([sys.executable, "-m", "rag.cli", "ingest"], env=env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "newsrag_cli", "ingest"], env=env, cwd=ROOT, check=True, capture_output=True)
         lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
         for mode, n in (("extractive", n_extractive), ("local", n_local)):
             if n <= 0:
@@ -195,7 +195,7 @@ def bench_eval(n_extractive: int, n_local: int, rows: list[tuple]) -> None:
             data.write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
             out = home / f"run-{mode}"
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "rag.cli", "eval", "run", str(data), "--mode", mode, "--out", str(out)],
+            subprocess.run([sys.executable, "-m", "newsrag_cli", "eval", "run", str(data), "--mode", mode, "--out", str(out)],
                            env=env, cwd=ROOT, check=True, capture_output=True)
             wall = time.perf_counter() - t
             res = [json.loads(l) for l in (out / "results.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]

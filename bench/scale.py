@@ -66,7 +66,7 @@ class CachingEmbedder:
         return np.stack([self.cache[k] for k in keys]) if keys else self.real.embed([])
 
     def embed_query(self, text: str) -> np.ndarray:
-        # Every probe is asked once per mode and store: bypass the app's question cache so each search
+        # Every probe is asked once per retrieval method and store: bypass the app's question cache so each search
         # pays for encoding its question, as a new question does.
         return self.real.embed([text])[0]
 
@@ -242,25 +242,25 @@ def bench_incremental(engine: Engine, corpus: Path) -> dict:
 
 
 def bench_search(engine: Engine, briefs: list[Brief]) -> dict:
-    """Latency per retrieval mode over questions naming one brief's facts; recall@5 of that brief.
-    The modes take turns on each question, so a busy moment on the machine hits them alike."""
+    """Latency per retrieval method over questions naming one brief's facts; recall@5 of that brief.
+    The methods take turns on each question, so a busy moment on the machine hits them alike."""
     step = max(1, len(briefs) // N_PROBES)
     probes = briefs[::step][:N_PROBES]
-    modes = ("hybrid", "dense", "keyword")
+    methods = ("hybrid", "dense", "keyword")
     for b in probes[:10]:  # warm caches and connections
-        for mode in modes:
-            engine.search(b.question, k=5, mode=mode)
-    lat: dict[str, list[float]] = {m: [] for m in modes}
-    found = dict.fromkeys(modes, 0)
+        for method in methods:
+            engine.search(b.question, k=5, method=method)
+    lat: dict[str, list[float]] = {m: [] for m in methods}
+    found = dict.fromkeys(methods, 0)
     for b in probes:
-        for mode in modes:
+        for method in methods:
             t0 = time.perf_counter()
-            hits = engine.search(b.question, k=5, mode=mode)
-            lat[mode].append(time.perf_counter() - t0)
-            found[mode] += any(h.doc_id == b.doc_id for h in hits)
+            hits = engine.search(b.question, k=5, method=method)
+            lat[method].append(time.perf_counter() - t0)
+            found[method] += any(h.doc_id == b.doc_id for h in hits)
     return {"probes": len(probes), "search": {
         m: {"p50_ms": pct_ms(lat[m], 50), "p95_ms": pct_ms(lat[m], 95), "recall@5": found[m] / len(probes)}
-        for m in modes}}
+        for m in methods}}
 
 
 # ---- the run -----------------------------------------------------------------------------------
@@ -343,10 +343,10 @@ def render(r: dict) -> str:
     row("peak RSS, bench process (model + client)", lambda s: f"{s['rss_mb']['bench']:,} MB")
     row("  RSS at 25/50/75/100 % of ingest", lambda s: " / ".join(map(str, s["rss_mb"]["bench_curve"])) + " MB")
     row("peak RSS, `chroma run` server", lambda s: f"{s['rss_mb']['chroma server']:,} MB" if "chroma server" in s["rss_mb"] else "–")
-    for mode in ("hybrid", "dense", "keyword"):
-        row(f"search {mode} (k=5), p50 / p95", lambda s, m=mode: f"{s['search'][m]['p50_ms']:.0f} / {s['search'][m]['p95_ms']:.0f} ms")
-    for mode in ("hybrid", "dense", "keyword"):
-        row(f"recall@5 of the named brief, {mode}", lambda s, m=mode: f"{s['search'][m]['recall@5']:.2f}")
+    for method in ("hybrid", "dense", "keyword"):
+        row(f"search {method} (k=5), p50 / p95", lambda s, m=method: f"{s['search'][m]['p50_ms']:.0f} / {s['search'][m]['p95_ms']:.0f} ms")
+    for method in ("hybrid", "dense", "keyword"):
+        row(f"recall@5 of the named brief, {method}", lambda s, m=method: f"{s['search'][m]['recall@5']:.2f}")
     note = (f"\n{stores[0]['probes']} search questions, each naming one brief's official, project and city. "
             "Times measured beside other work: treat them as upper bounds.\n")
     return "\n".join(lines + rows) + "\n" + note

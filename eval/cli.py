@@ -1,4 +1,4 @@
-"""`rag eval run | calibrate | compare`: attached to the main CLI as `cli.add_command(eval_group, "eval")`.
+"""`rag eval run | calibrate | compare`: added to the `rag` program by newsrag_cli.py.
 
 Errors are RagError subclasses; the main CLI group prints them as one line with exit code 1.
 """

@@ -1,4 +1,5 @@
-"""`rag`: a thin command line over the library API in rag.engine (click does the parsing)."""
+"""The library's commands of `rag`: a thin command line over the library API in rag.engine (click does the
+parsing). The `rag` program (newsrag_cli.py) adds the apps' commands, `rag ui` and `rag eval`, to this group."""
 from __future__ import annotations
 
 import json
@@ -102,7 +103,7 @@ def remove(doc_id: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def search(question: str, k: int | None, retriever: str, as_json: bool) -> None:
     """Retrieve the best chunks for a question."""
-    hits = _engine().search(question, k=k, mode=retriever)
+    hits = _engine().search(question, k=k, method=retriever)
     if as_json:
         _emit([h.to_json() for h in hits])
         return
@@ -194,27 +195,3 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
     _emit(rep.to_json()) if as_json else click.echo(rep.summary())
     if not rep.ok:
         sys.exit(1)
-
-
-@cli.command()
-@click.option("--host", default=None, help="Default 127.0.0.1 (RAG_UI_HOST).")
-@click.option("--port", default=None, type=int, help="Default 7860 (RAG_UI_PORT).")
-def ui(host: str | None, port: int | None) -> None:
-    """Start the web UI."""
-    from ui.app import launch
-
-    launch(_engine(), host=host, port=port)
-
-
-def main() -> None:
-    try:
-        from eval.cli import eval_group
-
-        cli.add_command(eval_group, "eval")
-    except ImportError:
-        pass
-    cli()
-
-
-if __name__ == "__main__":
-    main()

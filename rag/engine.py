@@ -2,7 +2,7 @@
 
     engine = Engine()                      # settings from the environment
     engine.ingest([Path("corpus")])        # files -> Chroma + keyword index
-    engine.search("Who built Bushehr?")    # hybrid retrieval -> list[Hit]
+    engine.search("Who built Bushehr?")    # hybrid retrieval (engine.retriever.retrieve) -> list[Hit]
     engine.ask("Who built Bushehr?")       # Answer with verified quotes (see rag.answer)
 """
 from __future__ import annotations
@@ -71,9 +71,14 @@ class Engine:
 
     @cached_property
     def retriever(self):
+        """Hybrid retrieval of the top_k chunks, as a llama-index retriever (`retriever.retrieve(question)`)."""
+        return self.retriever_for()
+
+    def retriever_for(self, k: int | None = None, method: str = "hybrid"):
+        """A llama-index retriever of the best `k` chunks (default top_k) by `method`: hybrid, dense or keyword."""
         from .retrieve import HybridRetriever
 
-        return HybridRetriever(self.docstore, self.vectors, self.embedder, k=self.settings.top_k)
+        return HybridRetriever(self.docstore, self.vectors, self.embedder, k=k or self.settings.top_k, method=method)
 
     @cached_property
     def _ingestor(self):
@@ -146,9 +151,14 @@ class Engine:
         return art
 
     # ---- questions
-    def search(self, question: str, k: int | None = None, mode: str = "hybrid") -> list[Hit]:
+    def search(self, question: str, k: int | None = None, method: str = "hybrid") -> list[Hit]:
+        """The best `k` chunks (default top_k) by `method` (hybrid, dense or keyword), through the llama-index
+        retriever's retrieve()."""
+        from .retrieve import to_hit
+
         question = self.validate_question(question)
-        return self.retriever.search(question, k or self.settings.top_k, mode=mode)
+        nodes = self.retriever_for(k, method).retrieve(question)
+        return [to_hit(n) for n in nodes]
 
     def ask(self, question: str, history: list[dict] | None = None, mode: str | None = None,
             k: int | None = None) -> Answer:

@@ -1,7 +1,9 @@
 """Hybrid retrieval: dense (Chroma, cosine) and keyword (FTS5 BM25) lists fused by reciprocal rank.
 
-`HybridRetriever` is a llama-index BaseRetriever, so it plugs into llama-index query engines; `search`
-returns our own `Hit`s with offsets and per-retriever scores for the CLI, the UI and the eval harness.
+`HybridRetriever` is a llama-index BaseRetriever, and its `retrieve()` is the one retrieval path: a llama-index
+user's pipeline and our own Engine.search (hence the answer path, the CLI, the UI and the eval harness) call it.
+It returns NodeWithScore of TextNodes holding the chunk's offsets in its article and, in the metadata, its
+document and per-list scores and ranks; `to_hit` reads one back as our `Hit`.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from .docstore import DocStore
 from .embeddings import Embedder
+from .errors import InputError
 from .schema import Hit
 from .vectors import VectorIndex
 
@@ -17,6 +20,9 @@ RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the v
 # Analysts paraphrase: on the labelled questions the dense list is the better one, so BM25 counts half.
 DENSE_WEIGHT, KEYWORD_WEIGHT = 1.0, 0.5
 CANDIDATES = 30  # how deep each retriever's list goes before fusion
+METHODS = ("hybrid", "dense", "keyword")  # both lists fused, or one of them alone
+# Metadata for ranking and tracing; a llama-index prompt or embedding of the node leaves them out.
+_RANKING_KEYS = ["chunk_index", "dense_score", "keyword_score", "dense_rank", "keyword_rank"]
 
 
 def rrf_fuse(lists: list[list[str]], weights: list[float] | None = None, k: int = RRF_K) -> dict[str, float]:
@@ -29,51 +35,53 @@ def rrf_fuse(lists: list[list[str]], weights: list[float] | None = None, k: int 
 
 
 class HybridRetriever(BaseRetriever):
-    def __init__(self, docstore: DocStore, vectors: VectorIndex, embedder: Embedder, k: int = 6):
+    """The best `k` chunks for a query by `method`: 'hybrid', 'dense' or 'keyword'."""
+
+    def __init__(self, docstore: DocStore, vectors: VectorIndex, embedder: Embedder, k: int = 6,
+                 method: str = "hybrid"):
+        if method not in METHODS:
+            raise InputError(f"unknown retrieval method {method!r}: use one of {', '.join(METHODS)}")
         super().__init__()
         self.docstore = docstore
         self.vectors = vectors
         self.embedder = embedder
         self.k = k
+        self.method = method
 
-    def search(self, question: str, k: int | None = None, mode: str = "hybrid") -> list[Hit]:
-        """Top-k chunks for `question`; mode is 'hybrid', 'dense' or 'keyword'."""
-        k = k or self.k
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        question, k = query_bundle.query_str, self.k
         depth = max(CANDIDATES, 4 * k)
-        dense = self.vectors.query(self.embedder.embed_query(question), depth) if mode != "keyword" else []
-        keyword = self.docstore.keyword_search(question, depth) if mode != "dense" else []
+        dense = self.vectors.query(self.embedder.embed_query(question), depth) if self.method != "keyword" else []
+        keyword = self.docstore.keyword_search(question, depth) if self.method != "dense" else []
         fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in keyword]], [DENSE_WEIGHT, KEYWORD_WEIGHT])
         rows = self.docstore.chunks(list(fused))  # drops ids of pending/removed documents
         dense_s, dense_r = _scores_ranks(dense)
         kw_s, kw_r = _scores_ranks(keyword)
         ranked = sorted((c for c in fused if c in rows), key=lambda c: (-fused[c], c))[:k]
         titles = {}
-        hits = []
+        nodes = []
         for cid in ranked:
             r = rows[cid]
             if r.doc_id not in titles:
                 info = self.docstore.document(r.doc_id)
                 titles[r.doc_id] = (info.title, info.source)
             title, source = titles[r.doc_id]
-            hits.append(Hit(
-                chunk_id=cid, doc_id=r.doc_id, title=title, source=source, chunk_index=r.idx,
-                start=r.start, end=r.end, text=r.text, score=fused[cid],
-                dense_score=dense_s.get(cid), keyword_score=kw_s.get(cid),
-                dense_rank=dense_r.get(cid), keyword_rank=kw_r.get(cid),
-            ))
-        return hits
+            metadata = {"doc_id": r.doc_id, "title": title, "source": source, "chunk_index": r.idx,
+                        "dense_score": dense_s.get(cid), "keyword_score": kw_s.get(cid),
+                        "dense_rank": dense_r.get(cid), "keyword_rank": kw_r.get(cid)}
+            node = TextNode(id_=cid, text=r.text, start_char_idx=r.start, end_char_idx=r.end, metadata=metadata,
+                            excluded_llm_metadata_keys=_RANKING_KEYS, excluded_embed_metadata_keys=_RANKING_KEYS)
+            nodes.append(NodeWithScore(node=node, score=fused[cid]))
+        return nodes
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return [
-            NodeWithScore(
-                node=TextNode(
-                    id_=h.chunk_id, text=h.text, start_char_idx=h.start, end_char_idx=h.end,
-                    metadata={"doc_id": h.doc_id, "title": h.title, "source": h.source, "chunk_index": h.chunk_index},
-                ),
-                score=h.score,
-            )
-            for h in self.search(query_bundle.query_str)
-        ]
+
+def to_hit(result: NodeWithScore) -> Hit:
+    """One retrieved node as our Hit (offsets, fused score, and the per-list scores and ranks)."""
+    node, m = result.node, result.node.metadata
+    return Hit(chunk_id=node.node_id, doc_id=m["doc_id"], title=m["title"], source=m["source"],
+               chunk_index=m["chunk_index"], start=node.start_char_idx, end=node.end_char_idx, text=node.text,
+               score=result.score, dense_score=m["dense_score"], keyword_score=m["keyword_score"],
+               dense_rank=m["dense_rank"], keyword_rank=m["keyword_rank"])
 
 
 def _scores_ranks(lst: list[tuple[str, float]]) -> tuple[dict[str, float], dict[str, int]]:

@@ -86,11 +86,11 @@ def test_other_languages_get_an_answer_or_a_clear_abstention(corpus_engine):
 
 def test_cli_ask_json(corpus_engine):
     env = {"RAG_HOME": str(corpus_engine.settings.home), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "rag.cli", "ask", BUSHEHR, "--mode", "extractive", "--json"],
+    out = subprocess.run([sys.executable, "-m", "newsrag_cli", "ask", BUSHEHR, "--mode", "extractive", "--json"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["citations"][0]["doc_id"] == "001_bb4054422fb8fb17"
-    err = subprocess.run([sys.executable, "-m", "rag.cli", "ask", " ", "--mode", "extractive"],
+    err = subprocess.run([sys.executable, "-m", "newsrag_cli", "ask", " ", "--mode", "extractive"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert err.returncode == 1 and "question is empty" in err.stderr and "Traceback" not in err.stderr
 

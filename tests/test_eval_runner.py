@@ -384,10 +384,9 @@ def test_extractive_run_of_the_shipped_questions_is_fast_and_deterministic(corpu
 
 def test_rag_eval_run_end_to_end_on_the_real_engine(corpus_engine, tmp_path, monkeypatch):
     """`rag eval run` as a user types it: extractive answers from the real index, lexical judge, resumable."""
-    from rag.cli import cli
+    from newsrag_cli import cli
     from rag.settings import get_settings
 
-    cli.add_command(eval_group, "eval")
     monkeypatch.setenv("RAG_HOME", str(corpus_engine.settings.home))
     get_settings.cache_clear()
     monkeypatch.chdir(tmp_path)

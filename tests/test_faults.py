@@ -51,7 +51,7 @@ def rag_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def rag_cmd(*args) -> list[str]:
-    return [sys.executable, "-m", "rag.cli", *map(str, args)]
+    return [sys.executable, "-m", "newsrag_cli", *map(str, args)]
 
 
 def run_rag(home: Path, *args, fsize: int | None = None, **env) -> subprocess.CompletedProcess:
@@ -350,7 +350,7 @@ def test_damage_is_reported_and_repaired(pristine, tmp_path, damage):
     assert result.repaired or repair == "rebuild", result.summary()  # says what it found and fixed
     assert engine.check([corpus]).ok, engine.check([corpus]).problems
     assert_same_index(snapshot(home, corpus), want)
-    assert engine.search(BUSHEHR, k=3, mode="keyword")  # the keyword index answers again
+    assert engine.search(BUSHEHR, k=3, method="keyword")  # the keyword index answers again
     if damage.endswith("garbage"):
         assert list(home.glob("*.damaged-*")), "the damaged store is kept aside, not deleted"
 

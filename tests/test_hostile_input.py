@@ -48,7 +48,7 @@ def stderr_lines(proc: subprocess.CompletedProcess) -> list[str]:
 
 def rag_cli(args: list, home, timeout: int = 300) -> subprocess.CompletedProcess:
     env = {"RAG_HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    return subprocess.run([sys.executable, "-m", "rag.cli", *args], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "newsrag_cli", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, errors="replace", timeout=timeout)
 
 

@@ -115,7 +115,7 @@ def test_killed_ingest_is_repaired_by_the_next_run(tmp_path):
     _synthetic_corpus(corpus, 40)
     home = tmp_path / "home"
     env = dict(os.environ, RAG_HOME=str(home), RAG_EMBED_BATCH_SIZE="8")
-    cmd = [sys.executable, "-m", "rag.cli", "ingest", str(corpus)]
+    cmd = [sys.executable, "-m", "newsrag_cli", "ingest", str(corpus)]
     for delay in (9.0, 12.0, 15.0):  # after model load, at different points of the embedding loop
         proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
@@ -142,7 +142,7 @@ def _two_articles(folder: Path) -> list[Path]:
 
 def rag_cli(args: list[str], home: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, RAG_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "rag.cli", *args], env=env, cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "newsrag_cli", *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
 
 

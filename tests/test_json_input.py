@@ -48,7 +48,7 @@ def test_not_utf8_and_missing_files(tmp_path):
 
 def _rag(args: list[str], home: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, RAG_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "rag.cli", *args], env=env, cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "newsrag_cli", *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
 
 

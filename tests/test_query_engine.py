@@ -24,3 +24,40 @@ def test_readme_llama_index_example_runs(corpus_engine):
     # The retriever alone, as a llama-index BaseRetriever.
     nodes = corpus_engine.retriever.retrieve("Who built the Bushehr plant?")
     assert nodes and nodes[0].node.metadata["doc_id"]
+
+
+def test_engine_search_and_the_answer_path_retrieve_through_the_llama_index_retriever(corpus_engine):
+    """Our own retrieval is HybridRetriever.retrieve(): a llama-index user's instrumentation sees every search
+    and every answer's retrieval, with the chunks the answer is built from."""
+    from llama_index.core.instrumentation import get_dispatcher
+    from llama_index.core.instrumentation.event_handlers import BaseEventHandler
+    from llama_index.core.instrumentation.events.retrieval import RetrievalEndEvent
+    from llama_index.core.schema import MetadataMode
+
+    from rag.retrieve import to_hit
+
+    seen: list[list] = []
+
+    class Retrievals(BaseEventHandler):
+        def handle(self, event, **kwargs) -> None:
+            if isinstance(event, RetrievalEndEvent):
+                seen.append(event.nodes)
+
+    dispatcher, handler = get_dispatcher(), Retrievals()
+    dispatcher.add_event_handler(handler)
+    try:
+        q = "Who built the Bushehr plant?"
+        for method in ("hybrid", "dense", "keyword"):
+            hits = corpus_engine.search(q, k=4, method=method)
+            assert hits and [to_hit(n) for n in seen[-1]] == hits
+        answer = corpus_engine.ask(q, mode="extractive")
+        chunks = {n.node.node_id: n.node for n in seen[-1]}
+        assert answer.sources and all(any(c.start_char_idx <= s.start and s.end <= c.end_char_idx
+                                          for c in chunks.values() if c.metadata["doc_id"] == s.doc_id)
+                                      for s in answer.sources)
+    finally:
+        dispatcher.event_handlers = [h for h in dispatcher.event_handlers if h is not handler]
+    node = next(iter(chunks.values()))
+    assert corpus_engine.article(node.metadata["doc_id"]).text[node.start_char_idx:node.end_char_idx] == node.text
+    prompt = node.get_content(MetadataMode.LLM)  # what a llama-index synthesizer would show a model
+    assert node.metadata["title"] in prompt and "dense_rank" not in prompt

@@ -1,0 +1,55 @@
+"""The `rag` program's layout: the library's commands with the apps composed on top, and arrows pointing down."""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = {"ui", "eval", "bench"}
+
+
+def test_the_library_imports_none_of_its_apps():
+    """rag/ imports nothing from ui/, eval/ or bench/, not even inside a function."""
+    found = []
+    for path in sorted((ROOT / "rag").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
+            found += [f"{path.relative_to(ROOT)}:{node.lineno} {n}" for n in names if n.split(".")[0] in APPS]
+    assert found == []
+
+
+def test_the_installed_rag_command_is_the_composed_program():
+    """What `pip install` puts on PATH runs newsrag_cli, and the package installs that module."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"]["rag"] == "newsrag_cli:main"
+    assert "newsrag_cli" in project["tool"]["setuptools"]["py-modules"]
+
+    from newsrag_cli import cli
+
+    result = CliRunner().invoke(cli, ["--help"], prog_name="rag")
+    assert result.exit_code == 0, result.output
+    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
+    assert {"ingest", "docs", "search", "ask", "chat", "check", "ui", "eval"} <= listed
+
+
+def test_rag_docs_loads_neither_a_model_nor_an_app(tmp_path):
+    """`rag docs` reads the document store only: no embedding model, vector store, parser or web app."""
+    script = ("import sys\nfrom newsrag_cli import main\nsys.argv = ['rag', 'docs']\n"
+              "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+              "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+    env = dict(os.environ, RAG_HOME=str(tmp_path / "home"))
+    out = subprocess.run([sys.executable, "-c", "import json\n" + script], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "0 document(s)" in out.stdout
+    loaded = set(json.loads(out.stdout.splitlines()[-1]))
+    heavy = {"torch", "transformers", "sentence_transformers", "chromadb", "spacy", "gradio", "openai", "sklearn"}
+    assert loaded & heavy == set()
