@@ -5,10 +5,12 @@ lives in eval/scoring.py, which calls these.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
+
+import numpy as np
+from llama_index.core.evaluation.retrieval.metrics import MRR, Recall
 
 _MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")  # the [n] citation markers inside answer text
 
@@ -48,19 +50,18 @@ def doc_key(name: str) -> str:
 
 
 def recall_at_k(ranked: list[str], gold: Iterable[str], k: int) -> float:
-    gold_keys = {doc_key(g) for g in gold}
+    """Share of the gold documents among the first k (llama-index's Recall metric on document keys)."""
+    gold_keys = [doc_key(g) for g in gold]
     if not gold_keys:
         raise ValueError("recall@k needs at least one gold document")
-    top = {doc_key(d) for d in ranked[:k]}
-    return len(gold_keys & top) / len(gold_keys)
+    top = [doc_key(d) for d in ranked[:k]]
+    return Recall().compute(expected_ids=gold_keys, retrieved_ids=top).score if top else 0.0
 
 
 def reciprocal_rank(ranked: list[str], gold: Iterable[str]) -> float:
-    gold_keys = {doc_key(g) for g in gold}
-    for i, d in enumerate(ranked, start=1):
-        if doc_key(d) in gold_keys:
-            return 1.0 / i
-    return 0.0
+    """1 / rank of the first gold document (llama-index's MRR metric for one query); 0 if none is ranked."""
+    keys = [doc_key(d) for d in ranked]
+    return MRR().compute(expected_ids=[doc_key(g) for g in gold], retrieved_ids=keys).score if keys else 0.0
 
 
 def quote_found(gold_quote: str, passages: Iterable[str]) -> bool:
@@ -96,15 +97,10 @@ def abstention_scores(pairs: Iterable[tuple[bool, bool]]) -> dict:
 
 # ---- aggregation
 def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0..100) with linear interpolation (numpy's default); None for no values."""
-    if not values:
-        return None
-    xs = sorted(values)
-    pos = (len(xs) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    """The q-th percentile (0..100), numpy's linear interpolation; None for no values."""
+    return float(np.percentile(values, q)) if values else None
 
 
 def mean(values: Iterable[float | None]) -> float | None:
     xs = [v for v in values if v is not None]
-    return sum(xs) / len(xs) if xs else None
+    return float(np.mean(xs)) if xs else None

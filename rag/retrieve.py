@@ -26,7 +26,9 @@ _RANKING_KEYS = ["chunk_index", "dense_score", "keyword_score", "dense_rank", "k
 
 
 def rrf_fuse(lists: list[list[str]], weights: list[float] | None = None, k: int = RRF_K) -> dict[str, float]:
-    """Weighted reciprocal-rank fusion of ranked id lists: sum of w/(k + rank), rank starting at 1."""
+    """Weighted reciprocal-rank fusion of ranked id lists: sum of w/(k + rank), rank starting at 1.
+    Ours, not llama-index's QueryFusionRetriever: its reciprocal-rank mode ignores retriever weights
+    (dense and keyword are weighted differently here) and it runs its retrievers itself."""
     scores: dict[str, float] = {}
     for ranked, w in zip(lists, weights or [1.0] * len(lists)):
         for rank, cid in enumerate(ranked, start=1):
