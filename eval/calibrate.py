@@ -247,6 +247,9 @@ def classification_report(labels: list[int], scores: list[float], threshold: flo
 
 
 def balanced_accuracy(labels: list[int], predicted: list[bool]) -> float:
+    """sklearn's balanced_accuracy_score, written out: best_threshold calls it for every candidate cut of
+    every group (thousands of calls), where sklearn's per-call input validation costs seconds; and a
+    group with one class gets that class's rate instead of a warning."""
     pos = [p for y, p in zip(labels, predicted) if y == 1]
     neg = [not p for y, p in zip(labels, predicted) if y == 0]
     rates = [sum(g) / len(g) for g in (pos, neg) if g]
