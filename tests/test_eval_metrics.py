@@ -79,3 +79,18 @@ def test_percentile_interpolates_like_numpy():
 def test_quote_found_ignores_case_and_spacing():
     assert quote_found("russia  built\nit", [ARTICLE])
     assert not quote_found("China built it", [ARTICLE])
+
+
+def test_balanced_accuracy_is_sklearns():
+    import random
+
+    from sklearn.metrics import balanced_accuracy_score
+
+    from eval.calibrate import balanced_accuracy
+
+    rng = random.Random(1)
+    for _ in range(100):
+        labels = [0, 1] + [rng.randint(0, 1) for _ in range(28)]
+        predicted = [rng.random() < 0.5 for _ in labels]
+        assert abs(balanced_accuracy(labels, predicted) - balanced_accuracy_score(labels, predicted)) < 1e-12
+    assert balanced_accuracy([1, 1, 1], [True, False, True]) == 2 / 3  # one class: its rate
