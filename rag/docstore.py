@@ -244,9 +244,6 @@ class DocStore:
             out.update((r[0], ChunkRow(*r)) for r in rows)
         return out
 
-    def chunk_ids(self) -> set[str]:
-        return {r[0] for r in self._conn().execute("SELECT chunk_id FROM chunks")}
-
     def doc_chunks(self, doc_id: str) -> list[ChunkRow]:
         rows = self._conn().execute(
             "SELECT chunk_id, doc_id, idx, start, end, text FROM chunks WHERE doc_id = ? ORDER BY idx", (doc_id,)
@@ -268,11 +265,6 @@ class DocStore:
             (q, k),
         ).fetchall()
         return [(r[0], float(r[1])) for r in rows]
-
-    def integrity_problems(self) -> list[str]:
-        """Everything wrong inside the store (empty list = consistent)."""
-        # On a damaged file the finer checks would only repeat the damage.
-        return self.sqlite_problems() or self.content_problems()
 
     def content_problems(self) -> list[str]:
         """Rows that disagree: chunks of no document, the keyword index against the chunks, documents

@@ -137,12 +137,6 @@ def coverage(claim_terms: list[Term], evidence: Evidence, *, weights: dict[str, 
     return _weighted_share(credits, weights) if credits else 0.0
 
 
-def unsupported_terms(claim: str, evidence: str) -> list[str]:
-    """The claim's content words (as written) that the evidence does not contain, deduplicated."""
-    ev = Evidence.of(evidence)
-    return [t.surface for t in _dedupe(terms(claim)) if ev.credit(t) == 0.0]
-
-
 @lru_cache(maxsize=200_000)
 def _term(surface: str, initial: bool) -> Term | None:
     """The term a word stands for, or None for a stopword. `initial`: first word of the text."""

@@ -116,9 +116,6 @@ class VectorIndex:
         res = self._call(col.query, query_embeddings=[list(map(float, embedding))], n_results=min(k, n), include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
-    def ids(self) -> set[str]:
-        return {chunk_id for chunk_id, _ in self.entries()}
-
     def entries(self) -> list[tuple[str, str | None]]:
         """Every (chunk id, doc id) stored, as Chroma lists them (a duplicate would show twice)."""
         col = self.collection
