@@ -68,6 +68,7 @@ _HSPACE = re.compile(r"[^\S\n]+")
 
 
 def _normalise(raw: str) -> str:
+    # Not rag.words.fold (NFKC): this makes the stored text, and must not rewrite what the article wrote.
     # NFC first too: it turns a few non-ASCII letters into ASCII ones (Kelvin sign -> K), which the
     # joiner rule must see; the order below makes a second pass change nothing (idempotence).
     text = _NEWLINES.sub("\n", unicodedata.normalize("NFC", raw))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import StoreError
 from .schema import Article
+from .words import QUESTION_FRAME
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -57,11 +58,6 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
 END;
 """
 
-# Words too common to help keyword ranking; FTS5 has no stopword list of its own.
-_STOP = frozenset(
-    "a an and are as at be by did do does for from had has have how i in is it its of on or that the "
-    "their them they this to was were what when where which who whom whose why will with would".split()
-)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -95,9 +91,10 @@ class ChunkRow:
 
 
 def keyword_query(question: str) -> str | None:
-    """An FTS5 OR-query of the question's content words, each quoted so no word acts as an operator."""
+    """An FTS5 OR-query of the question's content words, each quoted so no word acts as an operator
+    (FTS5 has no stopword list of its own)."""
     words = dict.fromkeys(w.lower() for w in _WORD.findall(question))
-    terms = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    terms = [w for w in words if w not in QUESTION_FRAME and (len(w) > 1 or w.isdigit())]
     if not terms:
         return None
     return " OR ".join(f'"{w}"' for w in terms[:64])
