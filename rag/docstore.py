@@ -8,13 +8,13 @@ Chroma; only `ok` documents are ever returned by retrieval, and a pending one is
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .disk import is_write_failure, write_failure
 from .errors import StoreError
 from .schema import Article
 from .words import QUESTION_FRAME
@@ -401,7 +401,6 @@ def _listing(what: str, items: list[str], fix: str = "") -> str:
     return f"{what}: {shown}" + (f"; {fix}" if fix else "")
 
 
-_WRITE_FAILURES = ("disk i/o error", "disk is full", "readonly database", "unable to open database file")
 _DAMAGE = ("not a database", "malformed", "no such table", "no such column", "corrupt")
 
 
@@ -409,16 +408,9 @@ def store_error(path: Path, e: sqlite3.Error) -> StoreError:
     """A SQLite error as a message that says which file, what happened and what to do."""
     msg = str(e)
     low = msg.lower()
-    if any(w in low for w in _WRITE_FAILURES):
-        try:
-            free = f", {shutil.disk_usage(path.parent).free / 1e6:,.0f} MB free"
-        except OSError:
-            free = ""
-        return StoreError(
-            f"cannot write the document store {path} ({msg}{free}): the disk is full, read-only or over a "
-            "file-size limit. Free some space and run the command again; the last complete write is kept "
-            "and `rag ingest` resumes where it stopped"
-        )
+    if is_write_failure(e):
+        return write_failure(f"the document store {path}", path, msg, "the command again; the last complete "
+                             "write is kept and `rag ingest` resumes where it stopped")
     if any(w in low for w in _DAMAGE):
         return StoreError(
             f"the document store {path} is damaged ({msg}); run `rag ingest --rebuild` to recreate it from "

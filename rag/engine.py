@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .disk import move_aside
 from .docstore import DocInfo, DocStore
 from .errors import InputError, StoreError
 from .schema import Answer, Article, Hit
@@ -129,10 +130,7 @@ class Engine:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             return None
-        aside = db.with_name(f"{db.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-        for suffix in ("-wal", "-shm", ""):  # SQLite pairs a WAL with its database by name
-            if Path(f"{db}{suffix}").exists():
-                Path(f"{db}{suffix}").rename(f"{aside}{suffix}")
+        aside = move_aside(db, companions=("-wal", "-shm"))
         return f"the document store was damaged ({damage[0]}); moved it aside to {aside}"
 
     def documents(self) -> list[DocInfo]:
