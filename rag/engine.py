@@ -112,6 +112,8 @@ class Engine:
     def _reset_docstore(self) -> str | None:
         """Start the SQLite file afresh (the files are the truth). A damaged one, which cannot even be
         opened, is moved aside rather than deleted; returns a note saying where."""
+        from .check import sqlite_problems
+
         if "docstore" in self.__dict__:
             self.docstore.close()
         for name in ("docstore", "_ingestor", "retriever"):
@@ -120,7 +122,7 @@ class Engine:
         probe = None
         try:
             probe = DocStore(db)
-            damage = probe.sqlite_problems(quick=True)
+            damage = sqlite_problems(probe, quick=True)
         except StoreError as e:
             damage = [str(e.__cause__ or e)]
         finally:

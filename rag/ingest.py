@@ -202,13 +202,16 @@ class Ingestor:
         self.docstore.invalidate(sorted(redo))
 
     def _repair_store(self, report: IngestReport) -> set[str]:
-        if damage := self.docstore.sqlite_problems(quick=True):
+        # Imported here: rag.check imports this module (for the hash ingest records for a file).
+        from .check import chunk_problems, keyword_problems, orphan_chunks, sqlite_problems
+
+        if damage := sqlite_problems(self.docstore, quick=True):
             raise StoreError("; ".join(damage))  # only --rebuild can help: do not build on it
-        orphans = self.docstore.orphan_chunks()
-        redo = set(self.docstore.chunk_problems())
+        orphans = orphan_chunks(self.docstore)
+        redo = set(chunk_problems(self.docstore))
         # Chunk rows changed behind our back may desync the keyword index too, and deleting them (to
         # redo them) through it would corrupt it further: rebuild it first.
-        if orphans or redo or self.docstore.keyword_problems(thorough=False):
+        if orphans or redo or keyword_problems(self.docstore, thorough=False):
             self.docstore.rebuild_keyword_index()
             report.repaired.append("keyword index rebuilt from the chunks")
         if orphans:
