@@ -17,7 +17,7 @@ from typing import Callable
 from .injection import is_instruction_to_assistant
 from .question import DATE, DURATIONS, NUMBER_, analyse, asked_part
 from .schema import Citation, Sentence, Source
-from .sentences import sentence_spans, split_sentences
+from .sentences import sentence_spans
 from .support import NAME, NUMBER, Evidence, Term, coverage, rarity, score_terms, terms
 from .words import fold
 

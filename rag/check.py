@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .docstore import Alias, DocInfo, DocStore
 from .errors import InputError, StoreError
-from .ingest import file_hash, ingestible, one_line
+from .files import file_hash, ingestible, one_line
 from .readers import iter_files
 from .settings import Settings
 
