@@ -25,11 +25,6 @@ def big_article(n_bytes: int, seed: int = 11) -> str:
     return "".join(parts)
 
 
-def one_line_article(n_bytes: int) -> str:
-    """A file with no line breaks at all (a minified capture): every per-line step sees one huge line."""
-    return big_article(n_bytes).replace("\n", " ")
-
-
 def clean_seconds(text: str) -> float:
     """CPU seconds of this process to clean `text` (CPU, not wall time: the machine is shared, and a
     neighbour's load would skew a ratio of wall times)."""

@@ -9,7 +9,6 @@ returning, every citation is checked once more: `articles[doc_id][start:end] == 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -18,8 +17,9 @@ from typing import Callable
 from .injection import is_instruction_to_assistant
 from .question import DATE, DURATIONS, NUMBER_, analyse, asked_part
 from .schema import Citation, Sentence, Source
-from .sentences import sentence_spans, split_sentences
+from .sentences import sentence_spans
 from .support import NAME, NUMBER, Evidence, Term, coverage, rarity, score_terms, terms
+from .words import fold
 
 # Calibrated on 61 hand-labelled claim/quote pairs from the corpus (tests/test_support.py): plain
 # paraphrases all score >= 0.71; claims with a wrong number, name or negation score <= 0.43, and
@@ -44,8 +44,6 @@ _ENUMERATOR = re.compile(r"^(?:\(?\d{1,2}[.)]|[-*\u2022])$")  # "1." split off a
 _BULLET = re.compile(r"^(?:[-*\u2022]|\d{1,2}[.)])\s")
 # An opening mark cannot sit inside its own quote: "«a«a«a…" is scanned once, not once per mark.
 _MODEL_QUOTE = re.compile(r"\"([^\"\n]+)\"|\u201c([^\u201c\u201d\n]+)\u201d|\u00ab([^\u00ab\u00bb\n]+)\u00bb")
-_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                             "\u2014": "-", "\u00a0": " "})
 _ELLIPSIS = re.compile(r"\.\.\.|\u2026")
 _FINAL_PUNCT = re.compile(r"[.!?\u2026]+$")
 MAX_RANGE = 20  # "[1-3]" expands; a "range" wider than this is not a marker list
@@ -249,7 +247,7 @@ def _contains(quote_text: str, parts: list[str]) -> bool:
 
 
 def _loose(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).casefold().split())
+    return " ".join(fold(text).casefold().split())
 
 
 _loose_article = lru_cache(maxsize=64)(_loose)  # articles are long and the same for every sentence
@@ -299,7 +297,9 @@ def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, s
 
 
 def _rarity(q_terms: list[Term], quotes: list[_Quote]) -> dict[str, float]:
-    """Smoothed inverse document frequency of each question term among the candidate sentences."""
+    """support.rarity of each question term among the candidate sentences. A sentence has a term if it
+    earns credit for it, prefix matches included ("Iranian" for "Iran"), as alignment scores it;
+    context.term_rarity counts exact content tokens, as context selection scores them."""
     return {t.key: rarity(len(quotes), sum(q.evidence.credit(t) > 0 for q in quotes)) for t in q_terms}
 
 

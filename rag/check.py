@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .docstore import Alias, DocInfo, DocStore, _listing
+from .docstore import Alias, DocInfo, DocStore
 from .errors import InputError, StoreError
-from .ingest import file_hash, ingestible, one_line
+from .files import file_hash, ingestible, one_line
 from .readers import iter_files
 from .settings import Settings
 
@@ -46,9 +46,9 @@ def check_index(settings: Settings, docstore: Callable[[], DocStore], vectors,
     rep = CheckReport()
     try:
         store = docstore()
-        if damage := store.sqlite_problems():
+        if damage := sqlite_problems(store):
             raise StoreError("; ".join(damage))
-        rep.problems += store.content_problems()
+        rep.problems += content_problems(store)
         docs = store.documents(include_pending=True)
         aliases = list(store.aliases().values())
         chunks = store.chunk_docs()
@@ -76,6 +76,132 @@ def _vector_store_opens(vectors, rep: CheckReport) -> list[str]:
 def _describe(e: Exception) -> str:
     return str(e) if isinstance(e, StoreError) else f"check failed: {type(e).__name__}: {e}"
 
+
+# --- the document store --------------------------------------------------------------------------
+
+def sqlite_problems(store: DocStore, quick: bool = False) -> list[str]:
+    """SQLite's own integrity check: damage only `rag ingest --rebuild` repairs.
+    quick: skip the index-vs-table comparison (O(N log N)); still reads every page."""
+    pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
+    if damage := [r[0] for r in store.read(pragma) if r[0] != "ok"]:
+        return [_listing(f"document store {store.path} is damaged", damage, "run `rag ingest --rebuild`")]
+    return []
+
+
+def content_problems(store: DocStore) -> list[str]:
+    """Rows that disagree: chunks of no document, the keyword index against the chunks, documents
+    left pending, and every document's chunks against its text."""
+    problems = []
+    if orphans := orphan_chunks(store):
+        problems.append(_listing(f"{len(orphans)} chunk(s) belong to no document", orphans, "run `rag ingest`"))
+    problems += keyword_problems(store)
+    pending = [d.doc_id for d in store.documents(include_pending=True) if d.status == "pending"]
+    if pending:
+        problems.append(_listing(f"{len(pending)} document(s) half-ingested (pending)", pending,
+                                 "run `rag ingest` to finish them"))
+    for doc_id, found in chunk_problems(store).items():
+        problems.append(f"document {doc_id}: " + "; ".join(found) + " (run `rag ingest` to re-chunk it)")
+    for doc_id, found in chunk_text_problems(store).items():
+        problems.append(f"document {doc_id}: " + "; ".join(found) + " (changed outside rag: run "
+                        "`rag ingest --rebuild`)")
+    return problems
+
+
+def orphan_chunks(store: DocStore) -> list[str]:
+    """Chunks whose document row is gone (only possible if something bypassed the foreign key)."""
+    return sorted(r[0] for r in store.read(
+        "SELECT c.chunk_id FROM chunks c LEFT JOIN documents d USING (doc_id) WHERE d.doc_id IS NULL"))
+
+
+def keyword_problems(store: DocStore, thorough: bool = True) -> list[str]:
+    """The FTS5 index against the chunks table: rows missing from it, rows it has for no chunk,
+    and if thorough (FTS5's own check with rank=1, reads the whole index) terms that differ."""
+    fix = "run `rag ingest` to rebuild the keyword index"
+    problems = []
+    # FTS5 keeps one docsize row per indexed chunk (rowid = chunks.id).
+    missing = [r[0] for r in store.read(
+        "SELECT chunk_id FROM chunks WHERE id NOT IN (SELECT id FROM chunk_fts_docsize) ORDER BY chunk_id")]
+    if missing:
+        problems.append(_listing(f"keyword index: {len(missing)} chunk(s) not indexed", missing, fix))
+    extra = [str(r[0]) for r in store.read(
+        "SELECT id FROM chunk_fts_docsize WHERE id NOT IN (SELECT id FROM chunks) ORDER BY id")]
+    if extra:
+        problems.append(_listing(f"keyword index: {len(extra)} row(s) for no chunk", extra, fix))
+    if thorough and not problems:
+        try:
+            store.read("INSERT INTO chunk_fts(chunk_fts, rank) VALUES ('integrity-check', 1)")  # writes nothing
+        except StoreError as e:
+            problems.append(f"keyword index does not match the chunk texts ({e.__cause__}); {fix}")
+    return problems
+
+
+def chunk_problems(store: DocStore) -> dict[str, list[str]]:
+    """doc_id -> what is wrong with the count, numbering or ids of its chunks. In SQL, since ingest
+    runs it before every run; it finds what a crash or a bad write could leave."""
+    out: dict[str, list[str]] = {}
+    for doc_id, recorded, n, distinct, lo, hi in store.read(
+        "SELECT d.doc_id, d.n_chunks, count(c.id), count(DISTINCT c.idx), min(c.idx), max(c.idx) "
+        "FROM documents d LEFT JOIN chunks c USING (doc_id) WHERE d.status = 'ok' GROUP BY d.doc_id"
+    ):
+        if n != recorded or n == 0:
+            out.setdefault(doc_id, []).append(f"{n} chunk(s) stored, {recorded} recorded" if n else "no chunks")
+        if n and (distinct != n or lo != 0 or hi != n - 1):
+            out.setdefault(doc_id, []).append("chunk numbers are not 0..n-1 (duplicated or missing chunks)")
+    bad_ids: dict[str, list[str]] = {}
+    for doc_id, chunk_id in store.read("SELECT doc_id, chunk_id FROM chunks WHERE chunk_id != doc_id || ':' || idx"):
+        bad_ids.setdefault(doc_id, []).append(chunk_id)
+    for doc_id, ids in bad_ids.items():
+        out.setdefault(doc_id, []).append(_listing(f"{len(ids)} chunk id(s) not <doc>:<n>", ids))
+    return out
+
+
+def chunk_text_problems(store: DocStore) -> dict[str, list[str]]:
+    """doc_id -> chunks whose text is not the article's at their offsets, duplicated, out of order,
+    or leaving text uncovered. Reads every text: for `rag check`, not for every ingest."""
+    chunks: dict[str, list[tuple]] = {}
+    for row in store.read("SELECT doc_id, idx, chunk_id, start, end, text FROM chunks"):
+        chunks.setdefault(row[0], []).append(row[1:])
+    out = {}
+    for doc_id, text in store.read("SELECT doc_id, text FROM documents WHERE status = 'ok'"):
+        rows = sorted(chunks.get(doc_id, []))
+        if found := _text_problems(text, rows):
+            out[doc_id] = found
+    return out
+
+
+def _text_problems(text: str, rows: list[tuple]) -> list[str]:
+    """rows: (idx, chunk_id, start, end, chunk text) in idx order."""
+    found = []
+    if bad := [cid for _, cid, a, b, t in rows if not (0 <= a < b <= len(text)) or text[a:b] != t]:
+        found.append(_listing(f"{len(bad)} chunk(s) differ from the article text at their offsets", bad))
+    spans = [(a, b) for _, _, a, b, _ in rows]
+    if len(set(spans)) != len(spans):
+        found.append("duplicate chunks (same offsets twice)")
+    # Starts strictly increase; an end may repeat (a sentence too long to share is its own chunk).
+    elif any(y[0] <= x[0] or y[1] < x[1] for x, y in zip(spans, spans[1:])):
+        found.append("chunks are out of order")
+    elif spans and _uncovered(text, spans):
+        found.append("article text not covered by any chunk")
+    return found
+
+
+def _uncovered(text: str, spans: list[tuple[int, int]]) -> bool:
+    """True if text outside every chunk holds anything but whitespace (chunks are runs of sentences)."""
+    pos = 0
+    for start, end in spans:
+        if start > pos and text[pos:start].strip():
+            return True
+        pos = max(pos, end)
+    return bool(text[pos:].strip())
+
+
+def _listing(what: str, items: list[str], fix: str = "") -> str:
+    """'3 chunk(s) ...: a:1, a:2, b:0' with at most 5 examples, then the fix."""
+    shown = ", ".join(items[:5]) + (f", ... (+{len(items) - 5} more)" if len(items) > 5 else "")
+    return f"{what}: {shown}" + (f"; {fix}" if fix else "")
+
+
+# --- the vectors ---------------------------------------------------------------------------------
 
 def vector_problems(vectors, chunks: dict[str, str], rep: CheckReport) -> list[str]:
     """Chroma's ids against the chunk ids: missing, orphaned, duplicated, filed under the wrong document."""
@@ -106,6 +232,8 @@ def _query_problems(vectors, probe: str) -> list[str]:
                 "run `rag ingest --rebuild`"]
     return []
 
+
+# --- the files -----------------------------------------------------------------------------------
 
 def file_problems(settings: Settings, docs: list[DocInfo], paths: list[Path] | None,
                   aliases: list[Alias] = ()) -> list[str]:

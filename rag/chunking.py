@@ -11,8 +11,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from llama_index.core.schema import TextNode
-
 from .sentences import sentence_spans
 
 # Bump when chunking changes, so that `rag ingest` re-embeds documents chunked the old way.
@@ -122,21 +120,3 @@ def _cluster_boundary(text: str, s: int, cut: int, e: int) -> int:
 def _clings(ch: str) -> bool:
     return (unicodedata.combining(ch) > 0 or unicodedata.category(ch) in ("Mn", "Me")
             or ch in "\u200c\u200d\ufe0e\ufe0f" or "\U0001F3FB" <= ch <= "\U0001F3FF")
-
-
-def chunk_nodes(
-    doc_id: str, title: str, source: str, text: str, max_tokens: int, overlap: int, count_tokens: TokenCounter
-) -> list[TextNode]:
-    """llama-index TextNodes for one article, with offsets and metadata."""
-    nodes = []
-    for i, sp in enumerate(chunk_spans(text, max_tokens, overlap, count_tokens)):
-        nodes.append(
-            TextNode(
-                id_=f"{doc_id}:{i}",
-                text=text[sp.start : sp.end],
-                start_char_idx=sp.start,
-                end_char_idx=sp.end,
-                metadata={"doc_id": doc_id, "title": title, "source": source, "chunk_index": i},
-            )
-        )
-    return nodes

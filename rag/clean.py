@@ -25,7 +25,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rag.errors import InputError
+from .errors import InputError
+from .sentences import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ _HSPACE = re.compile(r"[^\S\n]+")
 
 
 def _normalise(raw: str) -> str:
+    # Not rag.words.fold (NFKC): this makes the stored text, and must not rewrite what the article wrote.
     # NFC first too: it turns a few non-ASCII letters into ASCII ones (Kelvin sign -> K), which the
     # joiner rule must see; the order below makes a second pass change nothing (idempotence).
     text = _NEWLINES.sub("\n", unicodedata.normalize("NFC", raw))
@@ -291,24 +293,11 @@ def _drop_trailing_block(lines: list[str]) -> list[str]:
 
 # --- title ---------------------------------------------------------------------------------------
 
-_ABBREV = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "gen", "col", "lt", "sgt", "prof", "sen", "rep", "gov"}
-_SENTENCE_END = re.compile(r"(?<![^\W_])(?P<word>[^\W_]++)[.!?][\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
-
-
-def _sentence_ends(text: str) -> list[int]:
-    """Ends of sentences inside `text` (a light rule; enough for titles, not for quoting)."""
-    ends = []
-    for m in _SENTENCE_END.finditer(text):
-        word = m["word"]
-        if word[-1].isupper() or word.lower() in _ABBREV:  # "U.S. Warns", "Mr. Putin"
-            continue
-        ends.append(m.end())
-    return ends
+_TITLE_WINDOW = 1000  # a title comes from the first 140 characters: longer first sentences are cut anyway
 
 
 def _is_title_line(line: str) -> bool:
-    several_sentences = bool(_TERMINAL.search(line)) and bool(_sentence_ends(line))
-    return len(line) <= 200 and not several_sentences
+    return len(line) <= 200 and not (_TERMINAL.search(line) and len(sentence_spans(line)) > 1)
 
 
 def _title(lines: list[str], hint: str | None) -> str:
@@ -323,8 +312,8 @@ def _title(lines: list[str], hint: str | None) -> str:
 
 def _derive_title(paragraph: str) -> str:
     """First sentence; if long, up to its first clause break, else up to a word boundary + "…"."""
-    ends = _sentence_ends(paragraph)
-    sentence = paragraph[: ends[0]].strip() if ends else paragraph
+    spans = sentence_spans(paragraph[:_TITLE_WINDOW])
+    sentence = paragraph[: spans[0][1]] if len(spans) > 1 else paragraph
     sentence = re.sub(r"[.!?]+$", "", sentence).strip() or paragraph  # ". ...." has no words to title with
     if len(sentence) <= 120:
         return sentence

@@ -80,7 +80,7 @@ def docs(as_json: bool) -> None:
     if as_json:
         _emit([vars(d) for d in rows])
         return
-    from .ingest import one_line
+    from .files import one_line
 
     for d in rows:
         copies = "".join(f"\t= {one_line(a)}" for a in d.aliases)  # the same content at other paths

@@ -4,19 +4,21 @@ One SQLite file (WAL) is the source of truth. The keyword index is an FTS5 table
 the chunks table by triggers, so it is updated in the same transaction as the chunks: never rebuilt,
 never out of step after a crash. A document is `pending` while its vectors are being replaced in
 Chroma; only `ok` documents are ever returned by retrieval, and a pending one is redone by the next ingest.
+Whether all of it agrees is rag.check's question (`rag check`, and ingest before every run).
 """
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .disk import is_write_failure, write_failure
 from .errors import StoreError
 from .schema import Article
+from .words import QUESTION_FRAME
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -57,11 +59,6 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
 END;
 """
 
-# Words too common to help keyword ranking; FTS5 has no stopword list of its own.
-_STOP = frozenset(
-    "a an and are as at be by did do does for from had has have how i in is it its of on or that the "
-    "their them they this to was were what when where which who whom whose why will with would".split()
-)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -95,9 +92,10 @@ class ChunkRow:
 
 
 def keyword_query(question: str) -> str | None:
-    """An FTS5 OR-query of the question's content words, each quoted so no word acts as an operator."""
+    """An FTS5 OR-query of the question's content words, each quoted so no word acts as an operator
+    (FTS5 has no stopword list of its own)."""
     words = dict.fromkeys(w.lower() for w in _WORD.findall(question))
-    terms = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    terms = [w for w in words if w not in QUESTION_FRAME and (len(w) > 1 or w.isdigit())]
     if not terms:
         return None
     return " OR ".join(f'"{w}"' for w in terms[:64])
@@ -244,9 +242,6 @@ class DocStore:
             out.update((r[0], ChunkRow(*r)) for r in rows)
         return out
 
-    def chunk_ids(self) -> set[str]:
-        return {r[0] for r in self._conn().execute("SELECT chunk_id FROM chunks")}
-
     def doc_chunks(self, doc_id: str) -> list[ChunkRow]:
         rows = self._conn().execute(
             "SELECT chunk_id, doc_id, idx, start, end, text FROM chunks WHERE doc_id = ? ORDER BY idx", (doc_id,)
@@ -269,105 +264,17 @@ class DocStore:
         ).fetchall()
         return [(r[0], float(r[1])) for r in rows]
 
-    def integrity_problems(self) -> list[str]:
-        """Everything wrong inside the store (empty list = consistent)."""
-        # On a damaged file the finer checks would only repeat the damage.
-        return self.sqlite_problems() or self.content_problems()
-
-    def content_problems(self) -> list[str]:
-        """Rows that disagree: chunks of no document, the keyword index against the chunks, documents
-        left pending, and every document's chunks against its text."""
-        problems = []
-        if orphans := self.orphan_chunks():
-            problems.append(_listing(f"{len(orphans)} chunk(s) belong to no document", orphans, "run `rag ingest`"))
-        problems += self.keyword_problems()
-        pending = [d.doc_id for d in self.documents(include_pending=True) if d.status == "pending"]
-        if pending:
-            problems.append(_listing(f"{len(pending)} document(s) half-ingested (pending)", pending,
-                                     "run `rag ingest` to finish them"))
-        for doc_id, found in self.chunk_problems().items():
-            problems.append(f"document {doc_id}: " + "; ".join(found) + " (run `rag ingest` to re-chunk it)")
-        for doc_id, found in self.chunk_text_problems().items():
-            problems.append(f"document {doc_id}: " + "; ".join(found) + " (changed outside rag: run "
-                            "`rag ingest --rebuild`)")
-        return problems
-
-    def sqlite_problems(self, quick: bool = False) -> list[str]:
-        """SQLite's own integrity check: damage only `rag ingest --rebuild` repairs.
-        quick: skip the index-vs-table comparison (O(N log N)); still reads every page."""
-        pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
-        if damage := [r[0] for r in self._conn().execute(pragma) if r[0] != "ok"]:
-            return [_listing(f"document store {self.path} is damaged", damage, "run `rag ingest --rebuild`")]
-        return []
-
-    def orphan_chunks(self) -> list[str]:
-        """Chunks whose document row is gone (only possible if something bypassed the foreign key)."""
-        return sorted(r[0] for r in self._conn().execute(
-            "SELECT c.chunk_id FROM chunks c LEFT JOIN documents d USING (doc_id) WHERE d.doc_id IS NULL"))
-
     def delete_orphan_chunks(self) -> None:
         with self._conn() as c:
             c.execute("DELETE FROM chunks WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
-
-    def keyword_problems(self, thorough: bool = True) -> list[str]:
-        """The FTS5 index against the chunks table: rows missing from it, rows it has for no chunk,
-        and if thorough (FTS5's own check with rank=1, reads the whole index) terms that differ."""
-        c = self._conn()
-        fix = "run `rag ingest` to rebuild the keyword index"
-        problems = []
-        # FTS5 keeps one docsize row per indexed chunk (rowid = chunks.id).
-        missing = [r[0] for r in c.execute(
-            "SELECT chunk_id FROM chunks WHERE id NOT IN (SELECT id FROM chunk_fts_docsize) ORDER BY chunk_id")]
-        if missing:
-            problems.append(_listing(f"keyword index: {len(missing)} chunk(s) not indexed", missing, fix))
-        extra = [str(r[0]) for r in c.execute(
-            "SELECT id FROM chunk_fts_docsize WHERE id NOT IN (SELECT id FROM chunks) ORDER BY id")]
-        if extra:
-            problems.append(_listing(f"keyword index: {len(extra)} row(s) for no chunk", extra, fix))
-        if thorough and not problems:
-            try:
-                c.execute("INSERT INTO chunk_fts(chunk_fts, rank) VALUES ('integrity-check', 1)")
-            except StoreError as e:
-                problems.append(f"keyword index does not match the chunk texts ({e.__cause__}); {fix}")
-        return problems
 
     def chunk_docs(self) -> dict[str, str]:
         """chunk_id -> doc_id for every chunk, pending documents' included."""
         return {r[0]: r[1] for r in self._conn().execute("SELECT chunk_id, doc_id FROM chunks")}
 
-    def chunk_problems(self) -> dict[str, list[str]]:
-        """doc_id -> what is wrong with the count, numbering or ids of its chunks. In SQL, since ingest
-        runs it before every run; it finds what a crash or a bad write could leave."""
-        out: dict[str, list[str]] = {}
-        c = self._conn()
-        for doc_id, recorded, n, distinct, lo, hi in c.execute(
-            "SELECT d.doc_id, d.n_chunks, count(c.id), count(DISTINCT c.idx), min(c.idx), max(c.idx) "
-            "FROM documents d LEFT JOIN chunks c USING (doc_id) WHERE d.status = 'ok' GROUP BY d.doc_id"
-        ):
-            if n != recorded or n == 0:
-                out.setdefault(doc_id, []).append(f"{n} chunk(s) stored, {recorded} recorded" if n else "no chunks")
-            if n and (distinct != n or lo != 0 or hi != n - 1):
-                out.setdefault(doc_id, []).append("chunk numbers are not 0..n-1 (duplicated or missing chunks)")
-        bad_ids: dict[str, list[str]] = {}
-        for doc_id, chunk_id in c.execute("SELECT doc_id, chunk_id FROM chunks WHERE chunk_id != doc_id || ':' || idx"):
-            bad_ids.setdefault(doc_id, []).append(chunk_id)
-        for doc_id, ids in bad_ids.items():
-            out.setdefault(doc_id, []).append(_listing(f"{len(ids)} chunk id(s) not <doc>:<n>", ids))
-        return out
-
-    def chunk_text_problems(self) -> dict[str, list[str]]:
-        """doc_id -> chunks whose text is not the article's at their offsets, duplicated, out of order,
-        or leaving text uncovered. Reads every text: for `rag check`, not for every ingest."""
-        c = self._conn()
-        chunks: dict[str, list[tuple]] = {}
-        for row in c.execute("SELECT doc_id, idx, chunk_id, start, end, text FROM chunks"):
-            chunks.setdefault(row[0], []).append(row[1:])
-        out = {}
-        for doc_id, text in c.execute("SELECT doc_id, text FROM documents WHERE status = 'ok'"):
-            rows = sorted(chunks.get(doc_id, []))
-            if found := _text_problems(text, rows):
-                out[doc_id] = found
-        return out
+    def read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """The rows of one statement, for the integrity checks (rag.check), which compare tables in SQL."""
+        return self._conn().execute(sql, params)
 
     def rebuild_keyword_index(self) -> None:
         with self._conn() as c:
@@ -380,39 +287,6 @@ class DocStore:
             self._local.conn = None
 
 
-def _text_problems(text: str, rows: list[tuple]) -> list[str]:
-    """rows: (idx, chunk_id, start, end, chunk text) in idx order."""
-    found = []
-    if bad := [cid for _, cid, a, b, t in rows if not (0 <= a < b <= len(text)) or text[a:b] != t]:
-        found.append(_listing(f"{len(bad)} chunk(s) differ from the article text at their offsets", bad))
-    spans = [(a, b) for _, _, a, b, _ in rows]
-    if len(set(spans)) != len(spans):
-        found.append("duplicate chunks (same offsets twice)")
-    # Starts strictly increase; an end may repeat (a sentence too long to share is its own chunk).
-    elif any(y[0] <= x[0] or y[1] < x[1] for x, y in zip(spans, spans[1:])):
-        found.append("chunks are out of order")
-    elif spans and _uncovered(text, spans):
-        found.append("article text not covered by any chunk")
-    return found
-
-
-def _uncovered(text: str, spans: list[tuple[int, int]]) -> bool:
-    """True if text outside every chunk holds anything but whitespace (chunks are runs of sentences)."""
-    pos = 0
-    for start, end in spans:
-        if start > pos and text[pos:start].strip():
-            return True
-        pos = max(pos, end)
-    return bool(text[pos:].strip())
-
-
-def _listing(what: str, items: list[str], fix: str = "") -> str:
-    """'3 chunk(s) ...: a:1, a:2, b:0' with at most 5 examples, then the fix."""
-    shown = ", ".join(items[:5]) + (f", ... (+{len(items) - 5} more)" if len(items) > 5 else "")
-    return f"{what}: {shown}" + (f"; {fix}" if fix else "")
-
-
-_WRITE_FAILURES = ("disk i/o error", "disk is full", "readonly database", "unable to open database file")
 _DAMAGE = ("not a database", "malformed", "no such table", "no such column", "corrupt")
 
 
@@ -420,16 +294,9 @@ def store_error(path: Path, e: sqlite3.Error) -> StoreError:
     """A SQLite error as a message that says which file, what happened and what to do."""
     msg = str(e)
     low = msg.lower()
-    if any(w in low for w in _WRITE_FAILURES):
-        try:
-            free = f", {shutil.disk_usage(path.parent).free / 1e6:,.0f} MB free"
-        except OSError:
-            free = ""
-        return StoreError(
-            f"cannot write the document store {path} ({msg}{free}): the disk is full, read-only or over a "
-            "file-size limit. Free some space and run the command again; the last complete write is kept "
-            "and `rag ingest` resumes where it stopped"
-        )
+    if is_write_failure(e):
+        return write_failure(f"the document store {path}", path, msg, "the command again; the last complete "
+                             "write is kept and `rag ingest` resumes where it stopped")
     if any(w in low for w in _DAMAGE):
         return StoreError(
             f"the document store {path} is damaged ({msg}); run `rag ingest --rebuild` to recreate it from "

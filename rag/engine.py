@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .disk import move_aside
 from .docstore import DocInfo, DocStore
 from .errors import InputError, StoreError
 from .schema import Answer, Article, Hit
@@ -111,6 +112,8 @@ class Engine:
     def _reset_docstore(self) -> str | None:
         """Start the SQLite file afresh (the files are the truth). A damaged one, which cannot even be
         opened, is moved aside rather than deleted; returns a note saying where."""
+        from .check import sqlite_problems
+
         if "docstore" in self.__dict__:
             self.docstore.close()
         for name in ("docstore", "_ingestor", "retriever"):
@@ -119,7 +122,7 @@ class Engine:
         probe = None
         try:
             probe = DocStore(db)
-            damage = probe.sqlite_problems(quick=True)
+            damage = sqlite_problems(probe, quick=True)
         except StoreError as e:
             damage = [str(e.__cause__ or e)]
         finally:
@@ -129,10 +132,7 @@ class Engine:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
             return None
-        aside = db.with_name(f"{db.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-        for suffix in ("-wal", "-shm", ""):  # SQLite pairs a WAL with its database by name
-            if Path(f"{db}{suffix}").exists():
-                Path(f"{db}{suffix}").rename(f"{aside}{suffix}")
+        aside = move_aside(db, companions=("-wal", "-shm"))
         return f"the document store was damaged ({damage[0]}); moved it aside to {aside}"
 
     def documents(self) -> list[DocInfo]:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .chunking import CHUNKER_VERSION
-from .clean import clean_article
+from .check import chunk_problems, keyword_problems, orphan_chunks, sqlite_problems
 from .docstore import Alias, ChunkRow, DocInfo, DocStore
 from .embeddings import Embedder
 from .errors import InputError, StoreError
+from .files import content_hash, one_line
 from .offload import prepare_article
 from .readers import is_system_path, iter_files, read_document
 from .settings import Settings
@@ -79,15 +79,6 @@ class IngestReport:
         }
 
 
-def one_line(text: str) -> str:
-    """`text` with line breaks and other control characters escaped: a file name holding a newline
-    must not split a line of a report or a listing."""
-    return _CONTROL_CHARS.sub(lambda m: repr(m.group())[1:-1], text)
-
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-
-
 @dataclass
 class _Scan:
     """What one run found: work to do, and the content hashes that tell copies apart from new text."""
@@ -118,25 +109,6 @@ class _Prepared:
 def doc_id_for(path: Path) -> str:
     """A readable, stable id from the file name: '001_bb40.txt' -> '001_bb40'."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "doc"
-
-
-def content_hash(data: bytes) -> str:
-    # The chunker version is part of the hash: changing how we chunk re-embeds everything once.
-    return hashlib.sha256(CHUNKER_VERSION.encode() + b"\0" + data).hexdigest()
-
-
-def file_hash(path: Path, max_bytes: int) -> str:
-    """The content hash ingest records for this file (raises InputError if it cannot be read)."""
-    return content_hash(read_document(path, max_bytes).text.encode("utf-8"))
-
-
-def ingestible(path: Path, max_bytes: int) -> bool:
-    """Would ingest keep this file (readable, with article text left after cleaning)?"""
-    try:
-        raw = read_document(path, max_bytes)
-        return bool(clean_article(raw.text, raw.title_hint).text.strip())
-    except InputError:
-        return False
 
 
 Progress = Callable[[float, str], None]
@@ -202,13 +174,13 @@ class Ingestor:
         self.docstore.invalidate(sorted(redo))
 
     def _repair_store(self, report: IngestReport) -> set[str]:
-        if damage := self.docstore.sqlite_problems(quick=True):
+        if damage := sqlite_problems(self.docstore, quick=True):
             raise StoreError("; ".join(damage))  # only --rebuild can help: do not build on it
-        orphans = self.docstore.orphan_chunks()
-        redo = set(self.docstore.chunk_problems())
+        orphans = orphan_chunks(self.docstore)
+        redo = set(chunk_problems(self.docstore))
         # Chunk rows changed behind our back may desync the keyword index too, and deleting them (to
         # redo them) through it would corrupt it further: rebuild it first.
-        if orphans or redo or self.docstore.keyword_problems(thorough=False):
+        if orphans or redo or keyword_problems(self.docstore, thorough=False):
             self.docstore.rebuild_keyword_index()
             report.repaired.append("keyword index rebuilt from the chunks")
         if orphans:

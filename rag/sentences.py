@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
+
+from .words import use_shipped_nltk_data
 
 _LINE = re.compile(r"[^\n]+")
 
 
 @lru_cache(maxsize=1)
 def _punkt():
-    import llama_index.core
-    import nltk
     from nltk.tokenize.punkt import PunktTokenizer
 
-    cache = str(Path(llama_index.core.__file__).parent / "_static" / "nltk_cache")
-    if cache not in nltk.data.path:
-        nltk.data.path.append(cache)
+    use_shipped_nltk_data()
     return PunktTokenizer("english")
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+
+from .words import NEGATIONS, fold, stopwords
 
 WORD, NAME, NUMBER, NEGATION = "word", "name", "number", "negation"
 WEIGHTS = {WORD: 1.0, NAME: 1.5, NUMBER: 2.0, NEGATION: 1.0}
@@ -25,20 +25,11 @@ MIN_PREFIX = 4  # shorter stems are too ambiguous to match by prefix
 
 # Dotted acronyms (U.S.), numbers with separators (1,000 / 3.5), then words with inner apostrophes.
 _TOKEN = re.compile(r"\b(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|\w+(?:'\w+)*")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
-_NEGATIONS = {"not", "no", "nor", "never", "cannot"}
 # "in 2013, not 2015": the part after ", not" names what is denied, so it asserts nothing to check.
 _DENIED = re.compile(r",\s*(?:and\s+|but\s+)?not\s+(?!only\b|just\b|merely\b|simply\b)[^,.;:!?]*",
                      re.IGNORECASE)
 # "second" for "first" changes the fact as much as 2 for 1 does.
 _ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
-# Connectives and hedges an answer adds around a fact; the NLTK list does not have them.
-_EXTRA_STOPWORDS = {
-    "also", "according", "although", "though", "however", "moreover", "furthermore", "additionally",
-    "meanwhile", "overall", "despite", "since", "thus", "therefore", "hence", "yet", "still", "already",
-    "instead", "including", "among", "amid", "within", "without", "upon", "across", "toward", "towards",
-    "would", "could", "may", "might", "must", "shall", "us", "per", "via", "etc", "eg", "ie",
-}
 # A capitalised first word is a name unless it looks like an ordinary word ("Historically", "Built").
 _COMMON_ENDINGS = ("ly", "ing", "ed")
 
@@ -90,7 +81,7 @@ def content_tokens(text: str) -> list[str]:
 
 def terms(text: str) -> list[Term]:
     """Content terms of `text` with their kind, in order, repeats included."""
-    text = _DENIED.sub(" ", unicodedata.normalize("NFKC", text).translate(_APOSTROPHES))
+    text = _DENIED.sub(" ", fold(text))
     words = [m.group() for m in _TOKEN.finditer(text)]
     out: list[Term] = []
     for i, surface in enumerate(words):
@@ -137,12 +128,6 @@ def coverage(claim_terms: list[Term], evidence: Evidence, *, weights: dict[str, 
     return _weighted_share(credits, weights) if credits else 0.0
 
 
-def unsupported_terms(claim: str, evidence: str) -> list[str]:
-    """The claim's content words (as written) that the evidence does not contain, deduplicated."""
-    ev = Evidence.of(evidence)
-    return [t.surface for t in _dedupe(terms(claim)) if ev.credit(t) == 0.0]
-
-
 @lru_cache(maxsize=200_000)
 def _term(surface: str, initial: bool) -> Term | None:
     """The term a word stands for, or None for a stopword. `initial`: first word of the text."""
@@ -156,10 +141,10 @@ def _term(surface: str, initial: bool) -> Term | None:
         return Term(surface, low.replace(",", ""), NUMBER)  # 1,000 -> 1000; 18th, 1990s as written
     if low in _ORDINALS:
         return Term(surface, low, NUMBER)
-    if low in _NEGATIONS or low.endswith("n't"):
+    if low in NEGATIONS or low.endswith("n't"):
         return Term(surface, "not", NEGATION)
     acronym = surface.isupper() and len(surface) > 1  # "US", "IT" are names, not the stopwords
-    if not acronym and (low in _stopwords() or low in _EXTRA_STOPWORDS):
+    if not acronym and low in stopwords():
         return None
     if low.endswith("'s"):
         low = low[:-2]
@@ -210,17 +195,3 @@ def _stemmer():
     from nltk.stem import PorterStemmer
 
     return PorterStemmer()
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    """NLTK's English stopwords, from the copy shipped inside llama-index-core (no download)."""
-    import llama_index.core
-    import nltk
-    from nltk.corpus import stopwords
-
-    cache = str(Path(llama_index.core.__file__).parent / "_static" / "nltk_cache")
-    if cache not in nltk.data.path:
-        nltk.data.path.append(cache)
-    # "won" is there for "won't"; as a word ("Russia won") it is content.
-    return frozenset(w for w in stopwords.words("english") if w not in _NEGATIONS and w != "won")

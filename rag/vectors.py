@@ -6,13 +6,11 @@ download a model.
 """
 from __future__ import annotations
 
-import errno
-import shutil
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .disk import is_write_failure, move_aside, write_failure
 from .errors import ChromaUnavailable, ConfigError, RagError, StoreError
 from .settings import Settings
 
@@ -73,12 +71,9 @@ class VectorIndex:
         if self.settings.chroma_url:
             return ChromaUnavailable(_unreachable(self.settings.chroma_url, e))
         where = self.settings.chroma_dir
-        if _is_write_failure(e):
-            return StoreError(
-                f"cannot write the vector store in {where} ({type(e).__name__}: {e}{_free_space(where)}): the disk "
-                "is full, read-only or over a file-size limit. Free some space and run `rag ingest` again: "
-                "it redoes the unfinished documents"
-            )
+        if is_write_failure(e):
+            return write_failure(f"the vector store in {where}", where, f"{type(e).__name__}: {e}",
+                                 "`rag ingest` again: it redoes the unfinished documents")
         return StoreError(
             f"the vector store in {where} failed ({type(e).__name__}: {e}); "
             "run `rag check`, then `rag ingest --rebuild` to recreate it from the corpus"
@@ -115,9 +110,6 @@ class VectorIndex:
             return []
         res = self._call(col.query, query_embeddings=[list(map(float, embedding))], n_results=min(k, n), include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
-
-    def ids(self) -> set[str]:
-        return {chunk_id for chunk_id, _ in self.entries()}
 
     def entries(self) -> list[tuple[str, str | None]]:
         """Every (chunk id, doc id) stored, as Chroma lists them (a duplicate would show twice)."""
@@ -157,38 +149,20 @@ class VectorIndex:
             self.count()  # recreate it now: a store that still fails is damaged
             return None
         except StoreError as e:
-            if self.settings.chroma_url or _is_write_failure(e.__cause__ or e):
+            if self.settings.chroma_url or is_write_failure(e.__cause__ or e):
                 raise  # a server's data is not ours to move, and a full disk is not damage
-            moved = _move_aside(self.settings.chroma_dir)
+            moved = move_aside(self.settings.chroma_dir)
+            _forget(self.settings.chroma_dir)
             self.count()
             return f"the vector store could not be opened ({e.__cause__ or e}); moved it aside to {moved}"
 
 
-def _is_write_failure(e: BaseException) -> bool:
-    text = f"{e} {e.__cause__ or ''}".lower()
-    if isinstance(e, OSError) and e.errno in (errno.EFBIG, errno.ENOSPC, errno.EROFS):
-        return True
-    # Chroma's Rust core reports SQLite's "disk I/O error" (what EFBIG/ENOSPC become) as text.
-    return any(w in text for w in ("disk i/o error", "disk is full", "no space left", "file too large",
-                                   "read-only file system"))
+def _forget(path: Path) -> None:
+    """Make chromadb forget it had the store at `path` open (it was moved aside).
 
-
-def _free_space(path: Path) -> str:
-    try:
-        return f", {shutil.disk_usage(path if path.exists() else path.parent).free / 1e6:,.0f} MB free"
-    except OSError:
-        return ""
-
-
-def _move_aside(path: Path) -> Path:
-    """Rename a damaged embedded store out of the way, and make chromadb forget it had it open."""
+    chromadb shares one System per path in a process and would keep using the moved files. Only this
+    path's entry is dropped: other stores open in the process stay as they are."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-    if path.exists():
-        path.rename(target)
-    # chromadb shares one System per path in a process and would keep using the moved files. Only
-    # this path's entry is dropped: other stores open in the process stay as they are.
     SharedSystemClient._identifier_to_system.pop(str(path), None)
     SharedSystemClient._identifier_to_refcount.pop(str(path), None)
-    return target

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rag.align import align_answer, extractive_answer, parse_markers, split_answer
-from rag.chunking import chunk_nodes, chunk_spans
+from rag.chunking import chunk_spans
 from rag.clean import clean_article
 from rag.errors import InputError
 from rag.schema import Source
@@ -137,9 +137,6 @@ def assert_chunks_ok(text: str, spans) -> None:
 def test_chunks_are_exact_ordered_cover_the_text_and_fit(text, overlap):
     spans = chunk_spans(text, MAX_TOKENS, overlap, count_tokens)
     assert_chunks_ok(text, spans)
-    nodes = chunk_nodes("d", "t", "s", text, MAX_TOKENS, overlap, count_tokens)
-    assert [(n.start_char_idx, n.end_char_idx) for n in nodes] == [(s.start, s.end) for s in spans]
-    assert all(text[n.start_char_idx:n.end_char_idx] == n.text for n in nodes)
 
 
 def test_overlap_is_dropped_rather_than_repeating_the_previous_chunks_tail():
