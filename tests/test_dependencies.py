@@ -12,7 +12,7 @@ from importlib.metadata import files, packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"rag", "ui", "eval", "bench", "conftest"} | {p.stem for p in (ROOT / "tests").glob("*.py")}
+OURS = {"rag", "ui", "eval", "bench", "conftest", "newsrag_cli"} | {p.stem for p in (ROOT / "tests").glob("*.py")}
 DISTRIBUTIONS = packages_distributions()
 
 
