@@ -135,6 +135,13 @@ class Engine:
         aside = move_aside(db, companions=("-wal", "-shm"))
         return f"the document store was damaged ({damage[0]}); moved it aside to {aside}"
 
+    def check_file(self, path: Path) -> None:
+        """InputError (with the reason) unless `path` would become an article: readable, supported, within
+        RAG_MAX_FILE_MB, with text left after cleaning. Checks without ingesting anything."""
+        from .offload import check_file
+
+        check_file(Path(path), self.settings.max_file_bytes)
+
     def documents(self) -> list[DocInfo]:
         return self.docstore.documents()
 

@@ -13,10 +13,12 @@ import pickle
 import subprocess
 import sys
 from functools import lru_cache
+from pathlib import Path
 
 from .chunking import Span, TokenCounter, chunk_spans
 from .clean import clean_article
 from .errors import InputError
+from .readers import read_document
 
 OFFLOAD_CHARS = 1_000_000  # above this an article is cleaned and chunked in the child process
 
@@ -27,6 +29,25 @@ def prepare_article(text: str, title_hint: str | None, chunk_tokens: int, overla
     if len(text) < OFFLOAD_CHARS:
         return _prepare(text, title_hint, chunk_tokens, overlap, count_tokens)
     return offloaded(_prepare_in_child, text, title_hint, chunk_tokens, overlap)
+
+
+def check_file(path: Path, max_bytes: int) -> None:
+    """InputError unless the file reads and cleans into a non-empty article (in the child process for a
+    large file): the web UI asks this before it copies an upload into the corpus folder."""
+    try:
+        large = path.stat().st_size >= OFFLOAD_CHARS
+    except OSError:
+        large = False  # read_document says what is wrong with it
+    if large:
+        offloaded(check_article, path, max_bytes)
+    else:
+        check_article(path, max_bytes)
+
+
+def check_article(path: Path, max_bytes: int) -> None:
+    raw = read_document(path, max_bytes)
+    if not clean_article(raw.text, raw.title_hint).text.strip():
+        raise InputError("no article text in this file (it is empty after cleaning)")
 
 
 def offloaded(fn, *args):

@@ -70,7 +70,7 @@ def test_the_child_process_prepares_exactly_what_the_server_would(engine, monkey
 def test_the_child_process_reports_a_refusal_as_the_same_error(tmp_path):
     from rag.errors import InputError
     from rag.offload import offloaded
-    from ui.uploads import check_article
+    from rag.offload import check_article
 
     (tmp_path / "links.md").write_text("[a](http://x.example/a)\n[b](http://x.example/b)\n")
     with pytest.raises(InputError, match="only links"):

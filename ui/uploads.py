@@ -21,10 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.clean import clean_article
 from rag.errors import InputError, RagError, UnsupportedFile
-from rag.offload import OFFLOAD_CHARS, offloaded
-from rag.readers import SUPPORTED_EXTENSIONS, read_document
+from rag.readers import SUPPORTED_EXTENSIONS
 
 log = logging.getLogger(__name__)
 
@@ -57,25 +55,6 @@ def safe_filename(name: str) -> str:
     return stem[:MAX_NAME_CHARS] + ext.lower()
 
 
-def check_article(path: Path, max_bytes: int) -> None:
-    """Raise InputError unless the file reads and cleans into a non-empty article."""
-    raw = read_document(path, max_bytes)
-    if not clean_article(raw.text, raw.title_hint).text.strip():
-        raise InputError("no article text in this file (it is empty after cleaning)")
-
-
-def _check(path: Path, max_bytes: int) -> None:
-    """check_article, in the child process for a large file (see rag.offload)."""
-    try:
-        large = path.stat().st_size >= OFFLOAD_CHARS
-    except OSError:
-        large = False  # read_document says what is wrong with it
-    if large:
-        offloaded(check_article, path, max_bytes)
-    else:
-        check_article(path, max_bytes)
-
-
 def add_uploads(engine, uploads: list[Path], progress: Callable[[float, str], None] | None = None) -> UploadResult:
     """Check each upload, copy the good ones into engine.settings.corpus_dir and ingest them.
 
@@ -92,7 +71,7 @@ def add_uploads(engine, uploads: list[Path], progress: Callable[[float, str], No
             step(0.0, f"Checking {upload.name}")
         try:
             name = safe_filename(upload.name)
-            _check(upload, engine.settings.max_file_bytes)
+            engine.check_file(upload)
             dest = _copy_into(upload, corpus, name)
             report = engine.ingest([dest], prune=False, on_progress=step)
         except InputError as err:
