@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import unicodedata
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .disk import is_write_failure, write_failure
@@ -51,6 +53,8 @@ CREATE INDEX IF NOT EXISTS aliases_doc ON aliases(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
     text, content='chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
+-- Read-only view of the keyword index's terms and how many chunks hold each (search leaves out the commonest).
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_vocab USING fts5vocab(chunk_fts, row);
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
     INSERT INTO chunk_fts(rowid, text) VALUES (new.id, new.text);
 END;
@@ -91,14 +95,31 @@ class ChunkRow:
     text: str
 
 
-def keyword_query(question: str) -> str | None:
-    """An FTS5 OR-query of the question's content words, each quoted so no word acts as an operator
-    (FTS5 has no stopword list of its own)."""
+# Keyword search ranks every chunk that holds any query word, so a word found in a third of a 100k-chunk
+# archive costs tens of milliseconds while adding almost nothing to BM25. Past this many chunks the commonest
+# words are left out of the query (see DocStore._affordable); a smaller corpus is searched with every word.
+KEYWORD_BUDGET = 5_000  # chunks holding the query's words, summed over the words kept
+
+
+def keyword_terms(question: str) -> list[str]:
+    """The question's content words, lowercased, in order, once each (FTS5 has no stopword list of its own)."""
     words = dict.fromkeys(w.lower() for w in _WORD.findall(question))
-    terms = [w for w in words if w not in QUESTION_FRAME and (len(w) > 1 or w.isdigit())]
-    if not terms:
-        return None
-    return " OR ".join(f'"{w}"' for w in terms[:64])
+    return [w for w in words if w not in QUESTION_FRAME and (len(w) > 1 or w.isdigit())][:64]
+
+
+def keyword_query(terms: list[str]) -> str | None:
+    """An FTS5 OR-query of `terms`, each quoted so no word acts as an operator."""
+    return " OR ".join(f'"{w}"' for w in terms) if terms else None
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem import PorterStemmer
+
+    # FTS5's porter tokenizer: Martin Porter's own version of the algorithm (checked on the corpus's
+    # words: it differs only where unicode61 also splits or folds a word). A word stemmed differently is
+    # not found in the vocabulary and simply counts as rare: kept.
+    return PorterStemmer(mode=PorterStemmer.MARTIN_EXTENSIONS)
 
 
 class DocStore:
@@ -106,6 +127,8 @@ class DocStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._df: dict[str, int] = {}  # keyword document frequencies (see _affordable)
+        self._df_for = -1  # ... valid while the chunk table's highest id is this
         # Recreates whatever schema object is missing (e.g. a dropped keyword table, which starts empty:
         # `rag check` reports it and the next `rag ingest` refills it).
         self._conn().executescript(SCHEMA)
@@ -253,7 +276,7 @@ class DocStore:
 
     def keyword_search(self, question: str, k: int) -> list[tuple[str, float]]:
         """(chunk_id, BM25 score) best first; higher is better (FTS5's bm25() is negated)."""
-        q = keyword_query(question)
+        q = keyword_query(self._affordable(keyword_terms(question)))
         if q is None:
             return []
         rows = self._conn().execute(
@@ -263,6 +286,27 @@ class DocStore:
             (q, k),
         ).fetchall()
         return [(r[0], float(r[1])) for r in rows]
+
+    def _affordable(self, terms: list[str]) -> list[str]:
+        """`terms`, rarest first while the chunks holding them add up to KEYWORD_BUDGET (the rarest always
+        kept), in their own order. Document frequencies come from FTS5's vocabulary and are remembered
+        until the chunk table changes; a corpus smaller than the budget keeps every term without a lookup."""
+        top = self._conn().execute("SELECT coalesce(max(id), 0) FROM chunks").fetchone()[0]
+        if top <= KEYWORD_BUDGET or len(terms) < 2:
+            return terms
+        if self._df_for != top:
+            self._df, self._df_for = {}, top
+        for w in terms:
+            if w not in self._df:
+                row = self._conn().execute("SELECT doc FROM chunk_vocab WHERE term = ?", (_stem(w),)).fetchone()
+                self._df[w] = row[0] if row else 0
+        kept, total = set(), 0
+        for w in sorted(terms, key=self._df.__getitem__):
+            if kept and total + self._df[w] > KEYWORD_BUDGET:
+                break
+            kept.add(w)
+            total += self._df[w]
+        return [w for w in terms if w in kept]
 
     def delete_orphan_chunks(self) -> None:
         with self._conn() as c:
@@ -362,3 +406,9 @@ class _Tx:
             self._c.execute("ROLLBACK")
         except sqlite3.Error:
             pass  # SQLite already rolled back (it does on a full disk or an I/O error)
+
+
+def _stem(word: str) -> str:
+    """A query word as FTS5's `porter unicode61 remove_diacritics 2` tokenizer stores it (near enough)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return _stemmer().stem(plain)
