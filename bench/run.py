@@ -256,6 +256,14 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
         ctx["big"] = big = synthetic_index(100_000)
         rows.append(("build synthetic 100k-chunk index", f"{time.perf_counter() - t:.0f} s", "vectors generated, not encoded"))
         bench_search(big, "100k chunks", questions, rows)
+        from bench.keyword_scale import main as keyword_scale
+
+        for budget in (0, None):  # every word, then the default KEYWORD_BUDGET
+            r = keyword_scale(["--budget", str(budget)] if budget is not None else [])
+            rows.append((f"keyword search alone, {r['chunks']:,} synthetic chunks, "
+                         f"{'every word' if budget == 0 else 'commonest words left out'}",
+                         f"p50 {r['p50_ms']:.1f} ms", f"p95 {r['p95_ms']:.1f} ms; brief found in top 6: "
+                         f"{r['found']}/{r['questions']} (`python -m bench.keyword_scale`)"))
     elif name == "load":
         bench_load(args.load_seconds, rows)
     elif name == "memory":
