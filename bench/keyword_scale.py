@@ -50,11 +50,14 @@ def measure(store: DocStore, n: int, questions: int = 200, seed: int = 7) -> dic
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--briefs", type=int, default=50_000)
-    p.add_argument("--budget", type=int, default=docstore.KEYWORD_BUDGET)
+    p.add_argument("--budget", type=int, default=docstore.KEYWORD_BUDGET, help="0: every word")
     args = p.parse_args(argv)
-    docstore.KEYWORD_BUDGET = args.budget or 10**12
-    with tempfile.TemporaryDirectory(prefix="kw-scale-") as d:
-        r = measure(build(Path(d) / "docs.sqlite", args.briefs), args.briefs)
+    default, docstore.KEYWORD_BUDGET = docstore.KEYWORD_BUDGET, args.budget or 10**12
+    try:
+        with tempfile.TemporaryDirectory(prefix="kw-scale-") as d:
+            r = measure(build(Path(d) / "docs.sqlite", args.briefs), args.briefs)
+    finally:
+        docstore.KEYWORD_BUDGET = default
     print(f"{r['chunks']:,} chunks, budget {args.budget or 'none'}: keyword p50 {r['p50_ms']:.1f} ms, "
           f"p95 {r['p95_ms']:.1f} ms; brief in top 6 for {r['found']}/{r['questions']}")
     return r
