@@ -112,9 +112,9 @@ def bench_answers(engine: Engine, questions: list[str], rows: list[tuple], n: in
         extractive.append(time.perf_counter() - t)
     rows += [
         (f"local model: first token ({n} questions)", f"p50 {pct_ms(first, 50) / 1000:.2f} s",
-         f"p95 {pct_ms(first, 95) / 1000:.2f} s; target p50 <= 6 s"),
+         f"p95 {pct_ms(first, 95) / 1000:.2f} s; target p50 <= 4 s"),
         ("local model: whole answer", f"p50 {pct_ms(total, 50) / 1000:.2f} s",
-         f"p95 {pct_ms(total, 95) / 1000:.2f} s; target p50 <= 15 s"),
+         f"p95 {pct_ms(total, 95) / 1000:.2f} s; target p50 <= 8 s"),
         ("retrieval + alignment overhead", f"p50 {pct_ms(overhead, 50):.0f} ms", f"p95 {pct_ms(overhead, 95):.0f} ms; target < 300 ms"),
         ("extractive answer", f"p50 {pct_ms(extractive, 50):.0f} ms", f"p95 {pct_ms(extractive, 95):.0f} ms"),
     ]
