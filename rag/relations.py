@@ -25,7 +25,7 @@ from .nlp import parse
 from .support import terms
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
-                                   ("owner", "to"), ("owner", "from"))}
+                                   ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"))}
 _LIGHT_VERBS = {"be", "have", "do", "get", "make", "take"}
 _DIRECTIONS = {"from": "from", "to": "to", "into": "to", "toward": "to", "towards": "to"}
 
@@ -51,6 +51,7 @@ class Conflict:
 
 
 _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement", "owner": "owner",
+               "patient_owner": "owner of what is acted on",
                "from": "origin", "to": "destination or recipient"}
 
 
@@ -63,10 +64,14 @@ def roles(doc_or_text) -> list[Role]:
         if found is None:
             continue
         predicate, role = found
+        # "Russia built Iran's plant": Iran owns what Russia acted on, a role of "build" too, so that
+        # "Iran built Russia's plant" reads as the doer and the owner swapped.
+        acted_on = _role(tok.head) if role == "owner" and tok.head is not tok else None
+        extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
         for part in [tok, *_conjuncts(tok)]:
             key = _key(part)
             if key:
-                out.append(Role(predicate, role, key, _phrase(part)))
+                out += [Role(p, r, key, _phrase(part)) for p, r in [(predicate, role), *extra]]
     return out
 
 

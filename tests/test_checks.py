@@ -123,6 +123,13 @@ def test_roles_agree_swapped_roles_and_reversed_direction():
     assert not check("Which country supplied Iran with air defence systems?").abstained
 
 
+def test_roles_agree_doer_and_owner_swapped():
+    article = "Acme Corp built the Zenda Republic's first steel mill in the river port of Ostra in 1990."
+    ans = check("When did the Zenda Republic build Acme Corp's first steel mill?", article=article)
+    assert ans.abstained and "doer of \u201cbuild\u201d in one and the owner of what is acted on" in ans.error
+    assert not check("When did Acme Corp build the Zenda Republic's first steel mill?", article=article).abstained
+
+
 def test_roles_agree_catches_an_answer_that_swaps_its_quote():
     ans = check("Which country got air defence systems in 2021?", "Iran supplied Russia with air defence systems [1].")
     assert "does not match its quotes" in (ans.error or "") or ans.abstained
