@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-import unicodedata
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
