@@ -29,7 +29,8 @@ from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .errors import LLMError
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
-from .relations import conflicts
+from .nlp import parse
+from .relations import LIGHT_VERBS, conflicts
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NUMBER, WORD, Evidence, coverage, terms
@@ -229,11 +230,23 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         return d
     docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
     missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
+    missing += _local_facts_missing(case, d.answer.citations)
+    if not missing:
+        return d
+    return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
+
+
+def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
+    """The question's people, numbers and dates that these quotes do not state."""
+    q = case.question
+    missing = []
     # A person: one of their names ("Howard" for "Robert E. Howard") in a quote, or in the sentence before
-    # a quote that refers back to them ("He said ...").
-    said = Evidence.of(" ".join(_speaker_window(case, c) for c in d.answer.citations))
+    # a quote that refers back to them ("He said ..."); not under another given name ("Maurice Hines" is
+    # not "Gregory Hines").
+    windows = [_speaker_window(case, c) for c in citations]
+    said = " ".join(windows)
     for person in q.people:
-        if not any(k in said.keys for k in person):
+        if not _names_person(said, person):
             missing.append(" ".join(t.surface for t in q.facts if t.key in person) or person[-1])
     # Numbers and dates: all in one quote, together with something of the event asked about: a date from
     # one sentence and a deed from another ("What did Russia supply in 2010?" -> "... partner of Armenia in
@@ -241,13 +254,47 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     numbers = [t for t in q.facts if t.kind == NUMBER]
     if numbers:
         event = [t for t in terms(q.asked[:1].lower() + q.asked[1:]) if t.kind == WORD]
-        windows = [_speaker_window(case, c) for c in d.answer.citations]  # "their presence" -> the sentence before
-        best = max(([t for t in numbers if Evidence.of(w).credit(t) > 0.0] if _shares(w, event) else []
-                    for w in windows), key=len)
+        best = max(([t for t in numbers if Evidence.of(w).credit(t) > 0.0 and _dates_same_event(q.asked, w, t)]
+                    if _shares(w, event) else [] for w in windows), key=len)
         missing += [t.surface for t in numbers if t not in best]
-    if not missing:
-        return d
-    return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
+    return missing
+
+
+def _names_person(window: str, person: tuple[str, ...]) -> bool:
+    """One of the person's names is in the window, and not only as part of another person's name."""
+    if not any(k in Evidence.of(window).keys for k in person):
+        return False
+    if len(person) < 2:
+        return True
+    mentions = [{t.key for t in terms(e.text)} for e in parse(window).ents if e.label_ == "PERSON"]
+    theirs = [m for m in mentions if m & set(person)]
+    return not theirs or any(m <= set(person) or m & set(person[:-1]) for m in theirs)
+
+
+def _dates_same_event(question: str, window: str, number) -> bool:
+    """The word the question's number dates or counts is in the quote with it: "What was the band renamed in
+    1998?" is not answered by a band "formed in 1998". Light verbs ("What happened in 2019?") date nothing.
+    (Comparing the word each number hangs from in both parses was tried: the small parser attaches "the
+    2008 comedy film" to "film" and "the 2008 comedy" to "comedy", which cost right answers.)"""
+    asked = _number_head(parse(question), number.key)
+    return asked is None or asked in Evidence.of(window).keys
+
+
+_GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
+
+
+def _number_head(doc, key: str) -> str | None:
+    """The key of the verb or noun the number `key` dates or counts in `doc` ("in 1976" -> its verb)."""
+    for tok in doc:
+        found = terms(tok.text)
+        if not found or found[0].key != key:
+            continue
+        head = tok.head.head if tok.dep_ == "pobj" else tok.head
+        if head is tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
+            return None
+        head_terms = terms(head.text)
+        return head_terms[0].key if head_terms else None
+    return None
 
 
 def _shares(quote: str, words: list) -> bool:

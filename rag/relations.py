@@ -26,7 +26,7 @@ from .support import terms
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"))}
-_LIGHT_VERBS = {"be", "have", "do", "get", "make", "take"}
+LIGHT_VERBS = {"be", "have", "do", "get", "make", "take"}
 _DIRECTIONS = {"from": "from", "to": "to", "into": "to", "toward": "to", "towards": "to"}
 
 
@@ -82,7 +82,7 @@ def conflicts(claim: str, source: str) -> list[Conflict]:
     surfaces = {_key(t): t.text for t in claimed}
     out = []
     for r in roles(claimed):
-        if r.predicate in _LIGHT_VERBS:
+        if r.predicate in LIGHT_VERBS:
             continue  # "be", "have": too general to say who does what
         same = [s for s in source_roles if s.predicate == r.predicate and _same_participant(r, s)]
         if any(s.role == r.role for s in same):

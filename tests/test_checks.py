@@ -174,3 +174,26 @@ def test_follow_ups_need_context_only_when_they_point_back():
     for q in ["Who is Fatemeh Mohajerani?", "When did the Bushehr plant become operational?",
               "Are there Russian troops in Iran?", "Why did Russia and its allies act?"]:
         assert not analyse(q).needs_context, q
+
+
+def test_premise_stated_not_under_another_given_name():
+    article = "The musical was conceived, directed and choreographed by Maurice Hines. It opened in 2006."
+    ans = check("Which musical did Gregory Hines choreograph?", article=article)
+    assert ans.abstained and "Gregory Hines" in ans.error, ans.error
+    # The same person, named in full or by surname alone, is stated.
+    assert not check("Which musical did Maurice Hines choreograph?", article=article).abstained
+    assert not check("Which musical did Hines choreograph?", article=article).abstained
+
+
+def test_premise_stated_date_of_another_event():
+    article = ("Superheaven, formerly known as Daylight, is a rock band formed in 2008. "
+               "Oceansize were a rock band formed in 1998. The band Daylight was renamed Superheaven in 2015.")
+    ans = check("What was the band Daylight renamed in 1998?", "Oceansize were a rock band formed in 1998 [2].",
+                article=article)
+    assert ans.abstained and "1998" in ans.error, ans.error
+    ans = check("What was the band Daylight renamed in 2015?", "Daylight was renamed Superheaven in 2015 [3].",
+                article=article, skip=frozenset({"gives_what_was_asked", "roles_agree"}))  # this step alone
+    assert not ans.abstained, ans.error
+    # A light verb dates nothing in particular: the year in the quote is enough.
+    ans = check("What happened to the band Oceansize in 1998?", "Oceansize was formed in 1998 [2].", article=article)
+    assert not ans.abstained, ans.error
