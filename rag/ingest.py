@@ -12,18 +12,21 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
 from .check import chunk_problems, keyword_problems, orphan_chunks, sqlite_problems
 from .docstore import Alias, ChunkRow, DocInfo, DocStore
-from .embeddings import Embedder
 from .errors import InputError, StoreError
 from .files import content_hash, one_line
 from .offload import prepare_article
 from .readers import is_system_path, iter_files, read_document
 from .settings import Settings
 from .vectors import VectorIndex
+
+if TYPE_CHECKING:  # the model (torch, llama-index) is imported only when something is to be embedded
+    from .embeddings import Embedder
 
 
 @dataclass
