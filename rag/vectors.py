@@ -140,7 +140,7 @@ class VectorIndex:
 
     def state(self) -> str | None:
         """Where the embedded store stands, read from Chroma's SQLite file with the standard library (no
-        chromadb import, ~1 ms): its file, our collection's id, the sequence number of the last write applied
+        chromadb import, milliseconds): its file, our collection's id, the sequence number of the last write applied
         to it and its vector count. Every add or delete raises the sequence number and a recreated collection
         has a new id, so the string changes with every write and stays the same across reads (which also
         write to the file: Chroma records each open, so the file's mtime cannot tell). A copy or restore of
