@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS aliases (
     content_hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS aliases_doc ON aliases(doc_id);
+-- The vector store's state (rag.vectors.VectorIndex.state) when its count last matched the chunks, written
+-- after each run that wrote vectors and deleted before the next write: lets an unchanged ingest skip opening Chroma.
+CREATE TABLE IF NOT EXISTS vector_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    state TEXT NOT NULL,
+    vectors INTEGER NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5(
     text, content='chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
@@ -232,6 +239,20 @@ class DocStore:
                     (chash, by_doc[doc_id], time.time(), doc_id),
                 )
 
+    # ---- the vector store's state, as last seen in step with the chunks
+    def vector_state(self) -> tuple[str, int] | None:
+        """(state, vector count) recorded by set_vector_state, or None."""
+        row = self._conn().execute("SELECT state, vectors FROM vector_state WHERE id = 1").fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_vector_state(self, state: str, vectors: int) -> None:
+        with self._conn() as c:
+            c.execute("INSERT OR REPLACE INTO vector_state(id, state, vectors) VALUES (1, ?, ?)", (state, vectors))
+
+    def forget_vector_state(self) -> None:
+        with self._conn() as c:
+            c.execute("DELETE FROM vector_state")
+
     def invalidate(self, doc_ids: list[str]) -> None:
         """Forget the content hash so the next ingest re-embeds these documents."""
         with self._conn() as c:
@@ -246,6 +267,7 @@ class DocStore:
 
     def clear(self) -> None:
         with self._conn() as c:
+            c.execute("DELETE FROM vector_state")
             c.execute("DELETE FROM aliases")
             c.execute("DELETE FROM chunks")
             c.execute("DELETE FROM documents")

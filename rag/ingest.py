@@ -12,18 +12,21 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
 from .check import chunk_problems, keyword_problems, orphan_chunks, sqlite_problems
 from .docstore import Alias, ChunkRow, DocInfo, DocStore
-from .embeddings import Embedder
 from .errors import InputError, StoreError
 from .files import content_hash, one_line
 from .offload import prepare_article
 from .readers import is_system_path, iter_files, read_document
 from .settings import Settings
 from .vectors import VectorIndex
+
+if TYPE_CHECKING:  # the model (torch, llama-index) is imported only when something is to be embedded
+    from .embeddings import Embedder
 
 
 @dataclass
@@ -147,6 +150,7 @@ class Ingestor:
         self.docstore.add_aliases(list(scan.new_aliases.values()))
         if prune:
             self._prune(paths, scan.seen, report)
+        self._note_vector_state()
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -189,6 +193,10 @@ class Ingestor:
         return redo
 
     def _repair_vectors(self, report: IngestReport) -> set[str]:
+        # Opening Chroma costs seconds (chromadb's imports): not when nothing has written to it since its
+        # count last matched the chunks and the chunks still number that many.
+        if self._vectors_unchanged():
+            return set()
         # Listing every id costs seconds per 100k vectors, so only when the counts disagree: a crash or a
         # lost store changes the count; an equal count hiding a swap is `rag check`'s to find.
         if self.vectors.count() == self.docstore.count_chunks():
@@ -196,10 +204,25 @@ class Ingestor:
         chunks = self.docstore.chunk_docs()
         vectors = dict(self.vectors.entries())
         if orphans := sorted(set(vectors) - set(chunks)):
+            self.docstore.forget_vector_state()
             self.vectors.delete_ids(orphans)
             report.repaired.append(f"{len(orphans)} vector(s) of no chunk deleted")
         # A missing vector, or one filed under another document: redo that document.
         return {doc for cid, doc in chunks.items() if vectors.get(cid) != doc}
+
+    def _vectors_unchanged(self) -> bool:
+        recorded = self.docstore.vector_state()
+        return recorded is not None and recorded == (self.vectors.state(), self.docstore.count_chunks())
+
+    def _note_vector_state(self) -> None:
+        """If this run opened the vector store and its count matches the chunks, record its state for the
+        next run's _vectors_unchanged. The state is read before counting: a write in between makes the
+        record stale (the next run opens the store), never wrong."""
+        if not self.vectors.is_open:
+            return
+        state = self.vectors.state()
+        if state is not None and (n := self.vectors.count()) == self.docstore.count_chunks():
+            self.docstore.set_vector_state(state, n)
 
     def _scan(self, paths: list[Path], known: dict, report: IngestReport) -> _Scan:
         scan = _Scan(known=known, aliases=self.docstore.aliases(), by_hash={},
@@ -337,17 +360,21 @@ class Ingestor:
             self._notify(PREPARE_SHARE + (1 - PREPARE_SHARE) * done / total, f"Embedding: {done:,} of {total:,} passages")
         # Order matters for crash safety: pending -> vectors replaced -> chunks + ok in one transaction.
         self.docstore.mark_pending([(p.doc_id, p.title, p.source, p.content_hash, p.text) for p in group])
+        self.docstore.forget_vector_state()
         self.vectors.delete_docs([p.doc_id for p in group])
         self.vectors.add([r.chunk_id for r in rows], vectors, [r.doc_id for r in rows])
         self.docstore.commit_chunks({p.doc_id: p.content_hash for p in group}, rows)
 
     def remove(self, doc_ids: list[str]) -> None:
         # Vectors first: if we die in between, the document row is still there to be removed again.
+        self.docstore.forget_vector_state()
         self.vectors.delete_docs(doc_ids)
         self.docstore.delete(doc_ids)
+        self._note_vector_state()
 
     def rebuild(self, paths: Iterable[Path], progress: bool = True) -> IngestReport:
         """Forget every index and re-ingest from the files (recovery from a missing/corrupt index)."""
+        self.docstore.forget_vector_state()
         note = self.vectors.reset()
         self.docstore.clear()
         report = self.ingest(paths, prune=True, progress=progress)

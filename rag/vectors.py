@@ -6,6 +6,7 @@ download a model.
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
@@ -133,6 +134,34 @@ class VectorIndex:
     def count(self) -> int:
         return self._call(self.collection.count)
 
+    @property
+    def is_open(self) -> bool:
+        return self._collection is not None
+
+    def state(self) -> str | None:
+        """Where the embedded store stands, read from Chroma's SQLite file with the standard library (no
+        chromadb import, milliseconds): its file, our collection's id, the sequence number of the last write applied
+        to it and its vector count. Every add or delete raises the sequence number and a recreated collection
+        has a new id, so the string changes with every write and stays the same across reads (which also
+        write to the file: Chroma records each open, so the file's mtime cannot tell). A copy or restore of
+        the directory is another file. None if it cannot be told (a server, no store yet, a file Chroma
+        would have to recover or a chromadb that lays it out otherwise): then the store must be opened."""
+        db = self.settings.chroma_dir / "chroma.sqlite3"
+        if self.settings.chroma_url or not db.is_file():
+            return None
+        try:
+            conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+            try:
+                rows = conn.execute(_STATE_SQL, (self.settings.collection,)).fetchall()
+            finally:
+                conn.close()
+            st = db.stat()
+        except (sqlite3.Error, OSError):
+            return None
+        if len(rows) != 1 or rows[0][1] is None:  # no such collection, several, or never written to
+            return None
+        return "/".join(map(str, (st.st_dev, st.st_ino, *rows[0])))
+
     def reset(self) -> str | None:
         """Drop and recreate the collection (for `rag ingest --rebuild`). An embedded store Chroma
         cannot open any more is moved aside; returns a note saying where, or None."""
@@ -155,6 +184,16 @@ class VectorIndex:
             _forget(self.settings.chroma_dir)
             self.count()
             return f"the vector store could not be opened ({e.__cause__ or e}); moved it aside to {moved}"
+
+
+# Chroma's own tables (chromadb 1.x, local persistent mode): the metadata segment of a collection holds one row
+# per vector, and max_seq_id the last write applied to it.
+_STATE_SQL = """
+SELECT c.id, m.seq_id, (SELECT count(*) FROM embeddings e WHERE e.segment_id = s.id)
+FROM collections c JOIN segments s ON s.collection = c.id AND s.scope = 'METADATA'
+LEFT JOIN max_seq_id m ON m.segment_id = s.id
+WHERE c.name = ?
+"""
 
 
 def _forget(path: Path) -> None:

@@ -328,6 +328,13 @@ def test_damage_is_reported_and_repaired(pristine, tmp_path, damage):
     src, corpus, want = pristine
     home = tmp_path / "home"
     shutil.copytree(src, home)
+    # A finished ingest records the vector store's state so that the next one can skip opening it: the
+    # damage must still be found by a run that starts from such a record.
+    settled = run_rag(home, "ingest", corpus)
+    assert "Nothing to embed" in settled.stdout, settled.stdout + settled.stderr
+    with sqlite3.connect(home / "docs.sqlite") as c:
+        assert c.execute("SELECT count(*) FROM vector_state").fetchone() == (1,)
+    c.close()
     do, phrases, repair = DAMAGE[damage]
     if damage.startswith(("vector", "foreign")):  # through Chroma's API, as another program could
         engine = Engine(make_settings(home, corpus_dir=corpus))

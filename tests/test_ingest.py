@@ -2,6 +2,7 @@
 re-runs are incremental, bad files are skipped with a reason, and a killed run is repaired."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -218,3 +219,72 @@ def test_a_document_an_older_version_read_from_proc_is_removed_by_the_next_inges
     assert "status" in rep.removed and any("system files" in r for r in rep.repaired), rep.summary()
     assert "status" not in [d.doc_id for d in engine.documents()]
     assert engine.check([corpus]).ok, engine.check([corpus]).problems
+
+
+# ---- an unchanged corpus: the vector store is not opened ----------------------------------------
+
+def _unit(i: int) -> list[float]:
+    return [1.0 if j == i else 0.0 for j in range(384)]
+
+
+def test_the_vector_store_state_changes_with_every_write_and_with_no_read(tmp_path):
+    from rag.vectors import VectorIndex
+
+    vectors = VectorIndex(make_settings(tmp_path / "home"))
+    assert vectors.state() is None  # no store yet
+    vectors.add(["a:0", "a:1"], [_unit(0), _unit(1)], ["a", "a"])
+    written = vectors.state()
+    assert written is not None
+    vectors.count(), vectors.entries(), vectors.query(_unit(0), 1), vectors.embeddings(["a:0"])
+    assert vectors.state() == written  # reads leave it (although Chroma writes to its file on each open)
+    seen = {written}
+    for write in (lambda: vectors.add(["a:0"], [_unit(2)], ["a"]),  # same ids, same count, another vector
+                  lambda: vectors.add(["a:0"], [_unit(2)], ["b"]),  # filed under another document
+                  lambda: vectors.delete_ids(["a:1"]),
+                  lambda: vectors.add(["a:1"], [_unit(1)], ["a"]),  # back to the first count
+                  lambda: vectors.delete_docs(["a", "b"])):
+        write()
+        assert vectors.state() not in seen
+        seen.add(vectors.state())
+    vectors.reset()  # a new, empty collection: nothing to tell from
+    assert vectors.state() is None
+    server = VectorIndex(make_settings(tmp_path / "other", chroma_url="http://127.0.0.1:9"))
+    assert server.state() is None  # a server's store is only known by asking it
+
+
+HEAVY = {"chromadb", "torch", "transformers", "sentence_transformers", "spacy", "llama_index"}
+
+
+def ingest_in_child(home: Path, corpus: Path) -> tuple[dict, set[str]]:
+    """`rag ingest --json CORPUS` in a fresh process: its report, and the top-level modules it imported."""
+    script = ("import json, sys\nfrom newsrag_cli import main\n"
+              f"sys.argv = ['rag', 'ingest', '--json', {str(corpus)!r}]\n"
+              "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+              "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ, RAG_HOME=str(home)),
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    *report, modules = out.stdout.splitlines()
+    return json.loads("\n".join(report)), set(json.loads(modules))
+
+
+def test_an_unchanged_corpus_is_ingested_without_opening_the_vector_store(tmp_path):
+    """Nothing changed since the last run (reads do not count): no model, no chromadb. The vector store
+    deleted since: opened, and every document re-embedded."""
+    corpus, home = tmp_path / "corpus", tmp_path / "home"
+    _two_articles(corpus)
+    first, loaded = ingest_in_child(home, corpus)
+    assert len(first["added"]) == 2 and {"chromadb", "torch"} <= loaded
+    check = rag_cli(["check", str(corpus)], home)  # opens Chroma and reads every vector
+    assert check.returncode == 0, check.stdout + check.stderr
+    again, loaded = ingest_in_child(home, corpus)
+    assert len(again["unchanged"]) == 2 and again["chunks_embedded"] == 0 and not again["repaired"], again
+    assert loaded & HEAVY == set()
+
+    shutil.rmtree(home / "chroma")
+    repaired, loaded = ingest_in_child(home, corpus)
+    assert repaired["chunks_embedded"] == first["chunks_embedded"] and repaired["repaired"], repaired
+    assert "chromadb" in loaded
+    check = rag_cli(["check", str(corpus)], home)
+    assert check.returncode == 0 and check.stdout.startswith("OK: 2 document(s)"), check.stdout + check.stderr
+    assert ingest_in_child(home, corpus)[1] & HEAVY == set()
