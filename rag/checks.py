@@ -266,9 +266,12 @@ def _names_person(window: str, person: tuple[str, ...]) -> bool:
         return False
     if len(person) < 2:
         return True
+    names = set(person)
     mentions = [{t.key for t in terms(e.text)} for e in parse(window).ents if e.label_ == "PERSON"]
-    theirs = [m for m in mentions if m & set(person)]
-    return not theirs or any(m <= set(person) or m & set(person[:-1]) for m in theirs)
+    theirs = [m for m in mentions if m & names]
+    # A name that shares a word with theirs but has a word of its own where theirs has another is someone
+    # else: "Hines" and "Gregory Hines" are one, "Maurice Hines" another; "Sergei Lavrov" is not "Sergei Shoigu".
+    return not theirs or any(not (m - names and names - m) for m in theirs)
 
 
 def _dates_same_event(question: str, window: str, number) -> bool:

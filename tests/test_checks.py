@@ -183,6 +183,10 @@ def test_premise_stated_not_under_another_given_name():
     # The same person, named in full or by surname alone, is stated.
     assert not check("Which musical did Maurice Hines choreograph?", article=article).abstained
     assert not check("Which musical did Hines choreograph?", article=article).abstained
+    # A shared given name is not the same person.
+    ans = check("What did Sergei Shoigu say the treaty would include?",
+                "The treaty would include closer defense cooperation [5].")
+    assert ans.abstained and "Sergei Shoigu" in ans.error, ans.error
 
 
 def test_premise_stated_date_of_another_event():
