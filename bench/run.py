@@ -1,6 +1,6 @@
 """`make bench`: ingest throughput vs the embedding model's own ceiling, re-ingest, and search latency
-on the shipped corpus and on a synthetic 100,000-chunk index; clean + chunk time of 1, 5 and 20 MB
-articles (bench/cleaning.py); answer latency; the running app under
+on the shipped corpus and on a synthetic 100,000-chunk index; embedding speed per backend (torch vs ONNX
+Runtime, bench/embedding.py); clean + chunk time of 1, 5 and 20 MB articles (bench/cleaning.py); answer latency; the running app under
 concurrent load with its memory (bench/load.py); memory over 1,000 questions; `rag eval run` speed.
 Writes bench/results/<section>.md and bench/results/bench.md (all sections measured so far).
 
@@ -239,8 +239,11 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
     questions = ctx["questions"]
     load_before = os.getloadavg()[0]
     if name == "corpus":
+        from bench.embedding import bench_embedding
+
         ctx["engine"] = engine = bench_corpus(rows)
         bench_search(engine, "shipped corpus", questions, rows)
+        bench_embedding([c.text for d in engine.documents() for c in engine.docstore.doc_chunks(d.doc_id)], rows)
         extra = retrieval_table(engine)
     elif name == "cleaning":
         from bench.cleaning import bench_cleaning
