@@ -31,7 +31,7 @@ from rag.engine import Engine
 from rag.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-BACKENDS = ("torch", "onnx")
+BACKENDS = ("torch", "onnx")  # rag.embeddings.BACKENDS, the baseline first
 WIKI_DOCS = ROOT / "eval" / "datasets" / "wiki" / "docs"
 WIKI_QUESTIONS = ROOT / "eval" / "datasets" / "wiki_questions.jsonl"
 

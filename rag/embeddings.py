@@ -14,10 +14,14 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
+
+from .errors import ConfigError
+from .settings import EmbedBackend
 
 MAX_MODEL_TOKENS = 256
 DIMENSIONS = 384
@@ -26,6 +30,7 @@ DIMENSIONS = 384
 SENTENCE_CACHE_SIZE = 20_000
 # A question is embedded twice per answer (retrieval, then sentence ranking): the second is a hit.
 QUERY_CACHE_SIZE = 256
+BACKENDS = get_args(EmbedBackend)  # ("onnx", "torch")
 
 log = logging.getLogger(__name__)
 
@@ -125,13 +130,16 @@ class TorchEncoder(Encoder):
 
 def make_encoder(backend: str, batch_size: int, threads: int, model_dir: Path) -> Encoder:
     """The configured backend; torch, with a one-line warning saying why, if ONNX cannot be had."""
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "onnx":
         try:
             from .onnx_model import OnnxEncoder, ensure_onnx_model
 
             return OnnxEncoder(ensure_onnx_model(model_dir), batch_size, threads)
         except Exception as e:  # any failure (no onnx package, unwritable folder, bad export): torch works
-            log.warning("ONNX embedding backend unavailable (%s: %s); using torch", type(e).__name__, e)
+            why = " ".join(str(e).split())[:300]
+            log.warning("ONNX embedding backend unavailable (%s: %s); using torch", type(e).__name__, why)
     return TorchEncoder(batch_size, threads)
 
 

@@ -138,3 +138,11 @@ def test_llama_index_index_retrieves_with_our_embed_model(embedder):
     retriever = VectorStoreIndex(nodes, embed_model=embedder.as_llama_index()).as_retriever(similarity_top_k=1)
     assert [n.node.node_id for n in retriever.retrieve("Who built the reactor in Iran?")] == ["n0"]
     assert [n.node.node_id for n in retriever.retrieve("What did the bank do with borrowing costs?")] == ["n1"]
+
+
+def test_an_unknown_backend_is_a_clear_error():
+    from rag.embeddings import Embedder
+    from rag.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown embedding backend 'cuda'; choose one of onnx, torch"):
+        Embedder(backend="cuda")
