@@ -147,11 +147,11 @@ def ingested(backend: str, docs: Path) -> Engine:
     return engine
 
 
-def top_k_overlap(a: Engine, b: Engine, questions: list[str], mode: str, k: int = 5) -> float:
+def top_k_overlap(a: Engine, b: Engine, questions: list[str], method: str, k: int = 5) -> float:
     """Mean share of the top-k chunks two engines have in common over the questions."""
     same = 0
     for q in questions:
-        same += len({h.chunk_id for h in a.search(q, k=k, mode=mode)} & {h.chunk_id for h in b.search(q, k=k, mode=mode)})
+        same += len({h.chunk_id for h in a.search(q, k=k, method=method)} & {h.chunk_id for h in b.search(q, k=k, method=method)})
     return same / (k * len(questions))
 
 
