@@ -258,7 +258,10 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
         t = time.perf_counter()
         ctx["big"] = big = synthetic_index(100_000)
         rows.append(("build synthetic 100k-chunk index", f"{time.perf_counter() - t:.0f} s", "vectors generated, not encoded"))
-        bench_search(big, "100k chunks", questions, rows)
+        from bench.embedding import embedders
+        from bench.search_breakdown import bench_search_breakdown
+
+        bench_search_breakdown(big, questions, embedders(get_settings()), rows)  # both backends, by stage
         from bench.keyword_scale import main as keyword_scale
 
         for budget in (0, None):  # every word, then the default KEYWORD_BUDGET
