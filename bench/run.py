@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -68,27 +67,32 @@ def bench_search(engine: Engine, label: str, questions: list[str], rows: list[tu
 
 
 def synthetic_index(n_chunks: int) -> Engine:
-    """n_chunks of generated news-like text with vectors near real ones (encoding 100k chunks would take hours)."""
+    """n_chunks of generated news briefs (bench/synthetic_news.py, one chunk per paragraph, so the keyword
+    index holds news-like text) with vectors near real ones (encoding 100k chunks would take hours)."""
+    from bench.synthetic_news import brief
+
     home = Path(tempfile.mkdtemp(prefix="bench100k-"))
     engine = Engine(Settings(home=home, model_dir=get_settings().model_dir))
-    rng = random.Random(0)
-    vocab = ("russia iran treaty sanctions drones pipeline tehran moscow caspian nuclear bushehr trade oil gas "
-             "minister summit energy security ports railway corridor bank payment tariff defense missile").split()
-    base = engine.embedder.embed([" ".join(rng.sample(vocab, 8)) for _ in range(256)])
-    per_doc = 100
-    for d in range(n_chunks // per_doc):
-        doc_id = f"syn{d:05d}"
-        sents = [" ".join(rng.choices(vocab, k=14)).capitalize() + f" {d}-{i}." for i in range(per_doc)]
-        text = "\n".join(sents)
-        rows, off = [], 0
-        for i, s in enumerate(sents):
-            rows.append(ChunkRow(f"{doc_id}:{i}", doc_id, i, off, off + len(s), s))
-            off += len(s) + 1
-        vecs = base[np.array([rng.randrange(256) for _ in rows])] + np.random.default_rng(d).normal(0, 0.05, (len(rows), 384))
+    rng = np.random.default_rng(0)
+    base = engine.embedder.embed([brief(1, i).text for i in range(256)])  # centres: real vectors of other briefs
+    i = made = 0
+    while made < n_chunks:
+        docs, rows = [], []
+        for b in (brief(7, j) for j in range(i, i + 1000)):
+            docs.append((b.doc_id, b.title, f"/synthetic/{b.doc_id}.txt", "x", b.text))
+            pos = 0
+            for j, para in enumerate(b.text.split("\n\n")):
+                start = b.text.index(para, pos)
+                pos = start + len(para)
+                rows.append(ChunkRow(f"{b.doc_id}:{j}", b.doc_id, j, start, pos, para))
+        rows = rows[:n_chunks - made]
+        docs = [d for d in docs if d[0] in {r.doc_id for r in rows}]
+        vecs = base[rng.integers(0, len(base), len(rows))] + rng.normal(0, 0.05, (len(rows), 384))
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        engine.docstore.mark_pending([(doc_id, f"Synthetic {d}", f"/synthetic/{doc_id}.txt", "x", text)])
-        engine.vectors.add([r.chunk_id for r in rows], vecs, [doc_id] * len(rows))
-        engine.docstore.commit_chunks({doc_id: "x"}, rows)
+        engine.docstore.mark_pending(docs)
+        engine.vectors.add([r.chunk_id for r in rows], vecs, [r.doc_id for r in rows])
+        engine.docstore.commit_chunks({d[0]: "x" for d in docs}, rows)
+        i, made = i + 1000, made + len(rows)
     return engine
 
 
