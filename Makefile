@@ -28,6 +28,7 @@ system-deps:
 
 model: install
 	$(BIN)/rag model
+	$(BIN)/python -m rag.onnx_model
 
 run: install model
 	$(BIN)/rag ingest corpus

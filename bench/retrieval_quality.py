@@ -10,8 +10,9 @@ from rag.engine import Engine
 DATASET = Path(__file__).resolve().parent.parent / "eval" / "datasets" / "questions.jsonl"
 
 
-def retrieval_table(engine: Engine, k: int = 5) -> str:
-    rows = [json.loads(l) for l in DATASET.read_text(encoding="utf-8").splitlines() if l.strip()]
+def retrieval_table(engine: Engine, k: int = 5, dataset: Path = DATASET) -> str:
+    """`dataset`: any labelled set in the same format (eval/datasets/wiki_questions.jsonl over its docs)."""
+    rows = [json.loads(l) for l in dataset.read_text(encoding="utf-8").splitlines() if l.strip()]
     qs = [q for q in rows if q.get("answerable", True) and q.get("gold_docs") and not q.get("history")]
     lines = [f"| retriever ({len(qs)} questions) | recall@1 | recall@{k} | MRR | sentence in top-{k} |",
              "|---|---|---|---|---|"]

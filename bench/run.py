@@ -1,7 +1,8 @@
 """`make bench`: ingest throughput vs the embedding model's own ceiling, re-ingest (in process, and
 `rag ingest` / `rag docs` as commands), and search latency
-on the shipped corpus and on a synthetic 100,000-chunk index; clean + chunk time of 1, 5 and 20 MB
-articles (bench/cleaning.py); answer latency; the running app under
+on the shipped corpus and on a synthetic 100,000-chunk index; embedding speed per backend (torch vs ONNX
+Runtime, bench/embedding.py); clean + chunk time of 1, 5 and 20 MB articles (bench/cleaning.py); answer
+latency; the running app under
 concurrent load with its memory (bench/load.py); memory over 1,000 questions; `rag eval run` speed.
 Writes bench/results/<section>.md and bench/results/bench.md (all sections measured so far).
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -83,27 +83,32 @@ def bench_search(engine: Engine, label: str, questions: list[str], rows: list[tu
 
 
 def synthetic_index(n_chunks: int) -> Engine:
-    """n_chunks of generated news-like text with vectors near real ones (encoding 100k chunks would take hours)."""
+    """n_chunks of generated news briefs (bench/synthetic_news.py, one chunk per paragraph, so the keyword
+    index holds news-like text) with vectors near real ones (encoding 100k chunks would take hours)."""
+    from bench.synthetic_news import brief
+
     home = Path(tempfile.mkdtemp(prefix="bench100k-"))
     engine = Engine(Settings(home=home, model_dir=get_settings().model_dir))
-    rng = random.Random(0)
-    vocab = ("russia iran treaty sanctions drones pipeline tehran moscow caspian nuclear bushehr trade oil gas "
-             "minister summit energy security ports railway corridor bank payment tariff defense missile").split()
-    base = engine.embedder.embed([" ".join(rng.sample(vocab, 8)) for _ in range(256)])
-    per_doc = 100
-    for d in range(n_chunks // per_doc):
-        doc_id = f"syn{d:05d}"
-        sents = [" ".join(rng.choices(vocab, k=14)).capitalize() + f" {d}-{i}." for i in range(per_doc)]
-        text = "\n".join(sents)
-        rows, off = [], 0
-        for i, s in enumerate(sents):
-            rows.append(ChunkRow(f"{doc_id}:{i}", doc_id, i, off, off + len(s), s))
-            off += len(s) + 1
-        vecs = base[np.array([rng.randrange(256) for _ in rows])] + np.random.default_rng(d).normal(0, 0.05, (len(rows), 384))
+    rng = np.random.default_rng(0)
+    base = engine.embedder.embed([brief(1, i).text for i in range(256)])  # centres: real vectors of other briefs
+    i = made = 0
+    while made < n_chunks:
+        docs, rows = [], []
+        for b in (brief(7, j) for j in range(i, i + 1000)):
+            docs.append((b.doc_id, b.title, f"/synthetic/{b.doc_id}.txt", "x", b.text))
+            pos = 0
+            for j, para in enumerate(b.text.split("\n\n")):
+                start = b.text.index(para, pos)
+                pos = start + len(para)
+                rows.append(ChunkRow(f"{b.doc_id}:{j}", b.doc_id, j, start, pos, para))
+        rows = rows[:n_chunks - made]
+        docs = [d for d in docs if d[0] in {r.doc_id for r in rows}]
+        vecs = base[rng.integers(0, len(base), len(rows))] + rng.normal(0, 0.05, (len(rows), 384))
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        engine.docstore.mark_pending([(doc_id, f"Synthetic {d}", f"/synthetic/{doc_id}.txt", "x", text)])
-        engine.vectors.add([r.chunk_id for r in rows], vecs, [doc_id] * len(rows))
-        engine.docstore.commit_chunks({doc_id: "x"}, rows)
+        engine.docstore.mark_pending(docs)
+        engine.vectors.add([r.chunk_id for r in rows], vecs, [r.doc_id for r in rows])
+        engine.docstore.commit_chunks({d[0]: "x" for d in docs}, rows)
+        i, made = i + 1000, made + len(rows)
     return engine
 
 
@@ -254,9 +259,12 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
     questions = ctx["questions"]
     load_before = os.getloadavg()[0]
     if name == "corpus":
+        from bench.embedding import bench_embedding
+
         ctx["engine"] = engine = bench_corpus(rows)
         bench_commands(engine, rows)
         bench_search(engine, "shipped corpus", questions, rows)
+        bench_embedding([c.text for d in engine.documents() for c in engine.docstore.doc_chunks(d.doc_id)], rows)
         extra = retrieval_table(engine)
     elif name == "cleaning":
         from bench.cleaning import bench_cleaning
@@ -271,7 +279,10 @@ def run_section(name: str, args: argparse.Namespace, ctx: dict) -> str:
         t = time.perf_counter()
         ctx["big"] = big = synthetic_index(100_000)
         rows.append(("build synthetic 100k-chunk index", f"{time.perf_counter() - t:.0f} s", "vectors generated, not encoded"))
-        bench_search(big, "100k chunks", questions, rows)
+        from bench.embedding import embedders
+        from bench.search_breakdown import bench_search_breakdown
+
+        bench_search_breakdown(big, questions, embedders(get_settings()), rows)  # both backends, by stage
         from bench.keyword_scale import main as keyword_scale
 
         for budget in (0, None):  # every word, then the default KEYWORD_BUDGET

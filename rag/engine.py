@@ -68,7 +68,7 @@ class Engine:
     def embedder(self):
         from .embeddings import Embedder
 
-        return Embedder(self.settings.embed_batch_size, self.settings.embed_threads)
+        return Embedder.from_settings(self.settings)
 
     @cached_property
     def retriever(self):

@@ -1,0 +1,38 @@
+"""VectorIndex.query on a real Chroma, embedded and behind a `chroma run` server: nearest first, and
+fewer than k (or none) when fewer are stored, without counting first."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench.chroma_server import running_chroma
+from conftest import make_settings
+from rag.vectors import VectorIndex
+
+
+def unit_vectors(n: int, seed: int = 0) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=(n, 384))
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def check_query(index: VectorIndex) -> None:
+    vecs = unit_vectors(3)
+    assert index.query(vecs[0], 30) == []  # nothing stored yet
+    index.add(["d1:0", "d1:1", "d2:0"], vecs, ["d1", "d1", "d2"])
+    got = index.query(vecs[1], 30)
+    assert [c for c, _ in got][0] == "d1:1" and len(got) == 3  # all there are, the nearest first
+    assert got[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
+    assert [c for c, _ in index.query(vecs[2], 1)] == ["d2:0"]
+    index.delete_docs(["d1", "d2"])
+    assert index.query(vecs[0], 30) == []
+
+
+def test_query_embedded_store(tmp_path):
+    check_query(VectorIndex(make_settings(tmp_path / "home")))
+
+
+@pytest.mark.server
+def test_query_chroma_server(tmp_path):
+    with running_chroma(tmp_path / "chroma-data") as server:
+        check_query(VectorIndex(make_settings(tmp_path / "home", chroma_url=f"http://127.0.0.1:{server.port}")))
