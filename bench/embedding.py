@@ -26,7 +26,8 @@ import numpy as np
 from bench.measure import pct_ms
 from bench.synthetic_news import brief
 from rag.chunking import chunk_spans
-from rag.embeddings import Embedder, word_piece_counter
+from rag.embeddings import Embedder
+from rag.encoders import word_piece_counter
 from rag.engine import Engine
 from rag.settings import Settings, get_settings
 

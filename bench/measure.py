@@ -1,9 +1,12 @@
-"""Small measuring helpers shared by the benchmarks: percentiles and a process's memory from /proc."""
+"""Small measuring helpers shared by the benchmarks: the labelled questions, percentiles and a process's
+memory from /proc."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "datasets" / "questions.jsonl"
 
 
 def pct_ms(values: list[float], p: float) -> float:

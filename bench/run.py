@@ -25,14 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.measure import pct_ms
-from rag.docstore import ChunkRow
+from bench.measure import QUESTIONS, pct_ms
+from bench.synthetic_news import synthetic_index
 from rag.engine import Engine
 from rag.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results"
-QUESTIONS = ROOT / "eval" / "datasets" / "questions.jsonl"
 
 
 def bench_corpus(rows: list[tuple]) -> Engine:
@@ -80,36 +79,6 @@ def bench_search(engine: Engine, label: str, questions: list[str], rows: list[tu
         engine.search(q, k=6)
         lat.append(time.perf_counter() - t)
     rows.append((f"search {label}", f"p50 {pct_ms(lat, 50):.1f} ms", f"p95 {pct_ms(lat, 95):.1f} ms"))
-
-
-def synthetic_index(n_chunks: int) -> Engine:
-    """n_chunks of generated news briefs (bench/synthetic_news.py, one chunk per paragraph, so the keyword
-    index holds news-like text) with vectors near real ones (encoding 100k chunks would take hours)."""
-    from bench.synthetic_news import brief
-
-    home = Path(tempfile.mkdtemp(prefix="bench100k-"))
-    engine = Engine(Settings(home=home, model_dir=get_settings().model_dir))
-    rng = np.random.default_rng(0)
-    base = engine.embedder.embed([brief(1, i).text for i in range(256)])  # centres: real vectors of other briefs
-    i = made = 0
-    while made < n_chunks:
-        docs, rows = [], []
-        for b in (brief(7, j) for j in range(i, i + 1000)):
-            docs.append((b.doc_id, b.title, f"/synthetic/{b.doc_id}.txt", "x", b.text))
-            pos = 0
-            for j, para in enumerate(b.text.split("\n\n")):
-                start = b.text.index(para, pos)
-                pos = start + len(para)
-                rows.append(ChunkRow(f"{b.doc_id}:{j}", b.doc_id, j, start, pos, para))
-        rows = rows[:n_chunks - made]
-        docs = [d for d in docs if d[0] in {r.doc_id for r in rows}]
-        vecs = base[rng.integers(0, len(base), len(rows))] + rng.normal(0, 0.05, (len(rows), 384))
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        engine.docstore.mark_pending(docs)
-        engine.vectors.add([r.chunk_id for r in rows], vecs, [r.doc_id for r in rows])
-        engine.docstore.commit_chunks({d[0]: "x" for d in docs}, rows)
-        i, made = i + 1000, made + len(rows)
-    return engine
 
 
 def bench_answers(engine: Engine, questions: list[str], rows: list[tuple], n: int = 24) -> None:

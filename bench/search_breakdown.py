@@ -19,8 +19,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from bench.embedding import embedders
-from bench.measure import pct_ms
-from bench.run import QUESTIONS, synthetic_index
+from bench.measure import QUESTIONS, pct_ms
+from bench.synthetic_news import synthetic_index
 from rag.embeddings import QUERY_CACHE_SIZE, Embedder, VectorCache
 from rag.engine import Engine
 from rag.retrieve import HybridRetriever, to_hit

@@ -1,4 +1,5 @@
-"""Deterministic synthetic news briefs for the scale benchmark (generated into a temp dir, never committed).
+"""Deterministic synthetic news briefs for the scale benchmark (generated into a temp dir, never committed),
+and `synthetic_index`, a 100k-chunk index of them with generated vectors (make bench's synthetic section).
 
 Each brief is 75-145 words (one or two 128-token chunks) in two or three paragraphs: a headline, a lead with a named official, an
 organisation, a place, a figure and a date, a quote, background and a reaction. Vocabulary varies by
@@ -9,8 +10,15 @@ Each brief comes with a question that names its unique facts, to check that sear
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+
+from rag.docstore import ChunkRow
+from rag.engine import Engine
+from rag.settings import Settings, get_settings
 
 _SYL = ("an bel cor da el fen gar hal is jor ka lin mar nor os pel quin ros sa tor ul var wen yor zan "
         "bri cas del fro gil har ith kel lom mun nes ort pra rin sel tam vin").split()
@@ -257,3 +265,31 @@ def write_corpus(folder: Path, n: int, seed: int = 7) -> list[Brief]:
         path.write_text(b.text, encoding="utf-8")
         out.append(b)
     return out
+
+
+def synthetic_index(n_chunks: int) -> Engine:
+    """n_chunks of generated news briefs (bench/synthetic_news.py, one chunk per paragraph, so the keyword
+    index holds news-like text) with vectors near real ones (encoding 100k chunks would take hours)."""
+    home = Path(tempfile.mkdtemp(prefix="bench100k-"))
+    engine = Engine(Settings(home=home, model_dir=get_settings().model_dir))
+    rng = np.random.default_rng(0)
+    base = engine.embedder.embed([brief(1, i).text for i in range(256)])  # centres: real vectors of other briefs
+    i = made = 0
+    while made < n_chunks:
+        docs, rows = [], []
+        for b in (brief(7, j) for j in range(i, i + 1000)):
+            docs.append((b.doc_id, b.title, f"/synthetic/{b.doc_id}.txt", "x", b.text))
+            pos = 0
+            for j, para in enumerate(b.text.split("\n\n")):
+                start = b.text.index(para, pos)
+                pos = start + len(para)
+                rows.append(ChunkRow(f"{b.doc_id}:{j}", b.doc_id, j, start, pos, para))
+        rows = rows[:n_chunks - made]
+        docs = [d for d in docs if d[0] in {r.doc_id for r in rows}]
+        vecs = base[rng.integers(0, len(base), len(rows))] + rng.normal(0, 0.05, (len(rows), 384))
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        engine.docstore.mark_pending(docs)
+        engine.vectors.add([r.chunk_id for r in rows], vecs, [r.doc_id for r in rows])
+        engine.docstore.commit_chunks({d[0]: "x" for d in docs}, rows)
+        i, made = i + 1000, made + len(rows)
+    return engine

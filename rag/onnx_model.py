@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embeddings import DIMENSIONS, MAX_MODEL_TOKENS, Encoder, load_tokenizer, model_path
+from .encoders import DIMENSIONS, MAX_MODEL_TOKENS, Encoder, load_tokenizer, model_path
 from .errors import ModelError
 
 # Bump when the export changes (opset, inputs, anything that changes the graph): every cache re-exports.
@@ -152,7 +152,7 @@ def _export(folder: Path, name: str) -> None:
 
 
 def _max_difference(path: Path, texts: tuple[str, ...]) -> float:
-    from .embeddings import TorchEncoder
+    from .encoders import TorchEncoder
 
     got = OnnxEncoder(path, batch_size=2).encode(list(texts))
     want = TorchEncoder(batch_size=2, threads=1).encode(list(texts))
