@@ -14,8 +14,8 @@ from pathlib import Path
 
 import rag.docstore as docstore
 from bench.measure import pct_ms
-from bench.synthetic_news import brief
-from rag.docstore import ChunkRow, DocStore
+from bench.synthetic_news import brief, paragraph_chunks, stored_doc
+from rag.docstore import DocStore
 
 
 def build(db: Path, n: int, seed: int = 7) -> DocStore:
@@ -23,12 +23,8 @@ def build(db: Path, n: int, seed: int = 7) -> DocStore:
     for start in range(0, n, 1000):
         docs, rows = [], []
         for b in (brief(seed, i) for i in range(start, min(n, start + 1000))):
-            docs.append((b.doc_id, b.title, f"/synthetic/{b.doc_id}.txt", "x", b.text))
-            pos = 0
-            for j, para in enumerate(b.text.split("\n\n")):
-                s = b.text.index(para, pos)
-                pos = s + len(para)
-                rows.append(ChunkRow(f"{b.doc_id}:{j}", b.doc_id, j, s, pos, para))
+            docs.append(stored_doc(b))
+            rows += paragraph_chunks(b)
         store.mark_pending(docs)
         store.commit_chunks({d[0]: "x" for d in docs}, rows)
     return store

@@ -267,6 +267,21 @@ def write_corpus(folder: Path, n: int, seed: int = 7) -> list[Brief]:
     return out
 
 
+def stored_doc(b: Brief) -> tuple:
+    """A brief as DocStore.mark_pending takes a document: (doc_id, title, source, hash, text)."""
+    return (b.doc_id, b.title, f"/synthetic/{b.doc_id}.txt", "x", b.text)
+
+
+def paragraph_chunks(b: Brief) -> list[ChunkRow]:
+    """A chunk per paragraph of a brief, with its offsets in the brief's text."""
+    rows, pos = [], 0
+    for j, para in enumerate(b.text.split("\n\n")):
+        start = b.text.index(para, pos)
+        pos = start + len(para)
+        rows.append(ChunkRow(f"{b.doc_id}:{j}", b.doc_id, j, start, pos, para))
+    return rows
+
+
 def synthetic_index(n_chunks: int) -> Engine:
     """n_chunks of generated news briefs (bench/synthetic_news.py, one chunk per paragraph, so the keyword
     index holds news-like text) with vectors near real ones (encoding 100k chunks would take hours)."""
@@ -278,12 +293,8 @@ def synthetic_index(n_chunks: int) -> Engine:
     while made < n_chunks:
         docs, rows = [], []
         for b in (brief(7, j) for j in range(i, i + 1000)):
-            docs.append((b.doc_id, b.title, f"/synthetic/{b.doc_id}.txt", "x", b.text))
-            pos = 0
-            for j, para in enumerate(b.text.split("\n\n")):
-                start = b.text.index(para, pos)
-                pos = start + len(para)
-                rows.append(ChunkRow(f"{b.doc_id}:{j}", b.doc_id, j, start, pos, para))
+            docs.append(stored_doc(b))
+            rows += paragraph_chunks(b)
         rows = rows[:n_chunks - made]
         docs = [d for d in docs if d[0] in {r.doc_id for r in rows}]
         vecs = base[rng.integers(0, len(base), len(rows))] + rng.normal(0, 0.05, (len(rows), 384))
