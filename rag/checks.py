@@ -27,9 +27,9 @@ from typing import Callable
 
 from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .errors import LLMError
+from .nlp import parse
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
-from .nlp import parse
 from .relations import LIGHT_VERBS, conflicts
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
