@@ -8,7 +8,8 @@ other. Roles are read per predicate (a verb, or a noun like "ambassador" with it
     agent    subject of an active verb, or "by X" of a passive one
     patient  object, or subject of a passive verb
     attr     what the subject becomes or is ("X became Y")
-    owner    "X's" of a noun
+    owner    "X's" of a noun, or its "of X"
+    holder   X of "X is a N of Y": the one the relation N is said of (Y owns it)
     from/to  the ends of a movement or direction
 
 Two sentences conflict when one participant has, for the same predicate, roles that exclude each other
@@ -25,7 +26,8 @@ from .nlp import parse
 from .support import terms
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
-                                   ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"))}
+                                   ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
+                                   ("holder", "owner"))}
 LIGHT_VERBS = {"be", "have", "do", "get", "make", "take"}
 _DIRECTIONS = {"from": "from", "to": "to", "into": "to", "toward": "to", "towards": "to"}
 
@@ -51,6 +53,7 @@ class Conflict:
 
 
 _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement", "owner": "owner",
+               "holder": "subject",
                "patient_owner": "owner of what is acted on",
                "from": "origin", "to": "destination or recipient"}
 
@@ -123,6 +126,9 @@ def _role(tok) -> tuple[str, str] | None:
     if tok.pos_ == "PRON" or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
         return None
     head, dep = tok.head, tok.dep_
+    complement = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None)
+    if dep == "nsubj" and head.lemma_ == "be" and complement is not None:
+        return _lemma(complement), "holder"  # "X is a tributary of Y": X holds the relation, Y owns it
     if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
         passive = any(c.dep_ == "auxpass" for c in head.children)  # "Where were the Games held?"
         return _lemma(head), "patient" if passive else "agent"
@@ -132,6 +138,8 @@ def _role(tok) -> tuple[str, str] | None:
         return _lemma(head), "attr"
     if dep == "poss" and head.pos_ in ("NOUN", "PROPN"):
         return _lemma(head), "owner"
+    if dep == "pobj" and head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+        return _lemma(head.head), "owner"  # "a tributary of Y" says what "Y's tributary" says
     if dep == "pobj" and head.dep_ == "agent":
         return _lemma(head.head), "agent"
     if dep == "pobj" and head.dep_ == "prep" and head.lower_ in _DIRECTIONS:

@@ -130,6 +130,15 @@ def test_roles_agree_doer_and_owner_swapped():
     assert not check("When did Acme Corp build the Zenda Republic's first steel mill?", article=article).abstained
 
 
+def test_roles_agree_reversed_relation_of_a_noun():
+    """"X is a tributary of Y" read the other way round: Y is the one it is said of in the question."""
+    article = "The Ostra River is a tributary of the Velka River, about 90 km long. The Velka flows north."
+    ans = check("The Velka River is a tributary of which river?", article=article)
+    assert ans.abstained and "subject of \u201ctributary\u201d in one and the owner" in ans.error
+    assert not check("The Ostra River is a tributary of which river?", article=article).abstained
+    assert not check("Which river is a tributary of the Velka River?", article=article).abstained
+
+
 def test_roles_agree_catches_an_answer_that_swaps_its_quote():
     ans = check("Which country got air defence systems in 2021?", "Iran supplied Russia with air defence systems [1].")
     assert "does not match its quotes" in (ans.error or "") or ans.abstained
