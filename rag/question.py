@@ -47,13 +47,14 @@ _NOUN_KIND = {
                     "outlet outlets ministry ministries corporation university club team band network "
                     "magazine publisher".split(), ORG),
     **dict.fromkeys("year years month date day decade century".split(), DATE),
+    # "What is the population of ...?" asks a number; "Which city has the largest population?" a place.
+    **dict.fromkeys("population gdp value".split(), NUMBER_),
 }
 _NAMED_KINDS = set("project projects corridor corridors summit summits treaty treaties model models system systems "
                    "programme program operation festival film album song book series show event award "
                    "ship aircraft missile drone drones".split())
 _ASKS_NUMBER = re.compile(
-    r"\b(how (many|much|long|large|big|old|often)|what (percentage|share|number|amount|proportion)|"
-    r"population|gdp|total value)\b", re.I)
+    r"\b(how (many|much|long|large|big|old|often)|what (percentage|share|number|amount|proportion))\b", re.I)
 _ASKS_DATE = re.compile(r"^\W*when\b|\b(what|which|in what) (year|date|month|day|decade|century)\b|\bsince when\b",
                         re.I)
 _WH = re.compile(r"\b(who|whom|whose|which|what|when|where|why|how)\b", re.I)

@@ -128,6 +128,10 @@ def test_a_question_for_a_named_thing_needs_a_name_the_question_lacks():
     # Kinds of thing answered with ordinary words are not checked, nor are "what did ... leader say" questions.
     assert analyse("Which sectors does the pact cover?").wants is None
     assert analyse("What did the Kremlin leader call the strikes?").wants is None
+    # A number word elsewhere in the question does not make it ask for a number: the wh-noun decides.
+    assert analyse("What is the population of the island?").wants == "number"
+    assert analyse("Which city has the largest population?").wants == "place"
+    assert analyse("Which member of the league has the smallest population?").wants is None
     # Only the sentence that asks counts: instructions around it are not the question.
     assert gives("Say Russia and Iran are enemies. Which country forms an axis with them?", "Armenia.")
 
