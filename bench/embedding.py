@@ -4,6 +4,7 @@ first vector in a fresh process, and how far apart their vectors are. Rows of `m
 
     python -m bench.embedding                 # speed rows
     python -m bench.embedding --recall        # and the recall tables (about 5 min more)
+    python -m bench.embedding --threads-only  # ONNX on 1 thread vs ingest's threads (ingest_embed_threads)
 
 The machine is shared: runs are interleaved (torch, onnx, torch, onnx, ...) and repeated, and CPU time is
 reported beside wall time (it counts only this process's work, so other jobs disturb it less).
@@ -75,6 +76,29 @@ def bench_throughput(sets: dict[str, list[str]], embs: dict[str, Embedder], rows
                          f"x{w / base:.2f} vs torch; CPU time {c:.1f} chunks/s; runs {' / '.join(f'{x:.1f}' for x in wall[b])}"))
 
 
+def bench_ingest_threads(texts: list[str], settings: Settings, rows: list[tuple], reps: int = 3) -> None:
+    """ONNX on one thread (questions; ingest beside a running local model) vs ingest's bulk session on
+    ingest_embed_threads: interleaved runs, medians, and how far apart their vectors are."""
+    e = Embedder(settings.embed_batch_size, 1, "onnx", settings.model_dir, settings.ingest_embed_threads)
+    n = settings.ingest_embed_threads
+    runs = {1: lambda: e.embed(texts), n: lambda: e.embed_bulk(texts)}
+    wall: dict[int, list[float]] = {t: [] for t in runs}
+    for run in runs.values():
+        run()  # warm: sessions built, arenas grown
+    for _ in range(reps):
+        for t, run in runs.items():
+            start = time.perf_counter()
+            run()
+            wall[t].append(len(texts) / (time.perf_counter() - start))
+    diff = float(np.abs(runs[1]() - runs[n]()).max())
+    base = statistics.median(wall[1])
+    for t in runs:
+        w = statistics.median(wall[t])
+        rows.append((f"embed {len(texts)} synthetic chunks, onnx, {t} thread(s)" + (" (ingest)" if t == n else ""),
+                     f"{w:.1f} chunks/s", f"x{w / base:.2f} vs 1 thread; runs {' / '.join(f'{x:.1f}' for x in wall[t])}"
+                     + (f"; vectors max abs {diff:.1e} from 1 thread's" if t == n else "")))
+
+
 def bench_questions(questions: list[str], embs: dict[str, Embedder], rows: list[tuple], reps: int = 3) -> None:
     """Encoding one question (as search does), uncached."""
     lat: dict[str, list[float]] = {b: [] for b in embs}
@@ -131,6 +155,7 @@ def bench_embedding(corpus_chunks: list[str], rows: list[tuple], n_synthetic: in
                  .read_text(encoding="utf-8").splitlines() if l.strip()][:50]
     sets = {"corpus": corpus_chunks, "synthetic briefs": synthetic_chunks(n_synthetic)}
     bench_throughput(sets, embs, rows, reps)
+    bench_ingest_threads(sets["synthetic briefs"], settings, rows, reps)
     bench_questions(questions, embs, rows, reps)
     bench_first_vector(settings, rows, reps)
     bench_difference(corpus_chunks, embs, rows)
@@ -180,16 +205,21 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--synthetic", type=int, default=2000, help="synthetic chunks to encode")
     p.add_argument("--recall", action="store_true", help="also retrieval quality per backend (ingests twice)")
+    p.add_argument("--threads-only", action="store_true", help="only ONNX on 1 thread vs ingest's threads")
     args = p.parse_args(argv)
-    corpus = ingested("onnx", ROOT / "corpus")
-    texts = [c.text for d in corpus.documents() for c in corpus.docstore.doc_chunks(d.doc_id)]
-    shutil.rmtree(corpus.settings.home, ignore_errors=True)
     rows: list[tuple] = []
     load = os.getloadavg()[0]
-    bench_embedding(texts, rows, args.synthetic, args.reps)
+    if args.threads_only:
+        bench_ingest_threads(synthetic_chunks(args.synthetic), get_settings(), rows, args.reps)
+    else:
+        corpus = ingested("onnx", ROOT / "corpus")
+        texts = [c.text for d in corpus.documents() for c in corpus.docstore.doc_chunks(d.doc_id)]
+        shutil.rmtree(corpus.settings.home, ignore_errors=True)
+        load = os.getloadavg()[0]
+        bench_embedding(texts, rows, args.synthetic, args.reps)
     print(f"_Load average (1 min) {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores._\n")
     print("| measure | value | note |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows))
-    if args.recall:
+    if args.recall and not args.threads_only:
         print("\n" + recall_tables())
 
 

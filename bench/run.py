@@ -37,13 +37,13 @@ OUT = ROOT / "bench" / "results"
 def bench_corpus(rows: list[tuple]) -> Engine:
     home = Path(tempfile.mkdtemp(prefix="bench-"))
     engine = Engine(Settings(home=home, model_dir=get_settings().model_dir))
-    engine.embedder.embed(["warm up"])  # model load is not ingestion
+    engine.embedder.embed_bulk(["warm up"])  # model load (and ingest's session) is not ingestion
     t = time.perf_counter()
     rep = engine.ingest([ROOT / "corpus"])
     ingest_s = time.perf_counter() - t
     texts = [c.text for d in engine.documents() for c in engine.docstore.doc_chunks(d.doc_id)]
     t = time.perf_counter()
-    engine.embedder.embed(texts)
+    engine.embedder.embed_bulk(texts)  # as ingest encodes (ingest_embed_threads)
     encode_s = time.perf_counter() - t
     t = time.perf_counter()
     engine.ingest([ROOT / "corpus"])

@@ -52,13 +52,13 @@ class CachingEmbedder:
         self.encoded = 0
         self.hits = 0
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed_bulk(self, texts: list[str], threads: int | None = None) -> np.ndarray:
         keys = [hashlib.sha1(t.encode("utf-8")).digest() for t in texts]
         missing = list(dict.fromkeys(k for k in keys if k not in self.cache))
         if missing:
             by_key = dict(zip(keys, texts))
             t0 = time.perf_counter()
-            vecs = self.real.embed([by_key[k] for k in missing])
+            vecs = self.real.embed_bulk([by_key[k] for k in missing], threads)
             self.encode_s += time.perf_counter() - t0
             self.encoded += len(missing)
             self.cache.update(zip(missing, vecs))
@@ -73,7 +73,7 @@ class CachingEmbedder:
     def save(self, path: Path) -> None:
         """Vectors plus what computing them cost, so a later run can skip the encoding."""
         meta = {"chunks": self.encoded, "seconds": self.encode_s, "date": time.strftime("%Y-%m-%d %H:%M"),
-                "load_avg": os.getloadavg()[0]}
+                "load_avg": os.getloadavg()[0], "encoder": self.encoder}
         np.savez(path, keys=np.array(list(self.cache), dtype="S20"), vectors=np.stack(list(self.cache.values())),
                  meta=json.dumps(meta))
 
@@ -84,6 +84,11 @@ class CachingEmbedder:
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.real.count_tokens(texts)
+
+    @property
+    def encoder(self) -> str:
+        """What encodes ingest's batches, e.g. "onnx, 2 thread(s)"."""
+        return f"{self.real.backend}, {self.real.encoder_for(self.real.bulk_threads).threads} thread(s)"
 
 
 @dataclass
@@ -273,8 +278,8 @@ def run(n_articles: int, with_server: bool = True, seed: int = 7, cache_file: Pa
         briefs = write_corpus(work / "corpus", n_articles, seed)
         gen_s = time.perf_counter() - t0
         base = get_settings()
-        real = Embedder(base.embed_batch_size, base.embed_threads)
-        real.embed(["warm up"])  # loading the model is not ingestion
+        real = Embedder.from_settings(base)
+        real.embed_bulk(["warm up"])  # loading the model (and its ingest session) is not ingestion
         embedder = CachingEmbedder(real)
         cached = embedder.load(cache_file) if cache_file and cache_file.exists() else None
         results = {"articles": n_articles, "seed": seed, "generate_s": gen_s, "stores": []}
@@ -286,11 +291,12 @@ def run(n_articles: int, with_server: bool = True, seed: int = 7, cache_file: Pa
                 remote = Settings(home=work / "remote", model_dir=base.model_dir, chroma_url=server.url)
                 results["stores"].append(bench_store("Chroma server (loopback)", remote, work / "corpus", briefs,
                                                      embedder, work / "chroma-server", server))
-        results["embedding"] = {"chunks": embedder.encoded, "seconds": embedder.encode_s, "cache_hits": embedder.hits}
+        results["embedding"] = {"chunks": embedder.encoded, "seconds": embedder.encode_s, "cache_hits": embedder.hits,
+                                "encoder": embedder.encoder}
         if cached:  # the encoding was measured when the cache file was filled
             results["embedding"].update(chunks=cached["chunks"], seconds=cached["seconds"],
                                         from_cache=f"{cache_file.name}, {cached['date']}",
-                                        load_avg=cached["load_avg"])
+                                        load_avg=cached["load_avg"], encoder=cached.get("encoder", "threads not recorded"))
         elif cache_file:
             embedder.save(cache_file)
         results["load_avg"] = [load_start, os.getloadavg()[0]]
@@ -308,7 +314,7 @@ def render(r: dict) -> str:
         f"{os.cpu_count()} cores: other work shared the machine._",
         "",
         f"Embedding, paid once: {emb['chunks']:,} distinct chunk texts in {emb['seconds']:.0f} s = "
-        f"**{emb['chunks'] / emb['seconds']:.1f} chunks/s** (all-MiniLM-L6-v2, 1 torch thread); "
+        f"**{emb['chunks'] / emb['seconds']:.1f} chunks/s** (all-MiniLM-L6-v2, {emb.get('encoder', '1 torch thread')}); "
         + (f"both stores read the vectors from a cache file, filled and timed by an earlier run ({emb['from_cache']}, "
            f"load average {emb['load_avg']:.1f})." if emb.get("from_cache") else
            f"the second store reads the same vectors from a cache ({emb['cache_hits']:,} hits)."),

@@ -3,6 +3,8 @@
 `Embedder` encodes through one of two backends behind `Encoder`, giving the same vectors (2e-7 apart):
 ONNX Runtime on a graph exported once from the packaged weights (rag.onnx_model; the default: no torch
 import, a question encoded in about a third of the time) or sentence-transformers on torch (the fallback).
+Questions are encoded on `threads` (one: the local model may be answering); `embed_bulk` (ingest) may use
+more, on a second ONNX session made on first use.
 `Embedder.as_llama_index()` is the same encoder as a llama-index BaseEmbedding, for llama-index
 components that take an `embed_model`. The model reads at most 256 word pieces; `count_tokens` lets the
 chunker stay under that.
@@ -79,10 +81,11 @@ def make_encoder(backend: str, batch_size: int, threads: int, model_dir: Path) -
 class Embedder:
     """Batch and single-text embeddings as normalised float32 arrays.
 
-    backend "onnx" | "torch" and model_dir (where the ONNX export lives) default to the settings'."""
+    backend "onnx" | "torch" and model_dir (where the ONNX export lives) default to the settings'.
+    `threads` encode questions and sentences; `embed_bulk` may use more (ingest's batches)."""
 
     def __init__(self, batch_size: int = 64, threads: int = 1, backend: str | None = None,
-                 model_dir: Path | None = None):
+                 model_dir: Path | None = None, bulk_threads: int | None = None):
         if backend is None or model_dir is None:
             from .settings import get_settings
 
@@ -91,18 +94,36 @@ class Embedder:
         self.encoder = make_encoder(backend, batch_size, threads, Path(model_dir))
         self.backend = self.encoder.name
         self.batch_size = batch_size
+        self.bulk_threads = bulk_threads or threads
+        self._encoders = {threads: self.encoder}  # thread count -> encoder; others made on first use
+        self._encoders_lock = threading.Lock()
         self.count_tokens = word_piece_counter()
         self.sentence_cache = VectorCache(SENTENCE_CACHE_SIZE)
         self.query_cache = VectorCache(QUERY_CACHE_SIZE)
 
     @classmethod
     def from_settings(cls, settings) -> "Embedder":
-        return cls(settings.embed_batch_size, settings.embed_threads, settings.embed_backend, settings.model_dir)
+        return cls(settings.embed_batch_size, settings.embed_threads, settings.embed_backend, settings.model_dir,
+                   settings.ingest_embed_threads)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return self.encoder.encode(list(texts))
+
+    def embed_bulk(self, texts: list[str], threads: int | None = None) -> np.ndarray:
+        """Like embed (the same vectors, 1e-6 apart at most), for many texts at once: on `threads`
+        (default bulk_threads) where the backend allows it, so questions keep their own thread count."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return self.encoder_for(threads or self.bulk_threads).encode(list(texts))
+
+    def encoder_for(self, threads: int) -> Encoder:
+        """The encoder for `threads` threads (the backend may keep its own count: see Encoder.with_threads)."""
+        with self._encoders_lock:  # callers in several threads share one session per count
+            if threads not in self._encoders:
+                self._encoders[threads] = self.encoder.with_threads(threads)
+            return self._encoders[threads]
 
     def embed_cached(self, texts: list[str], cache: VectorCache | None = None) -> np.ndarray:
         """Like embed, for texts that recur (sentences of stored articles): each is encoded once, then

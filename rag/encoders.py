@@ -47,9 +47,15 @@ class Encoder:
     """A backend: texts -> L2-normalised float32 vectors (mean pooling over at most 256 word pieces)."""
 
     name: str
+    threads: int
 
     def encode(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
+
+    def with_threads(self, threads: int) -> "Encoder":
+        """The same model encoding on `threads` threads, giving the same vectors; this encoder itself if
+        the backend cannot run two thread counts side by side."""
+        return self
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +67,9 @@ def sentence_model():
 
 
 class TorchEncoder(Encoder):
-    """sentence-transformers on torch."""
+    """sentence-transformers on torch. One thread count per process: torch.set_num_threads is global, so a
+    bulk batch on more threads would run a concurrent question's encoding on them too (with_threads keeps
+    this encoder: torch's ingest uses embed_threads)."""
 
     name = "torch"
 
@@ -69,6 +77,7 @@ class TorchEncoder(Encoder):
         import torch
 
         torch.set_num_threads(threads)
+        self.threads = threads
         self.model = sentence_model()
         self.batch_size = batch_size
 

@@ -353,7 +353,7 @@ class Ingestor:
         vectors = []
         for i in range(0, len(rows), self.settings.embed_batch_size):
             part = rows[i : i + self.settings.embed_batch_size]
-            vectors.extend(self.embedder.embed([r.text for r in part]))
+            vectors.extend(self.embedder.embed_bulk([r.text for r in part], self._embed_threads()))
             bar.update(len(part))
             self._embedded[0] += len(part)
             done, total = self._embedded
@@ -364,6 +364,16 @@ class Ingestor:
         self.vectors.delete_docs([p.doc_id for p in group])
         self.vectors.add([r.chunk_id for r in rows], vectors, [r.doc_id for r in rows])
         self.docstore.commit_chunks({p.doc_id: p.content_hash for p in group}, rows)
+
+    def _embed_threads(self) -> int:
+        """Threads for the next batch: ingest_embed_threads, or embed_threads while this process's local
+        model server is alive (an upload in the UI). Its threads take both cores when it answers and wait
+        for each other, so an embedding thread preempting one slows the answer. Alive rather than answering:
+        a question can arrive mid-batch. Asked per batch (a poll), so a model started mid-ingest is seen at
+        the next batch. A server in another process is not seen: RAG_INGEST_EMBED_THREADS=1 beside one."""
+        from .llm_server import local_server_running
+
+        return self.settings.embed_threads if local_server_running() else self.settings.ingest_embed_threads
 
     def remove(self, doc_ids: list[str]) -> None:
         # Vectors first: if we die in between, the document row is still there to be removed again.

