@@ -82,7 +82,9 @@ def conflicts(claim: str, source: str) -> list[Conflict]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
     claimed = parse(declarative(claim))
     source_roles = roles(source)
-    surfaces = {_key(t): t.text for t in claimed}
+    surfaces: dict[str, str] = {}
+    for t in claimed:  # the fullest name a word has in the claim ("Yellowstone River" over "which river")
+        surfaces[_key(t)] = max(surfaces.get(_key(t), ""), _name(t), key=len)
     out = []
     for r in roles(claimed):
         if r.predicate in LIGHT_VERBS:
@@ -157,6 +159,12 @@ def _phrase(tok) -> frozenset[str]:
     words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "appos", "flat")
                      or (c.dep_ == "amod" and c.pos_ == "PROPN")]
     return frozenset(k for w in words for k in [_key(w)] if k)
+
+
+def _name(tok) -> str:
+    """A participant as written, with the words of its name before it ("Yellowstone River", not "River")."""
+    before = [c for c in tok.children if c.dep_ in ("compound", "flat") and c.i < tok.i]
+    return " ".join([c.text for c in before] + [tok.text])
 
 
 def _lemma(tok) -> str:
