@@ -150,7 +150,12 @@ def aligned(case: Case, d: Draft) -> Draft:
 
 def gives_what_was_asked(case: Case, d: Draft) -> Draft:
     q = case.question
-    if _gives(q, parse_markers(d.answer.answer)[0]):
+    text = parse_markers(d.answer.answer)[0]
+    # A count without a noun ("4 against") leaves what it counts to its quotes ("38 growers ... and 4 against");
+    # one with its own noun ("14 hectares") says itself what it counts.
+    bare = d.origin == "model" and not any(t.pos_ in ("NOUN", "PROPN") for t in parse(text))
+    quoted = " ".join(dict.fromkeys(c.quote for c in d.answer.citations)) if bare else ""
+    if _gives(q, text, quoted):
         return d
     missing = _KIND_WORDS[q.wants]
     if d.origin == "model":
@@ -168,10 +173,11 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
 _KIND_WORDS = {NUMBER_: "number", DATE: "date", PERSON: "person", PLACE: "place", ORG: "organisation", NAMED: "name"}
 
 
-def _gives(q: Question, text: str) -> bool:
-    """The text holds what the question asks for (always, when it asks for nothing in particular)."""
+def _gives(q: Question, text: str, quoted: str = "") -> bool:
+    """The text holds what the question asks for (always, when it asks for nothing in particular); the
+    thing a "how many" number counts may be named by the text's quotes instead."""
     if q.wants in (NUMBER_, DATE):
-        return gives_number(q, text) and (q.wants == DATE or _counts_the_thing_asked(q, text))
+        return gives_number(q, text) and (q.wants == DATE or _counts_the_thing_asked(q, f"{text} {quoted}"))
     return q.wants is None or gives_kind(q, text)
 
 

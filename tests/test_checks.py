@@ -163,6 +163,17 @@ def test_model_confirms_withholds_a_named_answer_the_model_does_not_read_as_answ
     assert ans.abstained and ans.error.startswith("withheld the answer")
 
 
+def test_a_terse_count_is_a_count_of_what_its_quote_names():
+    """"4 against" answers "how many growers voted against?" when its quote says "38 growers in favour and 4
+    against"; a number that counts something else still does not."""
+    article = ("The vote passed with 38 growers in favour and 4 against, the chair said. "
+               "One grower who farms 14 hectares voted against the plan.")
+    q = "How many growers voted against the plan?"
+    ans = check(q, "4 against [1].", article=article)
+    assert not ans.abstained and ans.answer.startswith("4 against") and ans.error is None
+    assert "did not give the number" in (check(q, "14 hectares [2].", article=article).error or "")
+
+
 def test_a_skipped_step_is_not_run():
     q = "Whom did Iran supply with air defence systems?"
     assert check(q).abstained
