@@ -131,7 +131,7 @@ def shown_quote(page, engine) -> tuple[str, str, str]:
 def upload(page, *paths: Path):
     page.get_by_role("tab", name="Articles").click()
     page.set_input_files("#upload input[type=file]", [str(p) for p in paths])
-    msg = page.locator("#upload-msg .notice").first
+    msg = page.locator("#upload-msg .notice:not(.progress)").first  # the report, not a progress line
     msg.wait_for(timeout=120_000)
     return page.locator("#upload-msg")
 
@@ -200,6 +200,25 @@ def test_uploaded_article_is_searchable_at_once(open_page, app_engine):
     doc_id, marked, expected = shown_quote(page, app_engine)
     assert doc_id == "velmora-tidal" and marked == expected
     shot(page, "06-answer-from-upload")
+
+
+def test_a_longer_upload_shows_its_progress_then_its_report(open_page, app_engine, tmp_path):
+    """An upload that takes seconds reports how far it is, then what was added (each progress message
+    must fill every output of the upload event, or the page gets no message at all)."""
+    from bench.cleaning import big_article
+
+    article = tmp_path / "regional wire.txt"
+    article.write_text(big_article(int(MAX_FILE_MB * 1024 * 1024 * 0.8)), encoding="utf-8")  # ~190 passages
+    w = open_page()
+    page = w.page
+    page.get_by_role("tab", name="Articles").click()
+    page.set_input_files("#upload input[type=file]", [str(article)])
+    page.locator("#upload-msg .notice.progress").wait_for(timeout=60_000)
+    assert re.search(r"\(\d+%\)", page.locator("#upload-msg .notice.progress").inner_text())
+    report = page.locator("#upload-msg .notice:not(.progress)").first
+    report.wait_for(timeout=180_000)
+    assert "regional wire.txt" in report.inner_text() and "Added" in report.inner_text()
+    assert page.locator('#docs tr[data-doc="regional-wire"]').count() == 1
 
 
 def test_article_with_scripts_is_shown_as_text(open_page, app_engine):

@@ -480,6 +480,9 @@ def _docs_handler(engine):
     return refresh
 
 
+DOCS_OUTPUTS = ("documents table", "article picker", "corpus line")  # what _docs_outputs fills, in order
+
+
 def _docs_outputs(engine) -> tuple:
     docs = engine.documents()
     choices = [(f"{d.title} ({d.doc_id})", d.doc_id) for d in docs]
@@ -492,7 +495,7 @@ def _upload_handler(engine):
         for job in follow(start_upload(engine, [Path(f) for f in (files or [])])):
             if job.result is None:
                 progress(job.fraction, desc=job.stage)
-                yield render.notice_html("ok", f"{job.stage} ({job.fraction:.0%})"), gr.skip(), gr.skip(), gr.skip()
+                yield render.upload_progress_html(job.stage, job.fraction), *(gr.skip(),) * (1 + len(DOCS_OUTPUTS))
         yield (render.upload_report_html(job.result.added, job.result.rejected), None, *_docs_outputs(engine))
 
     return upload

@@ -333,6 +333,11 @@ def _reason_html(name: str, why: str) -> str:
     return f"<b>{e(name)}</b>: {e(why)}"
 
 
+def upload_progress_html(stage: str, fraction: float) -> str:
+    """How far an upload's ingest is; the report (upload_report_html) replaces it when it ends."""
+    return f'<div class="notice ok progress" role="status">{e(stage)} ({fraction:.0%})</div>'
+
+
 def notice_html(kind: str, text: str) -> str:
     """A one-line message box; kind is "ok", "warn" or "error"."""
     role = "alert" if kind == "error" else "status"
