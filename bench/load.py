@@ -248,6 +248,17 @@ class AppServer:
             time.sleep(0.5)
         raise RuntimeError(f"the app did not answer on {self.url} within {START_TIMEOUT_S:.0f} s:\n{self.log_tail()}")
 
+    def wait_for_log(self, pattern: str, timeout_s: float) -> float:
+        """Seconds until the app's console prints a line matching `pattern` (counted from this call)."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout_s:
+            if re.search(pattern, self.log_path.read_text(errors="replace")):
+                return time.monotonic() - t0
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the app exited with code {self.proc.returncode}:\n{self.log_tail()}")
+            time.sleep(0.2)
+        raise RuntimeError(f"the app never printed {pattern!r} within {timeout_s:.0f} s:\n{self.log_tail()}")
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -364,23 +375,35 @@ def drive_app(mode: str = "extractive", conversations: int = 20, duration_s: flo
     return result
 
 
-def cold_start(questions: list[str], timeout_s: float = 600.0) -> dict:
+def cold_start(questions: list[str], wait_for_ready: bool, timeout_s: float = 600.0) -> dict:
     """`rag ui` in local mode from a cold start: when the page answers, when the background warm-up says the
-    models are ready (its console line), and how long the first question takes when asked the moment the
-    page opens, against the next ones in the same conversation."""
+    models are ready (its console line), and how long the first question takes, asked the moment the page
+    opens or once the models are ready (`wait_for_ready`). The same first question is asked again at the end,
+    after the others (so the server's prompt cache no longer holds it): first minus that is the price of
+    being first. Every question goes in a conversation of its own (no history to lengthen later prompts)."""
     t0 = time.monotonic()
     with AppServer("local") as app:
         page_s = time.monotonic() - t0  # includes ingesting the corpus copy (AppServer does that first)
-        client = new_client(app.url)
-        try:
-            first = ask_app(client, questions[0], "local", timeout_s)
-            later = [ask_app(client, q, "local", timeout_s) for q in questions[1:]]
-        finally:
-            client.close()
-        ready = re.search(r"Models ready \(local model, ([\d.]+) s after start\)", app.log_path.read_text(errors="replace"))
-    return {"page_s": page_s, "ready_s": float(ready.group(1)) if ready else None, "first_s": first.latency_s,
-            "first_kind": first.kind, "later_p50_s": _pct([r.latency_s for r in later], 50),
+        ready_s = app.wait_for_log(READY_LINE, timeout_s) if wait_for_ready else None
+        replies = [_ask_alone(app.url, q, timeout_s) for q in [*questions, questions[0]]]
+        ready = re.search(READY_LINE, app.log_path.read_text(errors="replace"))
+    first, later, again = replies[0], replies[1:-1], replies[-1]
+    return {"page_s": page_s, "ready_s": float(ready.group(1)) if ready else None,
+            "waited_s": ready_s, "first_s": first.latency_s, "first_kind": first.kind,
+            "again_s": again.latency_s, "again_kind": again.kind,
+            "later_p50_s": _pct([r.latency_s for r in later], 50),
             "later_kinds": sorted({r.kind for r in later}), "n_later": len(later)}
+
+
+READY_LINE = r"Models ready \(local model, ([\d.]+) s after start\)"
+
+
+def _ask_alone(url: str, question: str, timeout_s: float) -> Reply:
+    client = new_client(url)
+    try:
+        return ask_app(client, question, "local", timeout_s)
+    finally:
+        client.close()
 
 
 # ---- questions while a large upload is ingested --------------------------------------------------------

@@ -308,10 +308,12 @@ def run(n_articles: int, with_server: bool = True, seed: int = 7, cache_file: Pa
 def render(r: dict) -> str:
     emb = r["embedding"]
     lines = [
-        f"### scale: {r['articles']:,} synthetic news briefs (seed {r['seed']}), embedded Chroma and a Chroma server",
+        f"### scale: {r['articles']:,} synthetic news briefs (seed {r['seed']}), "
+        + " and ".join(s["label"] for s in r["stores"]),
         "",
         f"_Load average (1 min) {r['load_avg'][0]:.1f} at the start, {r['load_avg'][1]:.1f} at the end, on "
-        f"{os.cpu_count()} cores: other work shared the machine._",
+        f"{os.cpu_count()} cores" + (": other work shared the machine._" if r["load_avg"][0] > 1.0 else
+                                      " (idle at the start; the ingest itself loads both cores)._"),
         "",
         f"Embedding, paid once: {emb['chunks']:,} distinct chunk texts in {emb['seconds']:.0f} s = "
         f"**{emb['chunks'] / emb['seconds']:.1f} chunks/s** (all-MiniLM-L6-v2, {emb.get('encoder', '1 torch thread')}); "
