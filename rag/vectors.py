@@ -7,6 +7,7 @@ download a model.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
@@ -14,6 +15,11 @@ from urllib.parse import urlparse
 from .disk import is_write_failure, move_aside, write_failure
 from .errors import ChromaUnavailable, ConfigError, RagError, StoreError
 from .settings import Settings
+
+# chromadb registers a client's System in a process-wide dict without a lock: two threads opening the same
+# store at once (a question while an upload is ingested) both fail, with KeyError or a half-started System
+# (chroma-core/chroma#7778). Opening is serialised; an open collection is shared and thread-safe.
+_OPENING = threading.RLock()
 
 
 def _client(settings: Settings):
@@ -23,7 +29,8 @@ def _client(settings: Settings):
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if not settings.chroma_url:
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        with _OPENING:
+            return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     url = urlparse(settings.chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise ConfigError(f"RAG_CHROMA_URL={settings.chroma_url!r} is not an http(s) URL like http://127.0.0.1:8000")
@@ -54,18 +61,22 @@ class VectorIndex:
     def collection(self):
         # Connect lazily and reconnect after a failure, so a Chroma server that comes back is used again.
         if self._collection is None:
-            try:
-                client = _client(self.settings)
-                self._collection = client.get_or_create_collection(
-                    self.settings.collection,
-                    configuration={"hnsw": {"space": "cosine"}},
-                    embedding_function=None,
-                )
-            except (ChromaUnavailable, ConfigError, KeyboardInterrupt, SystemExit):
-                raise
-            except BaseException as e:  # see _call
-                raise self._error(e) from e
+            with _OPENING:
+                if self._collection is None:
+                    self._collection = self._open()
         return self._collection
+
+    def _open(self):
+        try:
+            return _client(self.settings).get_or_create_collection(
+                self.settings.collection,
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+        except (ChromaUnavailable, ConfigError, KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # see _call
+            raise self._error(e) from e
 
     def _error(self, e: BaseException) -> StoreError:
         self._collection = None

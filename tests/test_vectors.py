@@ -36,3 +36,27 @@ def test_query_embedded_store(tmp_path):
 def test_query_chroma_server(tmp_path):
     with running_chroma(tmp_path / "chroma-data") as server:
         check_query(VectorIndex(make_settings(tmp_path / "home", chroma_url=f"http://127.0.0.1:{server.port}")))
+
+
+def test_two_threads_opening_a_fresh_store_at_once_both_get_it(tmp_path):
+    """A question asked while an upload is ingested opens the store from two threads at once: chromadb's
+    client registry then failed both (KeyError, half-started System) until opening was serialised."""
+    import threading
+
+    for trial in range(4):
+        index = VectorIndex(make_settings(tmp_path / f"home{trial}"))
+        gate, errors = threading.Barrier(2), []
+
+        def use() -> None:
+            gate.wait()
+            try:
+                index.query(unit_vectors(1)[0], 3)
+            except Exception as e:  # noqa: BLE001 - recorded, asserted below
+                errors.append(repr(e))
+
+        threads = [threading.Thread(target=use) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
