@@ -231,6 +231,8 @@ def build_app(engine) -> gr.Blocks:
                          show_progress="hidden")
         readiness_timer.tick(_readiness_handler(engine), outputs=[readiness, readiness_timer], queue=False,
                              show_progress="hidden")
+        # A page opened after the warm-up says so at once, not a poll later (its HTML was built before).
+        app.load(_readiness_handler(engine), outputs=[readiness, readiness_timer], queue=False, show_progress="hidden")
         app.load(_restore, inputs=turns, outputs=[transcript, sources, turns], show_progress="hidden")
 
         docs_out = [docs, doc_pick, corpus_line]
