@@ -199,8 +199,8 @@ class Engine:
 
     def warm(self, mode: str | None = None) -> None:
         """Load what the first question would otherwise wait for: the embedding model and the stores (one
-        search), the parser and, in local mode, the model server. Safe to call from a background thread; `readiness` says how far
-        it got (the web UI shows it); errors are re-raised and surface again on use."""
+        search), the parser and, in local mode, the model server. Safe to call from a background thread;
+        `readiness` says how far it got (the web UI shows it); errors are re-raised and surface again on use."""
         from .nlp import warm as warm_parser
 
         local = (mode or self.settings.mode) == "local"
