@@ -31,8 +31,3 @@ def parse(text: str):
     nlp = _pipeline()
     with _lock:
         return nlp(text)
-
-
-def warm() -> None:
-    """Load the pipeline now (the first question should not pay for it)."""
-    parse("Warm up.")
