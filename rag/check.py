@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .docstore import Alias, DocInfo, DocStore
 from .errors import InputError, StoreError
-from .files import file_hash, ingestible, one_line
+from .files import file_hash, file_stat, ingestible, one_line
 from .readers import iter_files
 from .settings import Settings
 
@@ -254,12 +254,20 @@ def file_problems(settings: Settings, docs: list[DocInfo], paths: list[Path] | N
         try:
             if file_hash(source, settings.max_file_bytes) != d.content_hash:
                 problems.append(f"document {d.doc_id} is out of date: {d.source} (or the chunker) changed "
-                                "since it was ingested; run `rag ingest`")
+                                f"since it was ingested; run {_reingest(source, d)}")
         except InputError as e:
             problems.append(f"document {d.doc_id}: its file can no longer be read ({e})")
     if paths is not None:
         problems += _corpus_problems(settings, docs, [Path(p) for p in paths], aliases)
     return problems
+
+
+def _reingest(source: Path, d: DocInfo) -> str:
+    """The command that re-ingests a changed file: a plain ingest does not read a file whose stat is the
+    one recorded with its text (content rewritten with its size, times and inode as they were)."""
+    if d.file_stat is not None and file_stat(source) == d.file_stat:
+        return "`rag ingest --reread` (its size and times did not change, so `rag ingest` does not read it)"
+    return "`rag ingest`"
 
 
 def _copy_problems(settings: Settings, docs: list[DocInfo], aliases: list[Alias]) -> list[str]:

@@ -65,10 +65,13 @@ def model() -> None:
 @click.option("--prune/--no-prune", default=True, show_default=True,
               help="Remove documents whose file under an ingested folder was deleted.")
 @click.option("--rebuild", is_flag=True, help="Drop all indexes and re-ingest from the files (recovery).")
+@click.option("--reread", is_flag=True,
+              help="Read every file, even one whose size, times and inode are those it had when ingested.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, as_json: bool) -> None:
+def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, reread: bool, as_json: bool) -> None:
     """Clean, chunk and embed articles (default: the corpus folder). Unchanged files are skipped."""
-    report = _engine().ingest(list(paths) or None, prune=prune, rebuild=rebuild, progress=not as_json)
+    report = _engine().ingest(list(paths) or None, prune=prune, rebuild=rebuild, progress=not as_json,
+                              reread=reread)
     _emit(report.to_json()) if as_json else click.echo(report.summary())
 
 

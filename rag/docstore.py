@@ -23,6 +23,8 @@ from .schema import Article
 from .words import QUESTION_FRAME
 
 SCHEMA = """
+-- file_stat: rag.files.file_stat of the file when this text was read (NULL: not known or not trusted); while
+-- the file still looks so, ingest does not read it again. Set with status 'ok', cleared by any other change.
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -31,7 +33,8 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     n_chunks INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL CHECK (status IN ('pending', 'ok')),
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    file_stat TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY,
@@ -70,6 +73,10 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
 END;
 """
 
+# Columns added after stores were first made: CREATE TABLE IF NOT EXISTS leaves an older table as it is,
+# so opening a store adds whichever of these it lacks (DocStore._add_columns).
+ADDED_COLUMNS = (("documents", "file_stat", "TEXT"),)
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -82,6 +89,7 @@ class DocInfo:
     status: str
     content_hash: str
     updated_at: float
+    file_stat: str | None = None  # the file when its text was read (rag.files.file_stat), if trusted
     aliases: list[str] = field(default_factory=list)  # other files with the same content
 
 
@@ -129,6 +137,9 @@ def _stemmer():
     return PorterStemmer(mode=PorterStemmer.MARTIN_EXTENSIONS)
 
 
+_DOC_COLUMNS = "doc_id, title, source, n_chunks, status, content_hash, updated_at, file_stat"  # DocInfo's order
+
+
 class DocStore:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -139,6 +150,20 @@ class DocStore:
         # Recreates whatever schema object is missing (e.g. a dropped keyword table, which starts empty:
         # `rag check` reports it and the next `rag ingest` refills it).
         self._conn().executescript(SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Bring a store made by an older version up to SCHEMA. Looked at again inside the transaction:
+        two processes opening an old store at once add each column once."""
+        for table, column, decl in ADDED_COLUMNS:
+            if self._has_column(table, column):
+                continue
+            with self._conn() as c:
+                if not self._has_column(table, column):
+                    c.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(r[1] == column for r in self._conn().execute(f"PRAGMA table_info({table})"))
 
     def _conn(self) -> "_Tx":
         # One connection per thread: the UI serves requests from a thread pool.
@@ -161,7 +186,7 @@ class DocStore:
 
     # ---- documents
     def documents(self, include_pending: bool = False) -> list[DocInfo]:
-        sql = "SELECT doc_id, title, source, n_chunks, status, content_hash, updated_at FROM documents"
+        sql = f"SELECT {_DOC_COLUMNS} FROM documents"
         if not include_pending:
             sql += " WHERE status = 'ok'"
         rows = self._conn().execute(sql + " ORDER BY source").fetchall()
@@ -174,7 +199,7 @@ class DocStore:
 
     def document(self, doc_id: str) -> DocInfo | None:
         r = self._conn().execute(
-            "SELECT doc_id, title, source, n_chunks, status, content_hash, updated_at FROM documents WHERE doc_id = ?",
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id = ?",
             (doc_id,),
         ).fetchone()
         return DocInfo(*r) if r else None
@@ -200,7 +225,8 @@ class DocStore:
         """Make an alias its document's main path (the main file is gone; the copy carries on)."""
         with self._conn() as c:
             c.execute("DELETE FROM aliases WHERE source = ?", (alias.source,))
-            c.execute("UPDATE documents SET source = ? WHERE doc_id = ?", (alias.source, alias.doc_id))
+            c.execute("UPDATE documents SET source = ?, file_stat = NULL WHERE doc_id = ?",
+                      (alias.source, alias.doc_id))
 
     def article(self, doc_id: str) -> Article | None:
         r = self._conn().execute(
@@ -217,12 +243,15 @@ class DocStore:
                     "INSERT INTO documents(doc_id, title, source, content_hash, text, status, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(doc_id) DO UPDATE SET "
                     "title=excluded.title, source=excluded.source, content_hash='', text=excluded.text, "
-                    "status='pending', updated_at=excluded.updated_at",
+                    "status='pending', updated_at=excluded.updated_at, file_stat=NULL",
                     (doc_id, title, source, chash, text, now),
                 )
 
-    def commit_chunks(self, doc_hashes: dict[str, str], chunks: list[ChunkRow]) -> None:
-        """Replace the chunks of these documents and mark them ok, in one transaction."""
+    def commit_chunks(self, doc_hashes: dict[str, str], chunks: list[ChunkRow],
+                      file_stats: dict[str, str | None] | None = None) -> None:
+        """Replace the chunks of these documents and mark them ok, with the stat of each one's file taken
+        before its text was read (`file_stats`, by doc_id; none: NULL), in one transaction."""
+        file_stats = file_stats or {}
         by_doc: dict[str, int] = {d: 0 for d in doc_hashes}
         for ch in chunks:
             by_doc[ch.doc_id] += 1
@@ -235,8 +264,8 @@ class DocStore:
             )
             for doc_id, chash in doc_hashes.items():
                 c.execute(
-                    "UPDATE documents SET status='ok', content_hash=?, n_chunks=?, updated_at=? WHERE doc_id=?",
-                    (chash, by_doc[doc_id], time.time(), doc_id),
+                    "UPDATE documents SET status='ok', content_hash=?, n_chunks=?, updated_at=?, file_stat=? "
+                    "WHERE doc_id=?", (chash, by_doc[doc_id], time.time(), file_stats.get(doc_id), doc_id),
                 )
 
     # ---- the vector store's state, as last seen in step with the chunks
@@ -253,10 +282,20 @@ class DocStore:
         with self._conn() as c:
             c.execute("DELETE FROM vector_state")
 
-    def invalidate(self, doc_ids: list[str]) -> None:
-        """Forget the content hash so the next ingest re-embeds these documents."""
+    def set_file_stats(self, stats: list[tuple[str, str, str | None]]) -> None:
+        """(doc_id, content hash, stat): the stat of a file found unchanged by reading it, taken before it was
+        read. Only while the document is ok with that hash, so it never vouches for another text."""
+        if not stats:
+            return  # as on an unchanged run: no write lock taken for nothing
         with self._conn() as c:
-            c.executemany("UPDATE documents SET content_hash = '' WHERE doc_id = ?", [(d,) for d in doc_ids])
+            c.executemany("UPDATE documents SET file_stat = ? WHERE doc_id = ? AND status = 'ok' "
+                          "AND content_hash = ?", [(stat, doc_id, chash) for doc_id, chash, stat in stats])
+
+    def invalidate(self, doc_ids: list[str]) -> None:
+        """Forget the content hash and the file's stat: the next ingest re-reads and re-embeds these documents."""
+        with self._conn() as c:
+            c.executemany("UPDATE documents SET content_hash = '', file_stat = NULL WHERE doc_id = ?",
+                          [(d,) for d in doc_ids])
 
     def delete(self, doc_ids: list[str]) -> None:
         with self._conn() as c:

@@ -95,13 +95,15 @@ class Engine:
 
     # ---- corpus
     def ingest(self, paths: Iterable[Path] | None = None, prune: bool = True, rebuild: bool = False,
-               progress: bool = False, on_progress=None):
-        """on_progress(fraction, what), if given, hears how far the run is (the web UI's progress bar)."""
+               progress: bool = False, on_progress=None, reread: bool = False):
+        """on_progress(fraction, what), if given, hears how far the run is (the web UI's progress bar);
+        reread: read every file, even one that looks as it did when it was ingested (size, times, inode)."""
         paths = [Path(p) for p in (paths or [self.settings.corpus_dir])]
         with self._write_lock:
             if rebuild:
                 return self._rebuild(paths, progress)
-            return self._ingestor.ingest(paths, prune=prune, progress=progress, on_progress=on_progress)
+            return self._ingestor.ingest(paths, prune=prune, progress=progress, on_progress=on_progress,
+                                         reread=reread)
 
     def _rebuild(self, paths: list[Path], progress: bool):
         note = self._reset_docstore()

@@ -1,10 +1,13 @@
-"""Article files as ingest records them: the content hash of a file's text, whether a file holds an
-article at all, and a file name written on one line. Ingest records them; check compares with them.
+"""Article files as ingest records them: the content hash of a file's text, what the file looked like
+when it was read, whether a file holds an article at all, and a file name written on one line. Ingest
+records them; check compares with them.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 from pathlib import Path
 
 from .chunking import CHUNKER_VERSION
@@ -21,6 +24,27 @@ def content_hash(data: bytes) -> str:
 def file_hash(path: Path, max_bytes: int) -> str:
     """The content hash ingest records for this file (raises InputError if it cannot be read)."""
     return content_hash(read_document(path, max_bytes).text.encode("utf-8"))
+
+
+# A file written less than this long before it is looked at may be written again within the same tick of
+# the file system's clock (1-2 s on some), leaving its times as they were: git's "racy clean" files.
+RACY_NS = 2_000_000_000
+
+
+def file_stat(path: Path) -> str | None:
+    """What a file looks like without reading it: size, modification and change times (ns), inode and
+    device, with the chunker version (a new version must still re-read every file). Ingest records it with
+    the text it read, and does not read the file again while this stays the same. None when it cannot be
+    trusted: the file cannot be stat'ed, or a time is within RACY_NS of now or in the future. The change
+    time is the one a user cannot set: a rewrite whose mtime is put back with os.utime still changes it."""
+    now = time.time_ns()
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if max(st.st_mtime_ns, st.st_ctime_ns) > now - RACY_NS:
+        return None
+    return f"{CHUNKER_VERSION} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
 
 
 def ingestible(path: Path, max_bytes: int) -> bool:

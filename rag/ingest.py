@@ -1,8 +1,9 @@
 """Ingestion: files -> cleaned articles -> chunks with offsets -> embeddings in Chroma + keyword index.
 
-Incremental by content hash; crash-safe by ordering: a document is recorded `pending` in the document
-store before its vectors change, and becomes `ok` (with its chunks and keyword entries) in one
-transaction after. Whatever is pending when a run dies is redone by the next run.
+Incremental by content hash, and a file that looks as it did when its ingested text was read (size,
+times, inode: rag.files.file_stat) is not read again. Crash-safe by ordering: a document is recorded
+`pending` in the document store before its vectors change, and becomes `ok` (with its chunks, keyword
+entries and file stat) in one transaction after. Whatever is pending when a run dies is redone by the next run.
 """
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from tqdm import tqdm
 from .check import chunk_problems, keyword_problems, orphan_chunks, sqlite_problems
 from .docstore import Alias, ChunkRow, DocInfo, DocStore
 from .errors import InputError, StoreError
-from .files import content_hash, one_line
+from .files import content_hash, file_stat, one_line
 from .offload import prepare_article
-from .readers import is_system_path, iter_files, read_document
+from .readers import RawDocument, is_system_path, iter_files, read_document
 from .settings import Settings
 from .vectors import VectorIndex
 
@@ -94,6 +95,8 @@ class _Scan:
     new_aliases: dict[str, Alias] = field(default_factory=dict)
     drop: dict[str, str] = field(default_factory=dict)  # source -> its document, now a copy of another
     requeue: list[Path] = field(default_factory=list)  # copies of a document that changed: looked at again
+    # (doc_id, content hash, stat) of files read and found unchanged, whose stat was not the recorded one
+    restat: list[tuple[str, str, str | None]] = field(default_factory=list)
 
     def copies_of(self, doc_id: str) -> list[str]:
         return [a.source for a in [*self.aliases.values(), *self.new_aliases.values()] if a.doc_id == doc_id]
@@ -107,6 +110,7 @@ class _Prepared:
     content_hash: str
     text: str
     spans: list = field(default_factory=list)
+    file_stat: str | None = None  # taken before the file was read
 
 
 def doc_id_for(path: Path) -> str:
@@ -127,15 +131,18 @@ class Ingestor:
         self._embedder = embedder  # loaded only if something changed: an unchanged re-run stays fast
         self._notify: Progress = lambda fraction, what: None
         self._embedded = [0, 0]  # chunks embedded, of how many, in this run
+        self._reread = False  # read every file, whatever its stat says
 
     @property
     def embedder(self) -> Embedder:
         return self._embedder()
 
     def ingest(self, paths: Iterable[Path], prune: bool = True, progress: bool = True,
-               on_progress: Progress | None = None) -> IngestReport:
-        """`progress`: a bar on the terminal; `on_progress(fraction, what)`: for the web UI."""
+               on_progress: Progress | None = None, reread: bool = False) -> IngestReport:
+        """`progress`: a bar on the terminal; `on_progress(fraction, what)`: for the web UI; `reread`:
+        read every file, even one whose stat is the one recorded when its text was read."""
         self._notify = on_progress or (lambda fraction, what: None)
+        self._reread = reread
         t0 = time.perf_counter()
         report = IngestReport()
         paths = [Path(p) for p in paths]
@@ -143,6 +150,7 @@ class Ingestor:
         known = self.docstore.by_source()
         self._finish_interrupted(known, report)
         scan = self._scan(paths, known, report)
+        self.docstore.set_file_stats(scan.restat)
         self._embed_and_store(scan.todo, report, progress)
         if drop := list(scan.drop.values()):
             self.remove(drop)
@@ -243,14 +251,13 @@ class Ingestor:
     def _scan_file(self, path: Path, scan: _Scan, report: IngestReport) -> None:
         source = str(path.resolve())
         scan.seen.add(source)
-        self._notify(PREPARE_SHARE / 2, f"Reading, cleaning and chunking {one_line(path.name)}")
+        old = scan.known.get(source)
+        stat = file_stat(path)  # before reading: a write during the read makes it stale, never wrong
         try:
-            raw = read_document(path, self.settings.max_file_bytes)
+            chash, raw = self._content(path, old, stat)
         except InputError as e:
             report.skipped.append(Skipped(str(path), str(e)))
             return
-        chash = content_hash(raw.text.encode("utf-8"))  # as file_hash()
-        old = scan.known.get(source)
         twin = scan.by_hash.get(chash)
         if twin is not None and twin != (old.doc_id if old else None):
             self._record_copy(Alias(source, twin, chash), old, scan, report)
@@ -258,12 +265,14 @@ class Ingestor:
         if old is not None and old.status == "ok" and old.content_hash == chash:
             report.unchanged.append(old.doc_id)
             scan.by_hash.setdefault(chash, old.doc_id)
+            if stat != old.file_stat:  # read and found unchanged: next time its stat vouches for it
+                scan.restat.append((old.doc_id, chash, stat))
             return
         if source in scan.aliases:  # was a copy of a document; its content differs now
             self.docstore.delete_aliases([source])
             del scan.aliases[source]
         try:
-            prepared = self._prepare(path, raw, chash, source, old, scan.ids_taken)
+            prepared = self._prepare(path, raw, chash, source, old, scan.ids_taken, stat)
         except InputError as e:
             report.skipped.append(Skipped(str(path), str(e)))
             return
@@ -275,6 +284,16 @@ class Ingestor:
         scan.by_hash[chash] = prepared.doc_id
         (report.updated if old is not None else report.added).append(prepared.doc_id)
         scan.todo.append(prepared)
+
+    def _content(self, path: Path, old: DocInfo | None, stat: str | None) -> tuple[str, RawDocument | None]:
+        """(content hash, the file read). Not read if it looks as it did when the text of its document, ok
+        and not marked for re-embedding, was read: (that text's hash, None). Raises InputError."""
+        if (not self._reread and stat is not None and old is not None and old.status == "ok"
+                and old.content_hash and old.file_stat == stat):
+            return old.content_hash, None
+        self._notify(PREPARE_SHARE / 2, f"Reading, cleaning and chunking {one_line(path.name)}")
+        raw = read_document(path, self.settings.max_file_bytes)
+        return content_hash(raw.text.encode("utf-8")), raw  # as file_hash()
 
     def _record_copy(self, alias: Alias, old: DocInfo | None, scan: _Scan, report: IngestReport) -> None:
         """Identical content at another path: one document, this path listed as another of its paths."""
@@ -297,13 +316,14 @@ class Ingestor:
         report.duplicates = [d for d in report.duplicates if d.path not in copies]
         scan.requeue += [Path(c) for c in copies if Path(c).exists()]
 
-    def _prepare(self, path: Path, raw, chash: str, source: str, old, ids_taken: dict) -> _Prepared:
+    def _prepare(self, path: Path, raw, chash: str, source: str, old, ids_taken: dict,
+                 stat: str | None) -> _Prepared:
         title, text, spans = prepare_article(raw.text, raw.title_hint, self.settings.chunk_tokens,
                                              self.settings.chunk_overlap, self.embedder.count_tokens)
         doc_id = old.doc_id if old is not None else doc_id_for(path)
         if old is None and ids_taken.get(doc_id, source) != source:
             doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"  # same file name elsewhere
-        return _Prepared(doc_id, title, source, chash, text, spans)
+        return _Prepared(doc_id, title, source, chash, text, spans, stat)
 
     def _prune(self, paths: list[Path], seen: set[str], report: IngestReport) -> None:
         """Documents whose file lived under an ingested folder and is gone now. One whose file is gone
@@ -363,7 +383,8 @@ class Ingestor:
         self.docstore.forget_vector_state()
         self.vectors.delete_docs([p.doc_id for p in group])
         self.vectors.add([r.chunk_id for r in rows], vectors, [r.doc_id for r in rows])
-        self.docstore.commit_chunks({p.doc_id: p.content_hash for p in group}, rows)
+        self.docstore.commit_chunks({p.doc_id: p.content_hash for p in group}, rows,
+                                    {p.doc_id: p.file_stat for p in group})
 
     def _embed_threads(self) -> int:
         """Threads for the next batch: ingest_embed_threads, or embed_threads while this process's local
