@@ -272,8 +272,14 @@ def _reingest(source: Path, d: DocInfo) -> str:
 
 def _copy_problems(settings: Settings, docs: list[DocInfo], aliases: list[Alias]) -> list[str]:
     hashes = {d.doc_id: d.content_hash for d in docs}
+    owners = {d.source: d.doc_id for d in docs}
     problems = []
     for a in aliases:
+        if (owner := owners.get(a.source)) is not None:  # a file is a document or a copy, never both
+            what = (f"its own file {one_line(a.source)} is also listed as a copy of it" if owner == a.doc_id else
+                    f"{one_line(a.source)} is listed as a copy of it but is the file of document {owner}")
+            problems.append(f"document {a.doc_id}: {what}; run `rag ingest` to forget the copy")
+            continue
         if not Path(a.source).exists():
             problems.append(f"document {a.doc_id}: its copy {one_line(a.source)} is gone; run `rag ingest` to forget it")
             continue

@@ -94,7 +94,9 @@ class _Scan:
     seen: set[str] = field(default_factory=set)
     new_aliases: dict[str, Alias] = field(default_factory=dict)
     drop: dict[str, str] = field(default_factory=dict)  # source -> its document, now a copy of another
-    requeue: list[Path] = field(default_factory=list)  # copies of a document that changed: looked at again
+    # Copies of a document that changed, to be looked at again (source -> path): once each, after the change.
+    # A copy the folder walk reaches after the change is looked at then, and leaves this queue.
+    requeue: dict[str, Path] = field(default_factory=dict)
     # (doc_id, content hash, stat) of files read and found unchanged, whose stat was not the recorded one
     restat: list[tuple[str, str, str | None]] = field(default_factory=list)
 
@@ -149,6 +151,7 @@ class Ingestor:
         self._repair(report)
         known = self.docstore.by_source()
         self._finish_interrupted(known, report)
+        self._forget_copies_that_are_documents(known, report)
         scan = self._scan(paths, known, report)
         self.docstore.set_file_stats(scan.restat)
         self._embed_and_store(scan.todo, report, progress)
@@ -174,6 +177,15 @@ class Ingestor:
         if gone:
             self.remove(gone)
             report.removed += gone
+
+    def _forget_copies_that_are_documents(self, known: dict, report: IngestReport) -> None:
+        """A file is a document or a copy of one, never both; an older version could list a document's own
+        file as its copy (a copy scanned twice in one run). The document is what has chunks: the copy goes,
+        and the scan below looks at the file as the document it is."""
+        if both := sorted(set(self.docstore.aliases()) & set(known)):
+            self.docstore.delete_aliases(both)
+            report.repaired.append(f"{len(both)} file(s) listed both as a document's own file and as a copy: "
+                                   f"the copy forgotten ({', '.join(map(one_line, both[:5]))})")
 
     def _repair(self, report: IngestReport) -> None:
         """Put the indexes back in step with the chunks (after a crash, a lost Chroma dir, a dropped
@@ -245,12 +257,13 @@ class Ingestor:
         for path in iter_files(paths, on_error=skipped, on_skip=skipped):
             self._scan_file(path, scan, report)
         while scan.requeue:
-            self._scan_file(scan.requeue.pop(0), scan, report)
+            self._scan_file(scan.requeue.pop(next(iter(scan.requeue))), scan, report)
         return scan
 
     def _scan_file(self, path: Path, scan: _Scan, report: IngestReport) -> None:
         source = str(path.resolve())
         scan.seen.add(source)
+        scan.requeue.pop(source, None)  # looked at now, after whatever change queued it
         old = scan.known.get(source)
         stat = file_stat(path)  # before reading: a write during the read makes it stale, never wrong
         try:
@@ -314,7 +327,7 @@ class Ingestor:
             scan.new_aliases.pop(c, None)
             scan.drop.pop(c, None)  # looked at afresh below
         report.duplicates = [d for d in report.duplicates if d.path not in copies]
-        scan.requeue += [Path(c) for c in copies if Path(c).exists()]
+        scan.requeue.update((c, Path(c)) for c in copies if Path(c).exists())
 
     def _prepare(self, path: Path, raw, chash: str, source: str, old, ids_taken: dict,
                  stat: str | None) -> _Prepared:

@@ -508,3 +508,89 @@ def test_copies_are_recognised_when_their_documents_are_not_read(tmp_path, settl
     rep = engine.ingest([corpus])
     assert reads == [copies[1]] and len(rep.unchanged) == 3 and len(rep.duplicates) == 1, rep.summary()
     assert engine.check([corpus]).ok, engine.check([corpus]).problems
+
+
+def _no_self_aliases(engine: Engine) -> None:
+    """No file is both a document's own file and listed as a copy (of that document or another one)."""
+    sources = {d.source for d in engine.documents()}
+    aliases = engine.docstore.aliases()
+    assert not sources & set(aliases), sorted(sources & set(aliases))
+    assert all(d.source not in d.aliases for d in engine.documents())
+
+
+@pytest.mark.parametrize("main_dir, copy_dir", [("b", "a"), ("a", "c")], ids=["copy-first", "copy-last"])
+def test_a_changed_document_whose_copy_holds_its_old_text_leaves_the_copy_its_own_document(
+        tmp_path, settled, reads, main_dir, copy_dir):
+    """A folder is ingested, then a copy of it (one document per article, the copy's files listed as its
+    other paths); then one article's own file gets a new paragraph, its copy does not. Whichever of the two comes
+    first in scan order, the right end state is the same:
+      - the article's document (same id, same file) holds the new text and lists no copy: no file holds it;
+      - the copy now holds text no document has (the old one), so it is a document of its own, under
+        another id, with the old text and its own file as its source (not a copy of anything);
+      - the other article is untouched, its copy still listed as its other path;
+      - no file is both a document and a copy (of itself or another), `rag check` is clean, and the next
+        ingest embeds nothing.
+    Each file is scanned once after the change: the copy after the changed file is not read a second time
+    (before the fix it was, became its own document and then an alias of itself)."""
+    corpus = tmp_path / "corpus"
+    mains = _two_articles(corpus / main_dir)
+    engine = Engine(make_settings(tmp_path / "home", corpus_dir=corpus))
+    engine.ingest([corpus], progress=False)
+    shutil.copytree(corpus / main_dir, corpus / copy_dir)  # copied after: the documents stay at main_dir
+    copies = [corpus / copy_dir / f.name for f in mains]
+    rep = engine.ingest([corpus], progress=False)
+    assert len(rep.duplicates) == 2 and rep.chunks_embedded == 0, rep.summary()
+    changed, kept = (engine.docstore.document(f.stem) for f in mains)
+    old_text = engine.article(changed.doc_id).text
+
+    mains[0].write_text(mains[0].read_text(encoding="utf-8") + "\n\nA closing paragraph about ferries.\n",
+                        encoding="utf-8")
+    reads.clear()
+    rep = engine.ingest([corpus], progress=False)
+    assert rep.updated == [changed.doc_id] and len(rep.added) == 1 and not rep.removed, rep.summary()
+    assert [(Path(d.path), d.doc_id) for d in rep.duplicates] == [(copies[1].resolve(), kept.doc_id)], rep.summary()
+    # read again only if it was read before the change was seen
+    assert reads.count(copies[0]) == (2 if copy_dir < main_dir else 1), reads
+
+    docs = {d.source: d for d in engine.documents()}
+    assert len(docs) == 3, sorted(docs)
+    new = docs[str(mains[0].resolve())]
+    assert new.doc_id == changed.doc_id and new.aliases == [] and new.content_hash != changed.content_hash
+    assert "A closing paragraph about ferries." in engine.article(new.doc_id).text
+    own = docs[str(copies[0].resolve())]
+    assert own.doc_id not in (changed.doc_id, kept.doc_id) and own.aliases == []
+    assert own.content_hash == changed.content_hash and engine.article(own.doc_id).text == old_text
+    assert docs[str(mains[1].resolve())].aliases == [str(copies[1].resolve())]
+    _no_self_aliases(engine)
+    assert engine.check([corpus]).ok, engine.check([corpus]).problems
+
+    rep = engine.ingest([corpus], progress=False)
+    assert rep.chunks_embedded == 0 and len(rep.unchanged) == 3 and len(rep.duplicates) == 1, rep.summary()
+    _no_self_aliases(engine)
+
+
+def test_check_finds_a_file_listed_as_a_copy_of_its_own_document_and_ingest_repairs_it(tmp_path):
+    """A self-alias (left by an older version: a document's own file also listed as its copy) is named by
+    `rag check` with the fix, and so is a document's file listed as a copy of another document; `rag ingest`
+    forgets both copies and re-embeds nothing."""
+    from rag.docstore import Alias
+
+    corpus = tmp_path / "corpus"
+    _two_articles(corpus)
+    engine = Engine(make_settings(tmp_path / "home", corpus_dir=corpus))
+    engine.ingest([corpus], progress=False)
+    one, two = engine.documents()
+    engine.docstore.add_aliases([Alias(one.source, one.doc_id, one.content_hash),
+                                 Alias(two.source, one.doc_id, one.content_hash)])
+    problems = engine.check([corpus]).problems
+    assert problems == [
+        f"document {one.doc_id}: its own file {one.source} is also listed as a copy of it; "
+        "run `rag ingest` to forget the copy",
+        f"document {one.doc_id}: {two.source} is listed as a copy of it but is the file of document {two.doc_id}; "
+        "run `rag ingest` to forget the copy"], problems
+    rep = engine.ingest([corpus], progress=False)
+    assert rep.chunks_embedded == 0 and len(rep.unchanged) == 2 and not rep.duplicates, rep.summary()
+    assert rep.repaired == [f"2 file(s) listed both as a document's own file and as a copy: the copy forgotten "
+                            f"({one.source}, {two.source})"], rep.repaired
+    _no_self_aliases(engine)
+    assert engine.check([corpus]).ok, engine.check([corpus]).problems
