@@ -3,6 +3,7 @@ declining and latency, per question set, on one half (held-out by default).
 
     python -m bench.ablation                                   # both sets, held-out, local model
     python -m bench.ablation --sets ship --split tune --mode extractive
+    python -m bench.ablation --steps model_contrasts           # all steps, and without that one only
 
 Every configuration answers the same questions. The model's calls (the answer, its yes/no re-readings)
 are cached by their exact messages, so a configuration that makes the same call reuses the first run's
@@ -104,7 +105,7 @@ def summary(rows: list[dict]) -> dict:
     }
 
 
-def ablate(name: str, split: str, mode: str, out: Path, full_only: bool = False) -> str:
+def ablate(name: str, split: str, mode: str, out: Path, full_only: bool = False, steps: list[str] | None = None) -> str:
     questions, corpus, home_name = SETS[name]
     items, errors = load_dataset(questions)
     items = select_split(items, split)
@@ -119,7 +120,7 @@ def ablate(name: str, split: str, mode: str, out: Path, full_only: bool = False)
              "| configuration | answerable correct | declined (unanswerable + near-miss) | false abstentions | "
              "quotes verbatim | answer p50 s |",
              "|---|---|---|---|---|---|"]
-    configs = [("all steps", "")] + ([] if full_only else [(f"without {s}", s) for s in OPTIONAL])
+    configs = [("all steps", "")] + ([] if full_only else [(f"without {s}", s) for s in steps or OPTIONAL])
     results = {}
     for label, skip in configs:
         rows = run_config(settings.model_copy(update={"skip_checks": skip}), items, mode, cache)
@@ -140,9 +141,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--mode", default="local", choices=["local", "extractive", "openai"])
     p.add_argument("--out", type=Path, default=ROOT / "bench/results")
     p.add_argument("--full-only", action="store_true", help="only the configuration with every step on")
+    p.add_argument("--steps", default="", help="comma-separated: turn off only these steps, one at a time")
     args = p.parse_args(argv)
+    steps = [s for s in args.steps.split(",") if s]
+    if unknown := sorted(set(steps) - set(OPTIONAL)):
+        p.error(f"unknown step(s) {', '.join(unknown)}; choose from: {', '.join(OPTIONAL)}")
     args.out.mkdir(parents=True, exist_ok=True)
-    tables = [ablate(name, args.split, args.mode, args.out, args.full_only) for name in args.sets.split(",") if name]
+    tables = [ablate(name, args.split, args.mode, args.out, args.full_only, steps) for name in args.sets.split(",") if name]
     text = "### ablation\n\n" + __doc__.split("\n\n")[2].replace("\n", " ") + "\n\n" + "\n".join(tables)
     (args.out / f"ablation-{args.sets.replace(',', '-')}-{args.split}-{args.mode}.md").write_text(text, encoding="utf-8")
     print(text)

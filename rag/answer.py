@@ -144,8 +144,13 @@ class Answerer:
         run.model = "extractive" if run.mode == "extractive" else self.model_name(run.mode)
         rate = states = None
         if run.mode != "extractive":
-            def rate(passage: str) -> float:
-                return self.client(run.mode).yes_probability(answers_question_messages(q.asked, passage))
+            rated: dict[tuple[str, str], float] = {}  # model_contrasts asks again what model_confirms asked
+
+            def rate(passage: str, question: str | None = None) -> float:
+                key = (passage, question or q.asked)
+                if key not in rated:
+                    rated[key] = self.client(run.mode).yes_probability(answers_question_messages(key[1], passage))
+                return rated[key]
 
             def states(claim: str, passage: str) -> float:
                 return self.client(run.mode).yes_probability(states_claim_messages(claim, passage))

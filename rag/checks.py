@@ -16,6 +16,8 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
                             participants the same roles (rag.relations)
     model_reads_claims      the model reads each answer sentence against its quote: is it stated there?
     model_confirms          the model reads the answer's quotes: do they answer the question? yes or no
+    model_contrasts         ...and not clearly better a neighbour of it, with roles swapped or a name, date or
+                            number changed (rag.contrast)
 
 `RAG_SKIP_CHECKS` (settings.skip_checks) turns steps off by name, for the ablation bench only.
 """
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from .align import align_answer, extractive_answer, parse_markers, render_answer
+from .contrast import contrasts
 from .errors import LLMError
 from .nlp import parse
 from .prompts import NOT_FOUND, copies_example
@@ -45,6 +48,7 @@ NOT_AN_ANSWER_BELOW = 0.7
 # The model's P(yes) that a quote states an answer sentence (prompts.states_claim_messages), below which
 # the sentence is taken as not stated (chosen on the tune halves; docs/decisions.md).
 NOT_STATED_BELOW = 0.5
+CONTRAST_MARGIN = 0.075  # P(yes) by which a neighbour of the question must beat it (see model_contrasts)
 RESCUE_SOURCES = 4
 RESCUE_MIN = 0.75
 ATTRIBUTED_MIN = 0.5  # share of the speaker's words ("Russia's foreign minister") that names them
@@ -72,7 +76,8 @@ class Case:
     articles: dict[str, str]
     make: Callable[..., Answer]  # make(text, abstained, sentences, citations) -> Answer
     similarity: Callable[[str, str], float] | None = None
-    rate: Callable[[str], float] | None = None  # the model's P(yes) that a passage answers; raises LLMError
+    # The model's P(yes) that a passage answers the question (or the one given); raises LLMError.
+    rate: Callable[..., float] | None = None
     states: Callable[[str, str], float] | None = None  # the model's P(yes) that passage states claim; raises LLMError
 
     def quotes(self, hint: str | None = None, min_relevance: float | None = None,
@@ -382,6 +387,24 @@ def model_confirms(case: Case, d: Draft) -> Draft:
                         "quotes do not answer the question", shown=d.answer)
 
 
+def model_contrasts(case: Case, d: Draft) -> Draft:
+    """The quotes must answer the question better than its neighbours (rag.contrast): over a passage where
+    Iran sends drones to Russia, "Which drones did Russia send to Iran?" rates high, but the same question
+    with the two swapped rates higher. A neighbour ahead by CONTRAST_MARGIN declines the answer."""
+    if case.rate is None or d.answer.abstained or not d.answer.citations:
+        return d
+    quotes = " ".join(dict.fromkeys(c.quote for c in d.answer.citations))
+    try:
+        own = case.rate(quotes)
+        for other in contrasts(case.question.asked, quotes):
+            if case.rate(quotes, other) >= own + CONTRAST_MARGIN:
+                return case.abstain(f"withheld the answer: its quotes answer \"{other}\" rather than the question",
+                                    shown=d.answer)
+    except LLMError as e:
+        d.notes.append(f"could not compare the question with its neighbours ({e})")
+    return d
+
+
 STEPS: list[tuple[str, Step]] = [
     ("model_declined", model_declined),
     ("invented_number", invented_number),
@@ -392,6 +415,7 @@ STEPS: list[tuple[str, Step]] = [
     ("roles_agree", roles_agree),
     ("model_reads_claims", model_reads_claims),
     ("model_confirms", model_confirms),
+    ("model_contrasts", model_contrasts),
 ]
 STEP_NAMES = [name for name, _ in STEPS]
 

@@ -174,3 +174,57 @@ def _lemma(tok) -> str:
 def _key(tok) -> str | None:
     found = terms(tok.text)
     return found[0].key if found else None
+
+
+_SWAPPABLE = {"patient", "to", "from", "owner", "patient_owner", "attr"}
+
+
+def swapped(question: str) -> str | None:
+    """The question with its doer and another named participant exchanged ("Which drones did Iran send to
+    Russia?" -> "Which drones did Russia send to Iran?"), or None when it has no such pair. A question that
+    swaps who did what to whom is the true one read backwards: a passage that answers the swapped question
+    better than the question itself states the relation the other way round."""
+    doc = parse(declarative(question))
+    named = []
+    for tok in doc:
+        found = _role(tok)
+        if found is None or tok.dep_ in ("conj", "appos") or not _is_named(tok):
+            continue
+        start, end = _name_span(tok)
+        if any(t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in doc[start:end]):
+            continue  # the asked-about phrase is the unknown, not a participant
+        named.append((found[0], found[1], doc[start:end].text))
+    doer = next((p for p in named if p[1] == "holder" or (p[1] == "agent" and p[0] not in LIGHT_VERBS)), None)
+    # The other: acted on by the doer's verb, or playing a part in a clause under it ("Why does Moscow want
+    # Tehran to get involved?"), named differently.
+    other = next((p for p in named if doer and p[2] != doer[2] and (p[1] in _SWAPPABLE or p[0] != doer[0])), None)
+    if other is None:
+        return None
+    # Exchanged in the question as written (the roles were read from its declarative form).
+    spans = [[m.span() for m in re.finditer(rf"(?<!\w){re.escape(p[2])}(?!\w)", question)] for p in (doer, other)]
+    if any(len(found) != 1 for found in spans):
+        return None
+    (a0, a1), (b0, b1) = sorted(found[0] for found in spans)
+    if a1 > b0:
+        return None
+    return question[:a0] + question[b0:b1] + question[a1:b0] + question[a0:a1] + question[b1:]
+
+
+def _name_span(tok) -> tuple[int, int]:
+    """Token offsets of a participant's name: its head with the determiner, compounds and adjectives that
+    run up to it ("the Russian Empire", "Persian rulers")."""
+    start = tok.i
+    for c in sorted(tok.lefts, key=lambda c: -c.i):
+        if c.dep_ in ("det", "compound", "amod", "flat", "nmod", "nummod") and max(t.i for t in c.subtree) == start - 1:
+            start = min(t.i for t in c.subtree)
+    end = tok.i + 1
+    while end < len(tok.doc) and tok.doc[end].head is tok and tok.doc[end].dep_ in ("flat", "compound"):
+        end += 1
+    return start, end
+
+
+def _is_named(tok) -> bool:
+    """A name ("Moscow", "the Kremlin") or a people's group ("Persian rulers"); not a thing that merely has a
+    name in front of it ("a Security Council veto")."""
+    return tok.pos_ == "PROPN" or bool(tok.ent_type_) or any(
+        c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children)

@@ -43,7 +43,7 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
                           "quotes_the_speaker", "premise_stated", "roles_agree", "model_reads_claims",
-                          "model_confirms"]
+                          "model_confirms", "model_contrasts"]
 
 
 def test_a_supported_answer_passes_every_step():
@@ -158,9 +158,28 @@ def test_model_reads_claims_declines_a_sentence_its_quote_does_not_state():
 
 def test_model_confirms_withholds_a_named_answer_the_model_does_not_read_as_answering():
     q, reply = "Who built the Bushehr plant?", "Russia built the Bushehr plant [3]."
-    assert not check(q, reply, rate=lambda p: 0.9).abstained
-    ans = check(q, reply, rate=lambda p: 0.2)
+    assert not check(q, reply, rate=lambda p, question=None: 0.9).abstained
+    ans = check(q, reply, rate=lambda p, question=None: 0.2)
     assert ans.abstained and ans.error.startswith("withheld the answer")
+
+
+def test_model_contrasts_declines_quotes_that_answer_the_question_read_backwards():
+    """The quote states the relation the other way round: the model rates the swapped question clearly
+    higher than the question asked, so the answer is withheld, with the quote shown."""
+    article = "Iran sent hundreds of Shahed drones to Russia in 2022, officials said."
+    q, reply = "Which drones did Russia send to Iran?", "Russia sent Shahed drones to Iran [1]."
+    asked = []
+
+    def rate(passage, question=None):
+        asked.append(question)
+        return 0.95 if question and question.startswith("Which drones did Iran send to Russia") else 0.8
+    ans = check(q, reply, article=article, rate=rate, skip=frozenset({"roles_agree"}))
+    assert "Which drones did Iran send to Russia?" in asked
+    assert ans.abstained and "rather than the question" in ans.error and "Shahed" in ans.answer
+    # A neighbour only a little ahead is noise, not a contrast: the answer stands.
+    ans = check(q, reply, article=article, skip=frozenset({"roles_agree"}),
+                rate=lambda p, question=None: 0.85 if question else 0.8)
+    assert not ans.abstained
 
 
 def test_a_terse_count_is_a_count_of_what_its_quote_names():

@@ -1,0 +1,47 @@
+"""Contrast questions: the question with its doer and another participant exchanged, or with one of its
+names, dates or numbers replaced by another of the same kind from the passage that answers it.
+
+A near-miss question is usually a true one with one fact changed: "Which drones did Moscow send to Iran?"
+over a passage where Iran sends them, "What did Lavrov say on Monday?" over his Thursday remarks. Word
+checks see every word stated; the small model asked "does the passage answer the question?" mostly says
+yes. Asked the same of the question with the fact changed back, it says yes more firmly: the passage
+answers its neighbour better than the question itself (rag.checks.model_contrasts compares the two).
+"""
+from __future__ import annotations
+
+from .nlp import parse
+from .relations import swapped
+
+MAX_CONTRASTS = 3
+# spaCy entity labels that stand in for one another: a person for a person, a place or people for a place
+# ("Moscow" for "Iran"), a date for a date, an amount for an amount.
+_KIND = {"PERSON": "person", "ORG": "group", "GPE": "place", "NORP": "place", "LOC": "place", "FAC": "place",
+         "DATE": "date", "TIME": "date", "CARDINAL": "amount", "QUANTITY": "amount", "MONEY": "amount",
+         "PERCENT": "amount", "EVENT": "event", "WORK_OF_ART": "work", "PRODUCT": "work"}
+
+
+def contrasts(question: str, passage: str) -> list[str]:
+    """Up to MAX_CONTRASTS neighbours of `question`: its roles swapped first, then its names replaced."""
+    out = [s for s in [swapped(question)] if s]
+    out += [q for q in replaced(question, passage) if q not in out]
+    return out[:MAX_CONTRASTS]
+
+
+def replaced(question: str, passage: str) -> list[str]:
+    """The question with one of its entities replaced by an entity of the same kind that the passage names
+    and the question does not ("What did Lavrov say on Monday?" -> "... on Thursday?")."""
+    asked = parse(question)
+    asked_words = _words(asked)
+    others: dict[str, list[str]] = {}
+    for e in parse(passage).ents:
+        kind = _KIND.get(e.label_)
+        # One sharing a word with the question is one it names already, maybe in another form
+        # ("Masoud Pezeshkian" for "Pezeshkian"): not another of its kind.
+        if kind and not _words(e) & asked_words and e.text not in others.setdefault(kind, []):
+            others[kind].append(e.text)
+    return [question[:e.start_char] + other + question[e.end_char:]
+            for e in asked.ents for other in others.get(_KIND.get(e.label_, ""), [])]
+
+
+def _words(tokens) -> set[str]:
+    return {t.lower_ for t in tokens if not (t.is_stop or t.is_punct)}
