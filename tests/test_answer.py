@@ -280,6 +280,21 @@ def test_local_named_answer_its_quotes_do_not_give_is_withheld(corpus_engine):
 
 
 @llm
+def test_local_question_read_backwards_is_declined_and_the_right_way_round_answered(corpus_engine):
+    """The articles say Iran supplies Shahed drones to Russia. Asked the other way round, every word is
+    there, the verbs differ ("delivering" / "supply") so roles_agree cannot compare them, and the model
+    answered "Russia has been delivering Shahed combat drones to Iran [1]." with the check turned off;
+    model_contrasts sees the swapped question rated higher and declines, showing the quote."""
+    ans = corpus_engine.ask("Which drones has Russia been delivering to Iran?", mode="local")
+    assert ans.abstained and "rather than the question" in (ans.error or ""), (ans.answer, ans.error)
+    assert "Which drones has Iran been delivering to Russia?" in ans.error
+    assert "Shahed" in " ".join(c.quote for c in ans.citations)
+    assert_quotes_verbatim(corpus_engine, ans)
+    right = corpus_engine.ask("Which drones has Iran been delivering to Russia?", mode="local")
+    assert not right.abstained and "Shahed" in right.answer, (right.answer, right.error)
+
+
+@llm
 def test_local_unanswerable_who_question_abstains(corpus_engine):
     ans = corpus_engine.ask("Who is Russia's ambassador to Iran?", mode="local")
     assert ans.abstained, ans.answer
