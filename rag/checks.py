@@ -159,7 +159,7 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
     # A count without a noun ("4 against") leaves what it counts to its quotes ("38 growers ... and 4 against");
     # one with its own noun ("14 hectares") says itself what it counts.
     bare = d.origin == "model" and not any(t.pos_ in ("NOUN", "PROPN") for t in parse(text))
-    quoted = " ".join(dict.fromkeys(c.quote for c in d.answer.citations)) if bare else ""
+    quoted = _quoted(d.answer) if bare else ""
     if _gives(q, text, quoted):
         return d
     missing = _KIND_WORDS[q.wants]
@@ -375,7 +375,7 @@ def model_confirms(case: Case, d: Draft) -> Draft:
     in the wrong role, nor a quote that shares a near-miss question's words but answers something else."""
     if case.rate is None or d.answer.abstained or not d.answer.citations:
         return d
-    quotes = " ".join(dict.fromkeys(c.quote for c in d.answer.citations))
+    quotes = _quoted(d.answer)
     try:
         p_yes = case.rate(quotes)
     except LLMError as e:
@@ -393,7 +393,7 @@ def model_contrasts(case: Case, d: Draft) -> Draft:
     with the two swapped rates higher. A neighbour ahead by CONTRAST_MARGIN declines the answer."""
     if case.rate is None or d.answer.abstained or not d.answer.citations:
         return d
-    quotes = " ".join(dict.fromkeys(c.quote for c in d.answer.citations))
+    quotes = _quoted(d.answer)
     try:
         own = case.rate(quotes)
         for other in contrasts(case.question.asked, quotes):
@@ -444,6 +444,11 @@ def declines(raw: str) -> bool:
     the rules' format example, which it does when the passages leave it lost."""
     return (NOT_FOUND.lower() in raw.lower() or (bool(_NEGATIVE.search(raw)) and len(raw) < 200)
             or copies_example(raw))
+
+
+def _quoted(answer: Answer) -> str:
+    """An answer's quotes, each once, as one passage."""
+    return " ".join(dict.fromkeys(c.quote for c in answer.citations))
 
 
 def _instead(case: Case, why: str, hint: str | None = None) -> Draft:
