@@ -14,6 +14,7 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
     premise_stated          (without a model) the question's own names and numbers are stated where the quotes are
     roles_agree             who did what to whom: the quotes give the question's and the answer's
                             participants the same roles (rag.relations)
+    dates_agree             which date or number belongs to which event: not one the quote gives to another
     model_reads_claims      the model reads each answer sentence against its quote: is it stated there?
     model_confirms          the model reads the answer's quotes: do they answer the question? yes or no
     model_contrasts         ...and not clearly better a neighbour of it, with roles swapped or a name, date or
@@ -299,15 +300,21 @@ _GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
 
 def _number_head(doc, key: str) -> str | None:
     """The key of the verb or noun the number `key` dates or counts in `doc` ("in 1976" -> its verb)."""
+    head = _dated(doc, key)
+    head_terms = terms(head.text) if head is not None else []
+    return head_terms[0].key if head_terms else None
+
+
+def _dated(doc, key: str):
+    """The token of the verb or noun the number `key` dates or counts in `doc`, if not a generic one."""
     for tok in doc:
         found = terms(tok.text)
         if not found or found[0].key != key:
             continue
         head = tok.head.head if tok.dep_ == "pobj" else tok.head
-        if head is tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
+        if head == tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
             return None
-        head_terms = terms(head.text)
-        return head_terms[0].key if head_terms else None
+        return head
     return None
 
 
@@ -342,6 +349,42 @@ def roles_agree(case: Case, d: Draft) -> Draft:
         if clash:
             return _instead(case, f"the model's answer does not match its quotes: {clash[0]}")
     return d
+
+
+def dates_agree(case: Case, d: Draft) -> Draft:
+    """An answer sentence's date or number belongs to the same event as in its quote: "The plant was built in
+    2013" is not what "Russia built the plant, which became operational in 2013" says. Only where the quote
+    states the answer's event too (its verb or noun is there) with the number on another one: a paraphrase
+    ("started operating in 2013") has nothing to compare and passes."""
+    if d.origin != "model":
+        return d
+    by_n: dict[int, list[str]] = {}
+    for c in d.answer.citations:
+        by_n.setdefault(c.n, []).append(c.quote)
+    for s in d.answer.sentences:
+        quote = " ".join(q for n in s.citations for q in by_n.get(n, []))
+        numbers = [t for t in terms(s.text) if t.kind == NUMBER] if s.supported and quote else []
+        if not numbers:
+            continue
+        said, stated = parse(s.text), parse(quote)
+        for t in numbers:
+            mine, theirs = _dated(said, t.key), _dated(stated, t.key)
+            if mine is not None and theirs is not None and _key(mine) != _key(theirs) \
+                    and _other_event(stated, _key(mine), theirs):
+                return case.abstain(f"the model's answer gives {t.surface} to \"{mine.text}\"; its quote "
+                                    f"gives it to \"{theirs.text}\"", shown=d.answer)
+    return d
+
+
+def _other_event(doc, key: str | None, dated) -> bool:
+    """`doc` has a word `key` of its own, apart from the `dated` word and the words completing it
+    ("became operational": "operational" is part of the event dated, not another one)."""
+    return any(_key(tok) == key and dated.i not in (tok.i, tok.head.i) for tok in doc)
+
+
+def _key(tok) -> str | None:
+    found = terms(tok.text)
+    return found[0].key if found else None
 
 
 def model_reads_claims(case: Case, d: Draft) -> Draft:
@@ -413,6 +456,7 @@ STEPS: list[tuple[str, Step]] = [
     ("quotes_the_speaker", quotes_the_speaker),
     ("premise_stated", premise_stated),
     ("roles_agree", roles_agree),
+    ("dates_agree", dates_agree),
     ("model_reads_claims", model_reads_claims),
     ("model_confirms", model_confirms),
     ("model_contrasts", model_contrasts),

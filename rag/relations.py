@@ -69,7 +69,7 @@ def roles(doc_or_text) -> list[Role]:
         predicate, role = found
         # "Russia built Iran's plant": Iran owns what Russia acted on, a role of "build" too, so that
         # "Iran built Russia's plant" reads as the doer and the owner swapped.
-        acted_on = _role(tok.head) if role == "owner" and tok.head is not tok else None
+        acted_on = _role(tok.head) if role == "owner" and tok.head != tok else None
         extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
         for part in [tok, *_conjuncts(tok)]:
             key = _key(part)
@@ -218,7 +218,7 @@ def _name_span(tok) -> tuple[int, int]:
         if c.dep_ in ("det", "compound", "amod", "flat", "nmod", "nummod") and max(t.i for t in c.subtree) == start - 1:
             start = min(t.i for t in c.subtree)
     end = tok.i + 1
-    while end < len(tok.doc) and tok.doc[end].head is tok and tok.doc[end].dep_ in ("flat", "compound"):
+    while end < len(tok.doc) and tok.doc[end].head == tok and tok.doc[end].dep_ in ("flat", "compound"):
         end += 1
     return start, end
 

@@ -42,7 +42,7 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
-                          "quotes_the_speaker", "premise_stated", "roles_agree", "model_reads_claims",
+                          "quotes_the_speaker", "premise_stated", "roles_agree", "dates_agree", "model_reads_claims",
                           "model_confirms", "model_contrasts"]
 
 
@@ -154,6 +154,21 @@ def test_model_reads_claims_declines_a_sentence_its_quote_does_not_state():
     ans = check(q, reply, states=lambda claim, passage: 0.1)
     assert ans.abstained and "is not what the passage says" in ans.error
     assert "rose by 16 percent" in ans.answer  # what the articles do say
+
+
+def test_dates_agree_declines_a_date_the_quote_gives_to_another_event():
+    """The quote says the plant was built and became operational in 2013; "built in 2013" takes the date
+    from one event for the other. A paraphrase of the dated event ("started operating") is not compared."""
+    article = "Russia built the first plant in the port of Bushehr, which became operational in 2013."
+    q = "When did Russia build the Bushehr plant?"
+    ans = check(q, "The Bushehr plant was built in 2013 [1].", article=article)
+    assert ans.abstained and 'gives 2013 to "built"; its quote gives it to "became"' in ans.error
+    assert "became operational in 2013" in ans.answer  # what the article does say, quoted
+    ans = check("When did the Bushehr plant start operating?", "The Bushehr plant started operating in 2013 [1].",
+                article=article)
+    assert not ans.abstained, ans.error
+    assert not check(q, "The Bushehr plant was built in 2013 [1].", article=article,
+                     skip=frozenset({"dates_agree"})).abstained  # what the step is there to catch
 
 
 def test_model_confirms_withholds_a_named_answer_the_model_does_not_read_as_answering():
