@@ -158,11 +158,16 @@ def ask(question: str, mode: str | None, history: Path | None, k: int | None, as
     if as_json:
         _emit(engine.ask(question, history=hist, mode=mode, k=k).to_json())
         return
+    drafted = False
     for kind, payload in engine.ask_stream(question, history=hist, mode=mode, k=k):
         if kind == "token":
-            click.echo(payload, nl=False)
+            if not drafted:  # the model's words as they come are not yet checked: never shown as the answer
+                click.secho("draft, being checked against the articles:", dim=True)
+                drafted = True
+            click.secho(payload, nl=False, dim=True)
         elif kind == "answer":
-            click.echo("\n" + "-" * 40)
+            if drafted:
+                click.echo("\n" + "-" * 40 + "\nchecked answer:")
             _print_answer(payload)
 
 

@@ -53,3 +53,25 @@ def test_rag_docs_loads_neither_a_model_nor_an_app(tmp_path):
     loaded = set(json.loads(out.stdout.splitlines()[-1]))
     heavy = {"torch", "transformers", "sentence_transformers", "chromadb", "spacy", "gradio", "openai", "sklearn"}
     assert loaded & heavy == set()
+
+
+def test_rag_ask_labels_the_streamed_draft_and_the_checked_answer(monkeypatch):
+    """The model's words stream as they come, before the checks have read them: they are labelled a draft,
+    and the answer printed after is labelled checked (here it declines what the draft said)."""
+    import rag.cli as rag_cli
+    from rag.schema import Answer
+
+    checked = Answer(question="q", standalone_question="q", answer="The articles don't say.", abstained=True,
+                     sentences=[], citations=[], sources=[], timings={"total_s": 1.0}, model="m", mode="local")
+
+    class Streaming:
+        def ask_stream(self, *a, **kw):
+            yield "token", "Russia sold drones "
+            yield "token", "to Iran [1]."
+            yield "answer", checked
+
+    monkeypatch.setattr(rag_cli, "_engine", lambda: Streaming())
+    out = CliRunner().invoke(rag_cli.cli, ["ask", "Which drones did Russia sell to Iran?"]).output
+    draft, _, final = out.partition("checked answer:")
+    assert draft.startswith("draft, being checked against the articles:") and "Russia sold drones" in draft
+    assert "The articles don't say." in final and "Russia sold" not in final
