@@ -64,6 +64,9 @@ DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?l
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
 # common ("the two countries").
 _AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
+_SMALL_NUMBERS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                  r"sixteen|seventeen|eighteen|nineteen|twenty)")
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
 _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",
              "those", "there", "then"}
 
@@ -84,8 +87,14 @@ class Question:
         return bool(ASKS_DURATION.search(self.asked))
 
     def quantities(self) -> re.Pattern:
-        """What counts as an answer's number for this question (each number or amount word, whole)."""
-        return re.compile(f"{_AMOUNTS}|{DURATIONS}" if self.asks_duration else _AMOUNTS, re.I)
+        """What counts as an answer's number for this question (each number or amount word, whole): digits
+        and large amounts; for "how long", durations; for "how many <things>", a small number word counting
+        those things ("seven days" for "how many days"), as news spells out numbers under ten."""
+        parts = [_AMOUNTS] + ([DURATIONS] if self.asks_duration else [])
+        if m := _HOW_MANY.search(self.asked):
+            thing = re.sub(r"(?:es|s)$", "", m.group(1).lower())
+            parts.append(rf"\b{_SMALL_NUMBERS}\s+(?:[\w-]+\s+)?{re.escape(thing)}\w*")
+        return re.compile("|".join(parts), re.I)
 
     def only_facts_of(self, text: str) -> "Question":
         """This analysis with only the names and numbers `text` has too: a follow-up rewritten with its

@@ -255,3 +255,16 @@ def test_premise_stated_date_of_another_event():
     # A light verb dates nothing in particular: the year in the quote is enough.
     ans = check("What happened to the band Oceansize in 1998?", "Oceansize was formed in 1998 [2].", article=article)
     assert not ans.abstained, ans.error
+
+
+def test_a_small_number_spelled_out_counts_the_thing_asked():
+    """News spells out numbers under ten: "seven days" answers "how many days"; a spelled-out number that
+    counts something else does not, and "the two countries" is no answer to a question about years."""
+    q = analyse("How many days a week does the library open now?")
+    assert [m.group() for m in q.quantities().finditer("It opens seven days a week, one day more.")] == \
+        ["seven days", "one day"]
+    assert not q.quantities().search("The two countries signed.")
+    article = "The library now opens seven days a week, one day more than before the flood."
+    ans = check("How many days a week does the library open now?", article=article)
+    assert not ans.abstained and "seven days" in ans.answer
+    assert check("How many books did the flood destroy?", article=article).abstained
