@@ -335,16 +335,13 @@ def _speaker_window(case: Case, c: Citation) -> str:
 def roles_agree(case: Case, d: Draft) -> Draft:
     """Who did what to whom: a quote giving the question's participants other roles does not answer it; an
     answer sentence giving its participants other roles than its quotes is not supported by them."""
-    by_n = {}
-    for c in d.answer.citations:
-        by_n.setdefault(c.n, []).append(c)
     found = [x for c in d.answer.citations for x in conflicts(case.question.text, c.quote)]
     if found:
         return case.abstain(f"the question does not match its quotes: {found[0]}", shown=d.answer)
     if d.origin != "model":
         return d
     for s in d.answer.sentences:
-        cited = " ".join(c.quote for n in s.citations for c in by_n.get(n, []))
+        cited = _sentence_quotes(d.answer, s)
         clash = conflicts(s.text, cited) if s.supported and cited else []
         if clash:
             return _instead(case, f"the model's answer does not match its quotes: {clash[0]}")
@@ -358,11 +355,8 @@ def dates_agree(case: Case, d: Draft) -> Draft:
     ("started operating in 2013") has nothing to compare and passes."""
     if d.origin != "model":
         return d
-    by_n: dict[int, list[str]] = {}
-    for c in d.answer.citations:
-        by_n.setdefault(c.n, []).append(c.quote)
     for s in d.answer.sentences:
-        quote = " ".join(q for n in s.citations for q in by_n.get(n, []))
+        quote = _sentence_quotes(d.answer, s)
         numbers = [t for t in terms(s.text) if t.kind == NUMBER] if s.supported and quote else []
         if not numbers:
             continue
@@ -394,11 +388,8 @@ def model_reads_claims(case: Case, d: Draft) -> Draft:
     A sentence the model does not find stated declines the answer, with what the articles do say."""
     if case.states is None or d.origin != "model":
         return d
-    by_n: dict[int, list[str]] = {}
-    for c in d.answer.citations:
-        by_n.setdefault(c.n, []).append(c.quote)
     for s in d.answer.sentences:
-        passage = " ".join(q for n in s.citations for q in by_n.get(n, []))
+        passage = _sentence_quotes(d.answer, s)
         if not s.supported or not passage:
             continue
         try:
@@ -493,6 +484,11 @@ def declines(raw: str) -> bool:
 def _quoted(answer: Answer) -> str:
     """An answer's quotes, each once, as one passage."""
     return " ".join(dict.fromkeys(c.quote for c in answer.citations))
+
+
+def _sentence_quotes(answer: Answer, s: Sentence) -> str:
+    """The quotes an answer sentence cites by its markers, as one passage ("" if none)."""
+    return " ".join(c.quote for n in s.citations for c in answer.citations if c.n == n)
 
 
 def _instead(case: Case, why: str, hint: str | None = None) -> Draft:

@@ -37,10 +37,16 @@ def replaced(question: str, passage: str) -> list[str]:
         kind = _KIND.get(e.label_)
         # One sharing a word with the question is one it names already, maybe in another form
         # ("Masoud Pezeshkian" for "Pezeshkian"): not another of its kind.
-        if kind and not _words(e) & asked_words and e.text not in others.setdefault(kind, []):
+        if kind and _specific(e) and not _words(e) & asked_words and e.text not in others.setdefault(kind, []):
             others[kind].append(e.text)
     return [question[:e.start_char] + other + question[e.end_char:]
-            for e in asked.ents for other in others.get(_KIND.get(e.label_, ""), [])]
+            for e in asked.ents if _specific(e) for other in others.get(_KIND.get(e.label_, ""), [])]
+
+
+def _specific(span) -> bool:
+    """A fact that can be changed: a name or a number. Not "what year" or "which month" (what is asked)
+    nor "the first half" (no fact to swap for another)."""
+    return any(t.pos_ == "PROPN" or t.tag_ == "CD" for t in span)
 
 
 def _words(tokens) -> set[str]:

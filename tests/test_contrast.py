@@ -34,3 +34,10 @@ def test_contrasts_put_the_swap_first_and_are_capped():
     out = contrasts("Which drones did Russia send to Iran in 2021?", passage)
     assert out[0] == "Which drones did Iran send to Russia in 2021?"
     assert len(out) == MAX_CONTRASTS and len(set(out)) == len(out)
+
+
+def test_only_names_and_numbers_are_replaced_not_what_is_asked():
+    passage = "The war began in February 2022, after the annexation of 2014, in the first half."
+    assert replaced("In which month and year did the war begin?", passage) == []
+    assert replaced("In what year did Russia annex Crimea?", passage) == []
+    assert replaced("What happened in 2015?", passage) == ["What happened in February 2022?", "What happened in 2014?"]
