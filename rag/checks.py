@@ -430,6 +430,8 @@ def model_contrasts(case: Case, d: Draft) -> Draft:
     quotes = _quoted(d.answer)
     try:
         own = case.rate(quotes)
+        if own + CONTRAST_MARGIN > 1.0:  # no neighbour can be ahead by the margin: spare the calls
+            return d
         for other in contrasts(case.question.asked, quotes):
             if case.rate(quotes, other) >= own + CONTRAST_MARGIN:
                 return case.abstain(f"withheld the answer: its quotes answer \"{other}\" rather than the question",

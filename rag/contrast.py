@@ -12,7 +12,7 @@ from __future__ import annotations
 from .nlp import parse
 from .relations import swapped
 
-MAX_CONTRASTS = 3
+MAX_CONTRASTS = 2
 # spaCy entity labels that stand in for one another: a person for a person, a place or people for a place
 # ("Moscow" for "Iran"), a date for a date, an amount for an amount.
 _KIND = {"PERSON": "person", "ORG": "group", "GPE": "place", "NORP": "place", "LOC": "place", "FAC": "place",

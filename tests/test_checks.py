@@ -191,6 +191,11 @@ def test_model_contrasts_declines_quotes_that_answer_the_question_read_backwards
     ans = check(q, reply, article=article, rate=rate, skip=frozenset({"roles_agree"}))
     assert "Which drones did Iran send to Russia?" in asked
     assert ans.abstained and "rather than the question" in ans.error and "Shahed" in ans.answer
+    # Rated near certain, the question cannot be beaten by the margin: its neighbours are not asked.
+    asked.clear()
+    ans = check(q, reply, article=article, skip=frozenset({"roles_agree"}),
+                rate=lambda p, question=None: asked.append(question) or 0.98)
+    assert not ans.abstained and set(asked) == {None}
     # A neighbour only a little ahead is noise, not a contrast: the answer stands.
     ans = check(q, reply, article=article, skip=frozenset({"roles_agree"}),
                 rate=lambda p, question=None: 0.85 if question else 0.8)
