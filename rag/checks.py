@@ -15,6 +15,8 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
     roles_agree             who did what to whom: the quotes give the question's and the answer's
                             participants the same roles (rag.relations)
     dates_agree             which date or number belongs to which event: not one the quote gives to another
+    facts_from_one_quote    an answer sentence citing several quotes takes each name and number from a quote
+                            that also names its subject: not "X paid 15 million" from "X built it" + "Y paid 15 million"
     model_reads_claims      the model reads each answer sentence against its quote: is it stated there?
     model_confirms          the model reads the answer's quotes: do they answer the question? yes or no
     model_contrasts         ...and not clearly better a neighbour of it, with roles swapped or a name, date or
@@ -37,7 +39,7 @@ from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_
 from .relations import LIGHT_VERBS, conflicts
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
-from .support import NUMBER, WORD, Evidence, coverage, terms
+from .support import NAME, NUMBER, WORD, Evidence, coverage, terms
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
 # The model's own P(yes) that an answer's quotes answer the question, below which they are taken not to.
@@ -370,6 +372,69 @@ def dates_agree(case: Case, d: Draft) -> Draft:
     return d
 
 
+def facts_from_one_quote(case: Case, d: Draft) -> Draft:
+    """A sentence built from several quotes must not join one quote's subject to another quote's fact: "The
+    Sundvik operator will pay 15 million euros [2][3]" over "Brenna Marine built a ferry for Sundvik" [2] and
+    "the national transport fund will pay 15 million" [3]. Each word-level check, and the model reading the
+    two quotes as one passage, sees every word stated. So each name or number of the sentence (outside its
+    subject) must be in a quote that also names the subject, itself or in the sentence before it when the
+    quote's own subject is named there ("The film is based on ...")."""
+    if d.origin != "model":
+        return d
+    for s in d.answer.sentences:
+        cited = [c for n in s.citations for c in d.answer.citations if c.n == n]
+        if not s.supported or len({c.quote for c in cited}) < 2:
+            continue
+        named, subject, facts = _subject_and_facts(s.text)
+        if not subject:
+            continue
+        windows = [Evidence.of(_with_sentence_before(case.articles[c.doc_id], c) if _leans_back(c.quote) else c.quote)
+                   for c in cited]
+        for fact, t in facts:
+            holding = [w for w in windows if w.credit(t) > 0.0]
+            if holding and not any(all(w.credit(x) > 0.0 for x in subject) for w in holding):
+                return case.abstain(f"no one quote names both \"{named}\" and \"{fact}\", as the model's answer does",
+                                    shown=d.answer)
+    return d
+
+
+def _leans_back(quote: str) -> bool:
+    """The quote's subject is named in the sentence before: a pronoun ("He said", "It is now"), "the/this
+    <noun>" ("The film is based on ..."), or none ("Founded in 1990 by ...")."""
+    sent = next(iter(parse(quote).sents), None)
+    if sent is None:
+        return False
+    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return sent.root.pos_ in ("VERB", "AUX")
+    if subj.pos_ == "PRON":
+        return True
+    return subj.pos_ == "NOUN" and any(t.dep_ == "det" and t.lower_ in ("the", "this", "that", "these", "those")
+                                       for t in subj.children) and not any(t.pos_ == "PROPN" for t in subj.subtree)
+
+
+def _subject_and_facts(sentence: str) -> tuple[str, list, list]:
+    """The sentence's subject as written, the words that name it, and the sentence's other names and numbers
+    (each as written, with the word that must be found).
+    A name counts by its last word, as news names people after the first mention ("Putin", "Dike")."""
+    sentence = parse_markers(sentence)[0]
+    doc = parse(sentence)
+    root = next(iter(doc.sents)).root if len(doc) else None
+    subj = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+    if subj is None or subj.pos_ == "PRON":
+        return "", [], []
+    span = doc[subj.left_edge.i:subj.right_edge.i + 1]
+    inside = [e for e in doc.ents if e.start >= span.start and e.end <= span.end and e.label_ in _NAMES]
+    subject = [t for e in inside for t in terms(e[-1].text)] or [t for t in terms(subj.text) if t.kind in (NAME, WORD)]
+    outside = [e for e in doc.ents if (e.end <= span.start or e.start >= span.end) and e.label_ in _NAMES]
+    rest = sentence[:span.start_char] + " " + sentence[span.end_char:]
+    facts = [(e.text, t) for e in outside for t in terms(e[-1].text)]
+    return span.text, subject, facts + [(t.surface, t) for t in terms(rest) if t.kind == NUMBER]
+
+
+_NAMES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
+
+
 def _other_event(doc, key: str | None, dated) -> bool:
     """`doc` has a word `key` of its own, apart from the `dated` word and the words completing it
     ("became operational": "operational" is part of the event dated, not another one)."""
@@ -450,6 +515,7 @@ STEPS: list[tuple[str, Step]] = [
     ("premise_stated", premise_stated),
     ("roles_agree", roles_agree),
     ("dates_agree", dates_agree),
+    ("facts_from_one_quote", facts_from_one_quote),
     ("model_reads_claims", model_reads_claims),
     ("model_confirms", model_confirms),
     ("model_contrasts", model_contrasts),

@@ -42,7 +42,8 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
-                          "quotes_the_speaker", "premise_stated", "roles_agree", "dates_agree", "model_reads_claims",
+                          "quotes_the_speaker", "premise_stated", "roles_agree", "dates_agree", "facts_from_one_quote",
+                          "model_reads_claims",
                           "model_confirms", "model_contrasts"]
 
 
@@ -273,3 +274,30 @@ def test_a_small_number_spelled_out_counts_the_thing_asked():
     ans = check("How many days a week does the library open now?", article=article)
     assert not ans.abstained and "seven days" in ans.answer
     assert check("How many books did the flood destroy?", article=article).abstained
+
+
+def test_facts_from_one_quote_declines_a_subject_joined_to_another_quotes_number():
+    """Every word is in one of the two quotes, but no quote says the operator pays 15 million."""
+    article = ("Brenna Marine built a similar ferry for the town of Sundvik in 2024. "
+               "The ferries will carry 240 passengers each. "
+               "The contract is worth 38 million euros, of which the national transport fund will pay 15 million.")
+    q = "How much will the Sundvik operator pay for the ferries?"
+    ans = check(q, "The Sundvik operator will pay 15 million euros for the ferries [1][3].", article=article)
+    assert ans.abstained and "no one quote" in ans.error
+    assert not check(q, "The Sundvik operator will pay 15 million euros for the ferries [1][3].", article=article,
+                     skip=frozenset({"facts_from_one_quote"})).abstained  # what the step is there to catch
+    # "The film is based on ..." names its subject in the sentence before: that counts as naming it.
+    film = "The Football Factory is a 2004 British film. The film is based on the novel by John King."
+    assert not check("Whose novel is The Football Factory based on?",
+                     "The Football Factory is based on the novel by John King [1][2].", article=film).abstained
+    # A sentence whose facts each come with the subject named in their quote passes.
+    ok = check("What did Brenna Marine build, and when?",
+               "Brenna Marine built a similar ferry for Sundvik in 2024 [1].", article=article)
+    assert not ok.abstained
+
+
+def test_facts_from_one_quote_knows_a_person_by_surname_after_the_first_mention():
+    article = ("Lieutenant Norman Dike commanded Easy Company in 1944. "
+               "Dike was portrayed in the miniseries Band of Brothers by Peter O'Meara.")
+    assert not check("Who portrayed Norman Dike in Band of Brothers?",
+                     "Peter O'Meara portrayed Norman Dike in Band of Brothers [1][2].", article=article).abstained
