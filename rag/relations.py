@@ -14,7 +14,9 @@ other. Roles are read per predicate (a verb, or a noun like "ambassador" with it
 
 Two sentences conflict when one participant has, for the same predicate, roles that exclude each other
 (agent vs patient or attr or recipient, from vs to, owner vs to) and the second sentence never gives it the
-first one's role. Same-role restatements and paraphrases with other verbs are never conflicts: this step
+first one's role. Also when the claim gives a title or thing to one country it names ("Iran's foreign
+minister") and the source's only one belongs to another country the claim names ("Russian Foreign Minister
+Sergei Lavrov"). Same-role restatements and paraphrases with other verbs are never conflicts: this step
 only rejects, it does not confirm.
 """
 from __future__ import annotations
@@ -46,8 +48,11 @@ class Conflict:
     predicate: str
     claim_role: str
     source_role: str
+    instead: str = ""  # the other participant the source gives that role to
 
     def __str__(self) -> str:
+        if self.instead:
+            return (f"the source's \u201c{self.predicate}\u201d is {self.instead}, not {self.participant}'s")
         return (f"{self.participant} is the {_ROLE_WORDS[self.claim_role]} of \u201c{self.predicate}\u201d in one "
                 f"and the {_ROLE_WORDS[self.source_role]} in the source")
 
@@ -80,8 +85,8 @@ def roles(doc_or_text) -> list[Role]:
 
 def conflicts(claim: str, source: str) -> list[Conflict]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
-    claimed = parse(declarative(claim))
-    source_roles = roles(source)
+    claimed, stated = parse(declarative(claim)), parse(declarative(source))
+    source_roles = roles(stated)
     surfaces: dict[str, str] = {}
     for t in claimed:  # the fullest name a word has in the claim ("Yellowstone River" over "which river")
         surfaces[_key(t)] = max(surfaces.get(_key(t), ""), _name(t), key=len)
@@ -95,7 +100,35 @@ def conflicts(claim: str, source: str) -> list[Conflict]:
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
+        elif r.role == "owner" and r.key in _places(claimed):
+            other = _other_country(stated, r, _places(claimed) - {r.key})
+            if other:
+                out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
     return out
+
+
+def _places(doc) -> set[str]:
+    return {_key(t) for t in doc if t.ent_type_ in _COUNTRY}
+
+
+_COUNTRY = {"GPE", "NORP"}
+
+
+def _other_country(stated, r: Role, others: set) -> str | None:
+    """"Iran's foreign minister said Russia and Iran ..." over "Russian Foreign Minister Sergei Lavrov said
+    ...": the source's only <predicate>s belong to another country of the claim (a country or nationality
+    word before them), never to the claim's. Only another country the claim names: "French" is not matched
+    to "France" by spelling, so an unnamed one proves nothing."""
+    marks = [c for t in stated if _lemma(t) == r.predicate
+             for c in t.children if c.dep_ in ("amod", "compound", "poss") and c.ent_type_ in _COUNTRY]
+    if not marks or any(_same_place(_key(c), r.names) for c in marks):
+        return None
+    return next((c.text for c in marks if _same_place(_key(c), others)), None)
+
+
+def _same_place(key: str | None, names) -> bool:
+    """"Iranian" is Iran's: one word begins with the other."""
+    return bool(key) and any(n and (key.startswith(n) or n.startswith(key)) for n in names)
 
 
 def _same_participant(a: Role, b: Role) -> bool:

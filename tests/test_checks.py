@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rag.checks import ABSTAIN_TEXT, STEP_NAMES, Case, Draft, run_checks
 from rag.question import analyse
+from rag.relations import conflicts
 from rag.schema import Answer, Source
 from rag.sentences import sentence_spans
 
@@ -301,3 +302,12 @@ def test_facts_from_one_quote_knows_a_person_by_surname_after_the_first_mention(
                "Dike was portrayed in the miniseries Band of Brothers by Peter O'Meara.")
     assert not check("Who portrayed Norman Dike in Band of Brothers?",
                      "Peter O'Meara portrayed Norman Dike in Band of Brothers [1][2].", article=article).abstained
+
+
+def test_roles_agree_declines_a_title_given_to_the_other_country_of_the_question():
+    article = ("Russian Foreign Minister Sergei Lavrov said on Thursday that Russia and Iran intend to sign a "
+               "comprehensive treaty. French Foreign Minister Jean Dupont said the talks with Germany would go on.")
+    ans = check("What did Iran's foreign minister say on Thursday about the treaty with Russia?", article=article)
+    assert ans.abstained and "is Russian, not Iran's" in ans.error
+    # "French" is France's, though not spelled alike: a country the question does not name proves nothing.
+    assert not conflicts("What did France's foreign minister say about the talks with Germany?", article)
