@@ -382,7 +382,7 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
     if d.origin != "model":
         return d
     for s in d.answer.sentences:
-        cited = [c for n in s.citations for c in d.answer.citations if c.n == n]
+        cited = _sentence_citations(d.answer, s)
         if not s.supported or len({c.quote for c in cited}) < 2:
             continue
         named, subject, facts = _subject_and_facts(s.text)
@@ -554,9 +554,14 @@ def _quoted(answer: Answer) -> str:
     return " ".join(dict.fromkeys(c.quote for c in answer.citations))
 
 
+def _sentence_citations(answer: Answer, s: Sentence) -> list[Citation]:
+    """The citations an answer sentence's markers point to, in marker order."""
+    return [c for n in s.citations for c in answer.citations if c.n == n]
+
+
 def _sentence_quotes(answer: Answer, s: Sentence) -> str:
     """The quotes an answer sentence cites by its markers, as one passage ("" if none)."""
-    return " ".join(c.quote for n in s.citations for c in answer.citations if c.n == n)
+    return " ".join(c.quote for c in _sentence_citations(answer, s))
 
 
 def _instead(case: Case, why: str, hint: str | None = None) -> Draft:

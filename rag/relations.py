@@ -90,6 +90,7 @@ def conflicts(claim: str, source: str) -> list[Conflict]:
     surfaces: dict[str, str] = {}
     for t in claimed:  # the fullest name a word has in the claim ("Yellowstone River" over "which river")
         surfaces[_key(t)] = max(surfaces.get(_key(t), ""), _name(t), key=len)
+    places = _places(claimed)
     out = []
     for r in roles(claimed):
         if r.predicate in LIGHT_VERBS:
@@ -100,8 +101,8 @@ def conflicts(claim: str, source: str) -> list[Conflict]:
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
-        elif r.role == "owner" and r.key in _places(claimed):
-            other = _other_country(stated, r, _places(claimed) - {r.key})
+        elif r.role == "owner" and r.key in places:
+            other = _other_country(stated, r, places - {r.key})
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
     return out
