@@ -110,8 +110,10 @@ def follow_link(path: Path, root: Path | None) -> tuple[Path | None, str]:
 
 
 def is_system_path(real: Path) -> str | None:
-    """The system tree (/proc, /sys, /dev) a resolved path lies in, if any."""
-    return next((t for t in SYSTEM_TREES if real == Path(t) or Path(t) in real.parents), None)
+    """The system tree (/proc, /sys, /dev) a resolved path lies in, if any. By its first two parts ("/",
+    "proc"): walking `parents` cost 43 us a path, 2.5 s for each re-ingest of 59,000 documents."""
+    top = os.path.join(*real.parts[:2]) if real.is_absolute() else ""
+    return top if top in SYSTEM_TREES else None
 
 
 def _link_target(path: Path) -> str:

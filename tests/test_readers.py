@@ -368,3 +368,10 @@ def test_a_broken_pdf_is_one_error_and_nothing_on_stderr(tmp_path, capfd):
     with pytest.raises(InputError, match="not a readable PDF"):
         read_document(tmp_path / "cut.pdf", LIMIT)
     assert capfd.readouterr().err == ""
+
+
+def test_system_trees_are_recognised_by_the_path_alone():
+    from rag.readers import is_system_path
+    assert [is_system_path(Path(p)) for p in ("/proc", "/proc/self/environ", "/dev/null", "/sys/kernel")] == \
+        ["/proc", "/proc", "/dev", "/sys"]
+    assert not any(is_system_path(Path(p)) for p in ("/devices/x", "/work/proc", "/", "proc/x", "/procx/a"))
