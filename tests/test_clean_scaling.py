@@ -55,8 +55,9 @@ def _clean(text: str) -> float:
 def test_hostile_shapes_clean_in_linear_time(shape):
     make = HOSTILE[shape]
     small, big = make(200_000), make(400_000)
-    t_small = best_cpu(_clean, small)
-    r = best_cpu(_clean, big) / max(t_small, 0.02)  # below 20 ms, timer noise would dominate the ratio
+    # Best of 5: with best of 3 a linear shape once measured 3.05x on a fresh clone (1.4-2.0x on reruns).
+    t_small = best_cpu(_clean, small, runs=5)
+    r = best_cpu(_clean, big, runs=5) / max(t_small, 0.02)  # below 20 ms, timer noise would dominate the ratio
     assert r < 3, f"{shape}: 400 KB took {r:.2f}x the time of 200 KB"
 
 
