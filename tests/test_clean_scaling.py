@@ -25,7 +25,7 @@ def ratio(fn, small: str, big: str, runs: int = 3) -> float:
 def test_a_4_mb_article_is_cleaned_and_chunked_in_under_3x_the_time_of_a_2_mb_one():
     count = token_counter()
     step = lambda text: clean_and_chunk_seconds(text, count)["cpu_s"]  # noqa: E731
-    r = ratio(step, big_article(2 * MB), big_article(4 * MB), runs=1)
+    r = ratio(step, big_article(2 * MB), big_article(4 * MB), runs=2)  # one run measured 3.28x once, beside a test run
     assert r < 3, f"4 MB took {r:.2f}x the time of 2 MB: something is superlinear"
 
 
