@@ -16,8 +16,10 @@ Two sentences conflict when one participant has, for the same predicate, roles t
 (agent vs patient or attr or recipient, from vs to, owner vs to) and the second sentence never gives it the
 first one's role. Also when the claim gives a title or thing to one country it names ("Iran's foreign
 minister") and the source's only one belongs to another country the claim names ("Russian Foreign Minister
-Sergei Lavrov"). Same-role restatements and paraphrases with other verbs are never conflicts: this step
-only rejects, it does not confirm.
+Sergei Lavrov"). And when the claim puts in the future what the source only puts in the past, or the other
+way round ("Brenna Marine will build the ferries" over "Brenna Marine built a similar ferry in 2024"): the
+same verb at another time is another event. Same-role restatements and paraphrases with other verbs are
+never conflicts: this step only rejects, it does not confirm.
 """
 from __future__ import annotations
 
@@ -57,6 +59,16 @@ class Conflict:
                 f"and the {_ROLE_WORDS[self.source_role]} in the source")
 
 
+@dataclass(frozen=True)
+class TimeConflict:
+    predicate: str
+    claim_time: str  # "past" or "future"
+    source_time: str
+
+    def __str__(self) -> str:
+        return f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} in the source"
+
+
 _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement", "owner": "owner",
                "holder": "subject",
                "patient_owner": "owner of what is acted on",
@@ -83,7 +95,7 @@ def roles(doc_or_text) -> list[Role]:
     return out
 
 
-def conflicts(claim: str, source: str) -> list[Conflict]:
+def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
     claimed, stated = parse(declarative(claim)), parse(declarative(source))
     source_roles = roles(stated)
@@ -105,6 +117,31 @@ def conflicts(claim: str, source: str) -> list[Conflict]:
             other = _other_country(stated, r, places - {r.key})
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
+    return out + _time_conflicts(claimed, stated)
+
+
+_FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
+_PAST_AUX = {"was", "were", "did", "had", "has", "have", "'d", "'ve"}
+_OTHER_TIME = {"past": "future", "future": "past"}
+
+
+def _time(verb) -> str | None:
+    """"past" for "built", "was built", "has built", "did they build"; "future" for "will build", "would
+    build"; None for the present and for infinitives ("is due to build"), which name no time of their own."""
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _FUTURE:
+        return "future"
+    return "past" if verb.tag_ == "VBD" or aux & _PAST_AUX else None
+
+
+def _time_conflicts(claimed, stated) -> list[TimeConflict]:
+    """Verbs of the claim whose every use in the source is at the other time (past against future)."""
+    out = []
+    for verb in claimed:
+        mine = _time(verb) if verb.pos_ == "VERB" and _lemma(verb) not in LIGHT_VERBS else None
+        theirs = {_time(t) for t in stated if t.pos_ == "VERB" and _lemma(t) == _lemma(verb)} if mine else set()
+        if mine and theirs == {_OTHER_TIME[mine]}:
+            out.append(TimeConflict(_lemma(verb), mine, _OTHER_TIME[mine]))
     return out
 
 
