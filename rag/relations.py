@@ -42,6 +42,7 @@ class Role:
     role: str
     key: str  # the participant's head word, normalised as rag.support does
     names: frozenset[str] = frozenset()  # every word of its phrase ("Foreign Minister Sergei Lavrov")
+    marked: str = ""  # "the ferries" / "these ferries" (definite), "similar" / "another" (said to be another one)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,17 @@ class TimeConflict:
         return f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} in the source"
 
 
+@dataclass(frozen=True)
+class AnotherOne:
+    participant: str
+    predicate: str
+    marker: str  # "similar", "another", "other", "different"
+
+    def __str__(self) -> str:
+        one = {"similar": "a similar one", "different": "a different one"}.get(self.marker, "another one")
+        return f"\u201c{self.predicate}\u201d in the source is about {one}, not the claim's {self.participant}"
+
+
 _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement", "owner": "owner",
                "holder": "subject",
                "patient_owner": "owner of what is acted on",
@@ -91,11 +103,11 @@ def roles(doc_or_text) -> list[Role]:
         for part in [tok, *_conjuncts(tok)]:
             key = _key(part)
             if key:
-                out += [Role(p, r, key, _phrase(part)) for p, r in [(predicate, role), *extra]]
+                out += [Role(p, r, key, _phrase(part), _marked(part)) for p, r in [(predicate, role), *extra]]
     return out
 
 
-def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict]:
+def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | AnotherOne]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
     claimed, stated = parse(declarative(claim)), parse(declarative(source))
     source_roles = roles(stated)
@@ -108,7 +120,10 @@ def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict]:
         if r.predicate in LIGHT_VERBS:
             continue  # "be", "have": too general to say who does what
         same = [s for s in source_roles if s.predicate == r.predicate and _same_participant(r, s)]
-        if any(s.role == r.role for s in same):
+        alike = [s for s in same if s.role == r.role]
+        if alike and r.marked == "definite" and all(s.marked not in ("", "definite") for s in alike):
+            out.append(AnotherOne(surfaces.get(r.key, r.key), r.predicate, alike[0].marked))
+        if alike:
             continue
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
@@ -218,6 +233,21 @@ def _role(tok) -> tuple[str, str] | None:
     if dep == "pobj" and head.dep_ == "prep" and head.lower_ in _DIRECTIONS:
         return _lemma(head.head), _DIRECTIONS[head.lower_]
     return None
+
+
+_ANOTHER = {"similar", "another", "other", "different"}
+_DEFINITE = {"the", "this", "these", "that", "those"}
+
+
+def _marked(tok) -> str:
+    """"similar" for "a similar ferry" (the source says it is another one), "definite" for "the ferries" or
+    "Iran's plant" (the claim means one it knows), "" otherwise."""
+    words = {c.lower_: c.dep_ for c in tok.children}
+    other = next((w for w, dep in words.items() if w in _ANOTHER and dep in ("amod", "det")), None)
+    if other:
+        return other
+    return "definite" if any(w in _DEFINITE and dep == "det" for w, dep in words.items()) or "poss" in words.values() \
+        else ""
 
 
 def _conjuncts(tok) -> list:

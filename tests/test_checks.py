@@ -316,12 +316,23 @@ def test_roles_agree_declines_a_title_given_to_the_other_country_of_the_question
 def test_roles_agree_declines_an_event_put_at_another_time():
     """The same verb in the future in the question or answer and only in the past in the quote (or the other
     way round) is another event: every word is there, the relation in time is not."""
-    article = ("Brenna Marine built a similar ferry for the town of Sundvik in 2024. "
+    article = ("Brenna Marine built the first ferry for the town of Sundvik in 2024. "
                "Work on the charging station is expected to begin in March.")
     ans = check("Which shipyard will build the ferries?", "Brenna Marine will build the ferries [1].", article=article)
     assert ans.abstained and "in the future in one and in the past in the source" in ans.error
     assert conflicts("Brenna Marine built the ferries.", "Brenna Marine will build both ferries.")
     # The same time, or a time the source does not fix ("is expected to begin"), is no conflict.
-    assert not conflicts("Who built a ferry for Sundvik?", article)
+    assert not conflicts("Who built the first ferry for Sundvik?", article)
     assert not conflicts("When did work on the charging station begin?", article)
     assert not conflicts("The plant has been built by Russia.", "Russia built the plant.")
+
+
+def test_roles_agree_declines_a_quote_about_another_one_of_the_same_kind():
+    """"a similar ferry" is not "the ferries" the question means, though every word matches."""
+    article = "Brenna Marine built a similar ferry for the town of Sundvik in 2024."
+    ans = check("Which shipyard built the ferries?", "Brenna Marine built the ferries [1].", article=article)
+    assert ans.abstained and "about a similar one, not the claim's ferries" in ans.error
+    # An indefinite claim ("a ferry") or a source naming the same one is no conflict.
+    assert not conflicts("Did Brenna Marine build a ferry?", article)
+    assert not conflicts("Who built the ferry for Sundvik?", "Brenna Marine built the ferry for Sundvik.")
+    assert not conflicts("Who signed the treaty?", "Russia signed the treaty and another one with Iran.")
