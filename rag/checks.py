@@ -189,17 +189,11 @@ def _gives(q: Question, text: str, quoted: str = "") -> bool:
     return q.wants is None or gives_kind(q, text)
 
 
-_COUNTED = re.compile(r"\bhow (?:many|much)\s+((?:[\w-]+\s*){1,4})", re.I)
-
-
 def _counts_the_thing_asked(q: Question, text: str) -> bool:
     """ "How many megawatts ...?" is not answered by "operational in 2013": the count must be of the thing
     asked (the noun phrase after "how many", up to its first stopword)."""
-    unit = _COUNTED.search(q.asked)
-    if not unit:
-        return True
     counted = []
-    for word in unit.group(1).split():
+    for word in q.counted_words():
         found = terms(word)
         if not found:
             break

@@ -66,7 +66,8 @@ DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?l
 _AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
 _SMALL_NUMBERS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                   r"sixteen|seventeen|eighteen|nineteen|twenty)")
-_HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
+# "How many megawatts does ...": the words after it (at most four) say what the answer's number counts.
+_COUNTED = re.compile(r"\bhow (?P<how>many|much)\s+(?P<words>(?:[\w-]+\s*){1,4})", re.I)
 _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",
              "those", "there", "then"}
 
@@ -91,10 +92,16 @@ class Question:
         and large amounts; for "how long", durations; for "how many <things>", a small number word counting
         those things ("seven days" for "how many days"), as news spells out numbers under ten."""
         parts = [_AMOUNTS] + ([DURATIONS] if self.asks_duration else [])
-        if m := _HOW_MANY.search(self.asked):
-            thing = re.sub(r"(?:es|s)$", "", m.group(1).lower())
+        m = _COUNTED.search(self.asked)
+        if m and m.group("how").lower() == "many" and m.group("words")[0].isalpha():
+            thing = re.sub(r"(?:es|s)$", "", m.group("words").split()[0].lower())
             parts.append(rf"\b{_SMALL_NUMBERS}\s+(?:[\w-]+\s+)?{re.escape(thing)}\w*")
         return re.compile("|".join(parts), re.I)
+
+    def counted_words(self) -> list[str]:
+        """The words after "how many" / "how much" (at most four), as written; none for other questions."""
+        m = _COUNTED.search(self.asked)
+        return m.group("words").split() if m else []
 
     def only_facts_of(self, text: str) -> "Question":
         """This analysis with only the names and numbers `text` has too: a follow-up rewritten with its

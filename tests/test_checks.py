@@ -271,6 +271,9 @@ def test_a_small_number_spelled_out_counts_the_thing_asked():
     assert [m.group() for m in q.quantities().finditer("It opens seven days a week, one day more.")] == \
         ["seven days", "one day"]
     assert not q.quantities().search("The two countries signed.")
+    assert q.counted_words() == ["days", "a", "week", "does"]  # the words after "how many", at most four
+    assert analyse("How much money did it cost?").counted_words() == ["money", "did", "it", "cost"]
+    assert not analyse("How much did it cost?").quantities().search("seven days")  # "how much" counts no noun
     article = "The library now opens seven days a week, one day more than before the flood."
     ans = check("How many days a week does the library open now?", article=article)
     assert not ans.abstained and "seven days" in ans.answer
