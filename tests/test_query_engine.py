@@ -94,3 +94,17 @@ def test_after_the_warm_up_the_first_question_imports_nothing_heavy(corpus_engin
     heavy = {m.split(".")[0] for m in got["loaded"]} & {"nltk", "scipy", "sklearn", "spacy", "onnxruntime", "torch",
                                                         "chromadb", "sentence_transformers", "transformers"}
     assert got["answered"] and heavy == set(), sorted(m for m in got["loaded"] if m.split(".")[0] in heavy)[:20]
+
+
+def test_warming_in_the_background_happens_once_per_engine(corpus_engine):
+    """A second launch of the UI on the same engine (tests, a reload) must not start a second warm-up."""
+    from rag.engine import Engine
+
+    engine = Engine(corpus_engine.settings.model_copy(update={"mode": "extractive"}))
+    said: list[str] = []
+    engine.warm_in_background(say=said.append)
+    first = engine._warming
+    engine.warm_in_background(say=said.append)
+    assert engine._warming is first
+    first.join(timeout=120)
+    assert engine.readiness.state == "ready" and said == [f"Models ready ({engine.readiness.seconds:.1f} s after start)"]

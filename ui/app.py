@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import threading
 import time
 from pathlib import Path
 
@@ -256,7 +255,7 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
     host = host or settings.ui_host
     port = port or settings.ui_port
     auth = check_bind(host, settings.ui_auth)
-    threading.Thread(target=_warm_up, args=(engine,), name="warm-up", daemon=True).start()
+    engine.warm_in_background(say=_say)
     quiet_rejections()
     app = build_app(engine)
     app.queue(default_concurrency_limit=1, max_size=GRADIO_QUEUE_SIZE)
@@ -275,17 +274,8 @@ def launch(engine, host: str | None = None, port: int | None = None, block: bool
     return app
 
 
-def _warm_up(engine) -> None:
-    """Load the embedding model and the parser, start the local LLM if it answers by default and have it
-    read the fixed system prompt, so the first question does not wait a minute for them. The page shows
-    engine.readiness; the console says when it is done."""
-    try:
-        engine.warm()
-    except Exception:  # the first question will report the problem properly
-        log.warning("could not warm up the models in advance", exc_info=True)
-        return
-    r = engine.readiness
-    print(f"Models ready ({'local model, ' if r.local else ''}{r.seconds:.1f} s after start)", flush=True)
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def _readiness_handler(engine):
