@@ -63,7 +63,8 @@ ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
 # common ("the two countries").
-_AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
+_AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
+            r"|\b(?:a|one|two|three|four)[ -](?:thirds?|quarters?|fifths?|tenths?)\b")  # "by a third"
 _SMALL_NUMBERS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                   r"sixteen|seventeen|eighteen|nineteen|twenty)")
 # "How many megawatts does ...": the words after it (at most four) say what the answer's number counts.

@@ -74,7 +74,7 @@ class TimeConflict:
 class AnotherOne:
     participant: str
     predicate: str
-    marker: str  # "similar", "another", "other", "different"
+    marker: str  # "similar", "another", "other", "different", or a comparative ("smaller")
 
     def __str__(self) -> str:
         one = {"similar": "a similar one", "different": "a different one"}.get(self.marker, "another one")
@@ -240,12 +240,16 @@ _DEFINITE = {"the", "this", "these", "that", "those"}
 
 
 def _marked(tok) -> str:
-    """"similar" for "a similar ferry" (the source says it is another one), "definite" for "the ferries" or
-    "Iran's plant" (the claim means one it knows), "" otherwise."""
+    """"similar" for "a similar ferry", "smaller" for "a smaller reservoir" (the source says it is another
+    one), "definite" for "the ferries" or "Iran's plant" (the claim means one it knows), "" otherwise."""
     words = {c.lower_: c.dep_ for c in tok.children}
     other = next((w for w, dep in words.items() if w in _ANOTHER and dep in ("amod", "det")), None)
     if other:
         return other
+    if words.get("a") == "det" or words.get("an") == "det":  # "a smaller reservoir": not the one compared to
+        other = next((c.lower_ for c in tok.children if c.dep_ == "amod" and c.tag_ == "JJR"), None)
+        if other:
+            return other
     return "definite" if any(w in _DEFINITE and dep == "det" for w, dep in words.items()) or "poss" in words.values() \
         else ""
 
@@ -264,8 +268,10 @@ def _phrase(tok) -> frozenset[str]:
 
 def _name(tok) -> str:
     """A participant as written, with the words of its name before it ("Yellowstone River", not "River")."""
-    before = [c for c in tok.children if c.dep_ in ("compound", "flat") and c.i < tok.i]
-    return " ".join([c.text for c in before] + [tok.text])
+    start = tok.i
+    while start > 0 and tok.doc[start - 1].dep_ in ("compound", "flat") and tok.doc[start - 1].head.i in range(start, tok.i + 1):
+        start -= 1  # "Kestrel Hill reservoir": "Kestrel" is a compound of "Hill", "Hill" of "reservoir"
+    return tok.doc[start:tok.i + 1].text
 
 
 def _lemma(tok) -> str:

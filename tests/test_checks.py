@@ -339,3 +339,24 @@ def test_roles_agree_declines_a_quote_about_another_one_of_the_same_kind():
     assert not conflicts("Did Brenna Marine build a ferry?", article)
     assert not conflicts("Who built the ferry for Sundvik?", "Brenna Marine built the ferry for Sundvik.")
     assert not conflicts("Who signed the treaty?", "Russia signed the treaty and another one with Iran.")
+
+
+def test_a_fraction_in_words_is_an_amount():
+    """"by a third" answers "by how much"; "the third season" is no amount."""
+    q = analyse("By how much will the new filtration plant cut chlorine use?")
+    assert [m.group() for m in q.quantities().finditer("It cuts chlorine by a third; two-thirds stay.")] == \
+        ["a third", "two-thirds"]
+    assert not q.quantities().search("It was the third season.")
+    article = ("The board had set aside 12 million pounds for the work, which includes a new filtration plant. "
+               "The new filtration plant is expected to cut the use of chlorine by a third.")
+    ans = check("By how much will the new filtration plant cut chlorine use?", article=article)
+    assert not ans.abstained and "by a third" in ans.answer
+
+
+def test_roles_agree_reads_a_comparative_as_another_one():
+    """"a smaller reservoir at Fenwick Mere" is not "the Kestrel Hill reservoir" the question asks about."""
+    article = ("Carrow & Lint upgraded a smaller reservoir at Fenwick Mere in 2022. "
+               "The water board postponed the upgrade of the Kestrel Hill reservoir by a year.")
+    ans = check("When did Carrow & Lint upgrade the Kestrel Hill reservoir?", article=article)
+    assert ans.abstained and "about another one, not the claim's Kestrel Hill reservoir" in ans.error
+    assert not conflicts("Who built the plant?", "Russia built the larger plant.")  # "the": the same one
