@@ -18,8 +18,10 @@ first one's role. Also when the claim gives a title or thing to one country it n
 minister") and the source's only one belongs to another country the claim names ("Russian Foreign Minister
 Sergei Lavrov"). And when the claim puts in the future what the source only puts in the past, or the other
 way round ("Brenna Marine will build the ferries" over "Brenna Marine built a similar ferry in 2024"): the
-same verb at another time is another event. Same-role restatements and paraphrases with other verbs are
-never conflicts: this step only rejects, it does not confirm.
+same verb at another time is another event. And when the claim means one thing ("the ferries", "the Kestrel
+Hill reservoir") and the source's same verb has only another of its kind ("a similar ferry", "a smaller
+reservoir"). Same-role restatements and paraphrases with other verbs are never conflicts: this step only
+rejects, it does not confirm.
 """
 from __future__ import annotations
 
@@ -67,7 +69,8 @@ class TimeConflict:
     source_time: str
 
     def __str__(self) -> str:
-        return f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} in the source"
+        return (f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} "
+                "in the source")
 
 
 @dataclass(frozen=True)
@@ -242,16 +245,14 @@ _DEFINITE = {"the", "this", "these", "that", "those"}
 def _marked(tok) -> str:
     """"similar" for "a similar ferry", "smaller" for "a smaller reservoir" (the source says it is another
     one), "definite" for "the ferries" or "Iran's plant" (the claim means one it knows), "" otherwise."""
-    words = {c.lower_: c.dep_ for c in tok.children}
-    other = next((w for w, dep in words.items() if w in _ANOTHER and dep in ("amod", "det")), None)
+    dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
+    mods = [c for c in tok.children if c.dep_ in ("amod", "det")]
+    other = next((c.lower_ for c in mods if c.lower_ in _ANOTHER), None)
+    if other is None and dets & {"a", "an"}:  # "a smaller reservoir": not the one it is compared to
+        other = next((c.lower_ for c in mods if c.tag_ == "JJR"), None)
     if other:
         return other
-    if words.get("a") == "det" or words.get("an") == "det":  # "a smaller reservoir": not the one compared to
-        other = next((c.lower_ for c in tok.children if c.dep_ == "amod" and c.tag_ == "JJR"), None)
-        if other:
-            return other
-    return "definite" if any(w in _DEFINITE and dep == "det" for w, dep in words.items()) or "poss" in words.values() \
-        else ""
+    return "definite" if dets & _DEFINITE or any(c.dep_ == "poss" for c in tok.children) else ""
 
 
 def _conjuncts(tok) -> list:
@@ -269,8 +270,9 @@ def _phrase(tok) -> frozenset[str]:
 def _name(tok) -> str:
     """A participant as written, with the words of its name before it ("Yellowstone River", not "River")."""
     start = tok.i
-    while start > 0 and tok.doc[start - 1].dep_ in ("compound", "flat") and tok.doc[start - 1].head.i in range(start, tok.i + 1):
-        start -= 1  # "Kestrel Hill reservoir": "Kestrel" is a compound of "Hill", "Hill" of "reservoir"
+    # "Kestrel Hill reservoir": "Kestrel" is a compound of "Hill", "Hill" of "reservoir".
+    while start > 0 and tok.doc[start - 1].dep_ in ("compound", "flat") and start <= tok.doc[start - 1].head.i <= tok.i:
+        start -= 1
     return tok.doc[start:tok.i + 1].text
 
 
