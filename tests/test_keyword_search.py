@@ -72,5 +72,3 @@ def test_hybrid_keeps_each_lists_best_chunk():
     assert _keep_each_lists_best(ranked, [dense, keyword], rows, 3) == ["a", "b", "z"]
     assert _keep_each_lists_best(["a", "z", "b"], [dense, keyword], rows, 3) == ["a", "z", "b"]  # already there
     assert _keep_each_lists_best(ranked, [dense, keyword], set("abcd"), 3) == ranked  # z's document is gone
-    assert _keep_each_lists_best(["b"], [dense, keyword], rows, 1) == ["a"]  # never more than k
-    assert _keep_each_lists_best(["c", "d"], [dense, keyword], rows, 2) == ["a", "z"]
