@@ -20,7 +20,6 @@ RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the v
 # Analysts paraphrase: on the labelled questions the dense list is the better one, so BM25 counts half.
 DENSE_WEIGHT, KEYWORD_WEIGHT = 1.0, 0.5
 CANDIDATES = 30  # how deep each retriever's list goes before fusion
-KEEP_BEST = True  # each list's best chunk is among the k
 METHODS = ("hybrid", "dense", "keyword")  # both lists fused, or one of them alone
 # Metadata for ranking and tracing; a llama-index prompt or embedding of the node leaves them out.
 _RANKING_KEYS = ["chunk_index", "dense_score", "keyword_score", "dense_rank", "keyword_rank"]
@@ -61,8 +60,6 @@ class HybridRetriever(BaseRetriever):
         dense_s, dense_r = _scores_ranks(dense)
         kw_s, kw_r = _scores_ranks(keyword)
         ranked = sorted((c for c in fused if c in rows), key=lambda c: (-fused[c], c))[:k]
-        if KEEP_BEST and self.method == "hybrid":
-            ranked = _keep_each_lists_best(ranked, [dense, keyword], rows, k)
         titles = {}
         nodes = []
         for cid in ranked:
@@ -78,15 +75,6 @@ class HybridRetriever(BaseRetriever):
                             excluded_llm_metadata_keys=_RANKING_KEYS, excluded_embed_metadata_keys=_RANKING_KEYS)
             nodes.append(NodeWithScore(node=node, score=fused[cid]))
         return nodes
-
-
-def _keep_each_lists_best(ranked: list[str], lists: list[list[tuple[str, float]]], rows, k: int) -> list[str]:
-    """Each list's first chunk among the k, in place of the last fused ones: the chunk BM25 ranks first holds
-    the question's own words ("told reporters") though the dense list may not have it in its top 30, and
-    fusion alone then drops it."""
-    best = [lst[0][0] for lst in lists if lst and lst[0][0] in rows]
-    missing = [c for c in dict.fromkeys(best) if c not in ranked]
-    return ranked[:k - len(missing)] + missing if missing else ranked
 
 
 def to_hit(result: NodeWithScore) -> Hit:

@@ -56,19 +56,3 @@ def test_stems_match_the_index(tmp_path, word):
     store = _store(tmp_path, [f"Some {word} here.", "Other text."])
     row = store.read("SELECT doc FROM chunk_vocab WHERE term = ?", (docstore._stem(word),))
     assert row and row[0][0] == 1
-
-
-def test_hybrid_keeps_each_lists_best_chunk():
-    """A chunk BM25 ranks first (the question's own words) stays among the k even when the dense list does not
-    have it and fusion ranks it below chunks both lists hold."""
-    from rag.retrieve import _keep_each_lists_best, rrf_fuse
-
-    dense = [("a", 0.9), ("b", 0.8), ("c", 0.7), ("d", 0.6)]
-    keyword = [("z", 9.0), ("a", 5.0), ("b", 4.0), ("c", 3.0)]
-    fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in keyword]], [1.0, 0.5])
-    ranked = sorted(fused, key=lambda c: -fused[c])[:3]
-    assert "z" not in ranked  # what fusion alone returns
-    rows = set("abcdz")
-    assert _keep_each_lists_best(ranked, [dense, keyword], rows, 3) == ["a", "b", "z"]
-    assert _keep_each_lists_best(["a", "z", "b"], [dense, keyword], rows, 3) == ["a", "z", "b"]  # already there
-    assert _keep_each_lists_best(ranked, [dense, keyword], set("abcd"), 3) == ranked  # z's document is gone
