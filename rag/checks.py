@@ -297,7 +297,21 @@ def _dates_same_event(question: str, window: str, number) -> bool:
     (Comparing the word each number hangs from in both parses was tried: the small parser attaches "the
     2008 comedy film" to "film" and "the 2008 comedy" to "comedy", which cost right answers.)"""
     asked = _number_head(parse(question), number.key)
-    return asked is None or asked in Evidence.of(window).keys
+    return asked is None or (asked in Evidence.of(window).keys and not _year_of_another(window, asked, number.key))
+
+
+_YEAR = re.compile(r"1\d{3}|20\d{2}")
+
+
+def _year_of_another(window: str, head: str, year: str) -> bool:
+    """The quote puts another year right on the noun the question dates ("Which 1982 film ...?" over "a 2000
+    film based on ... 1982 novel"): the year belongs to something else there. A year hung elsewhere in the
+    sentence ("released in 2000") proves nothing: the small parser attaches those loosely."""
+    if not _YEAR.fullmatch(year):
+        return False
+    years = {c.text for tok in parse(window) if _key(tok) == head
+             for c in tok.children if c.dep_ == "nummod" and _YEAR.fullmatch(c.text)}
+    return bool(years) and year not in years
 
 
 _GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}

@@ -279,6 +279,20 @@ def test_premise_stated_date_of_another_event():
     assert not ans.abstained, ans.error
 
 
+def test_premise_stated_year_on_another_thing():
+    """The quote hangs the question's year on another noun and gives the one asked about its own year."""
+    article = ("Starfall is a 2000 American science fiction film based on Mara Quist's 1982 novel of the same name. "
+               "Harbour Lights is a 1982 drama film set in Oslo.")
+    ans = check("Which 1982 film was based on Mara Quist's novel?", "Starfall is a 2000 film [1].", article=article)
+    assert ans.abstained and "1982" in ans.error, ans.error
+    ans = check("Which 1982 film was set in Oslo?", "Harbour Lights is a 1982 drama film set in Oslo [2].",
+                article=article)
+    assert not ans.abstained, ans.error
+    # A year the quote puts on the noun asked about, with no year of its own there, is not another one.
+    ans = check("Which 2000 film was based on Mara Quist's novel?", "Starfall [1].", article=article)
+    assert not ans.abstained, ans.error
+
+
 def test_a_small_number_spelled_out_counts_the_thing_asked():
     """News spells out numbers under ten: "seven days" answers "how many days"; a spelled-out number that
     counts something else does not, and "the two countries" is no answer to a question about years."""
