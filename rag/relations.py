@@ -20,7 +20,9 @@ Sergei Lavrov"). And when the claim puts in the future what the source only puts
 way round ("Brenna Marine will build the ferries" over "Brenna Marine built a similar ferry in 2024"): the
 same verb at another time is another event. And when the claim means one thing ("the ferries", "the Kestrel
 Hill reservoir") and the source's same verb has only another of its kind ("a similar ferry", "a smaller
-reservoir"). Same-role restatements and paraphrases with other verbs are never conflicts: this step only
+reservoir"). And when the claim gives a person a title ("Senator David McCurdy") that the source gives to
+someone else while naming them under another ("Senator David Boren and Representative David McCurdy").
+Same-role restatements and paraphrases with other verbs are never conflicts: this step only
 rejects, it does not confirm.
 """
 from __future__ import annotations
@@ -84,6 +86,16 @@ class AnotherOne:
         return f"\u201c{self.predicate}\u201d in the source is about {one}, not the claim's {self.participant}"
 
 
+@dataclass(frozen=True)
+class OtherTitle:
+    person: str
+    claim_title: str
+    source_title: str
+
+    def __str__(self) -> str:
+        return f"the source calls {self.person} \u201c{self.source_title}\u201d, not \u201c{self.claim_title}\u201d"
+
+
 _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement", "owner": "owner",
                "holder": "subject",
                "patient_owner": "owner of what is acted on",
@@ -110,7 +122,7 @@ def roles(doc_or_text) -> list[Role]:
     return out
 
 
-def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | AnotherOne]:
+def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | AnotherOne | OtherTitle]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
     claimed, stated = parse(declarative(claim)), parse(declarative(source))
     source_roles = roles(stated)
@@ -135,7 +147,7 @@ def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | Another
             other = _other_country(stated, r, places - {r.key})
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
-    return out + _time_conflicts(claimed, stated)
+    return out + _time_conflicts(claimed, stated) + _title_conflicts(claimed, stated)
 
 
 _FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
@@ -161,6 +173,47 @@ def _time_conflicts(claimed, stated) -> list[TimeConflict]:
         if mine and theirs == {_OTHER_TIME[mine]}:
             out.append(TimeConflict(_lemma(verb), mine, _OTHER_TIME[mine]))
     return out
+
+
+# Forms of address, not offices: "Mr Putin" and "President Putin" are one person under one title.
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady"}
+
+
+def _title_words(tok, name: set[str]) -> tuple[set[str], str]:
+    """The title written before a person's name ("Senator David McCurdy" -> "Senator"; "Russian Foreign
+    Minister Sergei Lavrov" -> "Foreign Minister"): the words compounded onto the name that are not the
+    name itself (`name`, as the claim writes it), a country, or a form of address."""
+    words, todo = [], [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
+    while todo:
+        w = todo.pop()
+        if _key(w) and _key(w) not in name and w.ent_type_ not in _COUNTRY and w.lower_.rstrip(".") not in _HONORIFICS:
+            words.append(w)
+        todo += [c for c in w.children if c.dep_ in ("compound", "amod") and c.i < w.i]
+    words.sort(key=lambda w: w.i)
+    return {_key(w) for w in words}, " ".join(w.text for w in words)
+
+
+def _title_conflicts(claimed, stated) -> list[OtherTitle]:
+    """A person the claim gives a title ("Senator David McCurdy") whom the source only ever names under
+    another one ("Representative David McCurdy"), giving the claim's title to someone else ("Senator David
+    Boren"): no word in common, nor one the short form of the other ("Sen." for "Senator"). A source that
+    names them without a title, or no one with the claim's, says nothing against it (a middle name reads
+    as a title here)."""
+    out = []
+    for ent in claimed.ents:
+        key = _key(ent.root) if ent.label_ == "PERSON" else None
+        name = {k for t in ent for k in [_key(t)] if k}
+        mine, written = _title_words(ent.root, name) if key else (set(), "")
+        people = [t for t in stated if t.ent_type_ == "PERSON" and t.dep_ != "compound"] if mine else []
+        theirs = [_title_words(t, name) for t in people if _key(t) == key]
+        given = any(_same_title(mine, _title_words(t, name)[0]) for t in people if _key(t) != key)
+        if given and theirs and all(t and not _same_title(mine, t) for t, _ in theirs):
+            out.append(OtherTitle(ent.text, written, theirs[0][1]))
+    return out
+
+
+def _same_title(a: set[str], b: set[str]) -> bool:
+    return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
 def _places(doc) -> set[str]:

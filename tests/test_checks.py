@@ -389,3 +389,19 @@ def test_roles_agree_reads_a_comparative_as_another_one():
     ans = check("When did Carrow & Lint upgrade the Kestrel Hill reservoir?", article=article)
     assert ans.abstained and "about another one, not the claim's Kestrel Hill reservoir" in ans.error
     assert not conflicts("Who built the plant?", "Russia built the larger plant.")  # "the": the same one
+
+
+def test_roles_agree_declines_a_person_under_another_title():
+    """"Senator Ada Vance" is not the source's "Councillor Ada Vance", whose only senator is someone else."""
+    article = "The harbour plan came from Senator Tom Ruiz and Councillor Ada Vance in 2021."
+    ans = check("Which harbour plan did Senator Ada Vance propose?", "The harbour plan [1].", article=article)
+    assert ans.abstained and "the source calls Ada Vance \u201cCouncillor\u201d, not \u201cSenator\u201d" in ans.error
+    # The same title, its short form, a form of address, or no title on either side is no conflict.
+    assert not conflicts("What did Councillor Ada Vance propose?", article)
+    assert not conflicts("What did Sen. Tom Ruiz propose?", article)
+    assert not conflicts("What did Ms Vance propose?", article)
+    assert not conflicts("What did Ada Vance propose?", article)
+    assert not conflicts("What did President Putin say?", "Russian President Vladimir Putin said it was ready.")
+    assert not conflicts("What did Senator Ada Vance say?", "Ada Vance said it was ready.")
+    # A middle name is no title; without the claim's title given to someone else, nothing is concluded.
+    assert not conflicts("Which team did coach Ada Vance lead?", "Ada Maria Vance led the team with Tom Ruiz.")
