@@ -36,7 +36,7 @@ from .errors import LLMError
 from .nlp import parse
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
-from .relations import LIGHT_VERBS, conflicts
+from .relations import LIGHT_VERBS, conflicts, referent_conflicts
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms
@@ -355,6 +355,8 @@ def roles_agree(case: Case, d: Draft) -> Draft:
     """Who did what to whom: a quote giving the question's participants other roles does not answer it; an
     answer sentence giving its participants other roles than its quotes is not supported by them."""
     found = [x for c in d.answer.citations for x in conflicts(case.question.text, c.quote)]
+    found += [x for c in d.answer.citations if not found
+              for x in referent_conflicts(case.question.text, c.quote, _sentence_before(case.articles[c.doc_id], c))]
     if found:
         return case.abstain(f"the question does not match its quotes: {found[0]}", shown=d.answer)
     if d.origin != "model":
@@ -586,6 +588,10 @@ def _instead(case: Case, why: str, hint: str | None = None) -> Draft:
     quotes = case.quotes(hint=hint)
     quotes.notes.append(f"{why}; showing quotes" if not quotes.answer.abstained else why)
     return quotes
+
+
+def _sentence_before(article: str, c: Citation) -> str:
+    return _with_sentence_before(article, c)[:-len(c.quote)]
 
 
 def _with_sentence_before(article: str, c: Citation) -> str:

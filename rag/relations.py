@@ -96,6 +96,17 @@ class OtherTitle:
         return f"the source calls {self.person} \u201c{self.source_title}\u201d, not \u201c{self.claim_title}\u201d"
 
 
+@dataclass(frozen=True)
+class OtherReferent:
+    participant: str  # as written in the claim
+    written: str  # the source's subject as written ("The poem", "He")
+    referent: str  # what the sentence before makes it ("Widsith")
+
+    def __str__(self) -> str:
+        return (f"the source's \u201c{self.written}\u201d is {self.referent} (named in the sentence before), "
+                f"not {self.participant}")
+
+
 _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement", "owner": "owner",
                "holder": "subject",
                "patient_owner": "owner of what is acted on",
@@ -216,6 +227,45 @@ def _same_title(a: set[str], b: set[str]) -> bool:
     return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
+_REFERRING = {"he", "she", "it", "they"}
+
+
+def referent_conflicts(claim: str, source: str, before: str) -> list[OtherReferent]:
+    """The source's subject points back ("The poem survives only in the Exeter Book", "He invented ...") to a
+    name the sentence before gives as its own subject ("Widsith is an Old English poem"), and the claim gives
+    that role of the same verb to another name that the source never mentions ("Beowulf survives in ...")."""
+    sent = next(iter(parse(source).sents), None)
+    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    if subj is None or not (subj.lower_ in _REFERRING or _definite_common(subj)):
+        return []
+    prev = list(parse(before).sents)[-1:] if before.strip() else []
+    ante = next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
+    if ante is None or not _is_named(ante) or _key(ante) is None:
+        return []
+    role = "patient" if subj.dep_ == "nsubjpass" else "agent"
+    claimed = parse(declarative(claim))
+    named = {_key(t): t for t in claimed if _is_named(t) and _key(t)}
+    said = {_key(t) for t in parse(source)} | _phrase(ante)
+    return [OtherReferent(_written(named[r.key]), _written(subj), _written(ante)) for r in roles(claimed)
+            if r.predicate == _lemma(sent.root) and r.role == role and r.key in named and not r.names & said]
+
+
+def _written(tok) -> str:
+    """A participant as written, from its first word to its head and an "of" name after it ("Halvard's Lay",
+    "the Saga of Orm", "The poem")."""
+    end = tok.i + 1
+    of = next((c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None and any(g.pos_ == "PROPN" for g in of.children):
+        end = of.right_edge.i + 1
+    return tok.doc[tok.left_edge.i if tok.left_edge.i < tok.i else tok.i:end].text
+
+
+def _definite_common(tok) -> bool:
+    """"the poem", "this company": a common noun that points back, with no name of its own."""
+    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children) \
+        and not any(t.pos_ == "PROPN" for t in tok.subtree)
+
+
 def _places(doc) -> set[str]:
     return {_key(t) for t in doc if t.ent_type_ in _COUNTRY}
 
@@ -270,8 +320,10 @@ def _role(tok) -> tuple[str, str] | None:
     if tok.pos_ == "PRON" or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
         return None
     head, dep = tok.head, tok.dep_
-    complement = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None)
-    if dep == "nsubj" and head.lemma_ == "be" and complement is not None:
+    # Looked for only under "be": a head's children are every token of a long unparsable run (quadratic).
+    complement = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None) \
+        if dep == "nsubj" and head.lemma_ == "be" else None
+    if complement is not None:
         return _lemma(complement), "holder"  # "X is a tributary of Y": X holds the relation, Y owns it
     if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
         passive = any(c.dep_ == "auxpass" for c in head.children)  # "Where were the Games held?"

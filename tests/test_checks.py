@@ -405,3 +405,19 @@ def test_roles_agree_declines_a_person_under_another_title():
     assert not conflicts("What did Senator Ada Vance say?", "Ada Vance said it was ready.")
     # A middle name is no title; without the claim's title given to someone else, nothing is concluded.
     assert not conflicts("Which team did coach Ada Vance lead?", "Ada Maria Vance led the team with Tom Ruiz.")
+
+
+def test_roles_agree_reads_whom_the_quote_points_back_to():
+    """"The poem survives in ..." is about the poem the sentence before names, not the one asked about."""
+    article = ("Halvard's Lay is an old Norse poem of 96 lines. The poem was found in the Skarvik Codex. "
+               "Mara Quist chairs the board. She said the vote would be held in March 2027.")
+    alone = frozenset({"premise_stated"})  # which, without a model, finds no "Saga of Orm" in the article
+    ans = check("Where was the Saga of Orm found?", "In the Skarvik Codex [2].", article=article, skip=alone)
+    assert ans.abstained and "\u201cThe poem\u201d is Halvard's Lay (named in the sentence before), not the Saga of Orm" \
+        in ans.error, ans.error
+    ans = check("When did Tom Ruiz say the vote would be held?", "In March 2027 [4].", article=article, skip=alone)
+    assert ans.abstained and "\u201cShe\u201d is Mara Quist" in ans.error, ans.error
+    # The one the quote points back to, or a question naming no one else, is answered.
+    assert not check("Where was Halvard's Lay found?", "In the Skarvik Codex [2].", article=article).abstained
+    assert not check("When did Mara Quist say the vote would be held?", "In March 2027 [4].", article=article).abstained
+    assert not check("Where was the poem found?", "In the Skarvik Codex [2].", article=article).abstained
