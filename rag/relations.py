@@ -22,6 +22,9 @@ same verb at another time is another event. And when the claim means one thing (
 Hill reservoir") and the source's same verb has only another of its kind ("a similar ferry", "a smaller
 reservoir"). And when the claim gives a person a title ("Senator David McCurdy") that the source gives to
 someone else while naming them under another ("Senator David Boren and Representative David McCurdy").
+And when a question about a renaming takes the source's former name for the current one or the reverse
+("What was the Washington Public Power Supply System formerly called?" over "Energy Northwest (formerly
+Washington Public Power Supply System)").
 Same-role restatements and paraphrases with other verbs are never conflicts: this step only
 rejects, it does not confirm.
 """
@@ -31,7 +34,7 @@ import re
 from dataclasses import dataclass
 
 from .nlp import parse
-from .support import terms
+from .support import NAME, terms
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
@@ -107,6 +110,16 @@ class OtherReferent:
                 f"not {self.participant}")
 
 
+@dataclass(frozen=True)
+class Renamed:
+    name: str  # as written in the claim
+    claim_says: str  # "the current name" or "the former name"
+
+    def __str__(self) -> str:
+        other = "former" if self.claim_says == "current" else "current"
+        return f"the source gives {self.name} as the {other} name, not the {self.claim_says} one"
+
+
 _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement", "owner": "owner",
                "holder": "subject",
                "patient_owner": "owner of what is acted on",
@@ -158,7 +171,7 @@ def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | Another
             other = _other_country(stated, r, places - {r.key})
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
-    return out + _time_conflicts(claimed, stated) + _title_conflicts(claimed, stated)
+    return out + _time_conflicts(claimed, stated) + _title_conflicts(claimed, stated) + _renamed(claim, source)
 
 
 _FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
@@ -264,6 +277,45 @@ def _definite_common(tok) -> bool:
     """"the poem", "this company": a common noun that points back, with no name of its own."""
     return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children) \
         and not any(t.pos_ == "PROPN" for t in tok.subtree)
+
+
+_MARKER = re.compile(r"\s*[(,]\s*(?:formerly|previously|originally|once)(?:\s+(?:known\s+as|called|named))?\s+", re.I)
+_SEGMENT = re.compile(r"[^(),;.]{1,120}")
+# "What was X formerly called?", "What was X called before?" (X is the name now); "What is X now called?",
+# "What was X renamed?" (X is the old name).
+_FORMERLY = r"(?:formerly|previously|originally|once)(?:\s+(?:known\s+as|called|named))?"
+_ASKS_OLD = re.compile(rf"^\W*what\s+(?:was|were|is)\s+(?P<x>.{{1,120}}?)\s+(?:{_FORMERLY}|called\s+(?:before|earlier|"
+                       rf"previously|originally))\W*$", re.I)
+_ASKS_NEW = re.compile(r"^\W*what\s+(?:is|are|was|were)\s+(?P<x>.{1,120}?)\s+(?:(?:now|currently)\s+(?:called|named|known"
+                       r"\s+as)|renamed)\b", re.I)
+
+
+def _named_before(source: str):
+    """(current, former) name pairs: "Energy Northwest (formerly Washington Public Power Supply System)",
+    "Superheaven, formerly known as Daylight,"."""
+    for m in _MARKER.finditer(source):
+        new = _SEGMENT.search(source[max(0, m.start() - 120):m.start()][::-1])
+        old = _SEGMENT.match(source, m.end())
+        if new and old and new.start() == 0:
+            yield new.group()[::-1], old.group()
+
+
+def _renamed(claim: str, source: str) -> list[Renamed]:
+    """A question about a renaming that takes the source's former name for the current one or the reverse:
+    "What was the Washington Public Power Supply System formerly called?" over "Energy Northwest (formerly
+    Washington Public Power Supply System)"."""
+    asks = [(m, "current") for m in [_ASKS_OLD.match(claim)] if m] + [(m, "former") for m in [_ASKS_NEW.match(claim)] if m]
+    if not asks:
+        return []
+    m, says = asks[0]
+    named = [t for t in terms(m.group("x")) if t.kind == NAME]  # "the band Daylight": the name is what counts
+    x = {t.key for t in named or terms(m.group("x"))}
+    for pair in _named_before(source):
+        new, old = ({t.key for t in terms(part)} for part in pair)
+        mine, other = (new, old) if says == "current" else (old, new)
+        if x and x <= other and not x <= mine:
+            return [Renamed(m.group("x").strip(), says)]
+    return []
 
 
 def _places(doc) -> set[str]:

@@ -421,3 +421,16 @@ def test_roles_agree_reads_whom_the_quote_points_back_to():
     assert not check("Where was Halvard's Lay found?", "In the Skarvik Codex [2].", article=article).abstained
     assert not check("When did Mara Quist say the vote would be held?", "In March 2027 [4].", article=article).abstained
     assert not check("Where was the poem found?", "In the Skarvik Codex [2].", article=article).abstained
+
+
+def test_roles_agree_reads_which_name_is_the_former_one():
+    """"X (formerly Y)": a question taking Y for the name now, or X for the old one, is not answered."""
+    article = "Harbour Lines (formerly the Port Ellis Ferry Company) runs four boats. Its chair is Ada Vance."
+    ans = check("What was the Port Ellis Ferry Company formerly called?", "Harbour Lines [1].", article=article)
+    assert ans.abstained and "gives the Port Ellis Ferry Company as the former name, not the current one" in ans.error
+    ans = check("What is Harbour Lines now called?", "Harbour Lines [1].", article=article)
+    assert ans.abstained and "gives Harbour Lines as the current name, not the former one" in ans.error
+    assert not conflicts("What was Harbour Lines formerly called?", article)
+    assert not conflicts("What was Harbour Lines called before?", article)
+    assert not conflicts("What is the Port Ellis Ferry Company now called?", article)
+    assert not conflicts("Who chairs Harbour Lines?", article)
