@@ -160,7 +160,7 @@ def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | Another
             continue  # "be", "have": too general to say who does what
         same = [s for s in source_roles if s.predicate == r.predicate and _same_participant(r, s)]
         alike = [s for s in same if s.role == r.role]
-        if alike and r.marked == "definite" and all(s.marked not in ("", "definite") for s in alike):
+        if alike and r.marked == "definite" and all(_another(r, s) for s in alike):
             out.append(AnotherOne(surfaces.get(r.key, r.key), r.predicate, alike[0].marked))
         if alike:
             continue
@@ -371,6 +371,12 @@ def declarative(question: str) -> str:
 def _role(tok) -> tuple[str, str] | None:
     if tok.pos_ == "PRON" or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
         return None
+    found = _noun_role(tok)
+    # "a vote of 7 to 4", "from 5 to 10": a tally or a range, not an owner or the ends of a movement.
+    return None if found and tok.pos_ == "NUM" and found[1] in ("owner", "from", "to") else found
+
+
+def _noun_role(tok) -> tuple[str, str] | None:
     head, dep = tok.head, tok.dep_
     # Looked for only under "be": a head's children are every token of a long unparsable run (quadratic).
     complement = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None) \
@@ -410,6 +416,15 @@ def _marked(tok) -> str:
     if other:
         return other
     return "definite" if dets & _DEFINITE or any(c.dep_ == "poss" for c in tok.children) else ""
+
+
+def _another(claimed: Role, stated: Role) -> bool:
+    """The source's participant is another one than the claim's: "a similar ferry" against "the ferries"; a
+    comparative ("a smaller reservoir") only against a claim that names its own ("the Kestrel Hill reservoir"),
+    since "a smaller study for it" may be the very study a question calls "the study for the triptych"."""
+    if stated.marked in _ANOTHER:
+        return True
+    return stated.marked not in ("", "definite") and bool(claimed.names - stated.names - {claimed.key})
 
 
 def _conjuncts(tok) -> list:

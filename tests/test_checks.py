@@ -389,6 +389,15 @@ def test_roles_agree_reads_a_comparative_as_another_one():
     ans = check("When did Carrow & Lint upgrade the Kestrel Hill reservoir?", article=article)
     assert ans.abstained and "about another one, not the claim's Kestrel Hill reservoir" in ans.error
     assert not conflicts("Who built the plant?", "Russia built the larger plant.")  # "the": the same one
+    # A comparative against a claim naming nothing of its own may be the very one the claim means.
+    assert not conflicts("When was the study for the Tidewater Triptych sold?",
+                         "A smaller study for it was sold at auction in 2019.")
+
+
+def test_a_tally_is_no_movement():
+    """"in a vote of 7 to 4": 4 is neither the destination of the vote nor anyone's."""
+    assert not conflicts("The council voted 7 to 4 on the entry charge.",
+                         "Adults will pay 6 pounds from March, a change the council approved in a vote of 7 to 4.")
 
 
 def test_roles_agree_declines_a_person_under_another_title():
