@@ -36,7 +36,7 @@ from .errors import LLMError
 from .nlp import parse
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
-from .relations import LIGHT_VERBS, conflicts, referent_conflicts
+from .relations import LIGHT_VERBS, conflicts, definite_common, referent_conflicts
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms
@@ -426,10 +426,7 @@ def _leans_back(quote: str) -> bool:
     subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None:
         return sent.root.pos_ in ("VERB", "AUX")
-    if subj.pos_ == "PRON":
-        return True
-    return subj.pos_ == "NOUN" and any(t.dep_ == "det" and t.lower_ in ("the", "this", "that", "these", "those")
-                                       for t in subj.children) and not any(t.pos_ == "PROPN" for t in subj.subtree)
+    return subj.pos_ == "PRON" or definite_common(subj)
 
 
 def _subject_and_facts(sentence: str) -> tuple[str, list, list]:

@@ -113,7 +113,7 @@ class OtherReferent:
 @dataclass(frozen=True)
 class Renamed:
     name: str  # as written in the claim
-    claim_says: str  # "the current name" or "the former name"
+    claim_says: str  # "current" or "former": what the claim takes the name for
 
     def __str__(self) -> str:
         other = "former" if self.claim_says == "current" else "current"
@@ -146,7 +146,7 @@ def roles(doc_or_text) -> list[Role]:
     return out
 
 
-def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | AnotherOne | OtherTitle]:
+def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | AnotherOne | OtherTitle | Renamed]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
     claimed, stated = parse(declarative(claim)), parse(declarative(source))
     source_roles = roles(stated)
@@ -247,9 +247,10 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
     """The source's subject points back ("The poem survives only in the Exeter Book", "He invented ...") to a
     name the sentence before gives as its own subject ("Widsith is an Old English poem"), and the claim gives
     that role of the same verb to another name that the source never mentions ("Beowulf survives in ...")."""
-    sent = next(iter(parse(source).sents), None)
+    stated = parse(source)
+    sent = next(iter(stated.sents), None)
     subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
-    if subj is None or not (subj.lower_ in _REFERRING or _definite_common(subj)):
+    if subj is None or not (subj.lower_ in _REFERRING or definite_common(subj)):
         return []
     prev = list(parse(before).sents)[-1:] if before.strip() else []
     ante = next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
@@ -258,7 +259,7 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
     role = "patient" if subj.dep_ == "nsubjpass" else "agent"
     claimed = parse(declarative(claim))
     named = {_key(t): t for t in claimed if _is_named(t) and _key(t)}
-    said = {_key(t) for t in parse(source)} | _phrase(ante)
+    said = {_key(t) for t in stated} | _phrase(ante)
     return [OtherReferent(_written(named[r.key]), _written(subj), _written(ante)) for r in roles(claimed)
             if r.predicate == _lemma(sent.root) and r.role == role and r.key in named and not r.names & said]
 
@@ -273,7 +274,7 @@ def _written(tok) -> str:
     return tok.doc[tok.left_edge.i if tok.left_edge.i < tok.i else tok.i:end].text
 
 
-def _definite_common(tok) -> bool:
+def definite_common(tok) -> bool:
     """"the poem", "this company": a common noun that points back, with no name of its own."""
     return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children) \
         and not any(t.pos_ == "PROPN" for t in tok.subtree)
