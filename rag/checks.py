@@ -36,7 +36,7 @@ from .errors import LLMError
 from .nlp import parse
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
-from .relations import LIGHT_VERBS, conflicts, definite_common, referent_conflicts
+from .relations import LIGHT_VERBS, conflicts, definite_common, referent_conflicts, with_referent
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms
@@ -470,7 +470,7 @@ def model_reads_claims(case: Case, d: Draft) -> Draft:
     if case.states is None or d.origin != "model":
         return d
     for s in d.answer.sentences:
-        passage = _sentence_quotes(d.answer, s)
+        passage = _as_read(case, _sentence_citations(d.answer, s))
         if not s.supported or not passage:
             continue
         try:
@@ -490,7 +490,7 @@ def model_confirms(case: Case, d: Draft) -> Draft:
     in the wrong role, nor a quote that shares a near-miss question's words but answers something else."""
     if case.rate is None or d.answer.abstained or not d.answer.citations:
         return d
-    quotes = _quoted(d.answer)
+    quotes = _as_read(case, d.answer.citations)
     try:
         p_yes = case.rate(quotes)
     except LLMError as e:
@@ -573,6 +573,13 @@ def _quoted(answer: Answer) -> str:
 def _sentence_citations(answer: Answer, s: Sentence) -> list[Citation]:
     """The citations an answer sentence's markers point to, in marker order."""
     return [c for n in s.citations for c in answer.citations if c.n == n]
+
+
+def _as_read(case: Case, citations: list[Citation]) -> str:
+    """Quotes as one passage for the model, each once, a subject that points back followed by the name it
+    stands for ("The work (The Tidewater Triptych) was restored ..."): the model reads each alone."""
+    return " ".join(dict.fromkeys(with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c))
+                                  for c in citations))
 
 
 def _sentence_quotes(answer: Answer, s: Sentence) -> str:

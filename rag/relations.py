@@ -248,20 +248,40 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
     name the sentence before gives as its own subject ("Widsith is an Old English poem"), and the claim gives
     that role of the same verb to another name that the source never mentions ("Beowulf survives in ...")."""
     stated = parse(source)
-    sent = next(iter(stated.sents), None)
-    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
-    if subj is None or not (subj.lower_ in _REFERRING or definite_common(subj)):
+    subj, ante = _pointing_subject(stated), _named_subject(before)
+    if subj is None or ante is None:
         return []
-    prev = list(parse(before).sents)[-1:] if before.strip() else []
-    ante = next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
-    if ante is None or not _is_named(ante) or _key(ante) is None:
-        return []
+    sent = subj.sent
     role = "patient" if subj.dep_ == "nsubjpass" else "agent"
     claimed = parse(declarative(claim))
     named = {_key(t): t for t in claimed if _is_named(t) and _key(t)}
     said = {_key(t) for t in stated} | _phrase(ante)
     return [OtherReferent(_written(named[r.key]), _written(subj), _written(ante)) for r in roles(claimed)
             if r.predicate == _lemma(sent.root) and r.role == role and r.key in named and not r.names & said]
+
+
+def with_referent(source: str, before: str) -> str:
+    """The source with the name its pointing-back subject stands for written after it ("The work (The
+    Tidewater Triptych) was restored in Glasgow"), for a reader who sees the sentence alone."""
+    subj, ante = _pointing_subject(parse(source)), _named_subject(before)
+    if subj is None or ante is None:
+        return source
+    end = subj.idx + len(subj.text)
+    return f"{source[:end]} ({_written(ante)}){source[end:]}"
+
+
+def _pointing_subject(doc):
+    """The first sentence's subject when it points back: "he/she/it/they" or "the <noun>" with no name."""
+    sent = next(iter(doc.sents), None)
+    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    return subj if subj is not None and (subj.lower_ in _REFERRING or definite_common(subj)) else None
+
+
+def _named_subject(text: str):
+    """The named subject of the last sentence of `text` ("Widsith is an Old English poem"), if any."""
+    prev = list(parse(text).sents)[-1:] if text.strip() else []
+    ante = next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
+    return ante if ante is not None and _is_named(ante) and _key(ante) is not None else None
 
 
 def _written(tok) -> str:

@@ -443,3 +443,16 @@ def test_roles_agree_reads_which_name_is_the_former_one():
     assert not conflicts("What was Harbour Lines called before?", article)
     assert not conflicts("What is the Port Ellis Ferry Company now called?", article)
     assert not conflicts("Who chairs Harbour Lines?", article)
+
+
+def test_the_model_reads_a_quote_that_points_back_with_the_name_it_stands_for():
+    """The model sees each quote alone: "The work was restored in Glasgow" reaches it as "The work (The
+    Tidewater Triptych) was restored in Glasgow"; the quote shown stays the article's own words."""
+    article = "The Tidewater Triptych is a set of three paintings. The work was restored in Glasgow last year."
+    read: list[str] = []
+    ans = check("Where was the Tidewater Triptych restored?", "It was restored in Glasgow [2].",
+                rate=lambda p, q=None: read.append(p) or 0.95, states=lambda c, p: read.append(p) or 0.95,
+                article=article)
+    assert not ans.abstained, ans.error
+    assert "The work (The Tidewater Triptych) was restored in Glasgow last year." in read
+    assert [c.quote for c in ans.citations] == ["The work was restored in Glasgow last year."]
