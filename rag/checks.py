@@ -272,9 +272,30 @@ def _numbers_missing(case: Case, windows: list[str]) -> list[str]:
     if not numbers:
         return []
     event = [t for t in terms(q.asked[:1].lower() + q.asked[1:]) if t.kind == WORD]
+    named = _named_event(parse(q.asked), [t.key for t in numbers])
     best = max(([t for t in numbers if Evidence.of(w).credit(t) > 0.0 and _dates_same_event(q.asked, w, t)]
-                if _shares(w, event) else [] for w in windows), key=len)
+                if _shares(w, event) or _states_all(w, named) else [] for w in windows), key=len)
     return [t.surface for t in numbers if t not in best]
+
+
+def _named_event(doc, keys: list[str]) -> list:
+    """The name a question's year is part of ("the 2017 Summer Deaflympics"; not "February 2022", nor the
+    "Billboard 200" chart): a quote stating the year with the whole name is about the event asked, whatever
+    verb it uses ("took place" for "held")."""
+    for tok in doc:
+        if (tok.dep_ in ("nummod", "compound") and _YEAR.fullmatch(tok.text) and tok.text in keys
+                and tok.head.ent_type_ != "DATE"):
+            head = tok.head
+            while head.dep_ == "compound" and head.head.pos_ == "PROPN":
+                head = head.head
+            if head.pos_ == "PROPN":
+                return [t for w in head.subtree if w.pos_ == "PROPN" for t in terms(w.text)]
+    return []
+
+
+def _states_all(quote: str, words: list) -> bool:
+    ev = Evidence.of(quote)
+    return bool(words) and all(ev.credit(t) > 0.0 for t in words)
 
 
 def _names_person(window: str, person: tuple[str, ...]) -> bool:

@@ -293,6 +293,21 @@ def test_premise_stated_year_on_another_thing():
     assert not ans.abstained, ans.error
 
 
+def test_premise_stated_a_year_that_is_part_of_the_event_s_name():
+    """"Where were the 2014 Harbour Games held?" is answered by a quote naming the 2014 Harbour Games that
+    says "took place": the year belongs to the name, whatever the verb; not by the 2018 games."""
+    article = ("The 2014 Harbour Games, the fifth of the series, took place in Brindle, Norway. "
+               "The 2018 Harbour Games were hosted by Ostrava.")
+    ans = check("Where were the 2014 Harbour Games held?", "Brindle, Norway [1].", article=article)
+    assert not ans.abstained, ans.error
+    ans = check("Where were the 2016 Harbour Games held?", "Ostrava [2].", article=article)
+    assert ans.abstained and "2016" in ans.error, ans.error
+    # Another event that shares the year and one word of the name is not the one asked about.
+    ans = check("Where were the 2014 Harbour Regatta held?", "Brindle, Norway [1].", article=article,
+                skip=frozenset({"gives_what_was_asked"}))
+    assert ans.abstained, ans.error
+
+
 def test_a_small_number_spelled_out_counts_the_thing_asked():
     """News spells out numbers under ten: "seven days" answers "how many days"; a spelled-out number that
     counts something else does not, and "the two countries" is no answer to a question about years."""
