@@ -162,8 +162,7 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
     # A count without a noun ("4 against") leaves what it counts to its quotes ("38 growers ... and 4 against");
     # one with its own noun ("14 hectares") says itself what it counts.
     bare = d.origin == "model" and not any(t.pos_ in ("NOUN", "PROPN") for t in parse(text))
-    quoted = _quoted(d.answer) if bare else ""
-    if _gives(q, text, quoted):
+    if _gives(q, text, _quoted(d.answer) if d.origin == "model" else "", bare):
         return d
     missing = _KIND_WORDS[q.wants]
     if d.origin == "model":
@@ -181,12 +180,13 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
 _KIND_WORDS = {NUMBER_: "number", DATE: "date", PERSON: "person", PLACE: "place", ORG: "organisation", NAMED: "name"}
 
 
-def _gives(q: Question, text: str, quoted: str = "") -> bool:
-    """The text holds what the question asks for (always, when it asks for nothing in particular); the
-    thing a "how many" number counts may be named by the text's quotes instead."""
+def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool:
+    """The text holds what the question asks for (always, when it asks for nothing in particular), its
+    names typed in their quotes; the thing a bare "how many" number counts may be named by its quotes."""
     if q.wants in (NUMBER_, DATE):
-        return gives_number(q, text) and (q.wants == DATE or _counts_the_thing_asked(q, f"{text} {quoted}"))
-    return q.wants is None or gives_kind(q, text)
+        counted = f"{text} {quoted}" if bare else text
+        return gives_number(q, text) and (q.wants == DATE or _counts_the_thing_asked(q, counted))
+    return q.wants is None or gives_kind(q, text, quoted)
 
 
 def _counts_the_thing_asked(q: Question, text: str) -> bool:

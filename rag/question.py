@@ -215,18 +215,36 @@ def gives_number(q: Question, answer: str) -> bool:
     return any(m.group().lower() not in asked for m in found.finditer(answer))
 
 
-def gives_kind(q: Question, answer: str) -> bool:
+def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     """The answer names a thing of the kind asked for (a person for "which minister", a place for
-    "where"...) that the question does not already name."""
+    "where"...) that the question does not already name. `context` (the answer's quotes) types names as
+    they stand there too: alone, the tagger calls "Bergen" an organisation and cannot type "Mosze Lifszyc";
+    in "born Mosze Lifszyc; 3 May 1911 in Bergen" they are a person and a place."""
     labels = WHO_LABELS if q.wants == PERSON and _WH.search(q.asked).group(1).lower() in ("who", "whom") \
         else ENTITY_LABELS.get(q.wants)
     own = Evidence.of(q.text)
     doc = parse(answer)
+    there = _types(context)
+
+    def kinds(text: str) -> set[str]:
+        return {label for t in terms(text) for label in there.get(t.key, ())}
+
+    def is_new(text: str) -> bool:
+        return any(own.credit(t) == 0.0 for t in terms(text))
+
     for ent in doc.ents:
-        if (labels is None or ent.label_ in labels) and any(own.credit(t) == 0.0 for t in terms(ent.text)):
+        if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text):
             return True
     if q.wants == DATE:
         return bool(re.search(r"\b\d{3,4}\b", answer)) and gives_number(q, answer)
-    # A proper noun the tagger gave no entity type still names something (NER misses rare names).
-    return any(t.pos_ == "PROPN" and not t.ent_type_ and any(own.credit(x) == 0.0 for x in terms(t.text))
-               for t in doc)
+    # A proper noun no tagger typed still names something (NER misses rare names).
+    return any(t.pos_ == "PROPN" and not t.ent_type_ and not kinds(t.text) and is_new(t.text) for t in doc)
+
+
+def _types(text: str) -> dict[str, set[str]]:
+    """Each word of a name in `text` -> the entity types the tagger gives the names it is part of."""
+    found: dict[str, set[str]] = {}
+    for ent in parse(text).ents if text else ():
+        for t in terms(ent.text):
+            found.setdefault(t.key, set()).add(ent.label_)
+    return found

@@ -81,6 +81,16 @@ def test_the_kind_asked_for_must_be_given():
     assert not ans.abstained and "16 percent" in ans.answer and "number asked for" in ans.error
 
 
+def test_a_short_answer_s_names_are_typed_in_their_quote():
+    """Alone, the tagger calls "Bergen" an organisation and cannot type "Mosze Lifszyc"; in the quote they
+    are a place and a person: the one answers "where", the other does not."""
+    article = "Halvard Brenne (born Mosze Lifszyc; 3 May 1911 in Bergen, Norway) was a Norwegian painter."
+    ans = check("Where was the painter Halvard Brenne born?", "Bergen [1]", article=article)
+    assert not ans.abstained and ans.answer == "Bergen [1]", ans.error
+    ans = check("Where was the painter Halvard Brenne born?", "Mosze Lifszyc [1]", article=article)
+    assert "did not give the place asked for" in ans.error and "Mosze Lifszyc [1]" != ans.answer
+
+
 def test_quotes_that_miss_what_is_asked_give_way_to_ones_that_hold_it():
     """The sentence sharing most words ("The town ... opened a tidal power station") names no one; the
     one that says who built it does."""
