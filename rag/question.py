@@ -21,12 +21,14 @@ from .sentences import split_sentences
 from .support import NAME, NUMBER, Evidence, Term, terms
 
 NUMBER_, DATE, PERSON, PLACE, ORG, NAMED = "number", "date", "person", "place", "organisation", "name"
-# spaCy entity labels that answer each kind; NAMED takes any entity or proper noun.
+# spaCy entity labels that answer each kind; NAMED takes any name (or an untyped proper noun), not a date or amount.
 ENTITY_LABELS = {
     PERSON: {"PERSON"},
     PLACE: {"GPE", "LOC", "FAC"},
     ORG: {"ORG", "NORP", "GPE"},  # "which group/bloc" is often answered by countries ("Russia and Iran")
     DATE: {"DATE", "TIME"},
+    # A name of any kind; not a date, an amount or an ordinal ("the third season" names no one).
+    NAMED: {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"},
 }
 # "who" is a person, or in news as often a government, company or nation ("Who supplied the drones?").
 WHO_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -237,8 +239,10 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
             return True
     if q.wants == DATE:
         return bool(re.search(r"\b\d{3,4}\b", answer)) and gives_number(q, answer)
-    # A proper noun no tagger typed still names something (NER misses rare names).
-    return any(t.pos_ == "PROPN" and not t.ent_type_ and not kinds(t.text) and is_new(t.text) for t in doc)
+    # A proper noun no tagger typed still names something (NER misses rare names; the tagger may call one
+    # an adjective, "Shahed drones": a capital letter inside a sentence counts too).
+    return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start) and not t.ent_type_
+               and not kinds(t.text) and is_new(t.text) for t in doc)
 
 
 def _types(text: str) -> dict[str, set[str]]:

@@ -91,6 +91,17 @@ def test_a_short_answer_s_names_are_typed_in_their_quote():
     assert "did not give the place asked for" in ans.error and "Mosze Lifszyc [1]" != ans.answer
 
 
+def test_a_name_asked_for_is_not_a_date_or_an_ordinal():
+    """"Whose design ...?" asks for a name: "the one shown in the third round" gives none."""
+    article = ("The design chosen for the new bridge was drawn by the architect Ilse Marwede. "
+               "It was shown in the third round of the contest.")
+    ans = check("Whose design was chosen for the new bridge?",
+                "The design chosen for the new bridge was the one shown in the third round [2].", article=article)
+    assert "did not give the name asked for" in ans.error and "Ilse Marwede" in ans.answer, ans.error
+    ans = check("Whose design was chosen for the new bridge?", "Ilse Marwede's design [1].", article=article)
+    assert not ans.abstained and ans.error is None, ans.error
+
+
 def test_quotes_that_miss_what_is_asked_give_way_to_ones_that_hold_it():
     """The sentence sharing most words ("The town ... opened a tidal power station") names no one; the
     one that says who built it does."""
