@@ -257,10 +257,24 @@ def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     # not "Gregory Hines").
     windows = [_speaker_window(case, c) for c in citations]
     said = " ".join(windows)
-    for person in q.people:
+    for person in q.people + _people_in_sources(case):
         if not _names_person(said, person):
             missing.append(" ".join(t.surface for t in q.facts if t.key in person) or person[-1])
     return missing + _numbers_missing(case, windows)
+
+
+def _people_in_sources(case: Case) -> tuple[tuple[str, ...], ...]:
+    """The question's names the tagger did not type there ("Why did Pezeshkian call ...?") but does in the
+    passages, where they stand in a sentence ("Iranian President Masoud Pezeshkian"): people too."""
+    q = case.question
+    known = {k for person in q.people for k in person}
+    loose = {t.key for t in q.facts if t.kind == NAME and t.key not in known}
+    if not loose:
+        return ()
+    named = (tuple(x.key for x in terms(e.text) if x.key in loose)
+             for s in case.sources for e in parse(s.text).ents if e.label_ == "PERSON")
+    people = list(dict.fromkeys(p for p in named if p))
+    return tuple(p for p in people if not any(set(p) < set(o) for o in people))  # "Nick" within "Nick Love"
 
 
 def _numbers_missing(case: Case, windows: list[str]) -> list[str]:

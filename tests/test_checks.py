@@ -286,6 +286,18 @@ def test_premise_stated_not_under_another_given_name():
     assert ans.abstained and "Sergei Shoigu" in ans.error, ans.error
 
 
+def test_premise_stated_a_person_the_question_leaves_untyped():
+    """Alone in "Why did Vartanian call ...?" the tagger types no person; in the passages "Finance Minister
+    Arsen Vartanian" is one, so the quote must name him, not the mayor who said it."""
+    article = ("Finance Minister Arsen Vartanian spoke in Oslo on Monday. "
+               "Mayor Ingrid Solberg called the plan a turning point for the harbour.")
+    assert analyse("Why did Vartanian call the plan a turning point?").people == ()
+    ans = check("Why did Vartanian call the plan a turning point?", article=article)  # extractive: no model
+    assert ans.abstained and "Vartanian" in ans.error, ans.error
+    ans = check("Why did Solberg call the plan a turning point?", article=article)
+    assert not ans.abstained and "Ingrid Solberg" in ans.answer, ans.error
+
+
 def test_premise_stated_date_of_another_event():
     article = ("Superheaven, formerly known as Daylight, is a rock band formed in 2008. "
                "Oceansize were a rock band formed in 1998. The band Daylight was renamed Superheaven in 2015.")
