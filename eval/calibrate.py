@@ -23,7 +23,7 @@ from rag.errors import DatasetError
 from .dataset import is_held_out, record_of
 from .features import lexical_features
 from .jsonl import write_json_atomic
-from .judge import COMBINED, LEXICAL, Judge, combined_score, is_multi_sentence, self_evident
+from .judge import COMBINED, LEXICAL, Judge, combined_score, feature_value, is_multi_sentence, self_evident
 from .llm_cache import LLMCache
 
 WORD_FEATURES = ["support", "coverage", "key_coverage", "sentence_coverage", "missing"]
@@ -32,8 +32,12 @@ WORD_FEATURES = ["support", "coverage", "key_coverage", "sentence_coverage", "mi
 # verdict, but weighing them did not help there (the tune half has 4 negation rows and no overclaims).
 FITTED_RELATION_FEATURES = ["roles_agree", "slots_agree", "cause_backed", "sentence_coverage_min", "similarity"]
 LEXICAL_FEATURES = WORD_FEATURES + FITTED_RELATION_FEATURES
-# The combined judge keeps its word-level inputs until it is refitted with the model (`--judge llm`).
-COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_yes"]
+# The combined judge also weighs each lexical signal times the model's P(Yes): how much a word-level
+# signal counts depends on whether the model reads the claim as supported (chosen by 5-fold
+# cross-validation on the tune halves against the plain sum: docs/decisions.md 2026-12-04).
+COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_yes"] + [f"{n}*llm_yes" for n in LEXICAL_FEATURES]
+# Regularisation strength per judge (the same cross-validation: the combined judge's 21 inputs want less).
+FIT_C = {LEXICAL: 1.0, COMBINED: 10.0}
 
 
 @dataclass
@@ -164,7 +168,7 @@ def fit_and_report(pairs: list[Pair], feats: list[dict], has_llm: bool, model: s
                             "pairs": len(tune), "judge": model}}
     kinds = [(LEXICAL, LEXICAL_FEATURES)] + ([(COMBINED, COMBINED_FEATURES)] if has_llm else [])
     for kind, names in kinds:
-        fitted[kind] = fit_logistic(tune_feats, labels, names, weight, groups)
+        fitted[kind] = fit_logistic(tune_feats, labels, names, weight, groups, c=FIT_C[kind])
         fitted[kind]["multi_sentence_shift"] = multi_sentence_shift(fitted[kind], tune)
     # Reference points with thresholds tuned on the same rows: word coverage alone, the model alone.
     singles = [("coverage_only", "coverage")] + ([("llm_only", "llm_yes")] if has_llm else [])
@@ -206,13 +210,13 @@ def _by_dataset(rows: list[tuple]) -> dict[str, list[tuple]]:
 
 
 def fit_logistic(feats: list[dict], labels: list[int], names: list[str], sample_weight: list[float] | None = None,
-                 groups: list[str] | None = None) -> dict:
+                 groups: list[str] | None = None, c: float = 1.0) -> dict:
     """Logistic regression on the named features; the intercept is shifted so that the threshold
     with the best balanced accuracy on these (tune) rows becomes 0.5."""
     from sklearn.linear_model import LogisticRegression
 
-    x = [[f[n] for n in names] for f in feats]
-    lr = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, labels, sample_weight=sample_weight)
+    x = [[feature_value(f, n) for n in names] for f in feats]
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, labels, sample_weight=sample_weight)
     coef, intercept = [float(c) for c in lr.coef_[0]], float(lr.intercept_[0])
     model = {"features": names, "coef": [round(c, 6) for c in coef], "intercept": round(intercept, 6)}
     t = best_threshold(labels, [combined_score(model, f) for f in feats], groups)

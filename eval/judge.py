@@ -128,11 +128,19 @@ def is_multi_sentence(answer: str) -> bool:
     return len(split_claim(answer)) > 1
 
 
+def feature_value(feats: dict[str, float], name: str) -> float:
+    """A measured signal, or the product of two ("coverage*llm_yes")."""
+    if "*" in name:
+        a, b = name.split("*", 1)
+        return feats[a] * feats[b]
+    return feats[name]
+
+
 def combined_score(model: dict, feats: dict[str, float], multi: bool = False) -> float:
     """The logistic model {features, coef, intercept} applied to one pair's features. A claim of several
     sentences has its own decision boundary (`multi_sentence_shift`, fitted on the tune halves): its
     signals are the worst of its sentences', which a right answer of three sentences pays for too."""
-    z = model["intercept"] + sum(w * feats[f] for f, w in zip(model["features"], model["coef"]))
+    z = model["intercept"] + sum(w * feature_value(feats, f) for f, w in zip(model["features"], model["coef"]))
     z += model.get("multi_sentence_shift", 0.0) if multi else 0.0
     return 1.0 / (1.0 + math.exp(-z))
 
