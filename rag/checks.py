@@ -238,7 +238,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         # held-out half names checked here added 20 points of false abstentions for 2 of declines
         # (bench.ablation; news writes "the Kremlin", "their presence", "both" where questions name things).
         # Numbers are rarely reworded: those are still checked.
-        missing = _numbers_missing(case, [_speaker_window(case, c) for c in d.answer.citations])
+        windows = [_speaker_window(case, c) for c in d.answer.citations]
+        missing = _numbers_missing(case, windows) + _people_missing(case, windows, _people_in_sources(case))
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
@@ -256,11 +257,13 @@ def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     # a quote that refers back to them ("He said ..."); not under another given name ("Maurice Hines" is
     # not "Gregory Hines").
     windows = [_speaker_window(case, c) for c in citations]
+    return _people_missing(case, windows, q.people + _people_in_sources(case)) + _numbers_missing(case, windows)
+
+
+def _people_missing(case: Case, windows: list[str], people) -> list[str]:
     said = " ".join(windows)
-    for person in q.people + _people_in_sources(case):
-        if not _names_person(said, person):
-            missing.append(" ".join(t.surface for t in q.facts if t.key in person) or person[-1])
-    return missing + _numbers_missing(case, windows)
+    return [" ".join(t.surface for t in case.question.facts if t.key in person) or person[-1]
+            for person in people if not _names_person(said, person)]
 
 
 def _people_in_sources(case: Case) -> tuple[tuple[str, ...], ...]:

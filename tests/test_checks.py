@@ -296,6 +296,12 @@ def test_premise_stated_a_person_the_question_leaves_untyped():
     assert ans.abstained and "Vartanian" in ans.error, ans.error
     ans = check("Why did Solberg call the plan a turning point?", article=article)
     assert not ans.abstained and "Ingrid Solberg" in ans.answer, ans.error
+    # With a model too (which checks the question's other names itself): the model's reading cannot stand in.
+    reply, yes = "The plan was called a turning point for the harbour [2].", lambda *a, **k: 0.9
+    ans = check("Why did Vartanian call the plan a turning point?", reply, rate=yes, states=yes, article=article)
+    assert ans.abstained and "Vartanian" in ans.error, ans.error
+    assert not check("Why did Solberg call the plan a turning point?", reply, rate=yes, states=yes,
+                     article=article).abstained
 
 
 def test_premise_stated_date_of_another_event():
