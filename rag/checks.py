@@ -237,7 +237,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         # With a model, model_confirms reads the quotes against the question instead: on the shipped
         # held-out half names checked here added 20 points of false abstentions for 2 of declines
         # (bench.ablation; news writes "the Kremlin", "their presence", "both" where questions name things).
-        # Numbers are rarely reworded: those are still checked.
+        # Numbers are rarely reworded: those are still checked, and people the question's own parse
+        # missed (model_confirms reads "Pezeshkian" in the question as a name like any other).
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = _numbers_missing(case, windows) + _people_missing(case, windows, _people_in_sources(case))
     else:
@@ -252,7 +253,6 @@ def premise_stated(case: Case, d: Draft) -> Draft:
 def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     """The question's people, numbers and dates that these quotes do not state."""
     q = case.question
-    missing = []
     # A person: one of their names ("Howard" for "Robert E. Howard") in a quote, or in the sentence before
     # a quote that refers back to them ("He said ..."); not under another given name ("Maurice Hines" is
     # not "Gregory Hines").
@@ -260,7 +260,8 @@ def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     return _people_missing(case, windows, q.people + _people_in_sources(case)) + _numbers_missing(case, windows)
 
 
-def _people_missing(case: Case, windows: list[str], people) -> list[str]:
+def _people_missing(case: Case, windows: list[str], people: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Each person (their name keys) no window names, as the question writes them."""
     said = " ".join(windows)
     return [" ".join(t.surface for t in case.question.facts if t.key in person) or person[-1]
             for person in people if not _names_person(said, person)]
@@ -311,6 +312,7 @@ def _named_event(doc, keys: list[str]) -> list:
 
 
 def _states_all(quote: str, words: list) -> bool:
+    """Every one of `words` (at least one) is in the quote."""
     ev = Evidence.of(quote)
     return bool(words) and all(ev.credit(t) > 0.0 for t in words)
 
