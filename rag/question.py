@@ -198,6 +198,9 @@ def _needs_context(doc) -> bool:
                 continue  # "Are there ...", "Is there ..."
             if tok.lower_ in ("its", "their", "his", "her") and _antecedent_before(doc, tok):
                 continue  # "Russia and its partners": resolved inside the question
+            if tok.lower_ in ("it", "they", "he", "she") and tok.dep_ in ("nsubj", "nsubjpass") \
+                    and tok.head.dep_ != "ROOT" and _antecedent_before(doc, tok):
+                continue  # the subject of a clause after a name: "Why did Voss say they would settle?"
             return True
     words = [t for t in doc if t.is_alpha]
     if words and (words[0].lower_ == "and" or doc.text.lower().startswith(("what about", "how about"))):
