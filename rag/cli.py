@@ -69,10 +69,13 @@ def model() -> None:
               help="Read every file, even one whose size, times and inode are those it had when ingested.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def ingest(paths: tuple[Path, ...], prune: bool, rebuild: bool, reread: bool, as_json: bool) -> None:
-    """Clean, chunk and embed articles (default: the corpus folder). Unchanged files are skipped."""
+    """Clean, chunk and embed articles (default: the corpus folder). Unchanged files are skipped. Exits 1
+    when a path given does not exist (a typo), after ingesting the others."""
     report = _engine().ingest(list(paths) or None, prune=prune, rebuild=rebuild, progress=not as_json,
                               reread=reread)
     _emit(report.to_json()) if as_json else click.echo(report.summary())
+    if any(not p.exists() for p in paths):
+        sys.exit(1)
 
 
 @cli.command()

@@ -75,3 +75,19 @@ def test_rag_ask_labels_the_streamed_draft_and_the_checked_answer(monkeypatch):
     draft, _, final = out.partition("checked answer:")
     assert draft.startswith("draft, being checked against the articles:") and "Russia sold drones" in draft
     assert "The articles don't say." in final and "Russia sold" not in final
+
+
+def test_rag_ingest_of_a_path_that_does_not_exist_ingests_the_rest_and_exits_1(tmp_path):
+    """A typo in a path is reported and fails the command (scripts see it), the other files are ingested."""
+    good = tmp_path / "rail.txt"
+    good.write_text("Drivers returned to work on Thursday after the union accepted a revised pay offer.\n",
+                    encoding="utf-8")
+    env = dict(os.environ, RAG_HOME=str(tmp_path / "home"))
+    cmd = [sys.executable, "-c", "from newsrag_cli import main; main()", "ingest"]
+    out = subprocess.run(cmd + [str(tmp_path / "rial.txt"), str(good)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "rial.txt: no such file or directory" in out.stdout
+    assert "Ingested 1 new" in out.stdout
+    again = subprocess.run(cmd + [str(good)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
