@@ -333,10 +333,14 @@ def _continues(previous: str, line: str, width: int) -> bool:
     return not (_ENDS_SENTENCE.search(previous) and looks_like_heading)
 
 
+_MAX_WRAP_WIDTH = 160  # e-mail and wire copy wrap at 70-80 columns, editors at up to 120 or so
+
+
 def _looks_hard_wrapped(text: str) -> bool:
-    """Lines no wider than ~100 characters that often break mid-sentence before a lower-case word."""
+    """Lines no wider than _MAX_WRAP_WIDTH characters that often break mid-sentence before a lower-case
+    word. (A web capture keeps a paragraph on one line: its lines are far longer, or seldom break so.)"""
     lines = text.splitlines()
-    if max(map(len, lines), default=0) > 100:
+    if max(map(len, lines), default=0) > _MAX_WRAP_WIDTH:
         return False
     breaks = sum(
         1

@@ -159,6 +159,19 @@ def test_hard_wrapped_text_is_unwrapped():
     )
 
 
+def test_text_wrapped_at_120_columns_is_unwrapped_too(tmp_path):
+    """Editors wrap at up to 120 columns or so; a sentence broken there is one sentence again."""
+    text = ("Bridge approved\n\n"
+            "The Harrow Bay town council voted 9 to 2 on Tuesday to approve a new tidal bridge across the old harbour's\n"
+            "Merrin estuary, ending a dispute that has divided the town for six years, and the regional transport\n"
+            "fund will pay 30 million pounds of its cost, the council said in a statement issued late on Tuesday night,\n"
+            "after the vote.\n")
+    doc = read_document(write(tmp_path, "bridge.txt", text.encode()), LIMIT)
+    assert max(map(len, text.splitlines())) > 100
+    assert "old harbour's Merrin estuary, ending" in doc.text and "night, after the vote." in doc.text
+    assert doc.text.startswith("Bridge approved\n\nThe Harrow Bay")
+
+
 def test_unwrap_keeps_lists_headings_and_hyphenated_words():
     text = (
         "Summary of the agreement signed in the Iranian capital\n"
