@@ -15,6 +15,8 @@ are measured, each in 0..1 with 1 = nothing against the claim:
     people_there      the claim's people (spaCy PERSON) are named in that sentence or the one before
     names_there       the claim's other names are in that sentence or the one before
     negation_agrees   both negated or neither
+    no_opposite       the evidence does not state the opposite of a word of the claim it lacks ("private"
+                      for its "public": WordNet's antonyms, rag.opposites)
     cause_backed      a "because / due to / led to" of the claim has a causal link in the evidence
     hedge_kept        a "may / could / plans to" on a verb of the evidence sentence is not stated as a fact
     sentence_coverage_min  the claim's words in its best evidence sentence
@@ -30,13 +32,14 @@ import re
 from functools import lru_cache
 
 from rag.nlp import parse
+from rag.opposites import opposed
 from rag.relations import Role, conflicts, roles
 from rag.support import NAME, NUMBER, WORD, Evidence, terms
 
 from .features import evidence_sentences, split_claim
 
 RELATION_FEATURES = ["roles_agree", "slots_agree", "numbers_with_event", "people_there", "names_there", "negation_agrees",
-                     "cause_backed", "hedge_kept", "sentence_coverage_min", "similarity"]
+                     "no_opposite", "cause_backed", "hedge_kept", "sentence_coverage_min", "similarity"]
 _CAUSAL_CLAIM = re.compile(r"\b(because|due to|so that|led to|leads? to|leading to|caused|causes|as a result|"
                            r"resulted in|results? in|thanks to|owing to|therefore|in order to|prompted|"
                            r"in response to|since)\b", re.I)
@@ -76,6 +79,7 @@ def sentence_features(claim: str, sentences: list[str], evidence: str, similarit
         "people_there": _people_there(claim, Evidence.of(window)),
         "names_there": _share([t for t in own if t.kind == NAME], Evidence.of(window)),
         "negation_agrees": 1.0 if negated(claim) == negated(best) else 0.0,
+        "no_opposite": 0.0 if opposed(claim, evidence) else 1.0,
         "hedge_kept": 0.0 if hedged_as_fact(claim, best) else 1.0,
         "cause_backed": 0.0 if _CAUSAL_CLAIM.search(claim) and not _CAUSAL_EVIDENCE.search(evidence) else 1.0,
         "sentence_coverage_min": _share(own, Evidence.of(best)),

@@ -12,6 +12,7 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
     gives_what_was_asked    "how many" gets a number, "which minister" a person, "when" a date...
     quotes_the_speaker      "According to X, ...?" is answered from what X said
     premise_stated          (without a model) the question's own names and numbers are stated where the quotes are
+    not_the_opposite        no quote states the opposite of the question's word ("private" for its "public")
     roles_agree             who did what to whom: the quotes give the question's and the answer's
                             participants the same roles (rag.relations)
     dates_agree             which date or number belongs to which event: not one the quote gives to another
@@ -34,6 +35,7 @@ from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
 from .errors import LLMError
 from .nlp import parse
+from .opposites import opposed
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
 from .relations import LIGHT_VERBS, conflicts, definite_common, referent_conflicts, with_referent
@@ -248,6 +250,17 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
+
+
+def not_the_opposite(case: Case, d: Draft) -> Draft:
+    """Quotes that state the opposite of a word of the question, and lack the word itself, do not answer it
+    (rag.opposites: WordNet's antonyms): "Which public university is in Chestnut Hill?" over "... a private
+    research university located in Chestnut Hill"."""
+    found = opposed(case.question.text, _quoted(d.answer)) if d.answer.citations else []
+    if not found:
+        return d
+    asked, said = found[0]
+    return case.abstain(f"the quotes say \"{said}\" where the question says \"{asked}\"", shown=d.answer)
 
 
 def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
@@ -569,6 +582,7 @@ STEPS: list[tuple[str, Step]] = [
     ("gives_what_was_asked", gives_what_was_asked),
     ("quotes_the_speaker", quotes_the_speaker),
     ("premise_stated", premise_stated),
+    ("not_the_opposite", not_the_opposite),
     ("roles_agree", roles_agree),
     ("dates_agree", dates_agree),
     ("facts_from_one_quote", facts_from_one_quote),

@@ -43,7 +43,8 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
-                          "quotes_the_speaker", "premise_stated", "roles_agree", "dates_agree", "facts_from_one_quote",
+                          "quotes_the_speaker", "premise_stated", "not_the_opposite", "roles_agree", "dates_agree",
+                          "facts_from_one_quote",
                           "model_reads_claims",
                           "model_confirms", "model_contrasts"]
 
@@ -185,11 +186,13 @@ def test_roles_agree_catches_an_answer_that_swaps_its_quote():
 
 def test_model_reads_claims_declines_a_sentence_its_quote_does_not_state():
     """Every word of "Trade between the two countries fell by 16 percent" but one is in its quote; the
-    model, reading the sentence against the quote, says it is not stated: declined, with the quote."""
+    model, reading the sentence against the quote, says it is not stated: declined, with the quote.
+    (not_the_opposite, off here, declines the question itself: "fall" where the quote says "rose".)"""
     q, reply = "By how much did trade between the two countries fall last year?", \
         "Trade between the two countries fell by 16 percent last year [7]."
-    assert not check(q, reply, states=lambda claim, passage: 0.9).abstained
-    ans = check(q, reply, states=lambda claim, passage: 0.1)
+    skip = frozenset({"not_the_opposite"})
+    assert not check(q, reply, states=lambda claim, passage: 0.9, skip=skip).abstained
+    ans = check(q, reply, states=lambda claim, passage: 0.1, skip=skip)
     assert ans.abstained and "is not what the passage says" in ans.error
     assert "rose by 16 percent" in ans.answer  # what the articles do say
 
@@ -513,3 +516,53 @@ def test_the_model_reads_a_quote_that_points_back_with_the_name_it_stands_for():
     assert not ans.abstained, ans.error
     assert "The work (The Tidewater Triptych) was restored in Glasgow last year." in read
     assert [c.quote for c in ans.citations] == ["The work was restored in Glasgow last year."]
+
+
+def test_not_the_opposite_declines_a_quote_that_states_the_opposite_of_the_question_s_word():
+    article = ("Brookvale College is a private research university in Elm Ridge. "
+               "The 1917 revolution ended the foreign garrison's presence in the town. "
+               "Elm Ridge has the smallest population of the county's towns.")
+    for question, asked, said in [("Which public research university is in Elm Ridge?", "public", "private"),
+                                  ("What foreign presence in the town began with the 1917 revolution?", "began",
+                                   "ended"),
+                                  ("Which of the county's towns has the largest population?", "largest", "smallest")]:
+        ans = check(question, article=article)
+        assert ans.abstained and f'the quotes say "{said}" where the question says "{asked}"' in ans.error, ans.error
+        assert ans.citations  # the quote that says otherwise is shown
+    # Asked the right way round, answered; with a model, the same quotes through the same step.
+    assert not check("Which private research university is in Elm Ridge?", article=article).abstained
+    ans = check("Which public research university is in Elm Ridge?", "Brookvale College [1].", article=article,
+                rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+    assert ans.abstained and '"private" where the question says "public"' in ans.error
+
+
+def test_opposed_needs_the_word_absent_the_opposite_present_in_the_same_part_of_speech():
+    from rag.opposites import opposed
+    quote = "Brookvale College, public once, is now a private research university."
+    assert opposed("Which public university is in Elm Ridge?", quote) == []  # the quote has the word too
+    assert opposed("Is Brookvale College public or private?", "Brookvale College is private.") == []  # asks which
+    assert opposed("How old is the heroine?", "The young heroine is sixteen.") == []  # a scale to measure
+    # "began" is a verb, "the end" a noun: no event said to have ended.
+    assert opposed("What began in 1917?", "At the end of 1917 the garrison left.") == []
+    assert opposed("What began in 1917?", "The garrison's stay ended in 1917.") == [("began", "ended")]
+    # Opposites said of different things do not contradict: "the old harbour" and "new residents".
+    assert opposed("Why did footfall in the old harbour drop?",
+                   "Footfall dropped as new residents shop elsewhere.") == []
+    assert opposed("Which public research university is in Elm Ridge?",
+                   "Brookvale is a private research university.") == [("public", "private")]  # via the compound
+
+
+def test_wordnet_pairs_reads_antonym_pointers_and_sense_ranks(tmp_path):
+    """The builder of rag/data/opposites.tsv on a hand-made slice of WordNet's database format."""
+    from rag.opposites import wordnet_pairs
+    for pos in ["adj", "verb", "adv", "noun"]:
+        (tmp_path / f"index.{pos}").write_text("  1 This software and database ...\n")
+        (tmp_path / f"data.{pos}").write_text("  1 This software and database ...\n")
+    (tmp_path / "index.verb").write_text("raise v 2 1 ! 2 0 00000300 00000100\nlower v 1 1 ! 1 0 00000200\n"
+                                         "level v 1 1 ! 1 0 00000400\n")
+    (tmp_path / "data.verb").write_text(
+        "00000100 30 v 02 raise 0 lift 0 001 ! 00000200 v 0101 | move upwards\n"
+        "00000200 30 v 01 lower 0 001 ! 00000100 v 0101 | move down\n"
+        "00000300 30 v 01 raise 0 002 ! 00000400 v 0101 ! 00000999 v 0000 | raze\n"
+        "00000400 30 v 01 level 0 001 ! 00000300 v 0101 | raze\n")
+    assert wordnet_pairs(tmp_path) == [("v", "level", "raise", 0, 0), ("v", "lower", "raise", 0, 1)]

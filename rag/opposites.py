@@ -1,0 +1,145 @@
+"""Opposites: a quote that states the opposite of the question's own word does not answer it. "Which public
+university is in Chestnut Hill?" is not answered by "Boston College is a private research university located
+in Chestnut Hill", nor "What began with the 1917 revolution?" by "... ended with the 1917 revolution": every
+name matches, one word is turned round (rag.checks.not_the_opposite). Without a model nothing else sees it.
+
+The pairs are WordNet 3.0's direct antonyms (rag/data/opposites.tsv: single words, with their part of
+speech; WordNet's licence in rag/data/WORDNET-LICENSE), a curated lexicon rather than a list of our own.
+Rebuilt from the WordNet database files (Debian's wordnet-base puts them in /usr/share/wordnet) with
+
+    python -m rag.opposites /usr/share/wordnet > rag/data/opposites.tsv
+
+Only direct antonyms: WordNet's wider "similar to" clusters made "kind" an opposite of "hostile".
+"""
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from .nlp import parse
+from .words import stopwords
+
+DATA = Path(__file__).resolve().parent / "data" / "opposites.tsv"
+_POS = {"ADJ": "a", "VERB": "v", "ADV": "r", "NOUN": "n"}  # spaCy's coarse tags -> WordNet's parts of speech
+
+
+@lru_cache(maxsize=1)
+def _pairs() -> dict[tuple[str, str], dict[str, int]]:
+    """(word, part of speech) -> {opposite: how common the word's sense that has it is (0 = commonest)}."""
+    found: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        pos, a, b, rank_a, rank_b = line.split("\t")
+        found[(a, pos)][b] = int(rank_a)
+        found[(b, pos)][a] = int(rank_b)
+    return dict(found)
+
+
+def opposites(token) -> list[str]:
+    """WordNet's opposites of a spaCy token in its part of speech, that of its commonest sense first ("raise":
+    "lower", then "level", as in razing); [] for a function word."""
+    pos = _POS.get(token.pos_)
+    if pos is None or token.lower_ in stopwords():
+        return []
+    found = _pairs().get((token.lemma_.lower(), pos), {})
+    return sorted(found, key=lambda w: (found[w], w))
+
+
+def opposed(question: str, quote: str) -> list[tuple[str, str]]:
+    """(the question's word, the quote's opposite of it) for each content word of the question that the quote
+    lacks while stating its opposite, in the same part of speech, of the same thing."""
+    said = parse(quote)
+    found = []
+    for t, others in unstated(question, said):
+        mine = _anchors(t)
+        other = next((o for o in said if o.lemma_.lower() in others and _POS.get(o.pos_) == _POS[t.pos_]
+                      and mine & _anchors(o)), None)
+        if other is not None:
+            found.append((t.text, other.text))
+    return found
+
+
+def _anchors(tok) -> set[str]:
+    """What a word is said of: the nouns, names and numbers next to it in the parse (its head, the head of
+    a compound it is in, its own dependents, the objects of its prepositions, and for "turn hostile" the
+    subject). Opposite words contradict only when said of the same thing: "the old harbour" and "new
+    residents" do not."""
+    near = [tok.head, *tok.children] + [g for c in tok.children if c.dep_ == "prep" for g in c.children]
+    head = tok.head
+    while head.dep_ == "compound" and head.head.i != head.i:  # "public research university": university
+        head = head.head
+        near.append(head)
+    if tok.dep_ in ("acomp", "attr", "oprd"):
+        near += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
+
+
+def unstated(question: str, passage) -> list[tuple[object, list[str]]]:
+    """(token, its opposites) for the question's words that have opposites and that `passage` (text or Doc)
+    lacks. A question holding a word and its opposite ("Did prices rise or fall?") asks which: neither
+    counts. The adjective of "How old / how long ..." names a scale to measure, not a claim ("How old is
+    she?" over "the young heroine" is no contradiction); a phrasal verb means what its particle makes it
+    ("pull out" is not the opposite of "push out")."""
+    q, said = parse(question), parse(passage) if isinstance(passage, str) else passage
+    asked = {t.lemma_.lower() for t in q} | {t.lower_ for t in q}
+    stated = {t.lemma_.lower() for t in said} | {t.lower_ for t in said}
+    found = []
+    for t in q:
+        if t.lemma_.lower() in stated or t.lower_ in stated or any(c.lower_ == "how" for c in t.children) \
+                or _phrasal(t):
+            continue
+        others = [o for o in opposites(t) if o not in asked]
+        if others:
+            found.append((t, others))
+    return found
+
+
+def _phrasal(tok) -> bool:
+    """A verb with its particle ("pull out", "give up"): spaCy tags the particle a particle or, before "of",
+    a preposition attached to the verb."""
+    after = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.pos_ == "VERB" and after is not None and after.head.i == tok.i and (
+        after.dep_ == "prt" or (after.dep_ == "prep" and any(c.dep_ == "prep" for c in after.children)))
+
+
+def wordnet_pairs(root: Path) -> list[tuple[str, str, str, int, int]]:
+    """WordNet's direct antonym pairs of single words, (part of speech, word a, word b, rank of a's sense,
+    rank of b's), from its database files (wndb format): in each synset line of data.<pos>, a pointer "!"
+    from word s to word t of another synset; a sense's rank is its place in the word's line of index.<pos>,
+    which lists senses commonest first."""
+    pairs: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for pos, tag in [("adj", "a"), ("verb", "v"), ("adv", "r"), ("noun", "n")]:
+        senses = {}
+        for line in (root / f"index.{pos}").read_text(encoding="latin-1").splitlines():
+            if not line.startswith(" "):  # the licence at the top of each file
+                f = line.split()
+                senses[f[0]] = f[-int(f[2]):]  # lemma, pos, synset count, ..., the synsets' offsets
+        synsets = {}
+        for line in (root / f"data.{pos}").read_text(encoding="latin-1").splitlines():
+            if line.startswith(" "):
+                continue
+            f = line.split()
+            n = int(f[3], 16)
+            words = [w.split("(")[0].lower() for w in f[4:4 + 2 * n:2]]  # "big(a)": drop the syntactic marker
+            i = 4 + 2 * n
+            pointers = [f[i + 1 + 4 * k:i + 5 + 4 * k] for k in range(int(f[i]))]
+            synsets[f[0]] = (words, pointers)
+        for offset, (words, pointers) in synsets.items():
+            for symbol, other, _, source_target in pointers:
+                s, t = int(source_target[:2], 16), int(source_target[2:], 16)
+                if symbol != "!" or not (s and t):
+                    continue
+                a, b = words[s - 1], synsets[other][0][t - 1]
+                if "_" in a + b or a == b:  # "say_farewell" is never one token of a question
+                    continue
+                ranks = (senses[a].index(offset), senses[b].index(other))
+                key, ranks = ((tag, a, b), ranks) if a < b else ((tag, b, a), ranks[::-1])
+                best = pairs.get(key, ranks)
+                pairs[key] = (min(best[0], ranks[0]), min(best[1], ranks[1]))
+    return sorted((*k, *v) for k, v in pairs.items())
+
+
+if __name__ == "__main__":
+    for row in wordnet_pairs(Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/wordnet")):
+        print("\t".join(map(str, row)))
