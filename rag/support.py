@@ -92,6 +92,12 @@ def terms(text: str) -> list[Term]:
     return out
 
 
+def token_key(tok) -> str | None:
+    """The key of a parsed token's word (as `terms` gives it), or None for a stopword or punctuation."""
+    found = terms(tok.text)
+    return found[0].key if found else None
+
+
 def support_score(claim: str, evidence: str, *, similarity: float | None = None) -> float:
     """How much of `claim` the `evidence` backs, in [0, 1].
 

@@ -1,0 +1,135 @@
+"""What a question takes for granted, and whether a quote states it: its people (by one of their names,
+not under another given name), and its numbers and dates together with the event they belong to. The
+`premise_stated` step of rag.checks reads these against each quote's window (the quote, and the sentence
+before when it points back). (eval/premise.py is another thing: the question restated as a statement for
+the judge.)
+"""
+from __future__ import annotations
+
+import re
+
+from .nlp import parse
+from .question import Question
+from .relations import LIGHT_VERBS
+from .schema import Source
+from .support import NAME, NUMBER, WORD, Evidence, terms, token_key
+
+
+def people_missing(q: Question, windows: list[str], people: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Each person (their name keys) no window names, as the question writes them."""
+    said = " ".join(windows)
+    return [" ".join(t.surface for t in q.facts if t.key in person) or person[-1]
+            for person in people if not _names_person(said, person)]
+
+
+def people_in_sources(q: Question, sources: list[Source]) -> tuple[tuple[str, ...], ...]:
+    """The question's names the tagger did not type there ("Why did Pezeshkian call ...?") but does in the
+    passages, where they stand in a sentence ("Iranian President Masoud Pezeshkian"): people too."""
+    known = {k for person in q.people for k in person}
+    loose = {t.key for t in q.facts if t.kind == NAME and t.key not in known}
+    if not loose:
+        return ()
+    named = (tuple(x.key for x in terms(e.text) if x.key in loose)
+             for s in sources for e in parse(s.text).ents if e.label_ == "PERSON")
+    people = list(dict.fromkeys(p for p in named if p))
+    return tuple(p for p in people if not any(set(p) < set(o) for o in people))  # "Nick" within "Nick Love"
+
+
+def numbers_missing(q: Question, windows: list[str]) -> list[str]:
+    """Numbers and dates: all in one quote, together with something of the event asked about: a date from
+    one sentence and a deed from another ("What did Russia supply in 2010?" -> "... partner of Armenia in
+    2010") are not one fact."""
+    numbers = [t for t in q.facts if t.kind == NUMBER]
+    if not numbers:
+        return []
+    event = [t for t in terms(q.asked[:1].lower() + q.asked[1:]) if t.kind == WORD]
+    named = _named_event(parse(q.asked), [t.key for t in numbers])
+    best = max(([t for t in numbers if Evidence.of(w).credit(t) > 0.0 and _dates_same_event(q.asked, w, t)]
+                if _shares(w, event) or _states_all(w, named) else [] for w in windows), key=len)
+    return [t.surface for t in numbers if t not in best]
+
+
+def _named_event(doc, keys: list[str]) -> list:
+    """The name a question's year is part of ("the 2017 Summer Deaflympics"; not "February 2022", nor the
+    "Billboard 200" chart): a quote stating the year with the whole name is about the event asked, whatever
+    verb it uses ("took place" for "held")."""
+    for tok in doc:
+        if (tok.dep_ in ("nummod", "compound") and _YEAR.fullmatch(tok.text) and tok.text in keys
+                and tok.head.ent_type_ != "DATE"):
+            head = tok.head
+            while head.dep_ == "compound" and head.head.pos_ == "PROPN":
+                head = head.head
+            if head.pos_ == "PROPN":
+                return [t for w in head.subtree if w.pos_ == "PROPN" for t in terms(w.text)]
+    return []
+
+
+def _states_all(quote: str, words: list) -> bool:
+    """Every one of `words` (at least one) is in the quote."""
+    ev = Evidence.of(quote)
+    return bool(words) and all(ev.credit(t) > 0.0 for t in words)
+
+
+def _names_person(window: str, person: tuple[str, ...]) -> bool:
+    """One of the person's names is in the window, and not only as part of another person's name."""
+    if not any(k in Evidence.of(window).keys for k in person):
+        return False
+    if len(person) < 2:
+        return True
+    names = set(person)
+    mentions = [{t.key for t in terms(e.text)} for e in parse(window).ents if e.label_ == "PERSON"]
+    theirs = [m for m in mentions if m & names]
+    # A name that shares a word with theirs but has a word of its own where theirs has another is someone
+    # else: "Hines" and "Gregory Hines" are one, "Maurice Hines" another; "Sergei Lavrov" is not "Sergei Shoigu".
+    return not theirs or any(not (m - names and names - m) for m in theirs)
+
+
+def _dates_same_event(question: str, window: str, number) -> bool:
+    """The word the question's number dates or counts is in the quote with it: "What was the band renamed in
+    1998?" is not answered by a band "formed in 1998". Light verbs ("What happened in 2019?") date nothing.
+    (Comparing the word each number hangs from in both parses was tried: the small parser attaches "the
+    2008 comedy film" to "film" and "the 2008 comedy" to "comedy", which cost right answers.)"""
+    asked = _number_head(parse(question), number.key)
+    return asked is None or (asked in Evidence.of(window).keys and not _year_of_another(window, asked, number.key))
+
+
+_YEAR = re.compile(r"1\d{3}|20\d{2}")
+
+
+def _year_of_another(window: str, head: str, year: str) -> bool:
+    """The quote puts another year right on the noun the question dates ("Which 1982 film ...?" over "a 2000
+    film based on ... 1982 novel"): the year belongs to something else there. A year hung elsewhere in the
+    sentence ("released in 2000") proves nothing: the small parser attaches those loosely."""
+    if not _YEAR.fullmatch(year):
+        return False
+    years = {c.text for tok in parse(window) if token_key(tok) == head
+             for c in tok.children if c.dep_ == "nummod" and _YEAR.fullmatch(c.text)}
+    return bool(years) and year not in years
+
+
+_GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
+
+
+def _number_head(doc, key: str) -> str | None:
+    """The key of the verb or noun the number `key` dates or counts in `doc` ("in 1976" -> its verb)."""
+    head = dated(doc, key)
+    head_terms = terms(head.text) if head is not None else []
+    return head_terms[0].key if head_terms else None
+
+
+def dated(doc, key: str):
+    """The token of the verb or noun the number `key` dates or counts in `doc`, if not a generic one."""
+    for tok in doc:
+        found = terms(tok.text)
+        if not found or found[0].key != key:
+            continue
+        head = tok.head.head if tok.dep_ == "pobj" else tok.head
+        if head == tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
+            return None
+        return head
+    return None
+
+
+def _shares(quote: str, words: list) -> bool:
+    ev = Evidence.of(quote)
+    return not words or any(ev.credit(t) > 0.0 for t in words)
