@@ -71,10 +71,12 @@ def _states_all(quote: str, words: list) -> bool:
 
 
 def _names_person(window: str, person: tuple[str, ...]) -> bool:
-    """One of the person's names is in the window, and not only as part of another person's name."""
+    """One of the person's names is in the window, and not only as part of another person's name; their
+    whole name, as the question writes it, always counts ("Dunmore Boats" beside "Tess Dunmore")."""
     if not any(k in Evidence.of(window).keys for k in person):
         return False
-    if len(person) < 2:
+    keys = [t.key for t in terms(window)]
+    if len(person) < 2 or any(tuple(keys[i:i + len(person)]) == person for i in range(len(keys))):
         return True
     names = set(person)
     mentions = [{t.key for t in terms(e.text)} for e in parse(window).ents if e.label_ == "PERSON"]

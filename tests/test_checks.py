@@ -566,3 +566,18 @@ def test_wordnet_pairs_reads_antonym_pointers_and_sense_ranks(tmp_path):
         "00000300 30 v 01 raise 0 002 ! 00000400 v 0101 ! 00000999 v 0000 | raze\n"
         "00000400 30 v 01 level 0 001 ! 00000300 v 0101 | raze\n")
     assert wordnet_pairs(tmp_path) == [("v", "level", "raise", 0, 0), ("v", "lower", "raise", 0, 1)]
+
+
+def test_a_person_s_whole_name_in_the_quote_is_stated_beside_another_sharing_a_word():
+    """"Dunmore Boats" (which the tagger may take for a person) written whole in the window is stated, though
+    "Tess Dunmore" there shares a word with it; "Gregory Hines" is still not "Maurice Hines"."""
+    from rag.premise import people_missing
+    from rag.support import terms
+    window = ("The old ferry, run by the family firm Dunmore Boats since 1952, will stop. "
+              "Its owner, Tess Dunmore, said the company would move its two boats to tourist trips.")
+    q = analyse("What will Dunmore Boats do with its boats?")
+    person = tuple(t.key for t in terms("Dunmore Boats"))
+    assert people_missing(q, [window], (person,)) == []
+    hines = tuple(t.key for t in terms("Gregory Hines"))
+    assert people_missing(analyse("Which musical did Gregory Hines choreograph?"),
+                          ["The musical was choreographed by Maurice Hines."], (hines,)) == ["Gregory Hines"]
