@@ -37,7 +37,7 @@ from .contrast import contrasts
 from .errors import LLMError
 from .nlp import parse
 from .opposites import opposed
-from .premise import dated, numbers_missing, people_in_sources, people_missing
+from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
 from .relations import conflicts, definite_common, referent_conflicts, with_referent
@@ -235,7 +235,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     is not answered by a sentence about the Bushehr plant, nor "What did Russia sign in 2019?" by a
     signing in 2025, nor "What did Lavrov say?" by a sentence about someone else."""
     q = case.question
-    if not d.answer.citations or not q.facts:
+    if not d.answer.citations:
         return d
     if case.rate is not None:
         # With a model, model_confirms reads the quotes against the question instead: on the shipped
@@ -244,7 +244,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         # Numbers are rarely reworded: those are still checked, and people the question's own parse
         # missed (model_confirms reads "Pezeshkian" in the question as a name like any other).
         windows = [_speaker_window(case, c) for c in d.answer.citations]
-        missing = numbers_missing(q, windows) + people_missing(q, windows, people_in_sources(q, case.sources))
+        missing = numbers_missing(q, windows) + counts_missing(q, windows) \
+            + people_missing(q, windows, people_in_sources(q, case.sources))
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
@@ -272,7 +273,8 @@ def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     # a quote that refers back to them ("He said ..."); not under another given name ("Maurice Hines" is
     # not "Gregory Hines").
     windows = [_speaker_window(case, c) for c in citations]
-    return people_missing(q, windows, q.people + people_in_sources(q, case.sources)) + numbers_missing(q, windows)
+    return people_missing(q, windows, q.people + people_in_sources(q, case.sources)) + numbers_missing(q, windows) \
+        + counts_missing(q, windows)
 
 
 _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)

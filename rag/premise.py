@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .nlp import parse
-from .question import Question
+from .question import SMALL_NUMBER_WORDS, Question
 from .relations import LIGHT_VERBS
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, terms, token_key
@@ -47,6 +47,30 @@ def numbers_missing(q: Question, windows: list[str]) -> list[str]:
     best = max(([t for t in numbers if Evidence.of(w).credit(t) > 0.0 and _dates_same_event(q.asked, w, t)]
                 if _shares(w, event) or _states_all(w, named) else [] for w in windows), key=len)
     return [t.surface for t in numbers if t not in best]
+
+
+def counts_missing(q: Question, windows: list[str]) -> list[str]:
+    """A count the question gives a thing ("its three boats") where the quotes count that thing otherwise
+    ("its two boats") and never as asked. News spells counts under ten in words, which are no number facts
+    (numbers_missing reads digits and amounts)."""
+    out = []
+    for tok in parse(q.asked):
+        asked = _count(tok) if tok.dep_ == "nummod" else None
+        if asked is None:
+            continue
+        thing = tok.head.lemma_.lower()
+        counted = {_count(c) for w in windows for t in parse(w) if t.lemma_.lower() == thing
+                   for c in t.children if c.dep_ == "nummod"} - {None}
+        if counted and asked not in counted:
+            out.append(f"{tok.text} {tok.head.text}")
+    return out
+
+
+def _count(tok) -> int | None:
+    word = tok.lower_
+    if word.isdigit():
+        return int(word)
+    return SMALL_NUMBER_WORDS.index(word) + 1 if word in SMALL_NUMBER_WORDS else None
 
 
 def _named_event(doc, keys: list[str]) -> list:

@@ -67,8 +67,9 @@ DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?l
 # common ("the two countries").
 _AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
             r"|\b(?:a|one|two|three|four)[ -](?:thirds?|quarters?|fifths?|tenths?)\b")  # "by a third"
-_SMALL_NUMBERS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                  r"sixteen|seventeen|eighteen|nineteen|twenty)")
+SMALL_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                      "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+_SMALL_NUMBERS = f"(?:{'|'.join(SMALL_NUMBER_WORDS)})"
 # "How many megawatts does ...": the words after it (at most four) say what the answer's number counts.
 _COUNTED = re.compile(r"\bhow (?P<how>many|much)\s+(?P<words>(?:[\w-]+\s*){1,4})", re.I)
 _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",

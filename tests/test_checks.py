@@ -581,3 +581,14 @@ def test_a_person_s_whole_name_in_the_quote_is_stated_beside_another_sharing_a_w
     hines = tuple(t.key for t in terms("Gregory Hines"))
     assert people_missing(analyse("Which musical did Gregory Hines choreograph?"),
                           ["The musical was choreographed by Maurice Hines."], (hines,)) == ["Gregory Hines"]
+
+
+def test_premise_stated_a_count_spelled_out_is_the_quote_s_count():
+    """News spells small counts in words: "its three boats" is not what "its two boats" states."""
+    article = "The ferry company will sell its two boats in March 2027. The ferry stops in May."
+    ans = check("When will the ferry company sell its three boats?", article=article)
+    assert ans.abstained and "three boats" in ans.error, ans.error
+    assert not check("When will the ferry company sell its two boats?", article=article).abstained
+    # A quote that does not count the thing says nothing against the question's count.
+    assert not check("When will the ferry company sell its three boats?",
+                     article="The ferry company will sell its boats in March 2027.").abstained
