@@ -283,10 +283,18 @@ def _drop_repeats(lines: list[str]) -> list[str]:
     return [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
 
 
+# "- Thornby clinic: open Wednesday only": a list item stating a fact as label and value.
+_FACT_ITEM = re.compile(r"^[-*•]\s+[^:]{2,60}:\s+\S+(?:\s+\S+){1,}")
+
+
 def _drop_trailing_block(lines: list[str]) -> list[str]:
-    """Drop the short non-sentence lines after the last paragraph (captions, link lists, credits)."""
+    """Drop the short non-sentence lines after the last paragraph (captions, link lists, credits). A list of
+    two or more "label: value" items is the article's own (a fact box: opening times, key dates), and it
+    and everything before it stay; link lists and captions are headlines without such labels."""
     end = len(lines)
     while end > 0 and not _is_prose(lines[end - 1]):
+        if end > 1 and _FACT_ITEM.match(lines[end - 1]) and _FACT_ITEM.match(lines[end - 2]):
+            return lines[:end]
         end -= 1
     return lines[:end] if end else lines  # no paragraph at all: nothing to tell junk from
 

@@ -318,3 +318,16 @@ def test_a_file_of_only_links_is_refused_with_a_reason(text):
 def test_links_inside_an_article_do_not_make_it_a_link_list():
     c = clean_article("A Title\n\n[Reuters](https://r.example/a)\n\nThe council approved the budget on Monday.\n")
     assert "The council approved the budget on Monday." in c.text
+
+
+def test_a_closing_fact_list_is_the_article_s_own_and_stays():
+    """Opening times or key dates as "label: value" items after the last paragraph are content; a list of
+    headlines (a capture's link list) after it is not."""
+    body = "The board opened three clinics on Monday in the hill villages, a spokesman said."
+    facts = "- Ardmore clinic: open Monday to Friday\n- Thornby clinic: open Wednesday only"
+    text = clean_article(f"Clinics open\n\n{body}\n\n{facts}\n").text
+    assert text.endswith("- Ardmore clinic: open Monday to Friday\n\n- Thornby clinic: open Wednesday only")
+    links = "- Unlocking The Secrets Of Mason Dixick Genealogy\n- The Ultimate Anniversary Jokes For Your Big Day"
+    assert clean_article(f"Clinics open\n\n{body}\n\n{links}\n").text.endswith(body)
+    # One such line alone is not a list ("Photo: Reuters archive" under a picture).
+    assert clean_article(f"Clinics open\n\n{body}\n\n- Photo: Reuters archive picture\n").text.endswith(body)
