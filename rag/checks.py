@@ -187,9 +187,11 @@ _KIND_WORDS = {NUMBER_: "number", DATE: "date", PERSON: "person", PLACE: "place"
 def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool:
     """The text holds what the question asks for (always, when it asks for nothing in particular), its
     names typed in their quotes; the thing a bare "how many" number counts may be named by its quotes."""
-    if q.wants in (NUMBER_, DATE):
+    if q.wants == DATE:  # a year, or a date the tagger reads as one ("last winter", "on Monday")
+        return gives_number(q, text) or gives_kind(q, text, quoted)
+    if q.wants == NUMBER_:
         counted = f"{text} {quoted}" if bare else text
-        return gives_number(q, text) and (q.wants == DATE or _counts_the_thing_asked(q, counted))
+        return gives_number(q, text) and _counts_the_thing_asked(q, counted)
     return q.wants is None or gives_kind(q, text, quoted)
 
 

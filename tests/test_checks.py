@@ -592,3 +592,13 @@ def test_premise_stated_a_count_spelled_out_is_the_quote_s_count():
     # A quote that does not count the thing says nothing against the question's count.
     assert not check("When will the ferry company sell its three boats?",
                      article="The ferry company will sell its boats in March 2027.").abstained
+
+
+def test_when_is_answered_by_a_date_without_digits():
+    """News dates by "last winter", "on Monday": a date the tagger reads as one answers "when"."""
+    article = ("The union said staff were moved from the county hospital, where the emergency department closed at "
+               "night for the first time last winter. The clinics are staffed by nurses.")
+    ans = check("When did the emergency department close at night?", article=article)
+    assert not ans.abstained and "last winter" in ans.answer, ans.error
+    ans = check("When did the clinics get nurses?", article="The clinics are staffed by nurses and one doctor.")
+    assert ans.abstained and "date" in ans.error
