@@ -51,7 +51,7 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
     lacks while stating its opposite, in the same part of speech, of the same thing."""
     said = parse(quote)
     found = []
-    for t, others in unstated(question, said):
+    for t, others in _unstated(question, said):
         mine = _anchors(t)
         other = next((o for o in said if o.lemma_.lower() in others and _POS.get(o.pos_) == _POS[t.pos_]
                       and mine & _anchors(o)), None)
@@ -75,7 +75,7 @@ def _anchors(tok) -> set[str]:
     return {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
 
 
-def unstated(question: str, passage) -> list[tuple[object, list[str]]]:
+def _unstated(question: str, passage) -> list[tuple[object, list[str]]]:
     """(token, its opposites) for the question's words that have opposites and that `passage` (text or Doc)
     lacks. A question holding a word and its opposite ("Did prices rise or fall?") asks which: neither
     counts. The adjective of "How old / how long ..." names a scale to measure, not a claim ("How old is

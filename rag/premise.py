@@ -139,15 +139,13 @@ _GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
 def _number_head(doc, key: str) -> str | None:
     """The key of the verb or noun the number `key` dates or counts in `doc` ("in 1976" -> its verb)."""
     head = dated(doc, key)
-    head_terms = terms(head.text) if head is not None else []
-    return head_terms[0].key if head_terms else None
+    return token_key(head) if head is not None else None
 
 
 def dated(doc, key: str):
     """The token of the verb or noun the number `key` dates or counts in `doc`, if not a generic one."""
     for tok in doc:
-        found = terms(tok.text)
-        if not found or found[0].key != key:
+        if token_key(tok) != key:
             continue
         head = tok.head.head if tok.dep_ == "pobj" else tok.head
         if head == tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
