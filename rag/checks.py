@@ -17,6 +17,7 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
     roles_agree             who did what to whom: the quotes give the question's and the answer's
                             participants the same roles (rag.relations)
     dates_agree             which date or number belongs to which event: not one the quote gives to another
+    reasons_stated          a reason the model's answer gives ("because ...", "due to ...") is in its quotes
     facts_from_one_quote    an answer sentence citing several quotes takes each name and number from a quote
                             that also names its subject: not "X paid 15 million" from "X built it" + "Y paid 15 million"
     model_reads_claims      the model reads each answer sentence against its quote: is it stated there?
@@ -59,6 +60,10 @@ CONTRAST_MARGIN = 0.075  # P(yes) by which a neighbour of the question must beat
 RESCUE_SOURCES = 4
 RESCUE_MIN = 0.75
 ATTRIBUTED_MIN = 0.5  # share of the speaker's words ("Russia's foreign minister") that names them
+REASON_MIN = 0.5  # share of the words of a reason the model gives ("because ...") that its quotes must hold
+# What follows these is the reason a sentence gives ("since" is left out: it dates as often as it explains).
+_REASON = re.compile(r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result of|in response to|in order to|"
+                     r"so that)\s+(?P<reason>[^;]+)", re.I)
 _ACCORDING_TO = re.compile(r"\baccording to\s+([^,;:?]{3,80})", re.I)
 _CONTINUES = re.compile(r"^\W*(he|she|they|it)\b", re.I)  # "He added that ...": named just before
 _NEGATIVE = re.compile(r"\b(do(es)? not|don't|doesn't|cannot|can't|no)\b.{0,40}\b(say|mention|contain|provide|answer|"
@@ -328,6 +333,25 @@ def dates_agree(case: Case, d: Draft) -> Draft:
     return d
 
 
+def reasons_stated(case: Case, d: Draft) -> Draft:
+    """A reason the model's answer gives must be in its quotes: "The trust criticised the decision because
+    it was seen as a violation of environmental regulations" over "The trust criticised the decision" is
+    supported as a sentence (half of it is copied, and reads alike) while its reason is made up. So the words
+    after "because / due to / ..." must be at least REASON_MIN in the sentence's quotes or the sentences
+    before them (a reason is often said just before)."""
+    if d.origin != "model":
+        return d
+    for s in d.answer.sentences:
+        m = _REASON.search(s.text) if s.supported else None
+        reason = terms(m.group("reason")) if m else []
+        if not reason:
+            continue
+        said = " ".join(_with_sentence_before(case.articles[c.doc_id], c) for c in _sentence_citations(d.answer, s))
+        if coverage(reason, Evidence.of(said)) < REASON_MIN:
+            return _instead(case, f"the model's answer gives a reason its quotes do not state (\"{m.group(0).strip()}\")")
+    return d
+
+
 def facts_from_one_quote(case: Case, d: Draft) -> Draft:
     """A sentence built from several quotes must not join one quote's subject to another quote's fact: "The
     Sundvik operator will pay 15 million euros [2][3]" over "Brenna Marine built a ferry for Sundvik" [2] and
@@ -464,6 +488,7 @@ STEPS: list[tuple[str, Step]] = [
     ("not_the_opposite", not_the_opposite),
     ("roles_agree", roles_agree),
     ("dates_agree", dates_agree),
+    ("reasons_stated", reasons_stated),
     ("facts_from_one_quote", facts_from_one_quote),
     ("model_reads_claims", model_reads_claims),
     ("model_confirms", model_confirms),

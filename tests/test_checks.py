@@ -43,7 +43,7 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
-                          "quotes_the_speaker", "premise_stated", "not_the_opposite", "roles_agree", "dates_agree",
+                          "quotes_the_speaker", "premise_stated", "not_the_opposite", "roles_agree", "dates_agree", "reasons_stated",
                           "facts_from_one_quote",
                           "model_reads_claims",
                           "model_confirms", "model_contrasts"]
@@ -602,3 +602,17 @@ def test_when_is_answered_by_a_date_without_digits():
     assert not ans.abstained and "last winter" in ans.answer, ans.error
     ans = check("When did the clinics get nurses?", article="The clinics are staffed by nurses and one doctor.")
     assert ans.abstained and "date" in ans.error
+
+
+def test_reasons_stated_replaces_an_answer_whose_reason_its_quotes_do_not_state():
+    """Half the sentence is copied from its quote, so it reads as supported; its "because" is made up."""
+    article = ("The Merrin Estuary Trust, a conservation charity, criticised the decision. "
+               "Its director said the bridge would damage the mudflats where wading birds feed.")
+    q = "Why did the Merrin Estuary Trust criticise the decision?"
+    ans = check(q, "The Merrin Estuary Trust criticised the decision because it was seen as a violation of "
+                   "environmental regulations [1].", article=article)
+    assert "violation" not in ans.answer and "reason its quotes do not state" in ans.error, ans.error
+    # A reason its quote (or the sentence before it) states is kept.
+    ans = check(q, "The trust criticised the decision because the bridge would damage the mudflats [2].",
+                article=article)
+    assert not ans.abstained and "because the bridge would damage the mudflats" in ans.answer and ans.error is None
