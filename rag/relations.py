@@ -264,6 +264,8 @@ def with_referent(source: str, before: str) -> str:
     """The source with the name its pointing-back subject stands for written after it ("The work (The
     Tidewater Triptych) was restored in Glasgow"), for a reader who sees the sentence alone."""
     subj, ante = _pointing_subject(parse(source)), _named_subject(before)
+    if subj is not None and ante is None and subj.lower_ in _REFERRING:
+        ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
     if subj is None or ante is None:
         return source
     end = subj.idx + len(subj.text)
@@ -282,6 +284,18 @@ def _named_subject(text: str):
     prev = list(parse(text).sents)[-1:] if text.strip() else []
     ante = next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
     return ante if ante is not None and _is_named(ante) and _key(ante) is not None else None
+
+
+def _definite_subject(text: str):
+    """The last sentence's subject when it is "the <noun>" ("The bridge ... will carry cars"): what a
+    following "it" or "he" most likely stands for."""
+    prev = list(parse(text).sents)[-1:] if text.strip() else []
+    ante = next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
+    if ante is None or ante.pos_ != "NOUN":
+        return None
+    own = [c for c in ante.children if c.dep_ in ("det", "compound", "amod")]  # not "designed by <name>"
+    definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in own)
+    return ante if definite and not any(c.pos_ == "PROPN" for c in own) else None
 
 
 def _written(tok) -> str:

@@ -616,3 +616,14 @@ def test_reasons_stated_replaces_an_answer_whose_reason_its_quotes_do_not_state(
     ans = check(q, "The trust criticised the decision because the bridge would damage the mudflats [2].",
                 article=article)
     assert not ans.abstained and "because the bridge would damage the mudflats" in ans.answer and ans.error is None
+
+
+def test_a_pronoun_subject_is_read_with_the_thing_the_sentence_before_is_about():
+    """"It will cost 41 million pounds" after "The bridge, designed by Callow & Finch, will carry cars": the model
+    reads "It (The bridge) will cost ..."; a "the <noun>" subject still needs a name before it."""
+    from rag.relations import with_referent
+    before = "The bridge, designed by the Leeds firm Callow & Finch, will carry cars and cyclists. "
+    assert with_referent("It will cost 41 million pounds.", before) == "It (The bridge) will cost 41 million pounds."
+    assert with_referent("It will cost 41 million pounds.", "A bridge will carry cars. ") == \
+        "It will cost 41 million pounds."
+    assert with_referent("The work will cost 41 million pounds.", before) == "The work will cost 41 million pounds."
