@@ -348,7 +348,8 @@ def reasons_stated(case: Case, d: Draft) -> Draft:
             continue
         said = " ".join(_with_sentence_before(case.articles[c.doc_id], c) for c in _sentence_citations(d.answer, s))
         if coverage(reason, Evidence.of(said)) < REASON_MIN:
-            return _instead(case, f"the model's answer gives a reason its quotes do not state (\"{m.group(0).strip()}\")")
+            reason_said = m.group(0).strip()
+            return _instead(case, f"the model's answer gives a reason its quotes do not state (\"{reason_said}\")")
     return d
 
 

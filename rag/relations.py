@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 
 from .nlp import parse
-from .support import NAME, terms
+from .support import NAME, terms, token_key
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
@@ -140,7 +140,7 @@ def roles(doc_or_text) -> list[Role]:
         acted_on = _role(tok.head) if role == "owner" and tok.head != tok else None
         extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
         for part in [tok, *_conjuncts(tok)]:
-            key = _key(part)
+            key = token_key(part)
             if key:
                 out += [Role(p, r, key, _phrase(part), _marked(part)) for p, r in [(predicate, role), *extra]]
     return out
@@ -152,7 +152,7 @@ def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | Another
     source_roles = roles(stated)
     surfaces: dict[str, str] = {}
     for t in claimed:  # the fullest name a word has in the claim ("Yellowstone River" over "which river")
-        surfaces[_key(t)] = max(surfaces.get(_key(t), ""), _name(t), key=len)
+        surfaces[token_key(t)] = max(surfaces.get(token_key(t), ""), _name(t), key=len)
     places = _places(claimed)
     out = []
     for r in roles(claimed):
@@ -210,11 +210,11 @@ def _title_words(tok, name: set[str]) -> tuple[set[str], str]:
     words, todo = [], [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
     while todo:
         w = todo.pop()
-        if _key(w) and _key(w) not in name and w.ent_type_ not in _COUNTRY and w.lower_.rstrip(".") not in _HONORIFICS:
+        if token_key(w) and token_key(w) not in name and w.ent_type_ not in _COUNTRY and w.lower_.rstrip(".") not in _HONORIFICS:
             words.append(w)
         todo += [c for c in w.children if c.dep_ in ("compound", "amod") and c.i < w.i]
     words.sort(key=lambda w: w.i)
-    return {_key(w) for w in words}, " ".join(w.text for w in words)
+    return {token_key(w) for w in words}, " ".join(w.text for w in words)
 
 
 def _title_conflicts(claimed, stated) -> list[OtherTitle]:
@@ -225,12 +225,12 @@ def _title_conflicts(claimed, stated) -> list[OtherTitle]:
     as a title here)."""
     out = []
     for ent in claimed.ents:
-        key = _key(ent.root) if ent.label_ == "PERSON" else None
-        name = {k for t in ent for k in [_key(t)] if k}
+        key = token_key(ent.root) if ent.label_ == "PERSON" else None
+        name = {k for t in ent for k in [token_key(t)] if k}
         mine, written = _title_words(ent.root, name) if key else (set(), "")
         people = [t for t in stated if t.ent_type_ == "PERSON" and t.dep_ != "compound"] if mine else []
-        theirs = [_title_words(t, name) for t in people if _key(t) == key]
-        given = any(_same_title(mine, _title_words(t, name)[0]) for t in people if _key(t) != key)
+        theirs = [_title_words(t, name) for t in people if token_key(t) == key]
+        given = any(_same_title(mine, _title_words(t, name)[0]) for t in people if token_key(t) != key)
         if given and theirs and all(t and not _same_title(mine, t) for t, _ in theirs):
             out.append(OtherTitle(ent.text, written, theirs[0][1]))
     return out
@@ -254,8 +254,8 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
     sent = subj.sent
     role = "patient" if subj.dep_ == "nsubjpass" else "agent"
     claimed = parse(declarative(claim))
-    named = {_key(t): t for t in claimed if _is_named(t) and _key(t)}
-    said = {_key(t) for t in stated} | _phrase(ante)
+    named = {token_key(t): t for t in claimed if _is_named(t) and token_key(t)}
+    said = {token_key(t) for t in stated} | _phrase(ante)
     return [OtherReferent(_written(named[r.key]), _written(subj), _written(ante)) for r in roles(claimed)
             if r.predicate == _lemma(sent.root) and r.role == role and r.key in named and not r.names & said]
 
@@ -279,18 +279,22 @@ def _pointing_subject(doc):
     return subj if subj is not None and (subj.lower_ in _REFERRING or definite_common(subj)) else None
 
 
+def _last_subject(text: str):
+    """The subject of the last sentence of `text`, if it has one."""
+    prev = list(parse(text).sents)[-1:] if text.strip() else []
+    return next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
+
+
 def _named_subject(text: str):
     """The named subject of the last sentence of `text` ("Widsith is an Old English poem"), if any."""
-    prev = list(parse(text).sents)[-1:] if text.strip() else []
-    ante = next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
-    return ante if ante is not None and _is_named(ante) and _key(ante) is not None else None
+    ante = _last_subject(text)
+    return ante if ante is not None and _is_named(ante) and token_key(ante) is not None else None
 
 
 def _definite_subject(text: str):
     """The last sentence's subject when it is "the <noun>" ("The bridge ... will carry cars"): what a
     following "it" or "he" most likely stands for."""
-    prev = list(parse(text).sents)[-1:] if text.strip() else []
-    ante = next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
+    ante = _last_subject(text)
     if ante is None or ante.pos_ != "NOUN":
         return None
     own = [c for c in ante.children if c.dep_ in ("det", "compound", "amod")]  # not "designed by <name>"
@@ -354,7 +358,7 @@ def _renamed(claim: str, source: str) -> list[Renamed]:
 
 
 def _places(doc) -> set[str]:
-    return {_key(t) for t in doc if t.ent_type_ in _COUNTRY}
+    return {token_key(t) for t in doc if t.ent_type_ in _COUNTRY}
 
 
 _COUNTRY = {"GPE", "NORP"}
@@ -367,9 +371,9 @@ def _other_country(stated, r: Role, others: set) -> str | None:
     to "France" by spelling, so an unnamed one proves nothing."""
     marks = [c for t in stated if _lemma(t) == r.predicate
              for c in t.children if c.dep_ in ("amod", "compound", "poss") and c.ent_type_ in _COUNTRY]
-    if not marks or any(_same_place(_key(c), r.names) for c in marks):
+    if not marks or any(_same_place(token_key(c), r.names) for c in marks):
         return None
-    return next((c.text for c in marks if _same_place(_key(c), others)), None)
+    return next((c.text for c in marks if _same_place(token_key(c), others)), None)
 
 
 def _same_place(key: str | None, names) -> bool:
@@ -471,7 +475,7 @@ def _phrase(tok) -> frozenset[str]:
     """The keys of a participant's name words: itself, its compounds and titles, its appositions."""
     words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "appos", "flat")
                      or (c.dep_ == "amod" and c.pos_ == "PROPN")]
-    return frozenset(k for w in words for k in [_key(w)] if k)
+    return frozenset(k for w in words for k in [token_key(w)] if k)
 
 
 def _name(tok) -> str:
@@ -485,11 +489,6 @@ def _name(tok) -> str:
 
 def _lemma(tok) -> str:
     return tok.lemma_.lower()
-
-
-def _key(tok) -> str | None:
-    found = terms(tok.text)
-    return found[0].key if found else None
 
 
 _SWAPPABLE = {"patient", "to", "from", "owner", "patient_owner", "attr"}
