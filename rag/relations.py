@@ -24,7 +24,9 @@ reservoir"). And when the claim gives a person a title ("Senator David McCurdy")
 someone else while naming them under another ("Senator David Boren and Representative David McCurdy").
 And when a question about a renaming takes the source's former name for the current one or the reverse
 ("What was the Washington Public Power Supply System formerly called?" over "Energy Northwest (formerly
-Washington Public Power Supply System)").
+Washington Public Power Supply System)"). And when the claim names a doer ("Which character did Pamela
+Hayden create?") that the source names too but gives the same verb's doer as another name of the same kind
+("voiced by Pamela Hayden, and created by Matt Groening").
 Same-role restatements and paraphrases with other verbs are never conflicts: this step only
 rejects, it does not confirm.
 """
@@ -50,6 +52,7 @@ class Role:
     key: str  # the participant's head word, normalised as rag.support does
     names: frozenset[str] = frozenset()  # every word of its phrase ("Foreign Minister Sergei Lavrov")
     marked: str = ""  # "the ferries" / "these ferries" (definite), "similar" / "another" (said to be another one)
+    kind: str = ""  # what the participant names: "person", "place", "org", or "" (not a name)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,16 @@ class Conflict:
             return (f"the source's \u201c{self.predicate}\u201d is {self.instead}, not {self.participant}'s")
         return (f"{self.participant} is the {_ROLE_WORDS[self.claim_role]} of \u201c{self.predicate}\u201d in one "
                 f"and the {_ROLE_WORDS[self.source_role]} in the source")
+
+
+@dataclass(frozen=True)
+class OtherDoer:
+    participant: str  # as written in the claim
+    predicate: str
+    doer: str  # who does it in the source, as written there
+
+    def __str__(self) -> str:
+        return f"in the source {self.doer} is the one who did \u201c{self.predicate}\u201d, not {self.participant}"
 
 
 @dataclass(frozen=True)
@@ -142,11 +155,11 @@ def roles(doc_or_text) -> list[Role]:
         for part in [tok, *_conjuncts(tok)]:
             key = token_key(part)
             if key:
-                out += [Role(p, r, key, _phrase(part), _marked(part)) for p, r in [(predicate, role), *extra]]
+                out += [Role(p, r, key, _phrase(part), _marked(part), _kind(part)) for p, r in [(predicate, role), *extra]]
     return out
 
 
-def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | AnotherOne | OtherTitle | Renamed]:
+def conflicts(claim: str, source: str) -> list[Conflict | OtherDoer | TimeConflict | AnotherOne | OtherTitle | Renamed]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
     claimed, stated = parse(declarative(claim)), parse(declarative(source))
     source_roles = roles(stated)
@@ -167,6 +180,10 @@ def conflicts(claim: str, source: str) -> list[Conflict | TimeConflict | Another
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
+        elif r.role == "agent" and r.kind and not any(r.key in s.names for s in same_verb(r, source_roles)):
+            doer = _other_doer(r, stated)
+            if doer:
+                out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, doer))
         elif r.role == "owner" and r.key in places:
             other = _other_country(stated, r, places - {r.key})
             if other:
@@ -401,10 +418,26 @@ def declarative(question: str) -> str:
     not a compound of "supply"). The asked-about phrase is dropped: it is the unknown, not a participant.
     Other text is returned as it is."""
     m = _WH_AUX.match(question)
-    if not m or not question.rstrip().endswith("?") or len(m.group("wh").split()) > 4 \
-            or m.group("aux").lower() not in ("did", "does", "do"):
-        return question  # with "was/is/has" the question's own parse is no worse (passives stay passive)
-    return f"{m.group('aux').capitalize()} {m.group('rest')}?"
+    if not m or not question.rstrip().endswith("?") or len(m.group("wh").split()) > 4:
+        return question
+    aux, rest = m.group("aux").lower(), m.group("rest")
+    if aux in ("did", "does", "do"):
+        return f"{aux.capitalize()} {rest}?"
+    if aux in ("was", "were", "is", "are"):
+        return _passive(aux, rest) or question
+    return question  # with "has/will" the question's own parse is no worse
+
+
+def _passive(aux: str, rest: str) -> str | None:
+    """"When was the band The Wolfhounds formed?" read as "the band The Wolfhounds was formed": asked as it
+    is, the parser makes "formed" a clause of "band" with "The Wolfhounds" as its doer. None when no past
+    participle follows a subject as its first verb."""
+    doc = parse(rest)
+    verb = next((t for t in doc if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.tag_ not in ("VBN", "VBD") or verb.i == 0 \
+            or any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[:verb.i]):
+        return None  # "was weighing ... when Putin issued", "the event that Afghanistan competed in": no passive
+    return f"{doc[:verb.i].text} {aux} {doc[verb.i:].text}."
 
 
 def _role(tok) -> tuple[str, str] | None:
@@ -423,6 +456,8 @@ def _noun_role(tok) -> tuple[str, str] | None:
     if complement is not None:
         return _lemma(complement), "holder"  # "X is a tributary of Y": X holds the relation, Y owns it
     if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        if head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
+            return None  # "(born Mosze Lifszyc)": a participle alone has no subject; the parser guessed one
         passive = any(c.dep_ == "auxpass" for c in head.children)  # "Where were the Games held?"
         return _lemma(head), "patient" if passive else "agent"
     if dep in ("dobj", "nsubjpass", "dative"):
@@ -467,8 +502,14 @@ def _another(claimed: Role, stated: Role) -> bool:
 
 
 def _conjuncts(tok) -> list:
-    """"Russia and Iran" share a role; so do "Iran's president, Masoud Pezeshkian"."""
-    return [c for c in tok.children if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN")]
+    """"Russia and Iran" share a role; so do "Iran's president, Masoud Pezeshkian" and every name of a list
+    ("A, B and C": the parser hangs C on B)."""
+    out, todo = [], [tok]
+    while todo:
+        found = [c for c in todo.pop().children if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN")]
+        out += found
+        todo += found
+    return out
 
 
 def _phrase(tok) -> frozenset[str]:
@@ -543,3 +584,38 @@ def _is_named(tok) -> bool:
     name in front of it ("a Security Council veto")."""
     return tok.pos_ == "PROPN" or bool(tok.ent_type_) or any(
         c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children)
+
+
+
+_KINDS = {"PERSON": "person", "GPE": "place", "NORP": "place", "LOC": "place", "ORG": "org"}
+
+
+def _kind(tok) -> str:
+    """What a participant names, by its entity type: a person, a place or people, an organisation, or "" (no
+    name): only names of one kind stand in for each other as the doer of something."""
+    return _KINDS.get(tok.ent_type_, "")
+
+
+def same_verb(r: Role, source_roles: list[Role]) -> list[Role]:
+    return [s for s in source_roles if s.predicate == r.predicate and s.role == r.role]
+
+
+def _other_doer(r: Role, stated) -> str | None:
+    """Another name of the claim doer's kind doing the same verb, in a sentence of the source that names the
+    claim's doer too: the source then speaks of both and gives the act to the other. (Another sentence may
+    be about something else, and "which she formed" names no one to compare.)"""
+    for sent in stated.sents:
+        mentions = _mentions(r, sent)
+        for doer in [s for s in same_verb(r, roles(sent.as_doc())) if s.kind == r.kind] if mentions else []:
+            tok = next(t for t in sent if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
+            # "Iranian President Masoud Pezeshkian and Russian President Vladimir Putin" parsed as one
+            # phrase headed by Putin: a doer whose phrase holds the claim's is no other doer.
+            if not any(m in tok.subtree for m in mentions):
+                return _name(tok)
+    return None
+
+
+def _mentions(r: Role, sent) -> list:
+    """Where a sentence names the claim's participant (a country also by its people's adjective, "Iranian")."""
+    return [t for t in sent if token_key(t) == r.key or r.kind == "place" and t.ent_type_ in _COUNTRY
+            and _same_place(token_key(t), {r.key})]
