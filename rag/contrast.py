@@ -9,15 +9,10 @@ answers its neighbour better than the question itself (rag.checks.model_contrast
 """
 from __future__ import annotations
 
-from .nlp import parse
+from .nlp import entity_kind, parse
 from .relations import swapped
 
 MAX_CONTRASTS = 2
-# spaCy entity labels that stand in for one another: a person for a person, a place or people for a place
-# ("Moscow" for "Iran"), a date for a date, an amount for an amount.
-_KIND = {"PERSON": "person", "ORG": "group", "GPE": "place", "NORP": "place", "LOC": "place", "FAC": "place",
-         "DATE": "date", "TIME": "date", "CARDINAL": "amount", "QUANTITY": "amount", "MONEY": "amount",
-         "PERCENT": "amount", "EVENT": "event", "WORK_OF_ART": "work", "PRODUCT": "work"}
 
 
 def contrasts(question: str, passage: str) -> list[str]:
@@ -34,13 +29,13 @@ def replaced(question: str, passage: str) -> list[str]:
     asked_words = _words(asked)
     others: dict[str, list[str]] = {}
     for e in parse(passage).ents:
-        kind = _KIND.get(e.label_)
+        kind = entity_kind(e.label_)
         # One sharing a word with the question is one it names already, maybe in another form
         # ("Masoud Pezeshkian" for "Pezeshkian"): not another of its kind.
         if kind and _specific(e) and not _words(e) & asked_words and e.text not in others.setdefault(kind, []):
             others[kind].append(e.text)
     return [question[:e.start_char] + other + question[e.end_char:]
-            for e in asked.ents if _specific(e) for other in others.get(_KIND.get(e.label_, ""), [])]
+            for e in asked.ents if _specific(e) for other in others.get(entity_kind(e.label_), [])]
 
 
 def _specific(span) -> bool:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .nlp import parse
+from .nlp import entity_kind, parse
 from .support import NAME, terms, token_key
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
@@ -52,7 +52,7 @@ class Role:
     key: str  # the participant's head word, normalised as rag.support does
     names: frozenset[str] = frozenset()  # every word of its phrase ("Foreign Minister Sergei Lavrov")
     marked: str = ""  # "the ferries" / "these ferries" (definite), "similar" / "another" (said to be another one)
-    kind: str = ""  # what the participant names: "person", "place", "org", or "" (not a name)
+    kind: str = ""  # what the participant names (rag.nlp.entity_kind): "person", "place", "group"; "" for no name
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,8 @@ def roles(doc_or_text) -> list[Role]:
         for part in [tok, *_conjuncts(tok)]:
             key = token_key(part)
             if key:
-                out += [Role(p, r, key, _phrase(part), _marked(part), _kind(part)) for p, r in [(predicate, role), *extra]]
+                out += [Role(p, r, key, _phrase(part), _marked(part), entity_kind(part.ent_type_))
+                        for p, r in [(predicate, role), *extra]]
     return out
 
 
@@ -180,7 +181,7 @@ def conflicts(claim: str, source: str) -> list[Conflict | OtherDoer | TimeConfli
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
-        elif r.role == "agent" and r.kind and not any(r.key in s.names for s in same_verb(r, source_roles)):
+        elif r.role == "agent" and r.kind in _DOERS and not any(r.key in s.names for s in same_verb(r, source_roles)):
             doer = _other_doer(r, stated)
             if doer:
                 out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, doer))
@@ -587,13 +588,7 @@ def _is_named(tok) -> bool:
 
 
 
-_KINDS = {"PERSON": "person", "GPE": "place", "NORP": "place", "LOC": "place", "ORG": "org"}
-
-
-def _kind(tok) -> str:
-    """What a participant names, by its entity type: a person, a place or people, an organisation, or "" (no
-    name): only names of one kind stand in for each other as the doer of something."""
-    return _KINDS.get(tok.ent_type_, "")
+_DOERS = {"person", "place", "group"}  # kinds of name that do things (not dates or amounts)
 
 
 def same_verb(r: Role, source_roles: list[Role]) -> list[Role]:
