@@ -465,7 +465,7 @@ def model_contrasts(case: Case, d: Draft) -> Draft:
     with the two swapped rates higher. A neighbour ahead by CONTRAST_MARGIN declines the answer."""
     if case.rate is None or d.answer.abstained or not d.answer.citations:
         return d
-    quotes = _quoted(d.answer)
+    quotes = _as_read(case, d.answer.citations)  # as model_confirms read them: its rating is reused
     try:
         own = case.rate(quotes)
         if own + CONTRAST_MARGIN > 1.0:  # no neighbour can be ahead by the margin: spare the calls

@@ -267,7 +267,7 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
     that role of the same verb to another name that the source never mentions ("Beowulf survives in ...")."""
     stated = parse(source)
     subj, ante = _pointing_subject(stated), _named_subject(before)
-    if subj is None or ante is None:
+    if subj is None or ante is None or not _may_stand_for(subj, ante):
         return []
     sent = subj.sent
     role = "patient" if subj.dep_ == "nsubjpass" else "agent"
@@ -284,10 +284,18 @@ def with_referent(source: str, before: str) -> str:
     subj, ante = _pointing_subject(parse(source)), _named_subject(before)
     if subj is not None and ante is None and subj.lower_ in _REFERRING:
         ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
-    if subj is None or ante is None:
+    if subj is None or ante is None or not _may_stand_for(subj, ante):
         return source
     end = subj.idx + len(subj.text)
     return f"{source[:end]} ({_written(ante)}){source[end:]}"
+
+
+def _may_stand_for(subj, ante) -> bool:
+    """"He", "it", "the work" may stand for the subject before; "this <noun>" mostly sums up what the
+    sentence before says ("This military-technical cooperation has intensified" after "Russia supplied
+    ..."), so only for a subject that sentence calls that noun ("This poem" after "Widsith is a poem")."""
+    demonstrative = any(c.dep_ == "det" and c.lower_ in ("this", "these", "that", "those") for c in subj.children)
+    return not demonstrative or subj.lemma_.lower() in {t.lemma_.lower() for t in ante.sent}
 
 
 def _pointing_subject(doc):

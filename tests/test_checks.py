@@ -219,6 +219,24 @@ def test_model_confirms_withholds_a_named_answer_the_model_does_not_read_as_answ
     assert ans.abstained and ans.error.startswith("withheld the answer")
 
 
+def test_model_contrasts_reads_a_quote_that_points_back_with_its_name():
+    """"..., it is now published by Dennis Publishing" alone names no magazine, so a neighbour question about
+    Dennis Publishing reads as well as the one asked: the model is shown the name "it" stands for, as
+    model_confirms is, and the answer stands."""
+    article = ("Fortean Times is a British monthly magazine. Previously published by John Brown Publishing (from "
+               "1991 to 2001), it is now published by Dennis Publishing Ltd.")
+    passages = []
+
+    def rate(passage, question=None):
+        passages.append(passage)
+        if "(Fortean Times)" in passage:
+            return 0.8
+        return 0.95 if question else 0.6  # alone, the quote reads as about Dennis Publishing
+    ans = check("Who published Fortean Times before 2001?", "John Brown Publishing [2]", article=article, rate=rate)
+    assert not ans.abstained and ans.answer == "John Brown Publishing [2]", ans.error
+    assert passages and all("it (Fortean Times) is now published" in p for p in passages)
+
+
 def test_model_contrasts_declines_quotes_that_answer_the_question_read_backwards():
     """The quote states the relation the other way round: the model rates the swapped question clearly
     higher than the question asked, so the answer is withheld, with the quote shown."""
@@ -545,6 +563,12 @@ def test_the_model_reads_a_quote_that_points_back_with_the_name_it_stands_for():
     assert not ans.abstained, ans.error
     assert "The work (The Tidewater Triptych) was restored in Glasgow last year." in read
     assert [c.quote for c in ans.citations] == ["The work was restored in Glasgow last year."]
+    # "This <noun>" sums up the sentence before rather than naming its subject, unless it calls it so.
+    from rag.relations import with_referent
+    quote = "This military cooperation has intensified since then."
+    assert with_referent(quote, "Russia supplied Iran with air defence systems in 2016.") == quote
+    assert with_referent("This poem survives only in one manuscript.", "Widsith is an Old English poem.") == \
+        "This poem (Widsith) survives only in one manuscript."
 
 
 def test_not_the_opposite_declines_a_quote_that_states_the_opposite_of_the_question_s_word():
