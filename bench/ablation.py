@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import time
 from pathlib import Path
 
@@ -105,6 +106,19 @@ def summary(rows: list[dict]) -> dict:
     }
 
 
+def not_shipped(folder: Path) -> list[str]:
+    """Files in `folder` that git does not track (the UI saves uploads into the corpus folder); [] outside a
+    git checkout, where nothing can be told apart."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "--others", "--", str(folder)], cwd=ROOT, capture_output=True,
+                                text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if listed.returncode != 0:
+        return []
+    return sorted(Path(line).name for line in listed.stdout.splitlines() if line.strip())
+
+
 def ablate(name: str, split: str, mode: str, out: Path, full_only: bool = False, steps: list[str] | None = None) -> str:
     questions, corpus, home_name = SETS[name]
     items, errors = load_dataset(questions)
@@ -113,6 +127,11 @@ def ablate(name: str, split: str, mode: str, out: Path, full_only: bool = False,
     home = base.home.parent / home_name
     settings = base.model_copy(update={"home": home, "model_dir": base.model_dir or base.home / "models",
                                        "corpus_dir": corpus})
+    unshipped = not_shipped(corpus)
+    if unshipped:
+        raise SystemExit(f"{corpus} holds files the repository does not ship ({', '.join(unshipped[:5])}): an "
+                         f"upload or a copy. {questions.name} was written over the shipped articles only; move "
+                         "those files out (they are not lost) and run again.")
     Engine(settings).ingest([corpus])  # incremental: nothing to do after the first time
     cache_file = out / f"ablation-cache-{name}-{mode}.json"
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}

@@ -41,7 +41,7 @@ from .opposites import opposed
 from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
-from .relations import conflicts, definite_common, referent_conflicts, with_referent
+from .relations import answered, conflicts, definite_common, referent_conflicts, with_referent
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -305,7 +305,7 @@ def roles_agree(case: Case, d: Draft) -> Draft:
         return d
     for s in d.answer.sentences:
         cited = _sentence_quotes(d.answer, s)
-        clash = conflicts(s.text, cited) if s.supported and cited else []
+        clash = conflicts(_claim(case, s), cited) if s.supported and cited else []
         if clash:
             return _instead(case, f"the model's answer does not match its quotes: {clash[0]}")
     return d
@@ -423,20 +423,22 @@ def model_reads_claims(case: Case, d: Draft) -> Draft:
     """The model reads each sentence of its own answer against the quotes it cites, one sentence at a time:
     word-level support cannot see "Moscow and Tehran turned hostile" restated over a passage saying
     relations were "very close", nor "Iran's foreign minister said" over a passage where Russia's did.
-    A sentence the model does not find stated declines the answer, with what the articles do say."""
+    A sentence the model does not find stated declines the answer, with what the articles do say. A bare
+    name answering who did something is read as the claim it makes (`_claim`)."""
     if case.states is None or d.origin != "model":
         return d
     for s in d.answer.sentences:
         passage = _as_read(case, _sentence_citations(d.answer, s))
         if not s.supported or not passage:
             continue
+        claim = _claim(case, s)
         try:
-            p_yes = case.states(s.text, passage)
+            p_yes = case.states(claim, passage)
         except LLMError as e:
             d.notes.append(f"could not have the model re-read the answer against its quotes ({e})")
             return d
         if p_yes < NOT_STATED_BELOW:
-            return case.abstain(f"read against its quote, the answer \"{s.text}\" is not what the passage says",
+            return case.abstain(f"read against its quote, the answer \"{claim}\" is not what the passage says",
                                 shown=d.answer)
     return d
 
@@ -539,6 +541,12 @@ def _as_read(case: Case, citations: list[Citation]) -> str:
     stands for ("The work (The Tidewater Triptych) was restored ..."): the model reads each alone."""
     return " ".join(dict.fromkeys(with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c))
                                   for c in citations))
+
+
+def _claim(case: Case, s: Sentence) -> str:
+    """What an answer sentence claims: a bare name answering "Who approved the merger?" claims "Priya
+    Nandakumar approved the merger." (rag.relations.answered); a sentence with a verb claims itself."""
+    return answered(case.question.asked, parse_markers(s.text)[0].strip()) or s.text
 
 
 def _sentence_quotes(answer: Answer, s: Sentence) -> str:

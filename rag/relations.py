@@ -437,6 +437,24 @@ def declarative(question: str) -> str:
     return question  # with "has/will" the question's own parse is no worse
 
 
+def answered(question: str, answer: str) -> str | None:
+    """A short answer to a question about who or what did something, as the claim it makes: "Who approved
+    the merger?" answered "Priya Nandakumar" claims "Priya Nandakumar approved the merger." None when the
+    question asks about anything but its verb's doer ("What did X propose?") or the answer has a verb."""
+    if any(t.pos_ in ("VERB", "AUX") for t in parse(answer)):
+        return None
+    doc = parse(question)
+    wh = doc[0] if len(doc) > 2 else None
+    if wh is None or wh.lower_ not in ("who", "which", "what"):
+        return None
+    subject = wh if wh.lower_ == "who" else wh.head if wh.dep_ == "det" else None
+    if subject is None or subject.dep_ not in ("nsubj", "nsubjpass") or subject.head.pos_ != "VERB" \
+            or subject.head.i < subject.i:
+        return None
+    rest = doc[subject.i + 1:].text.rstrip(" ?")
+    return f"{answer.strip()} {rest}."
+
+
 def _passive(aux: str, rest: str) -> str | None:
     """"When was the band The Wolfhounds formed?" read as "the band The Wolfhounds was formed": asked as it
     is, the parser makes "formed" a clause of "band" with "The Wolfhounds" as its doer. None when no past
@@ -604,17 +622,25 @@ def same_verb(r: Role, source_roles: list[Role]) -> list[Role]:
 
 
 def _other_doer(r: Role, stated) -> str | None:
-    """Another name of the claim doer's kind doing the same verb, in a sentence of the source that names the
-    claim's doer too: the source then speaks of both and gives the act to the other. (Another sentence may
-    be about something else, and "which she formed" names no one to compare.)"""
+    """Another doer of the same verb, in a sentence of the source that names the claim's doer too: the
+    source then speaks of both and gives the act to the other. The other is a name of the claim doer's kind,
+    or anyone when that sentence has the claim's doer do something else ("proposed by Priya Nandakumar and
+    approved by the board": she proposed, the board approved). (Another sentence may be about something
+    else, and "which she formed" names no one to compare.)"""
     for sent in stated.sents:
         mentions = _mentions(r, sent)
-        for doer in [s for s in same_verb(r, roles(sent.as_doc())) if s.kind == r.kind] if mentions else []:
+        if not mentions:
+            continue
+        here = roles(sent.as_doc())
+        busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
+        for doer in [s for s in same_verb(r, here) if s.kind == r.kind or busy]:
             tok = next(t for t in sent if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
             # "Iranian President Masoud Pezeshkian and Russian President Vladimir Putin" parsed as one
             # phrase headed by Putin: a doer whose phrase holds the claim's is no other doer.
-            if not any(m in tok.subtree for m in mentions):
-                return _name(tok)
+            # "as the sanctioned leaders held a meeting": an unnamed plural may be the claim's doer among others.
+            plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
+            if not any(m in tok.subtree for m in mentions) and not plural:
+                return _written(tok) if not doer.kind else _name(tok)
     return None
 
 

@@ -488,6 +488,32 @@ def test_roles_agree_declines_a_doer_the_source_names_for_something_else():
     assert not conflicts("Rosatom built the plant at Bushehr.", "Russia built the plant at Bushehr for Rosatom.")
 
 
+def test_a_bare_name_is_checked_as_the_claim_it_makes():
+    """"Priya Nandakumar [1]" answering "Who approved the merger?" claims she approved it; the quote has her
+    propose it and the board approve it. Found trying the UI: the bare name was shown as verified (the model,
+    asked whether the quote states "Priya Nandakumar approved the merger.", said yes: 0.90)."""
+    from rag.relations import answered
+    article = ("The merger was proposed by the Sinfonia's chief executive, Priya Nandakumar, and approved by "
+               "the Philharmonic's board in a vote of nine to three.")
+    assert answered("Who approved the merger?", "Priya Nandakumar") == "Priya Nandakumar approved the merger."
+    assert answered("Which board approved the merger?", "The Philharmonic's board") == \
+        "The Philharmonic's board approved the merger."
+    assert answered("What did Ruth Adeyemi propose?", "the merger") is None  # not about the doer
+    assert answered("Who approved the merger?", "The board approved it") is None  # a sentence claims itself
+    read = []
+    ans = check("Who approved the merger?", "Priya Nandakumar [1]", article=article,
+                rate=lambda p, q=None: 0.95, states=lambda c, p: read.append(c) or 0.95)
+    assert "the Philharmonic's board is the one who did \u201capprove\u201d, not Priya Nandakumar" in ans.error
+    assert "Priya Nandakumar [1]" != ans.answer  # the quote is shown instead
+    ans = check("Who proposed the merger?", "Priya Nandakumar [1]", article=article,
+                rate=lambda p, q=None: 0.95, states=lambda c, p: read.append(c) or 0.95)
+    assert not ans.abstained and ans.answer == "Priya Nandakumar [1]"
+    assert "Priya Nandakumar proposed the merger." in read
+    # An unnamed plural may include the claim's doer: "as the sanctioned leaders held a meeting".
+    assert not conflicts("Putin and Pezeshkian held a meeting.", "Putin said he shares a close worldview with "
+                         "Pezeshkian, as the sanctioned leaders held a meeting.")
+
+
 def test_a_passive_question_is_read_as_a_passive():
     """Asked as it is, "When was the band The Wolfhounds formed?" parses "formed" as a clause of "band" with
     "The Wolfhounds" as its doer: read as "the band The Wolfhounds was formed", it is what was formed."""
