@@ -41,7 +41,7 @@ from .opposites import opposed
 from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
-from .relations import answered, conflicts, definite_common, referent_conflicts, with_referent
+from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, with_referent
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -407,7 +407,10 @@ def _subject_and_facts(sentence: str) -> tuple[str, list, list]:
     outside = [e for e in doc.ents if (e.end <= span.start or e.start >= span.end) and e.label_ in _NAMES]
     rest = sentence[:span.start_char] + " " + sentence[span.end_char:]
     facts = [(e.text, t) for e in outside for t in terms(e[-1].text)]
-    return span.text, subject, facts + [(t.surface, t) for t in terms(rest) if t.kind == NUMBER]
+    # What the subject did is its fact too: "Ruth Adeyemi praised the players [1][2]" over "He ... praised
+    # the players" [1] and "Ruth Adeyemi will lead the new orchestra" [2].
+    deed = [(root.text, t) for t in terms(root.text)] if root.pos_ == "VERB" and root.lemma_ not in LIGHT_VERBS else []
+    return span.text, subject, facts + [(t.surface, t) for t in terms(rest) if t.kind == NUMBER] + deed
 
 
 _NAMES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}

@@ -407,6 +407,20 @@ def test_facts_from_one_quote_declines_a_subject_joined_to_another_quotes_number
     assert not ok.abstained
 
 
+def test_facts_from_one_quote_declines_a_subject_joined_to_another_quotes_deed():
+    """Found in the UI trial: "Ruth Adeyemi praised the players for their loyalty [1][2]" over "He (the
+    conductor named before) ... praised the players" and "Ruth Adeyemi will lead the new orchestra" was shown
+    verified: no name or number joined wrongly, but what the subject did comes from the other quote."""
+    article = ("Conductor Tomas Verhoeven will step down in June. He said the decision was painful and praised "
+               "the players for their loyalty. The principal conductor, Ruth Adeyemi, will lead the new orchestra.")
+    ans = check("What did Ruth Adeyemi praise the players for?",
+                "Ruth Adeyemi praised the players for their loyalty [2][3].", article=article)
+    assert ans.abstained and 'no one quote names both "Ruth Adeyemi" and "praised"' in ans.error
+    ans = check("What did Tomas Verhoeven praise the players for?",
+                "Tomas Verhoeven praised the players for their loyalty [1][2].", article=article)
+    assert not ans.abstained, ans.error  # "He" leans back on the sentence naming him
+
+
 def test_facts_from_one_quote_knows_a_person_by_surname_after_the_first_mention():
     article = ("Lieutenant Norman Dike commanded Easy Company in 1944. "
                "Dike was portrayed in the miniseries Band of Brothers by Peter O'Meara.")
