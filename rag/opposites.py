@@ -18,6 +18,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from . import wordnet
 from .nlp import parse
 from .words import stopwords
 
@@ -110,21 +111,7 @@ def wordnet_pairs(root: Path) -> list[tuple[str, str, str, int, int]]:
     which lists senses commonest first."""
     pairs: dict[tuple[str, str, str], tuple[int, int]] = {}
     for pos, tag in [("adj", "a"), ("verb", "v"), ("adv", "r"), ("noun", "n")]:
-        senses = {}
-        for line in (root / f"index.{pos}").read_text(encoding="latin-1").splitlines():
-            if not line.startswith(" "):  # the licence at the top of each file
-                f = line.split()
-                senses[f[0]] = f[-int(f[2]):]  # lemma, pos, synset count, ..., the synsets' offsets
-        synsets = {}
-        for line in (root / f"data.{pos}").read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):
-                continue
-            f = line.split()
-            n = int(f[3], 16)
-            words = [w.split("(")[0].lower() for w in f[4:4 + 2 * n:2]]  # "big(a)": drop the syntactic marker
-            i = 4 + 2 * n
-            pointers = [f[i + 1 + 4 * k:i + 5 + 4 * k] for k in range(int(f[i]))]
-            synsets[f[0]] = (words, pointers)
+        senses, synsets = wordnet.senses(root, pos), wordnet.synsets(root, pos)
         for offset, (words, pointers) in synsets.items():
             for symbol, other, _, source_target in pointers:
                 s, t = int(source_target[:2], 16), int(source_target[2:], 16)
@@ -141,5 +128,5 @@ def wordnet_pairs(root: Path) -> list[tuple[str, str, str, int, int]]:
 
 
 if __name__ == "__main__":
-    for row in wordnet_pairs(Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/wordnet")):
+    for row in wordnet_pairs(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT):
         print("\t".join(map(str, row)))

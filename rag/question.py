@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from .agents import is_agent
 from .nlp import parse
-from .relations import Role, roles
+from .relations import Role, answered, roles
 from .sentences import split_sentences
 from .support import NAME, NUMBER, Evidence, Term, terms
 
@@ -241,12 +242,25 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     for ent in doc.ents:
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text):
             return True
+    if labels is WHO_LABELS and _unnamed_doer(q, answer, is_new):
+        return True
     if q.wants == DATE:
         return bool(re.search(r"\b\d{3,4}\b", answer)) and gives_number(q, answer)
     # A proper noun no tagger typed still names something (NER misses rare names; the tagger may call one
     # an adjective, "Shahed drones": a capital letter inside a sentence counts too).
     return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start) and not t.ent_type_
                and not kinds(t.text) and is_new(t.text) for t in doc)
+
+
+def _unnamed_doer(q: Question, answer: str, is_new) -> bool:
+    """"Who criticised the merger?" -> "The musicians' union (criticised the merger)": news often answers
+    "who" without a name. A noun naming people or an organised group (rag.agents) counts when it is the
+    doer of the question's own verb: "The town of Kelvinmouth opened a station" does not say who built it."""
+    asked = next(iter(parse(q.asked).sents)).root
+    said = parse(answered(q.asked, answer) or answer)
+    return asked.pos_ == "VERB" and any(
+        t.pos_ == "NOUN" and t.dep_ == "nsubj" and t.head.lemma_ == asked.lemma_ and is_agent(t.lemma_.lower())
+        and is_new(t.text) for t in said)
 
 
 def _types(text: str) -> dict[str, set[str]]:

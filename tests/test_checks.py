@@ -661,6 +661,40 @@ def test_wordnet_pairs_reads_antonym_pointers_and_sense_ranks(tmp_path):
     assert wordnet_pairs(tmp_path) == [("v", "level", "raise", 0, 0), ("v", "lower", "raise", 0, 1)]
 
 
+def test_wordnet_agents_reads_hypernyms_of_the_first_two_senses(tmp_path):
+    """The builder of rag/data/agents.txt on a hand-made slice of WordNet: a noun is an agent when its first
+    or second sense is under person or social group; a third sense does not count."""
+    from rag.agents import wordnet_agents
+    (tmp_path / "index.noun").write_text(
+        "  1 This software and database ...\n"
+        "person n 1 0 1 0 00000001\nsocial_group n 1 0 1 0 00000002\norganization n 1 0 1 0 00000003\n"
+        "union n 2 0 2 0 00000010 00000011\nregulator n 2 0 2 0 00000020 00000021\n"
+        "plant n 3 0 3 0 00000030 00000031 00000032\nice_cream n 1 0 1 0 00000040\n")
+    (tmp_path / "data.noun").write_text(
+        "  1 This software and database ...\n"
+        "00000001 03 n 01 person 0 000 | a human\n00000002 03 n 01 social_group 0 000 | people together\n"
+        "00000003 03 n 01 organization 0 001 @ 00000002 n 0000 | a group with a purpose\n"
+        "00000010 03 n 01 union 0 001 @ 00000003 n 0000 | workers' organisation\n"
+        "00000011 03 n 01 union 0 000 | a joining\n"
+        "00000020 03 n 01 regulator 0 000 | a device\n"
+        "00000021 03 n 01 regulator 0 001 @ 00000001 n 0000 | an official\n"
+        "00000030 03 n 01 plant 0 000 | a factory\n00000031 03 n 01 plant 0 000 | a living thing\n"
+        "00000032 03 n 01 plant 0 001 @ 00000001 n 0000 | a planted spy\n"
+        "00000040 03 n 01 ice_cream 0 001 @ 00000001 n 0000 | no: two words\n")
+    assert wordnet_agents(tmp_path) == ["organization", "person", "regulator", "union"]
+
+
+def test_who_is_answered_by_a_group_without_a_name():
+    """"Who criticised the merger?" -> "The musicians' union criticised it ..." (found in the UI trial:
+    declined as giving no person); a thing, or a word the question already has, is still no answer."""
+    from rag.question import gives_kind
+    q = analyse("Who criticised the merger?")
+    assert gives_kind(q, "The musicians' union") and gives_kind(q, "Residents of the town")
+    assert not gives_kind(q, "The merger") and not gives_kind(q, "It would cost 23 jobs")
+    article = "The musicians' union criticised the merger because it would cost 23 jobs."
+    assert not check("Who criticised the merger?", article=article).abstained
+
+
 def test_a_person_s_whole_name_in_the_quote_is_stated_beside_another_sharing_a_word():
     """"Dunmore Boats" (which the tagger may take for a person) written whole in the window is stated, though
     "Tess Dunmore" there shares a word with it; "Gregory Hines" is still not "Maurice Hines"."""

@@ -1,0 +1,32 @@
+"""Reading Princeton WordNet 3.0's database files (wndb format; Debian's wordnet-base puts them in
+/usr/share/wordnet). Used only to rebuild the small word lists in rag/data (`python -m rag.opposites`,
+`python -m rag.agents`); nothing reads WordNet at run time. Licence: rag/data/WORDNET-LICENSE."""
+from __future__ import annotations
+
+from pathlib import Path
+
+DEFAULT_ROOT = Path("/usr/share/wordnet")
+
+
+def senses(root: Path, pos: str) -> dict[str, list[str]]:
+    """lemma -> its synsets' offsets, commonest sense first (index.<pos>: "noun", "verb", "adj", "adv")."""
+    out = {}
+    for line in (root / f"index.{pos}").read_text(encoding="latin-1").splitlines():
+        if not line.startswith(" "):  # the licence at the top of each file
+            f = line.split()
+            out[f[0]] = f[-int(f[2]):]  # lemma, pos, synset count, ..., the synsets' offsets
+    return out
+
+
+def synsets(root: Path, pos: str) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """offset -> (its words, its pointers as [symbol, target offset, pos, source/target]) from data.<pos>."""
+    out = {}
+    for line in (root / f"data.{pos}").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        f = line.split()
+        n = int(f[3], 16)
+        words = [w.split("(")[0].lower() for w in f[4:4 + 2 * n:2]]  # "big(a)": drop the syntactic marker
+        i = 4 + 2 * n
+        out[f[0]] = (words, [f[i + 1 + 4 * k:i + 5 + 4 * k] for k in range(int(f[i]))])
+    return out
