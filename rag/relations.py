@@ -160,7 +160,10 @@ def roles(doc_or_text) -> list[Role]:
     return out
 
 
-def conflicts(claim: str, source: str) -> list[Conflict | OtherDoer | TimeConflict | AnotherOne | OtherTitle | Renamed]:
+Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherTitle | Renamed
+
+
+def conflicts(claim: str, source: str) -> list[Found]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
     claimed, stated = parse(declarative(claim)), parse(declarative(source))
     source_roles = roles(stated)
@@ -181,7 +184,7 @@ def conflicts(claim: str, source: str) -> list[Conflict | OtherDoer | TimeConfli
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
-        elif r.role == "agent" and r.kind in _DOERS and not any(r.key in s.names for s in same_verb(r, source_roles)):
+        elif r.role == "agent" and r.kind in _DOERS and not any(r.key in s.names for s in _same_verb(r, source_roles)):
             doer = _other_doer(r, stated)
             if doer:
                 out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, doer))
@@ -613,11 +616,11 @@ def _is_named(tok) -> bool:
         c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children)
 
 
-
 _DOERS = {"person", "place", "group"}  # kinds of name that do things (not dates or amounts)
 
 
-def same_verb(r: Role, source_roles: list[Role]) -> list[Role]:
+def _same_verb(r: Role, source_roles: list[Role]) -> list[Role]:
+    """The source's participants in the claim participant's role of the same predicate."""
     return [s for s in source_roles if s.predicate == r.predicate and s.role == r.role]
 
 
@@ -633,7 +636,7 @@ def _other_doer(r: Role, stated) -> str | None:
             continue
         here = roles(sent.as_doc())
         busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
-        for doer in [s for s in same_verb(r, here) if s.kind == r.kind or busy]:
+        for doer in [s for s in _same_verb(r, here) if s.kind == r.kind or busy]:
             tok = next(t for t in sent if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
             # "Iranian President Masoud Pezeshkian and Russian President Vladimir Putin" parsed as one
             # phrase headed by Putin: a doer whose phrase holds the claim's is no other doer.
