@@ -274,11 +274,16 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
         return []
     sent = subj.sent
     role = "patient" if subj.dep_ == "nsubjpass" else "agent"
+    # "He said the decision was painful and praised the players": he did both (the parser may hang "praised"
+    # on "was", the clause he said).
+    heads = [sent.root] + [c for c in sent.root.children if c.dep_ == "ccomp"]
+    verbs = {_lemma(sent.root)} | {_lemma(c) for h in heads for c in h.children if c.dep_ == "conj"
+                                   and c.pos_ == "VERB" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)}
     claimed = parse(declarative(claim))
     named = {token_key(t): t for t in claimed if _is_named(t) and token_key(t)}
     said = {token_key(t) for t in stated} | _phrase(ante)
     return [OtherReferent(_written(named[r.key]), _written(subj), _written(ante)) for r in roles(claimed)
-            if r.predicate == _lemma(sent.root) and r.role == role and r.key in named and not r.names & said]
+            if r.predicate in verbs and r.role == role and r.key in named and not r.names & said]
 
 
 def with_referent(source: str, before: str) -> str:

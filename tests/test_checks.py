@@ -577,6 +577,12 @@ def test_roles_agree_reads_whom_the_quote_points_back_to():
     assert not check("Where was Halvard's Lay found?", "In the Skarvik Codex [2].", article=article).abstained
     assert not check("When did Mara Quist say the vote would be held?", "In March 2027 [4].", article=article).abstained
     assert not check("Where was the poem found?", "In the Skarvik Codex [2].", article=article).abstained
+    # What "she" did besides saying counts too (found in the UI trial, extractive mode, where the quote was
+    # shown beside one naming the person asked about).
+    more = article.replace("would be held in March 2027.", "was painful and praised the members for their work.")
+    ans = check("What did Tom Ruiz praise the members for?", article=more, skip=alone)
+    assert ans.abstained and "\u201cShe\u201d is Mara Quist" in ans.error, ans.error
+    assert not check("What did Mara Quist praise the members for?", article=more).abstained
 
 
 def test_roles_agree_reads_which_name_is_the_former_one():
