@@ -413,8 +413,10 @@ def test_facts_from_one_quote_declines_a_subject_joined_to_another_quotes_deed()
     verified: no name or number joined wrongly, but what the subject did comes from the other quote."""
     article = ("Conductor Tomas Verhoeven will step down in June. He said the decision was painful and praised "
                "the players for their loyalty. The principal conductor, Ruth Adeyemi, will lead the new orchestra.")
-    ans = check("What did Ruth Adeyemi praise the players for?",
-                "Ruth Adeyemi praised the players for their loyalty [2][3].", article=article)
+    q = "What did Ruth Adeyemi praise the players for?"
+    reply = "Ruth Adeyemi praised the players for their loyalty [2][3]."
+    assert check(q, reply, article=article).abstained  # roles_agree sees "He" is someone else first
+    ans = check(q, reply, article=article, skip=frozenset({"roles_agree"}))
     assert ans.abstained and 'no one quote names both "Ruth Adeyemi" and "praised"' in ans.error
     ans = check("What did Tomas Verhoeven praise the players for?",
                 "Tomas Verhoeven praised the players for their loyalty [1][2].", article=article)
