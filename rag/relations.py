@@ -302,7 +302,7 @@ def _may_stand_for(subj, ante) -> bool:
     """"He", "it", "the work" may stand for the subject before; "this <noun>" mostly sums up what the
     sentence before says ("This military-technical cooperation has intensified" after "Russia supplied
     ..."), so only for a subject that sentence calls that noun ("This poem" after "Widsith is a poem")."""
-    demonstrative = any(c.dep_ == "det" and c.lower_ in ("this", "these", "that", "those") for c in subj.children)
+    demonstrative = any(c.dep_ == "det" and c.lower_ in _DEMONSTRATIVE for c in subj.children)
     return not demonstrative or subj.lemma_.lower() in {t.lemma_.lower() for t in ante.sent}
 
 
@@ -512,6 +512,7 @@ def _noun_role(tok) -> tuple[str, str] | None:
 
 _ANOTHER = {"similar", "another", "other", "different"}
 _DEFINITE = {"the", "this", "these", "that", "those"}
+_DEMONSTRATIVE = _DEFINITE - {"the"}
 
 
 def _marked(tok) -> str:
