@@ -9,7 +9,7 @@ verifies, so grading with it would let the system under test grade itself. Inste
   "20 year", "Russia–Iran" stays two words);
 - token F1 between the answer and the whole reference (the SQuAD metric);
 - the reference's *key span*: its answer part (before the first ";", the rest is context the answer
-  need not repeat) without stop words (spaCy's English list, less negations and number words) and
+  need not repeat; an aside in parentheses may be left out too) without stop words (spaCy's English list, less negations and number words) and
   without the words the question or the conversation already holds (echoing "Russia" and "Iran" back
   answers nothing), compared as Snowball stems. `key_containment` is the share of those words the
   answer holds; `key_names_containment` the share of those written with a capital or a digit;
@@ -77,6 +77,16 @@ def token_f1(prediction: str, reference: str) -> float:
 def answer_part(reference: str) -> str:
     """ "In the port of Bushehr; the plant became operational in 2013." -> "In the port of Bushehr" """
     return reference.split(";", 1)[0]
+
+
+_ASIDE = re.compile(r"\s*\([^()]*(?:\)|$)")  # "(he retired in 1979)"; "(born 1975" cut short by the ";"
+
+
+def without_asides(reference: str) -> str:
+    """The answer part without its asides in parentheses: "A media commentator and businessman (he retired
+    in 1979)." -> "A media commentator and businessman." An aside is context an answer may leave out, as
+    after a ";"."""
+    return _ASIDE.sub("", answer_part(reference)).strip()
 
 
 _STEMMER = SnowballStemmer("english")
@@ -171,9 +181,21 @@ def correctness(question: str, reference: str | None, answer_text: str, abstaine
     if not key:
         out["key_names_containment"] = round(key_names_containment(answer_text, reference, f"{history}\n{question}"), 4)
     key_held = (out["key_containment"] == 1.0 if key
-                else min(out["key_containment"], out["key_names_containment"]) >= key_min)
+                else min(out["key_containment"], out["key_names_containment"]) >= key_min
+                or _held_without_asides(answer_text, reference, f"{history}\n{question}", key_min))
     out["correct"] = (corrects_premise or not abstained) and out["quoted_phrases_held"] and key_held
     if gold:
         out["gold_cited"] = gold_cited(citation_quotes, gold)
         out["correct_cited"] = out["correct"] and out["gold_cited"]
     return out
+
+
+def _held_without_asides(answer_text: str, reference: str, asked: str, key_min: float) -> bool:
+    """The key held with the reference's asides left out, when that leaves a word the question lacks:
+    "Mary Pierce (born 1975" for "Kim Clijsters and Mary Pierce, who is older?" without its aside names
+    only who was asked about, and a wrong answer names them too."""
+    bare = without_asides(reference)
+    if bare == answer_part(reference).strip() or not set(key_tokens(bare)) - set(stems(asked)):
+        return False
+    return min(key_containment(answer_text, bare, asked), key_names_containment(answer_text, bare, asked)) >= key_min
+

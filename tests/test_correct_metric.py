@@ -58,6 +58,20 @@ def test_answer_with_the_facts_is_correct_and_an_echo_is_not():
     assert not wrong["correct"] and not wrong["gold_doc_cited"]
 
 
+def test_an_aside_in_parentheses_may_be_left_out_unless_it_is_the_answer():
+    from eval.correctness import correctness
+    q = "What did the skipper become after she retired from sailing?"
+    ref = "A harbour pilot and boatbuilder (she retired in 1988)."
+    assert correctness(q, ref, "She became a harbour pilot and boatbuilder [1].", False, True)["correct"]
+    assert correctness(q, ref, "A harbour pilot and boatbuilder, in 1988 [1].", False, True)["correct"]
+    assert not correctness(q, ref, "She retired in 1988 [1].", False, True)["correct"]
+    # Without its aside the reference names only whom the question asked about: the aside decides.
+    q = "Between the rowers Ines Valk and Tomas Brede, who is older?"
+    ref = "Tomas Brede (born 1961; Ines Valk was born in 1970)."
+    assert not correctness(q, ref, "Ines Valk is older than Tomas Brede [1].", False, True)["correct"]
+    assert correctness(q, ref, "Tomas Brede, born in 1961 [1].", False, True)["correct"]
+
+
 def test_correct_cited_also_needs_the_gold_sentence():
     right = answer_correct(BUSHEHR, answer("It is in the port of Bushehr [1].", citations=[GOLD_CITATION]))
     assert right["correct"] and right["correct_cited"]
