@@ -11,6 +11,8 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
     aligned                 every sentence tied to the quotes that support it; none supported -> quotes
     gives_what_was_asked    "how many" gets a number, "which minister" a person, "when" a date...
     quotes_the_speaker      "According to X, ...?" is answered from what X said
+    names_as_written        a name in the model's answer is one its sources write, not pieced together from two
+                            of its quotes' names ("Walt Disney Pictures" from "Walt Disney" + "RKO Radio Pictures")
     premise_stated          (without a model) the question's own names and numbers are stated where the quotes are
                             (rag.premise)
     not_the_opposite        no quote states the opposite of the question's word ("private" for its "public")
@@ -36,6 +38,7 @@ from typing import Callable
 from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
 from .errors import LLMError
+from .names import pieced
 from .nlp import parse
 from .opposites import opposed
 from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing
@@ -232,6 +235,23 @@ def quotes_the_speaker(case: Case, d: Draft) -> Draft:
             return d
     if any(names(s.text) for s in case.sources):
         return _instead(case, f"the model's answer did not quote {speaker}, as the question asks")
+    return d
+
+
+def names_as_written(case: Case, d: Draft) -> Draft:
+    """Each name in the model's answer is written so in its quotes or in the question: "Walt Disney
+    Pictures" over "produced by Walt Disney and released by RKO Radio Pictures" has every word stated and
+    names no one there (rag.names). Not in the whole article: the one this came from writes "Walt Disney
+    Pictures" in the sentence before, about another film."""
+    if d.origin != "model":
+        return d
+    for s in d.answer.sentences:
+        cited = _sentence_citations(d.answer, s)
+        found = pieced(parse_markers(s.text)[0], [c.quote for c in cited],
+                       [case.question.text] + [c.quote for c in cited]) if s.supported else []
+        if found:
+            name, (a, b) = found[0][0], found[0][1]
+            return _instead(case, f"the model's answer names \"{name}\"; its quotes name \"{a}\" and \"{b}\"")
     return d
 
 
@@ -490,6 +510,7 @@ STEPS: list[tuple[str, Step]] = [
     ("aligned", aligned),
     ("gives_what_was_asked", gives_what_was_asked),
     ("quotes_the_speaker", quotes_the_speaker),
+    ("names_as_written", names_as_written),
     ("premise_stated", premise_stated),
     ("not_the_opposite", not_the_opposite),
     ("roles_agree", roles_agree),

@@ -43,7 +43,7 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
-                          "quotes_the_speaker", "premise_stated", "not_the_opposite", "roles_agree", "dates_agree", "reasons_stated",
+                          "quotes_the_speaker", "names_as_written", "premise_stated", "not_the_opposite", "roles_agree", "dates_agree", "reasons_stated",
                           "facts_from_one_quote",
                           "model_reads_claims",
                           "model_confirms", "model_contrasts"]
@@ -116,6 +116,37 @@ def test_according_to_is_answered_from_the_speaker():
     ans = check("According to the foreign minister, what would the treaty include?",
                 "Analysts expect joint exercises [6].")
     assert "closer defense cooperation" in ans.answer and "did not quote the foreign minister" in ans.error
+
+
+def test_names_as_written_declines_a_name_pieced_from_two_of_the_quote_s():
+    """Every word of "Harlan Brothers Studios" is in the quote, as "Harlan Brothers" and "Meridian Film
+    Studios": the answer names a company that released nothing there. The quote, which answers, is shown."""
+    article = ("Night Harbour is a 1951 crime film produced by Harlan Brothers and released by Meridian Film "
+               "Studios. It was shot in Lisbon.")
+    q = "Which company released Night Harbour?"
+    for reply in ["Harlan Brothers Studios [1]", "Night Harbour was released by Harlan Brothers Studios [1]."]:
+        ans = check(q, reply, article=article)
+        assert "names \u201c" not in (ans.error or "") and "its quotes name \"Harlan Brothers\" and \"Meridian Film " \
+            "Studios\"" in ans.error
+        assert "Harlan Brothers Studios" not in ans.answer and "released by Meridian Film Studios" in ans.answer
+    # The name as the quote writes it, or a part of it, passes this step.
+    for reply in ["Meridian Film Studios [1]", "Meridian released it [1].", "Harlan Brothers produced it [1]."]:
+        assert "its quotes name" not in (check(q, reply, article=article).error or ""), reply
+
+
+def test_pieced_names_need_two_names_sharing_no_word_one_taken_in_part():
+    from rag.names import pieced
+    quote = "The song was voiced by Pamela Hayden, and written by Matt Groening."
+    assert pieced("Matt Hayden wrote the song.", [quote], [quote]) == [("Matt Hayden", ["Pamela Hayden", "Matt Groening"])]
+    assert pieced("Matt Groening wrote the song.", [quote], [quote]) == []
+    assert pieced("Groening wrote the song.", [quote], [quote]) == []
+    # Two whole names joined are a compound; a word the quote lacks is word-level support's to judge.
+    pair = "Ruritania and Elbonia signed a treaty in Vienna."
+    assert pieced("The Ruritania-Elbonia treaty was signed in Vienna.", [pair], [pair]) == []
+    assert pieced("Dave Groening wrote the song.", [quote], [quote]) == []
+    # A name the question writes is the question's own (whether it holds is the premise checks' call).
+    asked = "Did Matt Hayden write the song?"
+    assert pieced("Matt Hayden did not write it.", [quote], [quote, asked]) == []
 
 
 def test_premise_stated_wrong_date_place_and_person():
