@@ -12,7 +12,8 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
     gives_what_was_asked    "how many" gets a number, "which minister" a person, "when" a date...
     quotes_the_speaker      "According to X, ...?" is answered from what X said
     names_as_written        a name in the model's answer is one its sources write, not pieced together from two
-                            of its quotes' names ("Walt Disney Pictures" from "Walt Disney" + "RKO Radio Pictures")
+                            of its quotes' names ("Harlan Brothers Studios" from "Harlan Brothers" + "Meridian
+                            Film Studios")
     premise_stated          (without a model) the question's own names and numbers are stated where the quotes are
                             (rag.premise)
     not_the_opposite        no quote states the opposite of the question's word ("private" for its "public")
@@ -239,10 +240,10 @@ def quotes_the_speaker(case: Case, d: Draft) -> Draft:
 
 
 def names_as_written(case: Case, d: Draft) -> Draft:
-    """Each name in the model's answer is written so in its quotes or in the question: "Walt Disney
-    Pictures" over "produced by Walt Disney and released by RKO Radio Pictures" has every word stated and
-    names no one there (rag.names). Not in the whole article: the one this came from writes "Walt Disney
-    Pictures" in the sentence before, about another film."""
+    """Each name in the model's answer is written so in its quotes or in the question: "Harlan Brothers
+    Studios" over "produced by Harlan Brothers and released by Meridian Film Studios" has every word stated
+    and names no one there (rag.names). Not in the whole article, nor with the sentence before: an article
+    may write the pieced name about something else a sentence away."""
     if d.origin != "model":
         return d
     for s in d.answer.sentences:

@@ -1,10 +1,10 @@
 """Names as the sources write them: a name in an answer must not be pieced together from two of theirs.
 
-"Which company released Saludos Amigos?" answered "Walt Disney Pictures [1]" over "... produced by Walt
-Disney and released by RKO Radio Pictures": every word of the answer is in its quote, so word-level support
-passes it, and the small model, asked whether the quote states "Walt Disney Pictures released Saludos
-Amigos.", says yes. The answer's name is "Walt Disney" with the last word of another name: no source
-writes it (rag.checks.names_as_written).
+"Which company released Night Harbour?" answered "Harlan Brothers Studios [1]" over "... produced by Harlan
+Brothers and released by Meridian Film Studios": every word of the answer is in its quote, so word-level
+support passes it, and a small model asked whether the quote states "Harlan Brothers Studios released Night
+Harbour." may well say yes (it did for such a case). The answer's name is one name with the last word of
+another: no source writes it (rag.checks.names_as_written).
 
 A name counts as written when its words appear together, in order, in a given text (the quotes and the
 question; case, punctuation and a possessive "'s" aside). One that does not, and takes its words from two
