@@ -45,7 +45,7 @@ from .opposites import opposed
 from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing
 from .prompts import NOT_FOUND, copies_example
 from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
-from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, with_referent
+from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -327,6 +327,8 @@ def roles_agree(case: Case, d: Draft) -> Draft:
     for s in d.answer.sentences:
         cited = _sentence_quotes(d.answer, s)
         clash = conflicts(_claim(case, s), cited) if s.supported and cited else []
+        if clash and restates(case.question.text, clash[0]):  # the question's premise is what clashes
+            return case.abstain(f"the question does not match its quotes: {clash[0]}", shown=d.answer)
         if clash:
             return _instead(case, f"the model's answer does not match its quotes: {clash[0]}")
     return d

@@ -200,6 +200,18 @@ _PAST_AUX = {"was", "were", "did", "had", "has", "have", "'d", "'ve"}
 _OTHER_TIME = {"past": "future", "future": "past"}
 
 
+def restates(question: str, found: Found) -> bool:
+    """The question gives the participant of `found` (a clash between an answer sentence and its quote) the
+    same role the answer sentence does: the answer restated the question's own premise ("Why does Ruritania
+    see the plan as a threat?" -> "Ruritania views the plan as a threat [1]" over "Elbonia views the plan as
+    a threat"), so the question, not only the answer, is at odds with the quote."""
+    role = found.claim_role if isinstance(found, Conflict) else "agent" if isinstance(found, OtherDoer) else None
+    if role is None:
+        return False
+    named = {k for t in parse(found.participant) for k in [token_key(t)] if k}
+    return any(r.role == role and named & ({r.key} | r.names) for r in roles(question))
+
+
 def _time(verb) -> str | None:
     """"past" for "built", "was built", "has built", "did they build"; "future" for "will build", "would
     build"; None for the present and for infinitives ("is due to build"), which name no time of their own."""

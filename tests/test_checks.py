@@ -793,3 +793,17 @@ def test_a_pronoun_subject_is_read_with_the_thing_the_sentence_before_is_about()
     assert with_referent("It will cost 41 million pounds.", "A bridge will carry cars. ") == \
         "It will cost 41 million pounds."
     assert with_referent("The work will cost 41 million pounds.", before) == "The work will cost 41 million pounds."
+
+
+def test_an_answer_restating_the_question_s_premise_against_its_quote_declines_the_question():
+    """The model's "Portugal views the dam as a threat [1]" gives the view to the country the question does,
+    where the quote gives it to Spain: the question's premise clashes with the quote, so it is declined (the
+    quote shown as what the articles say), not answered with the quote."""
+    article = "Portugal defends its right to build the dam, while Spain views the dam as a threat to its farms."
+    q = "Why does Portugal see the dam as a threat?"
+    ans = check(q, "Portugal views the dam as a threat to its farms [1].", article=article)
+    assert ans.abstained and "the question does not match its quotes" in ans.error
+    assert "Spain views the dam as a threat" in ans.answer
+    # A clash of the answer's own making (the question gives Portugal no such role) shows the quote instead.
+    ans = check("Which country views the dam as a threat?", "Portugal views the dam as a threat [1].", article=article)
+    assert not ans.abstained and "the model's answer does not match its quotes" in ans.error
