@@ -451,10 +451,21 @@ def declarative(question: str) -> str:
         return question
     aux, rest = m.group("aux").lower(), m.group("rest")
     if aux in ("did", "does", "do"):
-        return f"{aux.capitalize()} {rest}?"
+        asked = f"{aux.capitalize()} {rest}?"
+        # "Did Dwight D. Eisenhower invent?" parses with a noun "invent": the asked phrase was the
+        # object, so "it" stands in for it ("Did ... invent it?") when that makes the verb a verb again.
+        if _do_misread(asked) and not _do_misread(f"{aux.capitalize()} {rest} it?"):
+            return f"{aux.capitalize()} {rest} it?"
+        return asked
     if aux in ("was", "were", "is", "are"):
         return _passive(aux, rest) or question
     return question  # with "has/will" the question's own parse is no worse
+
+
+def _do_misread(text: str) -> bool:
+    """The auxiliary "Did" / "Does" parsed as the main verb, or the main verb as a noun."""
+    root = next(iter(parse(text).sents)).root if text.strip() else None
+    return root is not None and (root.pos_ != "VERB" or root.i == 0 and root.lemma_.lower() == "do")
 
 
 def answered(question: str, answer: str) -> str | None:
@@ -662,6 +673,36 @@ def _other_doer(r: Role, stated) -> str | None:
             plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
             if not any(m in tok.subtree for m in mentions) and not plural:
                 return _written(tok) if not doer.kind else _name(tok)
+        pronoun = _pronoun_doer(r.predicate, sent, mentions)
+        if pronoun:
+            return pronoun
+    return None
+
+
+_PERSONAL = {"he", "she", "they"}  # not "it": "It appears as ..." is mostly a thing, and things rarely "do"
+
+
+def _pronoun_doer(predicate: str, sent, mentions) -> str | None:
+    """A pronoun that does the verb while the claim's name is said inside that verb's own clause: "He ...
+    invented a valve that was used by Maria Costa" cannot have Maria Costa for "he" (a pronoun does not
+    stand for a name it governs, binding theory's principle C), so someone else invented it."""
+    for verb in (t for t in sent if t.pos_ == "VERB" and _lemma(t) == predicate):
+        subj = _subject(verb)
+        if subj is not None and subj.lower_ in _PERSONAL and any(
+                m in verb.subtree and m not in subj.subtree for m in mentions):
+            return f"\u201c{subj.text}\u201d (someone the sentence before names)"
+    return None
+
+
+def _subject(verb):
+    """An active verb's subject, or that of the verb it is joined to ("He is known ... and invented ...")."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return None
+    while verb is not None:
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        verb = verb.head if verb.dep_ == "conj" and verb.head.i != verb.i else None
     return None
 
 

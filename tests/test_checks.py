@@ -807,3 +807,35 @@ def test_an_answer_restating_the_question_s_premise_against_its_quote_declines_t
     # A clash of the answer's own making (the question gives Portugal no such role) shows the quote instead.
     ans = check("Which country views the dam as a threat?", "Portugal views the dam as a threat [1].", article=article)
     assert not ans.abstained and "the model's answer does not match its quotes" in ans.error
+
+
+def test_a_question_whose_asked_phrase_was_the_object_gets_it_back():
+    """"Which valve did Maria Costa invent?" as "Did Maria Costa invent?" parses "invent" as a noun; with
+    "it" standing in for the asked valve the verb and its doer are read, and the other-doer rule can see a
+    quote that gives the deed to someone else."""
+    from rag.relations import declarative, roles
+    assert declarative("Which valve did Maria Costa invent?") == "Did Maria Costa invent it?"
+    assert any(r.predicate == "invent" and r.role == "agent" and r.key == "costa"
+               for r in roles(declarative("Which valve did Maria Costa invent?")))
+    # Read well without it: left as it was.
+    assert declarative("Which country did Russia supply with drones?") == "Did Russia supply with drones?"
+    article = ("Asha Mehta is an Indian screenwriter best known as the writer of \"Monsoon Street\", a 1991 film "
+               "directed by Vikram Rao.")
+    ans = check("Which film did Asha Mehta direct?", article=article)
+    assert ans.abstained and "Vikram Rao is the one who did \u201cdirect\u201d" in ans.error
+    assert not check("Which film did Vikram Rao direct?", article=article).abstained
+
+
+def test_roles_agree_a_pronoun_does_not_stand_for_a_name_in_its_own_clause():
+    """"He ... invented a valve that was used by Maria Costa": "he" cannot be Maria Costa (binding theory's
+    principle C), so the quote does not say she invented it. A pronoun outside the name's clause may be her."""
+    from rag.relations import conflicts
+    quote = ("He is known for early work on heart surgery and invented a prototype valve that was used by "
+             "Maria Costa.")
+    found = conflicts("Which valve did Maria Costa invent?", quote)
+    assert found and "\u201cHe\u201d (someone the sentence before names) is the one who did \u201cinvent\u201d" in str(found[0])
+    assert conflicts("Which valve did he invent?", quote) == []
+    assert conflicts("Which valve did Maria Costa invent?", "Maria Costa was praised after she invented the valve.") == []
+    assert conflicts("Which valve did Maria Costa invent?", "Maria Costa said he invented the valve.") == []
+    ans = check("Which valve did Maria Costa invent?", article="Dr Ivo Brandt trained in Vienna. " + quote)
+    assert ans.abstained and "the question does not match its quotes" in ans.error
