@@ -44,7 +44,7 @@ from .nlp import parse
 from .opposites import opposed
 from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing
 from .prompts import NOT_FOUND, copies_example
-from .question import DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
+from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
 from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
@@ -190,7 +190,8 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
     return case.abstain(f"no passage gives the {missing} asked for")
 
 
-_KIND_WORDS = {NUMBER_: "number", DATE: "date", PERSON: "person", PLACE: "place", ORG: "organisation", NAMED: "name"}
+_KIND_WORDS = {NUMBER_: "number", DATE: "date", PERSON: "person", PLACE: "place", ORG: "organisation",
+               COMPANY: "company", NAMED: "name"}
 
 
 def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool:

@@ -21,12 +21,14 @@ from .relations import Role, answered, roles
 from .sentences import split_sentences
 from .support import NAME, NUMBER, Evidence, Term, terms
 
-NUMBER_, DATE, PERSON, PLACE, ORG, NAMED = "number", "date", "person", "place", "organisation", "name"
+NUMBER_, DATE, PERSON, PLACE, ORG, COMPANY, NAMED = "number", "date", "person", "place", "organisation", "company", \
+    "name"
 # spaCy entity labels that answer each kind; NAMED takes any name (or an untyped proper noun), not a date or amount.
 ENTITY_LABELS = {
     PERSON: {"PERSON"},
     PLACE: {"GPE", "LOC", "FAC"},
     ORG: {"ORG", "NORP", "GPE"},  # "which group/bloc" is often answered by countries ("Russia and Iran")
+    COMPANY: {"ORG"},  # "which company / newspaper" is not answered by a country or a nationality
     DATE: {"DATE", "TIME"},
     # A name of any kind; not a date, an amount or an ordinal ("the third season" names no one).
     NAMED: {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"},
@@ -45,10 +47,11 @@ _NOUN_KIND = {
     **dict.fromkeys("country countries city cities town towns region regions province provinces state states "
                     "nation nations capital capitals port ports island islands place places area location "
                     "village district county continent sea river".split(), PLACE),
-    **dict.fromkeys("company companies firm firms organisation organization organisations organizations group "
-                    "groups agency agencies bank banks party parties bloc blocs alliance alliances newspaper "
-                    "outlet outlets ministry ministries corporation university club team band network "
-                    "magazine publisher".split(), ORG),
+    **dict.fromkeys("organisation organization organisations organizations group groups agency agencies party "
+                    "parties bloc blocs alliance alliances ministry ministries university club team band network "
+                    .split(), ORG),
+    **dict.fromkeys("company companies firm firms bank banks corporation corporations newspaper newspapers outlet "
+                    "outlets magazine magazines publisher publishers studio studios".split(), COMPANY),
     **dict.fromkeys("year years month date day decade century".split(), DATE),
     # "What is the population of ...?" asks a number; "Which city has the largest population?" a place.
     **dict.fromkeys("population gdp value".split(), NUMBER_),
@@ -81,7 +84,7 @@ _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "h
 class Question:
     text: str
     asked: str  # the sentences that ask, without instructions around them
-    wants: str | None  # NUMBER_, DATE, PERSON, PLACE, ORG, NAMED or None
+    wants: str | None  # NUMBER_, DATE, PERSON, PLACE, ORG, COMPANY, NAMED or None
     facts: tuple[Term, ...]  # names and numbers the question takes for granted
     local_facts: tuple[Term, ...]  # of those, the ones a quote must state itself: people, numbers, dates
     people: tuple[tuple[str, ...], ...]  # the keys of each person the question names ("Robert E. Howard")

@@ -82,6 +82,15 @@ def test_the_kind_asked_for_must_be_given():
     assert not ans.abstained and "16 percent" in ans.answer and "number asked for" in ans.error
 
 
+def test_a_company_is_not_a_country():
+    """"Which group" may be answered by countries (a bloc); "which company" may not: "Russia supplied Iran"
+    names no company. A company the quote names answers."""
+    ans = check("Which company supplied Iran with air defence systems?")
+    assert ans.abstained and "no passage gives the company asked for" in ans.error
+    article = "Almaz-Antey, a Russian defence company, supplied Iran with air defence systems in 2021."
+    assert not check("Which company supplied Iran with air defence systems?", article=article).abstained
+
+
 def test_a_short_answer_s_names_are_typed_in_their_quote():
     """Alone, the tagger calls "Bergen" an organisation and cannot type "Mosze Lifszyc"; in the quote they
     are a place and a person: the one answers "where", the other does not."""
