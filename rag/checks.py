@@ -262,7 +262,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     the quoted sentence, people there or in the sentence before a "He said ...", other names (places,
     organisations, which news writes as "Moscow" for "Russia") in the quoted article. "When did the Isfahan plant open?"
     is not answered by a sentence about the Bushehr plant, nor "What did Russia sign in 2019?" by a
-    signing in 2025, nor "What did Lavrov say?" by a sentence about someone else."""
+    signing in 2025, nor "What did the minister say on Monday?" by a sentence about someone else."""
     q = case.question
     if not d.answer.citations:
         return d
@@ -286,8 +286,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
 
 def not_the_opposite(case: Case, d: Draft) -> Draft:
     """Quotes that state the opposite of a word of the question, and lack the word itself, do not answer it
-    (rag.opposites: WordNet's antonyms): "Which public university is in Chestnut Hill?" over "... a private
-    research university located in Chestnut Hill"."""
+    (rag.opposites: WordNet's antonyms): "Which public university is in Millbrook?" over "... a private
+    research university located in Millbrook"."""
     found = opposed(case.question.text, _quoted(d.answer)) if d.answer.citations else []
     if not found:
         return d

@@ -113,7 +113,7 @@ class Question:
 
     def only_facts_of(self, text: str) -> "Question":
         """This analysis with only the names and numbers `text` has too: a follow-up rewritten with its
-        conversation ("Where was it announced?" -> "... the 20-year treaty ...") takes only its own words
+        conversation ("Where was it signed?" -> "... the trade treaty ...") takes only its own words
         for granted."""
         own = Evidence.of(text)
         keep = {t.key for t in self.facts if own.credit(t) > 0.0}
@@ -168,7 +168,7 @@ def _wants(asked: str, doc) -> str | None:
 
 
 def _wh_noun(doc):
-    """The noun "which"/"what" asks about ("Which Russian state company ..." -> company), if any: the
+    """The noun "which"/"what" asks about ("Which Norwegian state company ..." -> company), if any: the
     last noun of the run of modifiers and nouns right after the question word."""
     for i, tok in enumerate(doc):
         if tok.lower_ not in ("which", "what"):

@@ -23,10 +23,10 @@ Hill reservoir") and the source's same verb has only another of its kind ("a sim
 reservoir"). And when the claim gives a person a title ("Senator David McCurdy") that the source gives to
 someone else while naming them under another ("Senator David Boren and Representative David McCurdy").
 And when a question about a renaming takes the source's former name for the current one or the reverse
-("What was the Washington Public Power Supply System formerly called?" over "Energy Northwest (formerly
-Washington Public Power Supply System)"). And when the claim names a doer ("Which character did Pamela
-Hayden create?") that the source names too but gives the same verb's doer as another name of the same kind
-("voiced by Pamela Hayden, and created by Matt Groening").
+("What was the Harbour Light Authority formerly called?" over "Coastline Power (formerly Harbour Light
+Authority)"). And when the claim names a doer ("Which character did Lena Voss create?") that the source
+names too but gives the same verb's doer as another name of the same kind ("voiced by Lena Voss, and created
+by Tom Adler").
 Same-role restatements and paraphrases with other verbs are never conflicts: this step only
 rejects, it does not confirm.
 """
@@ -376,8 +376,8 @@ _ASKS_NEW = re.compile(r"^\W*what\s+(?:is|are|was|were)\s+(?P<x>.{1,120}?)\s+(?:
 
 
 def _named_before(source: str):
-    """(current, former) name pairs: "Energy Northwest (formerly Washington Public Power Supply System)",
-    "Superheaven, formerly known as Daylight,"."""
+    """(current, former) name pairs: "Coastline Power (formerly Harbour Light Authority)",
+    "The Lanterns, formerly known as Daybreak,"."""
     for m in _MARKER.finditer(source):
         new = _SEGMENT.search(source[max(0, m.start() - 120):m.start()][::-1])
         old = _SEGMENT.match(source, m.end())
@@ -387,8 +387,8 @@ def _named_before(source: str):
 
 def _renamed(claim: str, source: str) -> list[Renamed]:
     """A question about a renaming that takes the source's former name for the current one or the reverse:
-    "What was the Washington Public Power Supply System formerly called?" over "Energy Northwest (formerly
-    Washington Public Power Supply System)"."""
+    "What was the Harbour Light Authority formerly called?" over "Coastline Power (formerly Harbour Light
+    Authority)"."""
     asks = [(m, "current") for m in [_ASKS_OLD.match(claim)] if m] + [(m, "former") for m in [_ASKS_NEW.match(claim)] if m]
     if not asks:
         return []
@@ -452,7 +452,7 @@ def declarative(question: str) -> str:
     aux, rest = m.group("aux").lower(), m.group("rest")
     if aux in ("did", "does", "do"):
         asked = f"{aux.capitalize()} {rest}?"
-        # "Did Dwight D. Eisenhower invent?" parses with a noun "invent": the asked phrase was the
+        # "Did Maria Costa invent?" parses with a noun "invent": the asked phrase was the
         # object, so "it" stands in for it ("Did ... invent it?") when that makes the verb a verb again.
         if _do_misread(asked) and not _do_misread(f"{aux.capitalize()} {rest} it?"):
             return f"{aux.capitalize()} {rest} it?"
@@ -487,8 +487,8 @@ def answered(question: str, answer: str) -> str | None:
 
 
 def _passive(aux: str, rest: str) -> str | None:
-    """"When was the band The Wolfhounds formed?" read as "the band The Wolfhounds was formed": asked as it
-    is, the parser makes "formed" a clause of "band" with "The Wolfhounds" as its doer. None when no past
+    """"When was the band The Night Ferries formed?" read as "the band The Night Ferries was formed": asked
+    as it is, the parser makes "formed" a clause of "band" with "The Night Ferries" as its doer. None when no past
     participle follows a subject as its first verb."""
     doc = parse(rest)
     verb = next((t for t in doc if t.pos_ in ("VERB", "AUX")), None)
