@@ -24,6 +24,7 @@ from .words import stopwords
 
 DATA = Path(__file__).resolve().parent / "data" / "opposites.tsv"
 _POS = {"ADJ": "a", "VERB": "v", "ADV": "r", "NOUN": "n"}  # spaCy's coarse tags -> WordNet's parts of speech
+_DESCRIBING = {"a", "r", "n"}
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +45,8 @@ def opposites(token) -> list[str]:
     if pos is None or token.lower_ in stopwords():
         return []
     found = _pairs().get((token.lemma_.lower(), pos), {})
+    if not found and pos in _DESCRIBING:  # "How far east ...?" (an adverb) where WordNet pairs adjectives
+        found = next((f for p in sorted(_DESCRIBING - {pos}) for f in [_pairs().get((token.lemma_.lower(), p))] if f), {})
     return sorted(found, key=lambda w: (found[w], w))
 
 
@@ -54,11 +57,17 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
     found = []
     for t, others in _unstated(question, said):
         mine = _anchors(t)
-        other = next((o for o in said if o.lemma_.lower() in others and _POS.get(o.pos_) == _POS[t.pos_]
+        other = next((o for o in said if o.lemma_.lower() in others and _alike(_POS.get(o.pos_), _POS[t.pos_])
                       and mine & _anchors(o)), None)
         if other is not None:
             found.append((t.text, other.text))
     return found
+
+
+def _alike(a: str | None, b: str | None) -> bool:
+    """The same part of speech, or both describing ones: the tagger calls a direction ("east", "west") an
+    adjective, an adverb or a noun by its place in the sentence, and WordNet pairs it under one of them."""
+    return a == b or {a, b} <= _DESCRIBING
 
 
 def _anchors(tok) -> set[str]:

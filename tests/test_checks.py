@@ -691,6 +691,10 @@ def test_opposed_needs_the_word_absent_the_opposite_present_in_the_same_part_of_
                    "Footfall dropped as new residents shop elsewhere.") == []
     assert opposed("Which public research university is in Elm Ridge?",
                    "Brookvale is a private research university.") == [("public", "private")]  # via the compound
+    # A direction is an adverb, an adjective or a noun as the tagger reads its place; WordNet pairs adjectives.
+    assert opposed("How far east of the town of Kell is the lighthouse?",
+                   "The lighthouse stands on a spit, 3 mi west of the town of Kell.") == [("east", "west")]
+    # Still not a verb against a noun ("began" / "the end" above).
 
 
 def test_wordnet_pairs_reads_antonym_pointers_and_sense_ranks(tmp_path):
