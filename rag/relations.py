@@ -690,7 +690,7 @@ def _pronoun_doer(predicate: str, sent, mentions) -> str | None:
         subj = _subject(verb)
         if subj is not None and subj.lower_ in _PERSONAL and any(
                 m in verb.subtree and m not in subj.subtree for m in mentions):
-            return f"\u201c{subj.text}\u201d (someone the sentence before names)"
+            return f"\u201c{subj.text}\u201d (someone else)"
     return None
 
 
