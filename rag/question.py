@@ -235,9 +235,11 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     own = Evidence.of(q.text)
     doc = parse(answer)
     there = _types(context)
+    called = _called(q, f"{answer} {context}") if labels is not None else set()
 
     def kinds(text: str) -> set[str]:
-        return {label for t in terms(text) for label in there.get(t.key, ())}
+        return {label for t in terms(text) for label in there.get(t.key, ())} | (labels if called & {
+            t.key for t in terms(text)} else set())
 
     def is_new(text: str) -> bool:
         return any(own.credit(t) == 0.0 for t in terms(text))
@@ -252,7 +254,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     # A proper noun no tagger typed still names something (NER misses rare names; the tagger may call one
     # an adjective, "Shahed drones": a capital letter inside a sentence counts too).
     return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start) and not t.ent_type_
-               and not kinds(t.text) and is_new(t.text) for t in doc)
+               and (not kinds(t.text) or labels is not None and kinds(t.text) & labels) and is_new(t.text) for t in doc)
 
 
 def _unnamed_doer(q: Question, answer: str, is_new) -> bool:
@@ -264,6 +266,24 @@ def _unnamed_doer(q: Question, answer: str, is_new) -> bool:
     return asked.pos_ == "VERB" and any(
         t.pos_ == "NOUN" and t.dep_ == "nsubj" and t.head.lemma_ == asked.lemma_ and is_agent(t.lemma_.lower())
         and is_new(t.text) for t in said)
+
+
+def _called(q: Question, text: str) -> set[str]:
+    """The words of names that `text` calls by the noun "which/what" asks about: "Kestrel Line, a company
+    owned by ..." and "the company Kestrel Line" answer "Which company ...?" whatever type the tagger gives a
+    name it has never seen (it took that one for a person)."""
+    noun = _wh_noun(parse(q.asked))
+    if noun is None:
+        return set()
+    found = set()
+    for tok in parse(text):
+        if tok.lemma_.lower() != noun.lemma_.lower():
+            continue
+        names = [tok.head] if tok.dep_ in ("appos", "compound") else [c for c in tok.children if c.dep_ == "appos"]
+        for name in (n for n in names if n.pos_ == "PROPN"):
+            words = [w.text for w in name.doc[name.left_edge.i:name.i + 1] if w.pos_ == "PROPN"]
+            found |= {t.key for t in terms(" ".join(words))}
+    return found
 
 
 def _types(text: str) -> dict[str, set[str]]:

@@ -91,6 +91,18 @@ def test_a_company_is_not_a_country():
     assert not check("Which company supplied Iran with air defence systems?", article=article).abstained
 
 
+def test_a_name_the_quote_calls_by_the_asked_noun_is_of_that_kind():
+    """The tagger takes "Kestrel Line" for a person; the quote calls it "a company": it answers "Which
+    company ...?". A name the quote does not call so still needs the tagger's type."""
+    article = "The ship was built by Norrvik Yards and is operated by Kestrel Line, a company owned by the county."
+    ans = check("Which company operates the ship?", "Kestrel Line [1]", article=article)
+    assert not ans.abstained and ans.answer == "Kestrel Line [1]" and ans.error is None
+    from rag.question import analyse, gives_kind
+    q = analyse("Which company operates the ship?")
+    assert not gives_kind(q, "Norrvik Yards", article)
+    assert gives_kind(q, "It is run by the shipping company Kestrel Line.")
+
+
 def test_a_short_answer_s_names_are_typed_in_their_quote():
     """Alone, the tagger calls "Bergen" an organisation and cannot type "Mosze Lifszyc"; in the quote they
     are a place and a person: the one answers "where", the other does not."""
