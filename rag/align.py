@@ -276,7 +276,7 @@ def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, s
     top_source = max((q.source.score for q in quotes), default=0.0)
     scored = []
     for q in quotes:
-        # Words the question shares with every candidate ("Russia", "Iran") say little, so terms
+        # Words the question shares with every candidate ("Norland", "Vesteria") say little, so terms
         # count by rarity. A name the sentence leaves implicit ("both nations") gets half credit if
         # its article has it. A name found nowhere costs no more than its weight: questions carry
         # wrong names on purpose (a false premise the quote corrects) and whether to answer at all
@@ -298,7 +298,7 @@ def _answering_quotes(question: str, quotes: list[_Quote], articles: dict[str, s
 
 def _rarity(q_terms: list[Term], quotes: list[_Quote]) -> dict[str, float]:
     """support.rarity of each question term among the candidate sentences. A sentence has a term if it
-    earns credit for it, prefix matches included ("Iranian" for "Iran"), as alignment scores it;
+    earns credit for it, prefix matches included ("Vesterian" for "Vesteria"), as alignment scores it;
     context.term_rarity counts exact content tokens, as context selection scores them."""
     return {t.key: rarity(len(quotes), sum(q.evidence.credit(t) > 0 for q in quotes)) for t in q_terms}
 

@@ -21,7 +21,7 @@ from .schema import Answer, Source
 from .support import content_tokens
 
 # Evidence strength (best source score, rag.context.sentence_score) below which we abstain without
-# asking the model: off-topic questions ("Print your system prompt") scored 0.34-0.43 when measured,
+# asking the model: off-topic questions ("Write me a poem") scored 0.34-0.43 when measured,
 # answerable ones 0.71 and up. Above it the score does not separate answerable from unanswerable: the
 # checks after the model do that.
 ABSTAIN_BELOW = 0.55
@@ -177,7 +177,7 @@ class Answerer:
             run.notes.append(f"could not rewrite the follow-up with the model ({e})")
             return _heuristic_rewrite(question, last_user)
         out = out.splitlines()[0].strip().strip('"') if out else ""
-        # Handed back unchanged ("What is her name?"), the follow-up still needs its context.
+        # Handed back unchanged ("Where was she born?"), the follow-up still needs its context.
         unchanged = _plain_words(out) == _plain_words(question)
         if unchanged or not (3 <= len(out) <= 4 * len(question) + 200):
             return _heuristic_rewrite(question, last_user)

@@ -137,7 +137,7 @@ _MAX_HEADING_CHARS = 100
 
 
 def _is_heading(text: str) -> bool:
-    """A short Title-Case phrase without a final period ("The Future Outlook: A Compelling Logic")."""
+    """A short Title-Case phrase without a final period ("Looking Back: A Fragile Balance")."""
     if not text or len(text) > _MAX_HEADING_CHARS or not text[0].isupper():
         return False
     words = text.split()
@@ -152,7 +152,7 @@ def _is_heading(text: str) -> bool:
 
 # --- structure fixes -----------------------------------------------------------------------------
 
-# "...partnership.The Strategic Imperative" : a word, sentence punctuation, no space, a capital.
+# "...agreement.Looking Back" : a word, sentence punctuation, no space, a capital.
 _GLUE = re.compile(r"(?<![^\W_])(?P<word>[^\W_]++)[.!?][\"'”’)]*(?=(?:- )?[^\W\d_])")
 
 
@@ -187,7 +187,7 @@ def _may_end_sentence(word: str) -> bool:
 def _cut_glued_captions(lines: list[str]) -> list[str]:
     """Cut a caption glued after a paragraph's last sentence when it also stands on its own line.
 
-    "...and beyond. Vladimir Putin: Russia's president ... - CBBC Newsround" keeps "...and beyond."
+    "...at sea. Ruth Adeyemi: Vesteria's president ... - Coastal Herald" keeps "...at sea."
     A caption has 3-25 words, so only a line's last 3-25 words can be one: looking those up in a set
     keeps this linear in the text (comparing every line with every caption was quadratic).
     """
@@ -224,7 +224,7 @@ _BOILERPLATE = re.compile(
     r"|detail author|about the author|author details?"
     r"|(?:linkedin|facebook|instagram|twitter|x|youtube|tiktok|pinterest|telegram|whatsapp|reddit))\s*:?$"
 )
-# Fake author cards and social profiles: "• Email : ...", "• followers : 5944".
+# Fake author cards and social profiles: "• Email : ...", "• followers : 1288".
 _CARD_FIELD = re.compile(
     r"(?i)^[•·*\-–]\s*(?:name|username|e-?mail|birth ?date|birthday|address|phone|company|job|bio"
     r"|url|website|followers|following)\s*:"
@@ -233,7 +233,7 @@ _BREADCRUMB_SEP = re.compile(r"\s[∙•·|»›]\s")
 
 _COPYRIGHT = re.compile(r"(?i)^(?:©|\(c\)|copyright\b)")
 # Contact details: a URL (scheme, "www." or domain/path; trailing punctuation is the sentence's),
-# an e-mail address, a phone number ("+1 202-555-0143", "1-458-594-6287", "(202) 555-0143").
+# an e-mail address, a phone number ("+1 202-555-0143", "1-555-301-7720", "(202) 555-0143").
 _URL_CHARS = r"[^\s<>\"“”‘’]*[^\s<>\"“”‘’.,;:!?)\]]"
 _URL = rf"\b(?:https?://|www\.){_URL_CHARS}|(?<![\w-])(?<!\w\.)(?:[\w-]++\.)++[a-z]{{2,}}/{_URL_CHARS}"
 _EMAIL = r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+"
@@ -266,7 +266,7 @@ def _drop_junk_lines(lines: list[str]) -> list[str]:
 
 
 def _is_breadcrumb(line: str) -> bool:
-    """"Photo bank ∙ For the Media ∙ President of Russia": navigation, not text."""
+    """"Photo archive ∙ For the Press ∙ President of Vesteria": navigation, not text."""
     return len(_BREADCRUMB_SEP.findall(line)) >= 2 and len(line.split()) <= 15 and not _is_prose(line)
 
 

@@ -16,8 +16,8 @@ from .support import content_tokens, rarity
 
 MIN_WORDS = 6  # a shorter "sentence" (a heading, a caption) is merged with the one after it
 # The question's own words found in the sentence (names, numbers the embedding blurs), each weighted by
-# its rarity among the candidates: "Russia" and "Iran" are in nearly every sentence of this corpus and
-# say nothing, "bloc" or "OPEC+" say a lot. On the labelled questions rarity weighting at 0.5 puts the
+# its rarity among the candidates: "Norland" and "Vesteria" are in nearly every sentence of an article on
+# the two and say nothing, "bloc" or "tariff" say a lot. On the labelled questions rarity weighting at 0.5 puts the
 # answering sentence among the 6 shown for 90 % instead of 86 % (plain overlap at 0.3).
 TERM_WEIGHT = 0.5
 RANK_PRIOR = 0.3  # bonus for a sentence of the best-ranked chunk; RANK_PRIOR / (1 + rank) below it
@@ -82,7 +82,7 @@ def sentence_score(cosine: float, words: set[str], rarity: dict[str, float], chu
     gave its chunk: the chunk was matched with its neighbouring sentences and by BM25 too, which one
     sentence's embedding misses
     (on the labelled questions this lifts the gold sentence into the top 3 for 80 % instead of 70 %).
-    A question in the article ("What role does Russia play?") echoes the user's words without
+    A question in the article ("Who gains from the merger?") echoes the user's words without
     answering them, and a heading or caption (no final punctuation) rarely answers either.
     """
     score = cosine + TERM_WEIGHT * term_overlap(rarity, words) + RANK_PRIOR / (1 + chunk_rank)

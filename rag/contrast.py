@@ -1,8 +1,8 @@
 """Contrast questions: the question with its doer and another participant exchanged, or with one of its
 names, dates or numbers replaced by another of the same kind from the passage that answers it.
 
-A near-miss question is usually a true one with one fact changed: "Which drones did Moscow send to Iran?"
-over a passage where Iran sends them, "What did Lavrov say on Monday?" over his Thursday remarks. Word
+A near-miss question is usually a true one with one fact changed: "Which tankers did Aldheim send to Vesteria?"
+over a passage where Vesteria sends them, "What did Lind say on Monday?" over his Thursday remarks. Word
 checks see every word stated; the small model asked "does the passage answer the question?" mostly says
 yes. Asked the same of the question with the fact changed back, it says yes more firmly: the passage
 answers its neighbour better than the question itself (rag.checks.model_contrasts compares the two).
@@ -24,14 +24,14 @@ def contrasts(question: str, passage: str) -> list[str]:
 
 def replaced(question: str, passage: str) -> list[str]:
     """The question with one of its entities replaced by an entity of the same kind that the passage names
-    and the question does not ("What did Lavrov say on Monday?" -> "... on Thursday?")."""
+    and the question does not ("What did Lind say on Monday?" -> "... on Thursday?")."""
     asked = parse(question)
     asked_words = _words(asked)
     others: dict[str, list[str]] = {}
     for e in parse(passage).ents:
         kind = entity_kind(e.label_)
         # One sharing a word with the question is one it names already, maybe in another form
-        # ("Masoud Pezeshkian" for "Pezeshkian"): not another of its kind.
+        # ("Tomas Lind" for "Lind"): not another of its kind.
         if kind and _specific(e) and not _words(e) & asked_words and e.text not in others.setdefault(kind, []):
             others[kind].append(e.text)
     return [question[:e.start_char] + other + question[e.end_char:]

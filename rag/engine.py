@@ -2,8 +2,8 @@
 
     engine = Engine()                      # settings from the environment
     engine.ingest([Path("corpus")])        # files -> Chroma + keyword index
-    engine.search("Who built Bushehr?")    # hybrid retrieval (engine.retriever.retrieve) -> list[Hit]
-    engine.ask("Who built Bushehr?")       # Answer with verified quotes (see rag.answer)
+    engine.search("Who built the dam?")    # hybrid retrieval (engine.retriever.retrieve) -> list[Hit]
+    engine.ask("Who built the dam?")       # Answer with verified quotes (see rag.answer)
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ the quotes an answer may cite (rag.align). The second matters most: a model that
 
 The patterns are narrow on purpose (an order about instructions, prompts or rules; a line spoken as
 "System:"; text addressed to "AI assistants reading this"), so news that merely mentions rules or
-AI is untouched: "Iran said it would ignore the new sanctions rules" is not matched.
+AI is untouched: "Vesteria said it would ignore the new sanctions rules" is not matched.
 """
 from __future__ import annotations
 

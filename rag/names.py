@@ -9,7 +9,7 @@ another: no source writes it (rag.checks.names_as_written).
 A name counts as written when its words appear together, in order, in a given text (the quotes and the
 question; case, punctuation and a possessive "'s" aside). One that does not, and takes its words from two
 names of its quotes that share no word, one of them only in part, is pieced together. Two whole names
-joined ("Russia-Iran") are a compound, not a new name; a word no quote has ("Dave" for "David") is left to
+joined ("Norland-Vesteria") are a compound, not a new name; a word no quote has ("Dave" for "David") is left to
 word-level support.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .words import fold
 # Entity labels that name one thing; dates, numbers and nationalities are checked elsewhere.
 NAMING = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
 _WORD = re.compile(r"\w+")
-_SKIP = {"the", "s"}  # "the Kremlin" is "Kremlin"; "Iran's" is "Iran"
+_SKIP = {"the", "s"}  # "the Citadel" is "Citadel"; "Norland's" is "Norland"
 
 
 def words(text: str) -> list[str]:

@@ -34,7 +34,7 @@ def parse(text: str):
 
 
 # spaCy entity labels that stand in for one another: a person for a person, a place or people for a place
-# ("Moscow" for "Iran"), a date for a date, an amount for an amount.
+# ("Aldheim" for "Vesteria"), a date for a date, an amount for an amount.
 _KIND = {"PERSON": "person", "ORG": "group", "GPE": "place", "NORP": "place", "LOC": "place", "FAC": "place",
          "DATE": "date", "TIME": "date", "CARDINAL": "amount", "QUANTITY": "amount", "MONEY": "amount",
          "PERCENT": "amount", "EVENT": "event", "WORK_OF_ART": "work", "PRODUCT": "work"}

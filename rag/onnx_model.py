@@ -31,7 +31,7 @@ WEIGHT_FILES = ("config.json", "model.safetensors")
 # this from torch is wrong, not rounding, and is not trusted.
 EXPORT_TOLERANCE = 1e-4
 PROBES = (
-    "Russia built the Bushehr nuclear power plant on Iran's Gulf coast.",
+    "Norland built the tidal power station on Vesteria's northern coast.",
     "Short one.",
     "A text longer than the model's window, so truncation is exercised too. " * 30,
 )

@@ -1,6 +1,6 @@
 """Opposites: a quote that states the opposite of the question's own word does not answer it. "Which public
-university is in Millbrook?" is not answered by "Alder College is a private research university located
-in Millbrook", nor "What began with the 1917 revolution?" by "... ended with the 1917 revolution": every
+university is in Millbrook?" is not answered by "Alder College, a private university in Millbrook,
+teaches law", nor "What began with the 1833 uprising?" by "... ended with the 1833 uprising": every
 name matches, one word is turned round (rag.checks.not_the_opposite). Without a model nothing else sees it.
 
 The pairs are WordNet 3.0's direct antonyms (rag/data/opposites.tsv: single words, with their part of

@@ -23,8 +23,8 @@ def people_missing(q: Question, windows: list[str], people: tuple[tuple[str, ...
 
 
 def people_in_sources(q: Question, sources: list[Source]) -> tuple[tuple[str, ...], ...]:
-    """The question's names the tagger did not type there ("Why did Pezeshkian call ...?") but does in the
-    passages, where they stand in a sentence ("Iranian President Masoud Pezeshkian"): people too."""
+    """The question's names the tagger did not type there ("Why did Adeyemi call ...?") but does in the
+    passages, where they stand in a sentence ("Vesterian President Ruth Adeyemi"): people too."""
     known = {k for person in q.people for k in person}
     loose = {t.key for t in q.facts if t.kind == NAME and t.key not in known}
     if not loose:
@@ -32,13 +32,13 @@ def people_in_sources(q: Question, sources: list[Source]) -> tuple[tuple[str, ..
     named = (tuple(x.key for x in terms(e.text) if x.key in loose)
              for s in sources for e in parse(s.text).ents if e.label_ == "PERSON")
     people = list(dict.fromkeys(p for p in named if p))
-    return tuple(p for p in people if not any(set(p) < set(o) for o in people))  # "Nick" within "Nick Love"
+    return tuple(p for p in people if not any(set(p) < set(o) for o in people))  # "Tomas" within "Tomas Lind"
 
 
 def numbers_missing(q: Question, windows: list[str]) -> list[str]:
     """Numbers and dates: all in one quote, together with something of the event asked about: a date from
-    one sentence and a deed from another ("What did Russia supply in 2010?" -> "... partner of Armenia in
-    2010") are not one fact."""
+    one sentence and a deed from another ("What did Norland supply in 2011?" -> "... partner of Caldora in
+    2011") are not one fact."""
     numbers = [t for t in q.facts if t.kind == NUMBER]
     if not numbers:
         return []
@@ -74,8 +74,8 @@ def _count(tok) -> int | None:
 
 
 def _named_event(doc, keys: list[str]) -> list:
-    """The name a question's year is part of ("the 2017 Summer Deaflympics"; not "February 2022", nor the
-    "Billboard 200" chart): a quote stating the year with the whole name is about the event asked, whatever
+    """The name a question's year is part of ("the 2019 Coastal Rowing Championships"; not "March 2021", nor
+    the "Northwave 100" chart): a quote stating the year with the whole name is about the event asked, whatever
     verb it uses ("took place" for "held")."""
     for tok in doc:
         if (tok.dep_ in ("nummod", "compound") and _YEAR.fullmatch(tok.text) and tok.text in keys
@@ -106,15 +106,15 @@ def _names_person(window: str, person: tuple[str, ...]) -> bool:
     mentions = [{t.key for t in terms(e.text)} for e in parse(window).ents if e.label_ == "PERSON"]
     theirs = [m for m in mentions if m & names]
     # A name that shares a word with theirs but has a word of its own where theirs has another is someone
-    # else: "Hines" and "Gregory Hines" are one, "Maurice Hines" another; "Sergei Lavrov" is not "Sergei Shoigu".
+    # else: "Lind" and "Tomas Lind" are one, "Anders Lind" another; "Maria Costa" is not "Maria Santos".
     return not theirs or any(not (m - names and names - m) for m in theirs)
 
 
 def _dates_same_event(question: str, window: str, number) -> bool:
-    """The word the question's number dates or counts is in the quote with it: "What was the band renamed in
-    1998?" is not answered by a band "formed in 1998". Light verbs ("What happened in 2019?") date nothing.
+    """The word the question's number dates or counts is in the quote with it: "What was the choir renamed in
+    2006?" is not answered by a choir "formed in 2006". Light verbs ("What happened in 2019?") date nothing.
     (Comparing the word each number hangs from in both parses was tried: the small parser attaches "the
-    2008 comedy film" to "film" and "the 2008 comedy" to "comedy", which cost right answers.)"""
+    2011 comedy film" to "film" and "the 2011 comedy" to "comedy", which cost right answers.)"""
     asked = _number_head(parse(question), number.key)
     return asked is None or (asked in Evidence.of(window).keys and not _year_of_another(window, asked, number.key))
 
@@ -123,8 +123,8 @@ _YEAR = re.compile(r"1\d{3}|20\d{2}")
 
 
 def _year_of_another(window: str, head: str, year: str) -> bool:
-    """The quote puts another year right on the noun the question dates ("Which 1982 film ...?" over "a 2000
-    film based on ... 1982 novel"): the year belongs to something else there. A year hung elsewhere in the
+    """The quote puts another year right on the noun the question dates ("Which 1974 film ...?" over "a 2003
+    film based on ... 1974 novel"): the year belongs to something else there. A year hung elsewhere in the
     sentence ("released in 2000") proves nothing: the small parser attaches those loosely."""
     if not _YEAR.fullmatch(year):
         return False

@@ -2,7 +2,7 @@
 
     from rag.engine import Engine
     qe = Engine().query_engine()                      # or query_engine(streaming=True)
-    response = qe.query("Who built the Bushehr plant?")
+    response = qe.query("Who built the tidal power station?")
     str(response)                                     # the verified answer, with [n] markers
     response.source_nodes                             # the numbered passages: TextNode, char offsets in the article
     response.metadata["citations"]                    # verbatim quotes, article[start:end] == quote

@@ -2,9 +2,9 @@
 
 A claim is reduced to content terms (stopwords dropped, Porter-stemmed, possessives stripped, numbers
 kept as written). Support is the weighted share of the claim's terms found in the evidence, and every
-number, proper name or negation of the claim that the evidence lacks halves it: "Russia built it in
-2015" is not backed by "operational in 2013" however many other words they share. Support is measured
-from the claim's side only, so a short answer ("Bushehr") is fully backed by any sentence naming it.
+number, proper name or negation of the claim that the evidence lacks halves it: "Norland built it in
+2018" is not backed by "operational in 2016" however many other words they share. Support is measured
+from the claim's side only, so a short answer ("Kelvinmouth") is fully backed by any sentence naming it.
 """
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ WORD, NAME, NUMBER, NEGATION = "word", "name", "number", "negation"
 WEIGHTS = {WORD: 1.0, NAME: 1.5, NUMBER: 2.0, NEGATION: 1.0}
 KEY_KINDS = {NAME, NUMBER, NEGATION}  # a claim's facts: one of these missing means a different claim
 MISSING_KEY_FACTOR = 0.5  # each key term absent from the evidence halves the score
-PREFIX_CREDIT = 0.75  # "Iran" backed by "Iranian", "strategic" by "strategy": related, not the same word
+PREFIX_CREDIT = 0.75  # "Norland" backed by "Norlandic", "strategic" by "strategy": related, not the same word
 CONTEXT_CREDIT = 0.5  # a name found only in the wider context (the article), not in the evidence
 MIN_PREFIX = 4  # shorter stems are too ambiguous to match by prefix
 
 # Dotted acronyms (U.S.), numbers with separators (1,000 / 3.5), then words with inner apostrophes.
 _TOKEN = re.compile(r"\b(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)+|\w+(?:'\w+)*")
-# "in 2013, not 2015": the part after ", not" names what is denied, so it asserts nothing to check.
+# "in 2016, not 2018": the part after ", not" names what is denied, so it asserts nothing to check.
 _DENIED = re.compile(r",\s*(?:and\s+|but\s+)?not\s+(?!only\b|just\b|merely\b|simply\b)[^,.;:!?]*",
                      re.IGNORECASE)
 # "second" for "first" changes the fact as much as 2 for 1 does.

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 # Typographic apostrophes, quotes and dashes as typed on a keyboard: a model or an analyst writes
-# "Iran's" for the article's "Iran’s".
+# "Norland's" for the article's "Norland’s".
 _TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'",
                              "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
@@ -45,7 +45,7 @@ def stopwords() -> frozenset[str]:
     from nltk.corpus import stopwords as nltk_stopwords
 
     use_shipped_nltk_data()
-    # "won" is there for "won't"; as a word ("Russia won") it is content.
+    # "won" is there for "won't"; as a word ("Norland won") it is content.
     english = nltk_stopwords.words("english")
     return frozenset(w for w in english if w not in NEGATIONS and w != "won") | CONNECTIVES
 
