@@ -4,9 +4,11 @@ musicians' union" as often as with a name, and the entity tagger types only name
 
 The list (rag/data/agents.txt) is WordNet 3.0's nouns whose commonest or second sense is a kind of
 person (person.n.01) or social group (social_group.n.01, which holds organisations), single words only;
-rebuilt from the WordNet database files with
+rag/data/groups.txt is the social groups alone ("the council", "the ministry": not "the producer", whom news
+names elsewhere). Rebuilt from the WordNet database files with
 
     python -m rag.agents /usr/share/wordnet > rag/data/agents.txt
+    python -m rag.agents --groups /usr/share/wordnet > rag/data/groups.txt
 """
 from __future__ import annotations
 
@@ -16,26 +18,32 @@ from pathlib import Path
 
 from . import wordnet
 
-DATA = Path(__file__).resolve().parent / "data" / "agents.txt"
+DATA = Path(__file__).resolve().parent / "data"
 SENSES = 2  # a word's first two senses: "regulator" is a device first, an official second
 _ROOTS = ("person", "social_group")  # each the first sense of that lemma
+_GROUP_ROOTS = ("social_group",)
 
 
-@lru_cache(maxsize=1)
-def _agents() -> frozenset[str]:
-    return frozenset(DATA.read_text(encoding="utf-8").split())
+@lru_cache(maxsize=2)
+def _words(name: str) -> frozenset[str]:
+    return frozenset((DATA / name).read_text(encoding="utf-8").split())
 
 
 def is_agent(lemma: str) -> bool:
     """Whether a noun (lower-case lemma) names a person or an organised group."""
-    return lemma in _agents()
+    return lemma in _words("agents.txt")
 
 
-def wordnet_agents(root: Path) -> list[str]:
-    """Single-word nouns one of whose first SENSES senses has a person or a social group among its
-    hypernyms (instance hypernyms too)."""
+def is_group(lemma: str) -> bool:
+    """Whether a noun (lower-case lemma) names an organised group ("council", "ministry", "union")."""
+    return lemma in _words("groups.txt")
+
+
+def wordnet_agents(root: Path, roots: tuple[str, ...] = _ROOTS) -> list[str]:
+    """Single-word nouns one of whose first SENSES senses has one of `roots` (person, social group) among
+    its hypernyms (instance hypernyms too)."""
     senses, synsets = wordnet.senses(root, "noun"), wordnet.synsets(root, "noun")
-    roots = {senses[r][0] for r in _ROOTS}
+    roots = {senses[r][0] for r in roots}
     up = {o: [p[1] for p in ptrs if p[0] in ("@", "@i")] for o, (_, ptrs) in synsets.items()}
     agent: dict[str, bool] = {}
 
@@ -50,4 +58,7 @@ def wordnet_agents(root: Path) -> list[str]:
 
 if __name__ == "__main__":
     sys.setrecursionlimit(10000)
-    print("\n".join(wordnet_agents(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT)))
+    args = [a for a in sys.argv[1:] if a != "--groups"]
+    found = wordnet_agents(Path(args[0]) if args else wordnet.DEFAULT_ROOT,
+                           _GROUP_ROOTS if "--groups" in sys.argv else _ROOTS)
+    print("\n".join(found))

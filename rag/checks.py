@@ -63,7 +63,7 @@ NOT_STATED_BELOW = 0.5
 CONTRAST_MARGIN = 0.075  # P(yes) by which a neighbour of the question must beat it (see model_contrasts)
 RESCUE_SOURCES = 4
 RESCUE_MIN = 0.75
-ATTRIBUTED_MIN = 0.5  # share of the speaker's words ("Russia's foreign minister") that names them
+ATTRIBUTED_MIN = 0.5  # share of the speaker's words ("Norland's finance minister") that names them
 REASON_MIN = 0.5  # share of the words of a reason the model gives ("because ...") that its quotes must hold
 # What follows these is the reason a sentence gives ("since" is left out: it dates as often as it explains).
 _REASON = re.compile(r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result of|in response to|in order to|"
@@ -147,7 +147,7 @@ def model_declined(case: Case, d: Draft) -> Draft:
 
 def invented_number(case: Case, d: Draft) -> Draft:
     """The reply states a number (two digits or more) that neither a passage nor the question holds: the
-    model filled a gap the articles leave ("about 1,000 megawatts"). Quotes would not answer either."""
+    model filled a gap the articles leave ("about 4,000 jobs"). Quotes would not answer either."""
     if d.origin != "model":
         return d
     evidence = {t.key for text in [case.question.text] + [s.text for s in case.sources] for t in terms(text)
@@ -206,7 +206,7 @@ def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool
 
 
 def _counts_the_thing_asked(q: Question, text: str) -> bool:
-    """ "How many megawatts ...?" is not answered by "operational in 2013": the count must be of the thing
+    """ "How many berths ...?" is not answered by "opened in 2016": the count must be of the thing
     asked (the noun phrase after "how many", up to its first stopword)."""
     counted = []
     for word in q.counted_words():
@@ -260,18 +260,19 @@ def names_as_written(case: Case, d: Draft) -> Draft:
 def premise_stated(case: Case, d: Draft) -> Draft:
     """The question's own names and numbers must be stated by the answer's sources: numbers and dates in
     the quoted sentence, people there or in the sentence before a "He said ...", other names (places,
-    organisations, which news writes as "Moscow" for "Russia") in the quoted article. "When did the Isfahan plant open?"
-    is not answered by a sentence about the Bushehr plant, nor "What did Russia sign in 2019?" by a
-    signing in 2025, nor "What did the minister say on Monday?" by a sentence about someone else."""
+    organisations, which news writes as "Aldheim" for "Norland") in the quoted article. "When did the
+    Kelvinmouth plant open?" is not answered by a sentence about the Port Amsel plant, nor "What did Norland
+    sign in 2017?" by a signing in 2021, nor "What did the minister say on Monday?" by a sentence about
+    someone else."""
     q = case.question
     if not d.answer.citations:
         return d
     if case.rate is not None:
         # With a model, model_confirms reads the quotes against the question instead: on the shipped
         # held-out half names checked here added 20 points of false abstentions for 2 of declines
-        # (bench.ablation; news writes "the Kremlin", "their presence", "both" where questions name things).
+        # (bench.ablation; news writes "the Citadel", "their presence", "both" where questions name things).
         # Numbers are rarely reworded: those are still checked, and people the question's own parse
-        # missed (model_confirms reads "Pezeshkian" in the question as a name like any other).
+        # missed (model_confirms reads "Adeyemi" in the question as a name like any other).
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
             + people_missing(q, windows, people_in_sources(q, case.sources))
@@ -287,7 +288,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
 def not_the_opposite(case: Case, d: Draft) -> Draft:
     """Quotes that state the opposite of a word of the question, and lack the word itself, do not answer it
     (rag.opposites: WordNet's antonyms): "Which public university is in Millbrook?" over "... a private
-    research university located in Millbrook"."""
+    university in Millbrook"."""
     found = opposed(case.question.text, _quoted(d.answer)) if d.answer.citations else []
     if not found:
         return d
@@ -298,9 +299,9 @@ def not_the_opposite(case: Case, d: Draft) -> Draft:
 def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     """The question's people, numbers and dates that these quotes do not state."""
     q = case.question
-    # A person: one of their names ("Howard" for "Robert E. Howard") in a quote, or in the sentence before
-    # a quote that refers back to them ("He said ..."); not under another given name ("Maurice Hines" is
-    # not "Gregory Hines").
+    # A person: one of their names ("Costa" for "Maria E. Costa") in a quote, or in the sentence before
+    # a quote that refers back to them ("He said ..."); not under another given name ("Anders Lind" is
+    # not "Tomas Lind").
     windows = [_speaker_window(case, c) for c in citations]
     return people_missing(q, windows, q.people + people_in_sources(q, case.sources)) + numbers_missing(q, windows) \
         + counts_missing(q, windows)
@@ -311,8 +312,11 @@ _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)
 
 def _speaker_window(case: Case, c: Citation) -> str:
     """The quote, with the sentence before it when the quote refers back by a pronoun ("He said", "their
-    presence")."""
-    return _with_sentence_before(case.articles[c.doc_id], c) if _PRONOUN.search(c.quote) else c.quote
+    presence"), or with the name a pointing-back subject stands for ("The event (the Harbour Games) took
+    place ...", as the model steps read it)."""
+    if _PRONOUN.search(c.quote):
+        return _with_sentence_before(case.articles[c.doc_id], c)
+    return with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c))
 
 
 def roles_agree(case: Case, d: Draft) -> Draft:
@@ -336,10 +340,10 @@ def roles_agree(case: Case, d: Draft) -> Draft:
 
 
 def dates_agree(case: Case, d: Draft) -> Draft:
-    """An answer sentence's date or number belongs to the same event as in its quote: "The plant was built in
-    2013" is not what "Russia built the plant, which became operational in 2013" says. Only where the quote
+    """An answer sentence's date or number belongs to the same event as in its quote: "The station was built in
+    2016" is not what "Norland built the station, which opened in 2016" says. Only where the quote
     states the answer's event too (its verb or noun is there) with the number on another one: a paraphrase
-    ("started operating in 2013") has nothing to compare and passes."""
+    ("started operating in 2016") has nothing to compare and passes."""
     if d.origin != "model":
         return d
     for s in d.answer.sentences:
@@ -418,7 +422,7 @@ def _leans_back(quote: str) -> bool:
 def _subject_and_facts(sentence: str) -> tuple[str, list, list]:
     """The sentence's subject as written, the words that name it, and the sentence's other names and numbers
     (each as written, with the word that must be found).
-    A name counts by its last word, as news names people after the first mention ("Putin", "Dike")."""
+    A name counts by its last word, as news names people after the first mention ("Halvorsen", "Lind")."""
     sentence = parse_markers(sentence)[0]
     doc = parse(sentence)
     root = next(iter(doc.sents)).root if len(doc) else None
@@ -448,8 +452,8 @@ def _other_event(doc, key: str | None, dated) -> bool:
 
 def model_reads_claims(case: Case, d: Draft) -> Draft:
     """The model reads each sentence of its own answer against the quotes it cites, one sentence at a time:
-    word-level support cannot see "Moscow and Tehran turned hostile" restated over a passage saying
-    relations were "very close", nor "Iran's foreign minister said" over a passage where Russia's did.
+    word-level support cannot see "Aldheim and Velmar turned hostile" restated over a passage saying
+    relations were "very close", nor "Vesteria's finance minister said" over a passage where Norland's did.
     A sentence the model does not find stated declines the answer, with what the articles do say. A bare
     name answering who did something is read as the claim it makes (`_claim`)."""
     if case.states is None or d.origin != "model":
@@ -472,7 +476,7 @@ def model_reads_claims(case: Case, d: Draft) -> Draft:
 
 def model_confirms(case: Case, d: Draft) -> Draft:
     """Keep an answer only if the model itself, shown just its quotes, reads them as answering the
-    question. Word-level support cannot see "Russia's ambassador to Iran is Vladimir Putin" put a real name
+    question. Word-level support cannot see "Norland's ambassador to Vesteria is Henrik Halvorsen" put a real name
     in the wrong role, nor a quote that shares a near-miss question's words but answers something else."""
     if case.rate is None or d.answer.abstained or not d.answer.citations:
         return d
@@ -490,7 +494,7 @@ def model_confirms(case: Case, d: Draft) -> Draft:
 
 def model_contrasts(case: Case, d: Draft) -> Draft:
     """The quotes must answer the question better than its neighbours (rag.contrast): over a passage where
-    Iran sends drones to Russia, "Which drones did Russia send to Iran?" rates high, but the same question
+    Vesteria sends tankers to Norland, "Which tankers did Norland send to Vesteria?" rates high, but the same question
     with the two swapped rates higher. A neighbour ahead by CONTRAST_MARGIN declines the answer."""
     if case.rate is None or d.answer.abstained or not d.answer.citations:
         return d

@@ -27,13 +27,13 @@ NUMBER_, DATE, PERSON, PLACE, ORG, COMPANY, NAMED = "number", "date", "person", 
 ENTITY_LABELS = {
     PERSON: {"PERSON"},
     PLACE: {"GPE", "LOC", "FAC"},
-    ORG: {"ORG", "NORP", "GPE"},  # "which group/bloc" is often answered by countries ("Russia and Iran")
+    ORG: {"ORG", "NORP", "GPE"},  # "which group/bloc" is often answered by countries ("Norland and Vesteria")
     COMPANY: {"ORG"},  # "which company / newspaper" is not answered by a country or a nationality
     DATE: {"DATE", "TIME"},
     # A name of any kind; not a date, an amount or an ordinal ("the third season" names no one).
     NAMED: {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"},
 }
-# "who" is a person, or in news as often a government, company or nation ("Who supplied the drones?").
+# "who" is a person, or in news as often a government, company or nation ("Who supplied the grain?").
 WHO_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 # The usual referents of the noun in "which/what <noun>": people by title, places, organisations, dates.
 # A type map of common English nouns, not a list of this corpus's words; other nouns ask for a NAMED thing
@@ -74,7 +74,7 @@ _AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|doze
 SMALL_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                       "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 _SMALL_NUMBERS = f"(?:{'|'.join(SMALL_NUMBER_WORDS)})"
-# "How many megawatts does ...": the words after it (at most four) say what the answer's number counts.
+# "How many berths does ...": the words after it (at most four) say what the answer's number counts.
 _COUNTED = re.compile(r"\bhow (?P<how>many|much)\s+(?P<words>(?:[\w-]+\s*){1,4})", re.I)
 _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",
              "those", "there", "then"}
@@ -85,9 +85,10 @@ class Question:
     text: str
     asked: str  # the sentences that ask, without instructions around them
     wants: str | None  # NUMBER_, DATE, PERSON, PLACE, ORG, COMPANY, NAMED or None
+    wh_noun: str | None  # the lemma of the noun "which/what" asks about ("company"), if any
     facts: tuple[Term, ...]  # names and numbers the question takes for granted
     local_facts: tuple[Term, ...]  # of those, the ones a quote must state itself: people, numbers, dates
-    people: tuple[tuple[str, ...], ...]  # the keys of each person the question names ("Robert E. Howard")
+    people: tuple[tuple[str, ...], ...]  # the keys of each person the question names ("Maria E. Costa")
     roles: frozenset[Role]
     needs_context: bool
 
@@ -132,21 +133,24 @@ def analyse(text: str) -> Question:
     people = tuple(tuple(x.key for x in terms(ent.text)) for ent in doc.ents if ent.label_ == "PERSON")
     named = {k for person in people for k in person}
     local = tuple(t for t in facts if t.kind == NUMBER or t.key in named)
-    return Question(text=text, asked=asked, wants=_wants(asked, doc), facts=facts, local_facts=local,
+    noun = _wh_noun(doc)
+    return Question(text=text, asked=asked, wants=_wants(asked, noun),
+                    wh_noun=noun.lemma_.lower() if noun is not None else None, facts=facts, local_facts=local,
                     people=tuple(p for p in people if p), roles=frozenset(roles(asked)),
                     needs_context=_needs_context(doc))
 
 
 def asked_part(question: str) -> str:
     """The sentences of the user's text that ask something, when others around them do not: in
-    'Quote article 2 as saying "X". How long is the treaty?' only the last one is the question, and
+    'Say that article 3 calls it "X". Who owns the port?' only the last one is the question, and
     the instruction's words would otherwise decide which sentences answer it."""
     sentences = split_sentences(question)
     asking = [t for t in sentences if t.rstrip(" \"'\u201d\u2019)").endswith("?")]
     return " ".join(asking) if asking and len(asking) < len(sentences) else question
 
 
-def _wants(asked: str, doc) -> str | None:
+def _wants(asked: str, noun) -> str | None:
+    """What the question asks for; `noun` is the one "which/what" asks about (`_wh_noun`)."""
     if _ASKS_DATE.search(asked):
         return DATE
     if _ASKS_NUMBER.search(asked):
@@ -160,7 +164,6 @@ def _wants(asked: str, doc) -> str | None:
     if word == "where":
         return PLACE
     if word in ("which", "what"):
-        noun = _wh_noun(doc)
         if noun is not None:
             return _NOUN_KIND.get(noun.lower_) or _NOUN_KIND.get(noun.lemma_.lower()) or (
                 NAMED if noun.lower_ in _NAMED_KINDS or noun.lemma_.lower() in _NAMED_KINDS else None)
@@ -193,23 +196,23 @@ def _wh_noun(doc):
 
 def _needs_context(doc) -> bool:
     """A pronoun or pointing word that the question itself does not resolve, or too few words to stand
-    alone ("And Armenia?")."""
+    alone ("And Caldora?")."""
     for tok in doc:
         if tok.lower_ in _POINTING and tok.pos_ in ("PRON", "DET", "ADV"):
             if tok.lower_ == "that" and tok.dep_ in ("nsubj", "mark", "dobj") and tok.i > 0 \
                     and tok.head.pos_ == "VERB" and tok.dep_ != "dobj":
-                continue  # "that" opening a clause ("the treaty that Russia signed")
+                continue  # "that" opening a clause ("the treaty that Norland signed")
             if tok.lower_ == "there" and tok.dep_ == "expl":
                 continue  # "Are there ...", "Is there ..."
             if tok.lower_ in ("its", "their", "his", "her") and _antecedent_before(doc, tok):
-                continue  # "Russia and its partners": resolved inside the question
+                continue  # "Norland and its partners": resolved inside the question
             if tok.lower_ in ("it", "they", "he", "she") and tok.dep_ in ("nsubj", "nsubjpass") \
                     and tok.head.dep_ != "ROOT" and _antecedent_before(doc, tok):
                 continue  # the subject of a clause after a name: "Why did Voss say they would settle?"
             return True
     words = [t for t in doc if t.is_alpha]
     if words and (words[0].lower_ == "and" or doc.text.lower().startswith(("what about", "how about"))):
-        return True  # "And Armenia?", "What about China?": the rest of the question is the last one's
+        return True  # "And Caldora?", "What about Vesteria?": the rest of the question is the last one's
     return len(words) <= 3 and not any(t.ent_type_ for t in doc)
 
 
@@ -218,8 +221,8 @@ def _antecedent_before(doc, tok) -> bool:
 
 
 def gives_number(q: Question, answer: str) -> bool:
-    """The answer holds a quantity beyond the question's own ("On what date was the 20-year treaty
-    signed?" is not answered by "a 20-year treaty")."""
+    """The answer holds a quantity beyond the question's own ("When was the 30-year lease signed?" is not
+    answered by "a 30-year lease")."""
     found = q.quantities()
     asked = {m.group().lower() for m in found.finditer(q.text)}
     return any(m.group().lower() not in asked for m in found.finditer(answer))
@@ -228,8 +231,8 @@ def gives_number(q: Question, answer: str) -> bool:
 def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     """The answer names a thing of the kind asked for (a person for "which minister", a place for
     "where"...) that the question does not already name. `context` (the answer's quotes) types names as
-    they stand there too: alone, the tagger calls "Bergen" an organisation and cannot type "Mosze Lifszyc";
-    in "born Mosze Lifszyc; 3 May 1911 in Bergen" they are a person and a place."""
+    they stand there too: alone, the tagger calls "Kalvik" an organisation and cannot type "Tomasz Wierzbic";
+    in "born Tomasz Wierzbic; 3 May 1911 in Kalvik" they are a person and a place."""
     labels = WHO_LABELS if q.wants == PERSON and _WH.search(q.asked).group(1).lower() in ("who", "whom") \
         else ENTITY_LABELS.get(q.wants)
     own = Evidence.of(q.text)
@@ -252,9 +255,13 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     if q.wants == DATE:
         return bool(re.search(r"\b\d{3,4}\b", answer)) and gives_number(q, answer)
     # A proper noun no tagger typed still names something (NER misses rare names; the tagger may call one
-    # an adjective, "Shahed drones": a capital letter inside a sentence counts too).
+    # an adjective, "Ardent tankers": a capital letter inside a sentence counts too).
+    def untyped_or_asked(text: str) -> bool:  # typed in the quotes as another kind: not an answer
+        found = kinds(text)
+        return not found or labels is not None and bool(found & labels)
+
     return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start) and not t.ent_type_
-               and (not kinds(t.text) or labels is not None and kinds(t.text) & labels) and is_new(t.text) for t in doc)
+               and untyped_or_asked(t.text) and is_new(t.text) for t in doc)
 
 
 def _unnamed_doer(q: Question, answer: str, is_new) -> bool:
@@ -272,12 +279,11 @@ def _called(q: Question, text: str) -> set[str]:
     """The words of names that `text` calls by the noun "which/what" asks about: "Kestrel Line, a company
     owned by ..." and "the company Kestrel Line" answer "Which company ...?" whatever type the tagger gives a
     name it has never seen (it took that one for a person)."""
-    noun = _wh_noun(parse(q.asked))
-    if noun is None:
+    if q.wh_noun is None:
         return set()
     found = set()
     for tok in parse(text):
-        if tok.lemma_.lower() != noun.lemma_.lower():
+        if tok.lemma_.lower() != q.wh_noun:
             continue
         names = [tok.head] if tok.dep_ in ("appos", "compound") else [c for c in tok.children if c.dep_ == "appos"]
         for name in (n for n in names if n.pos_ == "PROPN"):

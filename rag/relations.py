@@ -1,8 +1,8 @@
 """Who did what to whom: the grammatical roles of a sentence's participants, and where two sentences give
 the same participant opposite roles in the same relation.
 
-Word-level support cannot tell "Russia supplied Iran with drones" from "Iran supplied Russia with drones":
-every word is there. A dependency parse can: Russia is the subject of "supply" in one and its object in the
+Word-level support cannot tell "Norland supplied Vesteria with grain" from "Vesteria supplied Norland with grain":
+every word is there. A dependency parse can: Norland is the subject of "supply" in one and its object in the
 other. Roles are read per predicate (a verb, or a noun like "ambassador" with its owner and its "to"):
 
     agent    subject of an active verb, or "by X" of a passive one
@@ -14,19 +14,19 @@ other. Roles are read per predicate (a verb, or a noun like "ambassador" with it
 
 Two sentences conflict when one participant has, for the same predicate, roles that exclude each other
 (agent vs patient or attr or recipient, from vs to, owner vs to) and the second sentence never gives it the
-first one's role. Also when the claim gives a title or thing to one country it names ("Iran's foreign
-minister") and the source's only one belongs to another country the claim names ("Russian Foreign Minister
-Sergei Lavrov"). And when the claim puts in the future what the source only puts in the past, or the other
+first one's role. Also when the claim gives a title or thing to one country it names ("Vesteria's finance
+minister") and the source's only one belongs to another country the claim names ("Norlandic Finance Minister
+Tomas Lind"). And when the claim puts in the future what the source only puts in the past, or the other
 way round ("Brenna Marine will build the ferries" over "Brenna Marine built a similar ferry in 2024"): the
 same verb at another time is another event. And when the claim means one thing ("the ferries", "the Kestrel
 Hill reservoir") and the source's same verb has only another of its kind ("a similar ferry", "a smaller
-reservoir"). And when the claim gives a person a title ("Senator David McCurdy") that the source gives to
-someone else while naming them under another ("Senator David Boren and Representative David McCurdy").
+reservoir"). And when the claim gives a person a title ("Senator Mara Kowal") that the source gives to
+someone else while naming them under another ("Senator Mara Brandt and Representative Mara Kowal").
 And when a question about a renaming takes the source's former name for the current one or the reverse
 ("What was the Harbour Light Authority formerly called?" over "Coastline Power (formerly Harbour Light
 Authority)"). And when the claim names a doer ("Which character did Lena Voss create?") that the source
 names too but gives the same verb's doer as another name of the same kind ("voiced by Lena Voss, and created
-by Tom Adler").
+by Tom Adler"); an organisation the claim names by a noun ("the county council") is such a doer too.
 Same-role restatements and paraphrases with other verbs are never conflicts: this step only
 rejects, it does not confirm.
 """
@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .agents import is_group
 from .nlp import entity_kind, parse
 from .support import NAME, terms, token_key
 
@@ -50,7 +51,7 @@ class Role:
     predicate: str  # lemma of the verb or noun the participant belongs to
     role: str
     key: str  # the participant's head word, normalised as rag.support does
-    names: frozenset[str] = frozenset()  # every word of its phrase ("Foreign Minister Sergei Lavrov")
+    names: frozenset[str] = frozenset()  # every word of its phrase ("Finance Minister Tomas Lind")
     marked: str = ""  # "the ferries" / "these ferries" (definite), "similar" / "another" (said to be another one)
     kind: str = ""  # what the participant names (rag.nlp.entity_kind): "person", "place", "group"; "" for no name
 
@@ -116,7 +117,7 @@ class OtherTitle:
 class OtherReferent:
     participant: str  # as written in the claim
     written: str  # the source's subject as written ("The poem", "He")
-    referent: str  # what the sentence before makes it ("Widsith")
+    referent: str  # what the sentence before makes it ("Aldmere")
 
     def __str__(self) -> str:
         return (f"the source's \u201c{self.written}\u201d is {self.referent} (named in the sentence before), "
@@ -148,8 +149,8 @@ def roles(doc_or_text) -> list[Role]:
         if found is None:
             continue
         predicate, role = found
-        # "Russia built Iran's plant": Iran owns what Russia acted on, a role of "build" too, so that
-        # "Iran built Russia's plant" reads as the doer and the owner swapped.
+        # "Norland built Vesteria's plant": Vesteria owns what Norland acted on, a role of "build" too, so that
+        # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
         acted_on = _role(tok.head) if role == "owner" and tok.head != tok else None
         extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
         for part in [tok, *_conjuncts(tok)]:
@@ -168,7 +169,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
     claimed, stated = parse(declarative(claim)), parse(declarative(source))
     source_roles = roles(stated)
     surfaces: dict[str, str] = {}
-    for t in claimed:  # the fullest name a word has in the claim ("Yellowstone River" over "which river")
+    for t in claimed:  # the fullest name a word has in the claim ("Ashby River" over "which river")
         surfaces[token_key(t)] = max(surfaces.get(token_key(t), ""), _name(t), key=len)
     places = _places(claimed)
     out = []
@@ -184,7 +185,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
-        elif r.role == "agent" and r.kind in _DOERS and not any(r.key in s.names for s in _same_verb(r, source_roles)):
+        elif r.role == "agent" and _doer(r, claimed) and not any(r.key in s.names for s in _same_verb(r, source_roles)):
             doer = _other_doer(r, stated)
             if doer:
                 out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, doer))
@@ -232,13 +233,13 @@ def _time_conflicts(claimed, stated) -> list[TimeConflict]:
     return out
 
 
-# Forms of address, not offices: "Mr Putin" and "President Putin" are one person under one title.
+# Forms of address, not offices: "Mr Halvorsen" and "President Halvorsen" are one person under one title.
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady"}
 
 
 def _title_words(tok, name: set[str]) -> tuple[set[str], str]:
-    """The title written before a person's name ("Senator David McCurdy" -> "Senator"; "Russian Foreign
-    Minister Sergei Lavrov" -> "Foreign Minister"): the words compounded onto the name that are not the
+    """The title written before a person's name ("Senator Mara Kowal" -> "Senator"; "Norlandic Finance
+    Minister Tomas Lind" -> "Finance Minister"): the words compounded onto the name that are not the
     name itself (`name`, as the claim writes it), a country, or a form of address."""
     words, todo = [], [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i]
     while todo:
@@ -251,9 +252,9 @@ def _title_words(tok, name: set[str]) -> tuple[set[str], str]:
 
 
 def _title_conflicts(claimed, stated) -> list[OtherTitle]:
-    """A person the claim gives a title ("Senator David McCurdy") whom the source only ever names under
-    another one ("Representative David McCurdy"), giving the claim's title to someone else ("Senator David
-    Boren"): no word in common, nor one the short form of the other ("Sen." for "Senator"). A source that
+    """A person the claim gives a title ("Senator Mara Kowal") whom the source only ever names under
+    another one ("Representative Mara Kowal"), giving the claim's title to someone else ("Senator Mara
+    Brandt"): no word in common, nor one the short form of the other ("Sen." for "Senator"). A source that
     names them without a title, or no one with the claim's, says nothing against it (a middle name reads
     as a title here)."""
     out = []
@@ -277,9 +278,9 @@ _REFERRING = {"he", "she", "it", "they"}
 
 
 def referent_conflicts(claim: str, source: str, before: str) -> list[OtherReferent]:
-    """The source's subject points back ("The poem survives only in the Exeter Book", "He invented ...") to a
-    name the sentence before gives as its own subject ("Widsith is an Old English poem"), and the claim gives
-    that role of the same verb to another name that the source never mentions ("Beowulf survives in ...")."""
+    """The source's subject points back ("The poem tells of a winter voyage", "He invented ...") to a
+    name the sentence before gives as its own subject ("Aldmere is an Old Norlandic poem"), and the claim gives
+    that role of the same verb to another name that the source never mentions ("Feldsong tells of ...")."""
     stated = parse(source)
     subj, ante = _pointing_subject(stated), _named_subject(before)
     if subj is None or ante is None or not _may_stand_for(subj, ante):
@@ -312,8 +313,8 @@ def with_referent(source: str, before: str) -> str:
 
 def _may_stand_for(subj, ante) -> bool:
     """"He", "it", "the work" may stand for the subject before; "this <noun>" mostly sums up what the
-    sentence before says ("This military-technical cooperation has intensified" after "Russia supplied
-    ..."), so only for a subject that sentence calls that noun ("This poem" after "Widsith is a poem")."""
+    sentence before says ("This naval cooperation has intensified" after "Norland supplied
+    ..."), so only for a subject that sentence calls that noun ("This poem" after "Aldmere is a poem")."""
     demonstrative = any(c.dep_ == "det" and c.lower_ in _DEMONSTRATIVE for c in subj.children)
     return not demonstrative or subj.lemma_.lower() in {t.lemma_.lower() for t in ante.sent}
 
@@ -332,7 +333,7 @@ def _last_subject(text: str):
 
 
 def _named_subject(text: str):
-    """The named subject of the last sentence of `text` ("Widsith is an Old English poem"), if any."""
+    """The named subject of the last sentence of `text` ("Aldmere is an Old Norlandic poem"), if any."""
     ante = _last_subject(text)
     return ante if ante is not None and _is_named(ante) and token_key(ante) is not None else None
 
@@ -393,7 +394,7 @@ def _renamed(claim: str, source: str) -> list[Renamed]:
     if not asks:
         return []
     m, says = asks[0]
-    named = [t for t in terms(m.group("x")) if t.kind == NAME]  # "the band Daylight": the name is what counts
+    named = [t for t in terms(m.group("x")) if t.kind == NAME]  # "the band Daybreak": the name is what counts
     x = {t.key for t in named or terms(m.group("x"))}
     for pair in _named_before(source):
         new, old = ({t.key for t in terms(part)} for part in pair)
@@ -411,8 +412,8 @@ _COUNTRY = {"GPE", "NORP"}
 
 
 def _other_country(stated, r: Role, others: set) -> str | None:
-    """"Iran's foreign minister said Russia and Iran ..." over "Russian Foreign Minister Sergei Lavrov said
-    ...": the source's only <predicate>s belong to another country of the claim (a country or nationality
+    """"Vesteria's finance minister said Norland and Vesteria ..." over "Norlandic Finance Minister Tomas Lind
+    said ...": the source's only <predicate>s belong to another country of the claim (a country or nationality
     word before them), never to the claim's. Only another country the claim names: "French" is not matched
     to "France" by spelling, so an unnamed one proves nothing."""
     marks = [c for t in stated if _lemma(t) == r.predicate
@@ -423,12 +424,12 @@ def _other_country(stated, r: Role, others: set) -> str | None:
 
 
 def _same_place(key: str | None, names) -> bool:
-    """"Iranian" is Iran's: one word begins with the other."""
+    """"Vesterian" is Vesteria's: one word begins with the other."""
     return bool(key) and any(n and (key.startswith(n) or n.startswith(key)) for n in names)
 
 
 def _same_participant(a: Role, b: Role) -> bool:
-    """Same head word, and where both phrases say more ("Meadowbank Gold Mine", "Agnico-Eagle Mines"),
+    """Same head word, and where both phrases say more ("Ashby Copper Mine", "Harlan Mines"),
     some of it in common."""
     if a.key != b.key:
         return False
@@ -443,7 +444,7 @@ _WH_AUX = re.compile(rf"^\W*(?:who|whom|whose|which|what|when|where|why|how)\b(?
 
 def declarative(question: str) -> str:
     """A wh-question as the yes/no question it presupposes, which the small parser reads far better:
-    "Which country did Russia supply with drones?" -> "Did Russia supply with drones?" (Russia the subject,
+    "Which country did Norland supply with grain?" -> "Did Norland supply with grain?" (Norland the subject,
     not a compound of "supply"). The asked-about phrase is dropped: it is the unknown, not a participant.
     Other text is returned as it is."""
     m = _WH_AUX.match(question)
@@ -464,8 +465,8 @@ def declarative(question: str) -> str:
 
 def _do_misread(text: str) -> bool:
     """The auxiliary "Did" / "Does" parsed as the main verb, or the main verb as a noun."""
-    root = next(iter(parse(text).sents)).root if text.strip() else None
-    return root is not None and (root.pos_ != "VERB" or root.i == 0 and root.lemma_.lower() == "do")
+    root = next(iter(parse(text).sents)).root
+    return root.pos_ != "VERB" or root.i == 0 and root.lemma_.lower() == "do"
 
 
 def answered(question: str, answer: str) -> str | None:
@@ -487,14 +488,14 @@ def answered(question: str, answer: str) -> str | None:
 
 
 def _passive(aux: str, rest: str) -> str | None:
-    """"When was the band The Night Ferries formed?" read as "the band The Night Ferries was formed": asked
-    as it is, the parser makes "formed" a clause of "band" with "The Night Ferries" as its doer. None when no past
+    """"When was the choir The Night Ferries formed?" read as "the choir The Night Ferries was formed": asked
+    as it is, the parser makes "formed" a clause of "choir" with "The Night Ferries" as its doer. None when no past
     participle follows a subject as its first verb."""
     doc = parse(rest)
     verb = next((t for t in doc if t.pos_ in ("VERB", "AUX")), None)
     if verb is None or verb.tag_ not in ("VBN", "VBD") or verb.i == 0 \
             or any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[:verb.i]):
-        return None  # "was weighing ... when Putin issued", "the event that Afghanistan competed in": no passive
+        return None  # "was weighing ... when Halvorsen issued", "the event that Caldora competed in": no passive
     return f"{doc[:verb.i].text} {aux} {doc[verb.i:].text}."
 
 
@@ -512,11 +513,11 @@ def _noun_role(tok) -> tuple[str, str] | None:
     complement = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None) \
         if dep == "nsubj" and head.lemma_ == "be" else None
     if complement is not None:
-        return _lemma(complement), "holder"  # "X is a tributary of Y": X holds the relation, Y owns it
+        return _lemma(complement), "holder"  # "X is a subsidiary of Y": X holds the relation, Y owns it
     if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
         if head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
-            return None  # "(born Mosze Lifszyc)": a participle alone has no subject; the parser guessed one
-        passive = any(c.dep_ == "auxpass" for c in head.children)  # "Where were the Games held?"
+            return None  # "(born Tomasz Wierzbic)": a participle alone has no subject; the parser guessed one
+        passive = any(c.dep_ == "auxpass" for c in head.children)  # "Where were the talks held?"
         return _lemma(head), "patient" if passive else "agent"
     if dep in ("dobj", "nsubjpass", "dative"):
         return _lemma(head), "patient" if dep != "dative" else "to"
@@ -525,7 +526,7 @@ def _noun_role(tok) -> tuple[str, str] | None:
     if dep == "poss" and head.pos_ in ("NOUN", "PROPN"):
         return _lemma(head), "owner"
     if dep == "pobj" and head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ == "NOUN":
-        return _lemma(head.head), "owner"  # "a tributary of Y" says what "Y's tributary" says
+        return _lemma(head.head), "owner"  # "a subsidiary of Y" says what "Y's subsidiary" says
     if dep == "pobj" and head.dep_ == "agent":
         return _lemma(head.head), "agent"
     if dep == "pobj" and head.dep_ == "prep" and head.lower_ in _DIRECTIONS:
@@ -540,7 +541,7 @@ _DEMONSTRATIVE = _DEFINITE - {"the"}
 
 def _marked(tok) -> str:
     """"similar" for "a similar ferry", "smaller" for "a smaller reservoir" (the source says it is another
-    one), "definite" for "the ferries" or "Iran's plant" (the claim means one it knows), "" otherwise."""
+    one), "definite" for "the ferries" or "Vesteria's plant" (the claim means one it knows), "" otherwise."""
     dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
     mods = [c for c in tok.children if c.dep_ in ("amod", "det")]
     other = next((c.lower_ for c in mods if c.lower_ in _ANOTHER), None)
@@ -561,7 +562,7 @@ def _another(claimed: Role, stated: Role) -> bool:
 
 
 def _conjuncts(tok) -> list:
-    """"Russia and Iran" share a role; so do "Iran's president, Masoud Pezeshkian" and every name of a list
+    """"Norland and Vesteria" share a role; so do "Vesteria's president, Ruth Adeyemi" and every name of a list
     ("A, B and C": the parser hangs C on B)."""
     out, todo = [], [tok]
     while todo:
@@ -579,7 +580,7 @@ def _phrase(tok) -> frozenset[str]:
 
 
 def _name(tok) -> str:
-    """A participant as written, with the words of its name before it ("Yellowstone River", not "River")."""
+    """A participant as written, with the words of its name before it ("Ashby River", not "River")."""
     start = tok.i
     # "Kestrel Hill reservoir": "Kestrel" is a compound of "Hill", "Hill" of "reservoir".
     while start > 0 and tok.doc[start - 1].dep_ in ("compound", "flat") and start <= tok.doc[start - 1].head.i <= tok.i:
@@ -595,8 +596,8 @@ _SWAPPABLE = {"patient", "to", "from", "owner", "patient_owner", "attr"}
 
 
 def swapped(question: str) -> str | None:
-    """The question with its doer and another named participant exchanged ("Which drones did Iran send to
-    Russia?" -> "Which drones did Russia send to Iran?"), or None when it has no such pair. A question that
+    """The question with its doer and another named participant exchanged ("Which tankers did Vesteria send to
+    Norland?" -> "Which tankers did Norland send to Vesteria?"), or None when it has no such pair. A question that
     swaps who did what to whom is the true one read backwards: a passage that answers the swapped question
     better than the question itself states the relation the other way round."""
     doc = parse(declarative(question))
@@ -610,8 +611,8 @@ def swapped(question: str) -> str | None:
             continue  # the asked-about phrase is the unknown, not a participant
         named.append((found[0], found[1], doc[start:end].text))
     doer = next((p for p in named if p[1] == "holder" or (p[1] == "agent" and p[0] not in LIGHT_VERBS)), None)
-    # The other: acted on by the doer's verb, or playing a part in a clause under it ("Why does Moscow want
-    # Tehran to get involved?"), named differently.
+    # The other: acted on by the doer's verb, or playing a part in a clause under it ("Why does Aldheim want
+    # Velmar to get involved?"), named differently.
     other = next((p for p in named if doer and p[2] != doer[2] and (p[1] in _SWAPPABLE or p[0] != doer[0])), None)
     if other is None:
         return None
@@ -627,7 +628,7 @@ def swapped(question: str) -> str | None:
 
 def _name_span(tok) -> tuple[int, int]:
     """Token offsets of a participant's name: its head with the determiner, compounds and adjectives that
-    run up to it ("the Russian Empire", "Persian rulers")."""
+    run up to it ("the Norlandic Empire", "Vesterian rulers")."""
     start = tok.i
     for c in sorted(tok.lefts, key=lambda c: -c.i):
         if c.dep_ in ("det", "compound", "amod", "flat", "nmod", "nummod") and max(t.i for t in c.subtree) == start - 1:
@@ -639,13 +640,21 @@ def _name_span(tok) -> tuple[int, int]:
 
 
 def _is_named(tok) -> bool:
-    """A name ("Moscow", "the Kremlin") or a people's group ("Persian rulers"); not a thing that merely has a
-    name in front of it ("a Security Council veto")."""
+    """A name ("Aldheim", "the Citadel") or a people's group ("Vesterian rulers"); not a thing that merely has a
+    name in front of it ("a Coastal League veto")."""
     return tok.pos_ == "PROPN" or bool(tok.ent_type_) or any(
         c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children)
 
 
 _DOERS = {"person", "place", "group"}  # kinds of name that do things (not dates or amounts)
+
+
+def _doer(r: Role, claimed) -> bool:
+    """A participant that does things: a name of a person, place or group, or an organisation known to the
+    reader ("the county council", "the ministry"). Not one described by a job ("the producer"): a claim
+    may call someone named elsewhere so ("The producer of the album also produced ...")."""
+    return r.kind in _DOERS or not r.kind and r.marked == "definite" and any(
+        token_key(t) == r.key and t.pos_ == "NOUN" and is_group(t.lemma_.lower()) for t in claimed)
 
 
 def _same_verb(r: Role, source_roles: list[Role]) -> list[Role]:
@@ -667,9 +676,9 @@ def _other_doer(r: Role, stated) -> str | None:
         busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
         for doer in [s for s in _same_verb(r, here) if s.kind == r.kind or busy]:
             tok = next(t for t in sent if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
-            # "Iranian President Masoud Pezeshkian and Russian President Vladimir Putin" parsed as one
-            # phrase headed by Putin: a doer whose phrase holds the claim's is no other doer.
-            # "as the sanctioned leaders held a meeting": an unnamed plural may be the claim's doer among others.
+            # "Vesterian President Ruth Okonjo and Norlandic President Henrik Halvorsen" parsed as one
+            # phrase headed by Halvorsen: a doer whose phrase holds the claim's is no other doer.
+            # "as the visiting ministers held a meeting": an unnamed plural may be the claim's doer among others.
             plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
             if not any(m in tok.subtree for m in mentions) and not plural:
                 return _written(tok) if not doer.kind else _name(tok)
@@ -707,6 +716,6 @@ def _subject(verb):
 
 
 def _mentions(r: Role, sent) -> list:
-    """Where a sentence names the claim's participant (a country also by its people's adjective, "Iranian")."""
+    """Where a sentence names the claim's participant (a country also by its people's adjective, "Vesterian")."""
     return [t for t in sent if token_key(t) == r.key or r.kind == "place" and t.ent_type_ in _COUNTRY
             and _same_place(token_key(t), {r.key})]

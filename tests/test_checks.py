@@ -362,6 +362,15 @@ def test_premise_stated_not_under_another_given_name():
     assert ans.abstained and "Sergei Shoigu" in ans.error, ans.error
 
 
+def test_premise_stated_reads_a_pointing_back_subject_with_its_referent():
+    """"The harbour master proposed ..." after "Tomas Reyes is the harbour master ..." states what Tomas Reyes
+    did: the quote is read with the name its subject stands for, as the model steps read it."""
+    article = "Tomas Reyes is the harbour master of Saltby. The harbour master proposed the ferry link in 2021."
+    assert not check("When did Tomas Reyes propose the ferry link?", article=article).abstained
+    ans = check("When did Ingrid Haldor propose the ferry link?", article=article)
+    assert ans.abstained and "Ingrid Haldor" in ans.error, ans.error
+
+
 def test_premise_stated_a_person_the_question_leaves_untyped():
     """Alone in "Why did Vartanian call ...?" the tagger types no person; in the passages "Finance Minister
     Arsen Vartanian" is one, so the quote must name him, not the mayor who said it."""
@@ -553,6 +562,20 @@ def test_roles_agree_declines_a_doer_the_source_names_for_something_else():
     # to other steps.
     assert not conflicts("Ralph Salter wrote the song.", "The song was written by Bill Withers, Tom Reed and Ralph Salter.")
     assert not conflicts("Which character did Ada Vance create?", article)
+
+
+def test_roles_agree_takes_an_organisation_the_question_names_for_a_doer():
+    """"When did the county council propose the project?" over "proposed by harbour master Tomas Reyes ... and
+    approved by the county council": the council approved, he proposed (found in a user trial, where the
+    quote was given as the answer). An organisation known to the reader ("the council") is a doer like a
+    name; a person described by a job ("the producer") is not: a claim may call someone named elsewhere so."""
+    article = ("The project was proposed by harbour master Tomas Reyes in 2021 and approved by the county "
+               "council in 2023.")
+    ans = check("When did the county council propose the project?", article=article)
+    assert ans.abstained and "Tomas Reyes is the one who did \u201cpropose\u201d, not county council" in ans.error
+    assert not conflicts("When did the county council approve the project?", article)
+    assert not conflicts("When did the harbour master propose the project?", article)
+    assert not conflicts("The producer of the record proposed the project.", article)
     assert not conflicts("Rosatom built the plant at Bushehr.", "Russia built the plant at Bushehr for Rosatom.")
 
 
