@@ -7,7 +7,8 @@ correct answers and Yes to fluent wrong sentences). So the judge
      best single sentence, names/numbers/negations present, count missing) and relation-level ones,
      each claim sentence against the evidence sentence that bears on it (eval/relation_features.py:
      roles, dates with their event, people, negation, "because", hedges, MiniLM similarity),
-  3. asks the model one Yes/No support question and reads P(Yes) from the first token's logprobs,
+  3. asks the model a Yes/No support question (for each sentence of a longer answer, which takes its
+     weakest) and reads P(Yes) from the first token's logprobs,
   4. combines them with a logistic regression fitted by `rag eval calibrate` (eval/judge_weights.json).
 Everything is deterministic: greedy decoding, logprobs instead of sampled text, fixed weights, and
 model results memoised in an LLMCache. Without a model, a lexical-only fit is used.
@@ -113,7 +114,11 @@ class Judge:
         if self.llm is not None:
             # The probability, not its logit: this model is often confidently wrong, and a bounded
             # signal cannot overrule strong lexical evidence on its own (the logit did, on HaluEval).
-            feats["llm_yes"] = self.yes_probability(support_messages(claim, evidence))
+            # An answer of several sentences is read a sentence at a time and is as supported as its
+            # weakest: asked about the whole, the small model says yes to two right sentences and a wrong one.
+            sentences = split_claim(answer) if claim == answer else [claim]
+            feats["llm_yes"] = min(self.yes_probability(support_messages(s, evidence))
+                                   for s in (sentences if len(sentences) > 1 else [claim]))
         return claim, feats
 
     def combine(self, feats: dict[str, float], multi: bool = False) -> float:

@@ -77,6 +77,30 @@ def test_a_multi_sentence_claim_has_its_own_boundary():
     assert judge.verdict(two, PASSAGE).score == pytest.approx(combined_score(model, judge.verdict(two, PASSAGE).features, True))
 
 
+def test_the_model_reads_a_multi_sentence_claim_a_sentence_at_a_time():
+    """Asked about a whole answer, the small model says yes to two right sentences and a wrong one; each
+    sentence is asked about alone and the answer is as supported as its weakest."""
+    class Reader:
+        model_name = "fake"
+
+        def __init__(self):
+            self.claims = []
+
+        def yes_probability(self, messages):
+            claim = messages[-1]["content"].split("Claim: ")[1].split("\n")[0]
+            self.claims.append(claim)
+            return 0.1 if "Mumbai" in claim else 0.9
+
+    reader = Reader()
+    two = "The Oberoi Group is a hotel company. Its head office is in Mumbai."
+    _, feats = Judge(reader).pair_features(two, PASSAGE)
+    assert feats["llm_yes"] == 0.1
+    assert reader.claims == ["The Oberoi Group is a hotel company.", "Its head office is in Mumbai."]
+    reader.claims.clear()
+    _, feats = Judge(reader).pair_features("Delhi", PASSAGE, "Where is the head office?")  # one claim, restated
+    assert feats["llm_yes"] == 0.9 and len(reader.claims) == 1 and reader.claims[0].startswith("The answer to")
+
+
 def test_shipped_weights_have_both_judges():
     from eval.judge import load_weights
 
