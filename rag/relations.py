@@ -140,18 +140,21 @@ _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement",
                "from": "origin", "to": "destination or recipient"}
 
 
-def roles(doc_or_text) -> list[Role]:
-    """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text."""
+def roles(doc_or_text, relatives: bool = False) -> list[Role]:
+    """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text; with
+    `relatives`, a relative pronoun's role goes to the noun it stands for (`_antecedent`)."""
     doc = parse(declarative(doc_or_text)) if isinstance(doc_or_text, str) else doc_or_text
     out = []
     for tok in doc:
-        found = _role(tok)
+        antecedent = _antecedent(tok) if relatives else None
+        found = _noun_role(tok) if antecedent is not None else _role(tok)
         if found is None:
             continue
         predicate, role = found
+        tok = antecedent if antecedent is not None else tok
         # "Norland built Vesteria's plant": Vesteria owns what Norland acted on, a role of "build" too, so that
         # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
-        acted_on = _role(tok.head) if role == "owner" and tok.head != tok else None
+        acted_on = _role(tok.head) if role == "owner" and tok.head != tok and antecedent is None else None
         extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
         for part in [tok, *_conjuncts(tok)]:
             key = token_key(part)
@@ -494,9 +497,27 @@ def _passive(aux: str, rest: str) -> str | None:
     doc = parse(rest)
     verb = next((t for t in doc if t.pos_ in ("VERB", "AUX")), None)
     if verb is None or verb.tag_ not in ("VBN", "VBD") or verb.i == 0 \
-            or any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[:verb.i]):
+            or any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[:verb.i]) or _second_phrase(doc[:verb.i]):
         return None  # "was weighing ... when Halvorsen issued", "the event that Caldora competed in": no passive
     return f"{doc[:verb.i].text} {aux} {doc[verb.i:].text}."
+
+
+def _second_phrase(span) -> bool:
+    """A second noun phrase of its own before the verb ("the grant the institute won", "the prize her
+    team won"): the verb's subject in a relative clause without "that", not a passive. A name set beside
+    its noun ("the band The Night Ferries") is one phrase."""
+    first = span[0].head if span[0].dep_ in ("det", "poss") else span[0]
+    return any(t.dep_ in ("det", "poss") and t.text.islower() and t.head != first for t in span[1:])
+
+
+def _antecedent(tok):
+    """The noun a relative pronoun stands for ("Kestrel Line, which will run the ferry": Kestrel Line runs
+    it), or None for any other word."""
+    clause = tok.head
+    if tok.tag_ not in ("WDT", "WP") and not (tok.lower_ == "that" and tok.dep_.startswith("nsubj")) \
+            or clause.dep_ != "relcl" or clause.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return clause.head
 
 
 def _role(tok) -> tuple[str, str] | None:
@@ -672,10 +693,13 @@ def _other_doer(r: Role, stated) -> str | None:
         mentions = _mentions(r, sent)
         if not mentions:
             continue
-        here = roles(sent.as_doc())
+        # "Greyfield Seeds, which will sell the barley ...; the institute will keep the patent": the
+        # relative clause is Greyfield Seeds' deed, so the institute keeping the patent is another doer.
+        here = roles(sent.as_doc(), relatives=True)
         busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
         for doer in [s for s in _same_verb(r, here) if s.kind == r.kind or busy]:
-            tok = next(t for t in sent if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
+            tok = next(t for t in sorted(sent, key=lambda t: not t.ent_type_)  # "Greyfield Seeds", not "seed"
+                       if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
             # "Vesterian President Ruth Okonjo and Norlandic President Henrik Halvorsen" parsed as one
             # phrase headed by Halvorsen: a doer whose phrase holds the claim's is no other doer.
             # "as the visiting ministers held a meeting": an unnamed plural may be the claim's doer among others.
