@@ -34,8 +34,9 @@ FITTED_RELATION_FEATURES = ["roles_agree", "slots_agree", "cause_backed", "sente
 LEXICAL_FEATURES = WORD_FEATURES + FITTED_RELATION_FEATURES
 # The combined judge also weighs each lexical signal times the model's P(Yes): how much a word-level
 # signal counts depends on whether the model reads the claim as supported (chosen by 5-fold
-# cross-validation on the tune halves against the plain sum: docs/decisions.md 2026-12-04).
-COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_yes"] + [f"{n}*llm_yes" for n in LEXICAL_FEATURES]
+# cross-validation on the tune halves against the plain sum: docs/decisions.md 2026-12-04), and whether the
+# answer was a short one restated with its question (the same cross-validation, 2026-12-05).
+COMBINED_FEATURES = LEXICAL_FEATURES + ["llm_yes"] + [f"{n}*llm_yes" for n in LEXICAL_FEATURES] + ["restated"]
 # Regularisation strength per judge (the same cross-validation: the combined judge's 21 inputs want less).
 FIT_C = {LEXICAL: 1.0, COMBINED: 10.0}
 

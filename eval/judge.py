@@ -111,6 +111,9 @@ class Judge:
         """
         claim = restate(question, answer) if question is not None and is_short(answer) else answer
         feats = {**lexical_features(answer, evidence), **relation_features(answer, evidence, cosine)}
+        # A short answer restated with its question is judged in another regime than a sentence: its own
+        # words are few, and the template's are not the answer's (the combined judge weighs this).
+        feats["restated"] = float(claim != answer)
         if self.llm is not None:
             # The probability, not its logit: this model is often confidently wrong, and a bounded
             # signal cannot overrule strong lexical evidence on its own (the logit did, on HaluEval).

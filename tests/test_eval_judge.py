@@ -99,6 +99,8 @@ def test_the_model_reads_a_multi_sentence_claim_a_sentence_at_a_time():
     reader.claims.clear()
     _, feats = Judge(reader).pair_features("Delhi", PASSAGE, "Where is the head office?")  # one claim, restated
     assert feats["llm_yes"] == 0.9 and len(reader.claims) == 1 and reader.claims[0].startswith("The answer to")
+    assert feats["restated"] == 1.0  # weighed apart by the combined judge: another regime than a sentence
+    assert Judge(reader).pair_features(two, PASSAGE)[1]["restated"] == 0.0
 
 
 def test_shipped_weights_have_both_judges():
