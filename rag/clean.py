@@ -39,7 +39,28 @@ def clean_article(raw: str, title_hint: str | None = None) -> CleanArticle:
     """Clean a raw capture (see module doc). Deterministic and idempotent."""
     raw_lines = _normalise(raw).split("\n")
     _refuse_link_lists(raw_lines)
-    lines = [_strip_markup(line) for line in raw_lines]
+    lines = _clean_lines(raw_lines)
+    # One step can uncover work for an earlier one ("...go on.Title# https://x.org/a?": the link scrubbed,
+    # a heading is left glued to the sentence): clean again until nothing changes, so that cleaning the
+    # result once more changes nothing.
+    for _ in range(_MAX_PASSES):
+        again = _clean_lines(lines)
+        if again == lines:
+            break
+        lines = again
+    if not lines:
+        raise InputError("no article text left after removing boilerplate (empty or only junk lines)")
+    title = _title(lines, title_hint)
+    if len(lines) > 1 and _same(lines[0], title) and _same(lines[1], title):
+        del lines[1]  # "Title\n\nTitle\n\n..." as in some captures
+    return CleanArticle(title=title, text="\n\n".join(lines))
+
+
+_MAX_PASSES = 3
+
+
+def _clean_lines(lines: list[str]) -> list[str]:
+    lines = [_strip_markup(line) for line in lines]
     lines = [line for line in (_tidy_spaces(x) for x in lines) if line]
     lines = [part for line in lines for part in _split_glued_heading(line)]
     lines = _cut_glued_captions(lines)
@@ -47,13 +68,7 @@ def clean_article(raw: str, title_hint: str | None = None) -> CleanArticle:
     lines = [line for line in (_scrub_contacts(x) for x in lines) if line]
     lines = _drop_junk_lines(lines)  # scrubbing can leave a bare junk line: "- Email: a@b.com." -> "- Email:."
     lines = _drop_repeats(lines)
-    lines = _drop_trailing_block(lines)
-    if not lines:
-        raise InputError("no article text left after removing boilerplate (empty or only junk lines)")
-    title = _title(lines, title_hint)
-    if len(lines) > 1 and _same(lines[0], title) and _same(lines[1], title):
-        del lines[1]  # "Title\n\nTitle\n\n..." as in some captures
-    return CleanArticle(title=title, text="\n\n".join(lines))
+    return _drop_trailing_block(lines)
 
 
 # --- normalisation -------------------------------------------------------------------------------

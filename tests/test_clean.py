@@ -305,6 +305,14 @@ def test_idempotent_on_arbitrary_text(text):
     assert "**" not in once.text and "\r" not in once.text and "\n\n\n" not in once.text
 
 
+def test_idempotent_when_one_step_uncovers_work_for_an_earlier_one():
+    """Found by the property test above in a fresh clone: scrubbing the link leaves a heading glued to the
+    sentence ("...go on.Title#?"), which only a second pass split off."""
+    once = clean_article("The minister said the talks were useful and would go on.Title# https://x.org/a?")
+    assert once.text == "The minister said the talks were useful and would go on."
+    assert clean_article(once.text) == once
+
+
 @pytest.mark.parametrize("text", [
     "[link 0](http://a.example/0)\n[link 1](http://a.example/1)\nhttp://b.example/x\n",
     "# Bookmarks\n\n- [one](https://x.example/1)\n- [two](https://x.example/2)\n- <https://x.example/3>\n",
