@@ -86,16 +86,19 @@ def load_pairs(path: Path, limit_records: int | None = None) -> list[Pair]:
     return pairs
 
 
-def pair_features(pairs: list[Pair], judge: Judge, progress: bool = True) -> tuple[list[dict], float | None]:
-    """Features of every pair, and the measured seconds per pair that reached the model (None if all cached)."""
-    feats, paid_s, paid_n = [], 0.0, 0
+def pair_features(pairs: list[Pair], judge: Judge, progress: bool = True) -> tuple[list[dict], dict]:
+    """Features of every pair, and the measured seconds per pair and per claim (one model call reads one
+    claim: a restated short answer or one sentence of a longer one) among pairs that reached the model
+    (None if all were cached)."""
+    feats, paid_s, paid_n, calls = [], 0.0, 0, 0
     for p in tqdm(pairs, desc="features", unit="pair", disable=not progress):
         before, t0 = judge.cache.misses, time.perf_counter()
         _, f = judge.pair_features(p.answer, p.context, p.question)
         if judge.cache.misses > before:
-            paid_s, paid_n = paid_s + time.perf_counter() - t0, paid_n + 1
+            paid_s, paid_n, calls = paid_s + time.perf_counter() - t0, paid_n + 1, calls + judge.cache.misses - before
         feats.append(f)
-    return feats, (paid_s / paid_n if paid_n else None)
+    return feats, {"llm_uncached": paid_s / paid_n if paid_n else None,
+                   "llm_uncached_per_claim": paid_s / calls if calls else None}
 
 
 def calibrate(paths: list[Path], out: Path, *, llm=None, fit: bool = True, limit_records: int | None = None,
@@ -112,7 +115,8 @@ def calibrate(paths: list[Path], out: Path, *, llm=None, fit: bool = True, limit
     lexical_s = (time.perf_counter() - t0) / max(len(pairs), 1)
     feats, llm_s = pair_features(pairs, judge, progress)
     report = {"datasets": [str(p) for p in paths], "pairs": len(pairs), "judge": judge.name,
-              "seconds_per_pair": {"lexical": round(lexical_s, 5), "llm_uncached": _r(llm_s)}}
+              "seconds_per_pair": {"lexical": round(lexical_s, 5), "llm_uncached": _r(llm_s["llm_uncached"])},
+              "seconds_per_claim": {"llm_uncached": _r(llm_s["llm_uncached_per_claim"])}}
     if fit:
         report.update(fit_and_report(pairs, feats, has_llm=llm is not None, model=judge.name))
         write_json_atomic(out / "judge_weights.json", report["weights"])
@@ -264,7 +268,9 @@ def balanced_accuracy(labels: list[int], predicted: list[bool]) -> float:
 def format_report(report: dict) -> str:
     lines = [f"{report['pairs']} pairs from {', '.join(report['datasets'])}; judge {report['judge']}"]
     sp = report["seconds_per_pair"]
-    lines.append(f"cost per pair: lexical {sp['lexical']:.5f} s, LLM {_fmt(sp['llm_uncached'])} s (uncached calls)")
+    per_claim = report.get("seconds_per_claim", {}).get("llm_uncached")
+    lines.append(f"cost per pair: lexical {sp['lexical']:.5f} s, LLM {_fmt(sp['llm_uncached'])} s (uncached calls); "
+                 f"LLM per claim read {_fmt(per_claim)} s")
     if "held_out" in report:
         lines.append(f"fitted on {report['tune_pairs']} tune pairs; reported on {report['held_out_pairs']} held-out pairs "
                      "(split by record)")

@@ -207,3 +207,27 @@ def test_shipped_lexical_weights_scored_on_two_files(tmp_path):
     current = report["current_weights"]
     assert current[str(HALUEVAL)]["pairs"] == 40 and current[str(paraphrase)]["pairs"] == 40
     assert current[str(HALUEVAL)]["roc_auc"] > 0.8
+
+
+def test_cost_is_reported_per_pair_and_per_claim_read(tmp_path):
+    """The judge's cost target is per claim: an answer of three sentences costs three model calls, each a
+    claim read; the report gives both the seconds per pair and per claim (model calls)."""
+    import time
+
+    class SlowReader:
+        model_name = "slow"
+
+        def yes_probability(self, messages):
+            time.sleep(0.02)
+            return 0.5
+
+    rows = [{"id": "r1", "context": "A. B. C.", "answer": "Alpha is one. Beta is two. Gamma is three.", "label": 1},
+            {"id": "r2", "context": "A.", "answer": "Alpha is one, and so is Delta here.", "label": 0}]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = calibrate([path], tmp_path / "out", llm=SlowReader(), fit=False, progress=False)
+    per_pair, per_claim = report["seconds_per_pair"]["llm_uncached"], report["seconds_per_claim"]["llm_uncached"]
+    assert per_claim >= 0.02 and per_pair >= 0.04  # four calls over two pairs
+    assert per_claim < per_pair
+    again = calibrate([path], tmp_path / "out", llm=SlowReader(), fit=False, progress=False)  # all cached now
+    assert again["seconds_per_claim"]["llm_uncached"] is None
