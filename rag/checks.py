@@ -42,7 +42,7 @@ from .errors import LLMError
 from .names import pieced
 from .nlp import parse
 from .opposites import opposed
-from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing
+from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing, time_side
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
 from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
@@ -279,7 +279,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
-        missing += _local_facts_missing(case, d.answer.citations)
+        missing += _local_facts_missing(case, _answering(q, d.answer.citations))
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
@@ -294,6 +294,14 @@ def not_the_opposite(case: Case, d: Draft) -> Draft:
         return d
     asked, said = found[0]
     return case.abstain(f"the quotes say \"{said}\" where the question says \"{asked}\"", shown=d.answer)
+
+
+def _answering(q: Question, citations: list[Citation]) -> list[Citation]:
+    """The quotes that give the number or date asked for, when some do: the question's people and numbers
+    must be stated there, not in a quote beside it ("How many votes did Shah win?" is not answered by
+    "Marlow won 1,200 votes" quoted next to a sentence about Shah)."""
+    giving = [c for c in citations if q.wants in (NUMBER_, DATE) and _gives(q, c.quote)]
+    return giving or citations
 
 
 def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
@@ -353,6 +361,10 @@ def dates_agree(case: Case, d: Draft) -> Draft:
             continue
         said, stated = parse(s.text), parse(quote)
         for t in numbers:
+            side, other = time_side(said, t.key), time_side(stated, t.key)
+            if side and other and side != other:
+                return case.abstain(f"the model's answer says {side} {t.surface}; its quote says {other}",
+                                    shown=d.answer)
             mine, theirs = dated(said, t.key), dated(stated, t.key)
             if mine is not None and theirs is not None and token_key(mine) != token_key(theirs) \
                     and _other_event(stated, token_key(mine), theirs):
@@ -397,7 +409,8 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
         named, subject, facts = _subject_and_facts(s.text)
         if not subject:
             continue
-        windows = [Evidence.of(_with_sentence_before(case.articles[c.doc_id], c) if _leans_back(c.quote) else c.quote)
+        windows = [Evidence.of(_with_sentence_before(case.articles[c.doc_id], c)
+                               if _leans_back(c.quote, _sentence_before(case.articles[c.doc_id], c)) else c.quote)
                    for c in cited]
         for fact, t in facts:
             holding = [w for w in windows if w.credit(t) > 0.0]
@@ -407,16 +420,19 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
     return d
 
 
-def _leans_back(quote: str) -> bool:
+def _leans_back(quote: str, before: str) -> bool:
     """The quote's subject is named in the sentence before: a pronoun ("He said", "It is now"), "the/this
-    <noun>" ("The film is based on ..."), or none ("Founded in 1990 by ...")."""
+    <noun>" when that sentence has the noun ("... is a 2004 British film. The film is based on ..."; not "The
+    county board is controlled by ..." after a sentence about a chamber of commerce), or none ("Founded in
+    1990 by ...")."""
     sent = next(iter(parse(quote).sents), None)
     if sent is None:
         return False
     subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None:
         return sent.root.pos_ in ("VERB", "AUX")
-    return subj.pos_ == "PRON" or definite_common(subj)
+    return subj.pos_ == "PRON" or definite_common(subj) and subj.lemma_.lower() in {
+        t.lemma_.lower() for t in parse(before)}
 
 
 def _subject_and_facts(sentence: str) -> tuple[str, list, list]:
@@ -434,7 +450,7 @@ def _subject_and_facts(sentence: str) -> tuple[str, list, list]:
     subject = [t for e in inside for t in terms(e[-1].text)] or [t for t in terms(subj.text) if t.kind in (NAME, WORD)]
     outside = [e for e in doc.ents if (e.end <= span.start or e.start >= span.end) and e.label_ in _NAMES]
     rest = sentence[:span.start_char] + " " + sentence[span.end_char:]
-    facts = [(e.text, t) for e in outside for t in terms(e[-1].text)]
+    facts = [(e.text, t) for e in outside for t in terms(e[-1].text)] + _untyped_names(doc, span)
     # What the subject did is its fact too: "Ruth Adeyemi praised the players [1][2]" over "He ... praised
     # the players" [1] and "Ruth Adeyemi will lead the new orchestra" [2].
     deed = [(root.text, t) for t in terms(root.text)] if root.pos_ == "VERB" and root.lemma_ not in LIGHT_VERBS else []
@@ -442,6 +458,19 @@ def _subject_and_facts(sentence: str) -> tuple[str, list, list]:
 
 
 _NAMES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
+
+
+def _untyped_names(doc, span) -> list:
+    """Names the tagger did not type, outside the subject: each run of proper nouns by its last word, as
+    entities count ("the Harlow Board of Trade" is a name whether or not the tagger sees one)."""
+    runs, run = [], []
+    for tok in doc:
+        if tok.pos_ == "PROPN" and not tok.ent_type_ and not span.start <= tok.i < span.end:
+            run.append(tok)
+            continue
+        runs, run = runs + [run] if run else runs, []
+    runs += [run] if run else []
+    return [(" ".join(t.text for t in r), t) for r in runs for t in terms(r[-1].text)]
 
 
 def _other_event(doc, key: str | None, dated) -> bool:

@@ -82,7 +82,10 @@ def _anchors(tok) -> set[str]:
         near.append(head)
     if tok.dep_ in ("acomp", "attr", "oprd"):
         near += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
+    found = {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
+    if tok.dep_ == "advmod" and tok.head.pos_ == "VERB":  # "first built" and "last built": said of one deed
+        found.add(tok.head.lemma_.lower())
+    return found
 
 
 def _unstated(question: str, passage) -> list[tuple[object, list[str]]]:

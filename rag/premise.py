@@ -6,10 +6,9 @@ the judge.)
 """
 from __future__ import annotations
 
-import re
 
 from .nlp import parse
-from .question import SMALL_NUMBER_WORDS, Question
+from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question
 from .relations import LIGHT_VERBS
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, terms, token_key
@@ -39,7 +38,7 @@ def numbers_missing(q: Question, windows: list[str]) -> list[str]:
     """Numbers and dates: all in one quote, together with something of the event asked about: a date from
     one sentence and a deed from another ("What did Norland supply in 2011?" -> "... partner of Caldora in
     2011") are not one fact."""
-    numbers = [t for t in q.facts if t.kind == NUMBER]
+    numbers = [t for t in q.facts if t.kind == NUMBER] + _months(q.asked)
     if not numbers:
         return []
     event = [t for t in terms(q.asked[:1].lower() + q.asked[1:]) if t.kind == WORD]
@@ -47,6 +46,12 @@ def numbers_missing(q: Question, windows: list[str]) -> list[str]:
     best = max(([t for t in numbers if Evidence.of(w).credit(t) > 0.0 and _dates_same_event(q.asked, w, t)]
                 if _shares(w, event) or _states_all(w, named) else [] for w in windows), key=len)
     return [t.surface for t in numbers if t not in best]
+
+
+def _months(question: str) -> list:
+    """The months of the question's dates ("in September"): a date as much as a year is, though no digit."""
+    return [t for tok in parse(question) if tok.ent_type_ == "DATE" and tok.lower_ in MONTH_NAMES
+            for t in terms(tok.text)]
 
 
 def counts_missing(q: Question, windows: list[str]) -> list[str]:
@@ -78,7 +83,7 @@ def _named_event(doc, keys: list[str]) -> list:
     the "Northwave 100" chart): a quote stating the year with the whole name is about the event asked, whatever
     verb it uses ("took place" for "held")."""
     for tok in doc:
-        if (tok.dep_ in ("nummod", "compound") and _YEAR.fullmatch(tok.text) and tok.text in keys
+        if (tok.dep_ in ("nummod", "compound") and YEAR.fullmatch(tok.text) and tok.text in keys
                 and tok.head.ent_type_ != "DATE"):
             head = tok.head
             while head.dep_ == "compound" and head.head.pos_ == "PROPN":
@@ -115,31 +120,63 @@ def _dates_same_event(question: str, window: str, number) -> bool:
     2006?" is not answered by a choir "formed in 2006". Light verbs ("What happened in 2019?") date nothing.
     (Comparing the word each number hangs from in both parses was tried: the small parser attaches "the
     2011 comedy film" to "film" and "the 2011 comedy" to "comedy", which cost right answers.)"""
-    asked = _number_head(parse(question), number.key)
-    return asked is None or (asked in Evidence.of(window).keys and not _year_of_another(window, asked, number.key))
+    if _sides_differ(parse(question), parse(window), number.key):
+        return False
+    head = dated(parse(question), number.key)
+    if head is None:
+        return True
+    return _says_word(window, head) and not _year_of_another(window, token_key(head), number.key) \
+        and not _verb_of_another(window, head, number.key)
 
 
-_YEAR = re.compile(r"1\d{3}|20\d{2}")
+def _says_word(window: str, tok) -> bool:
+    """The window has the word of `tok`, by its key or, for an irregular form the keys cannot join ("find"
+    and "found", "build" and "built"), by its dictionary form."""
+    return token_key(tok) in Evidence.of(window).keys or any(
+        t.lemma_.lower() == tok.lemma_.lower() and t.pos_ == tok.pos_ for t in parse(window))
+
+
+_BEFORE, _AFTER = {"before", "until", "till"}, {"after", "since"}
+
+
+def time_side(doc, key: str) -> str | None:
+    """ "before" or "after" when the number `key` follows such a word ("before 2016", "since 2016")."""
+    for tok in doc:
+        if token_key(tok) == key and tok.dep_ == "pobj" and tok.head.lower_ in _BEFORE | _AFTER:
+            return "before" if tok.head.lower_ in _BEFORE else "after"
+    return None
+
+
+def _sides_differ(asked, said, key: str) -> bool:
+    """"before 2016" against "since 2016": the same year, the other side of it."""
+    mine, theirs = time_side(asked, key), time_side(said, key)
+    return mine is not None and theirs is not None and mine != theirs
+
+
+def _verb_of_another(window: str, asked, key: str) -> bool:
+    """The quote hangs the number on another verb while it has the asked one apart ("Which firm rebuilt the
+    dam in 2019?" over "The firm rebuilt the Ashcombe dam, which reopened in 2019"). Verbs only: the parser
+    hangs a number near a noun loosely ("the 2011 comedy film")."""
+    doc = parse(window)
+    theirs = dated(doc, key)
+    return asked.pos_ == "VERB" and theirs is not None and theirs.pos_ == "VERB" \
+        and theirs.lemma_.lower() != asked.lemma_.lower() and any(
+            t.lemma_.lower() == asked.lemma_.lower() and t.pos_ == "VERB" and theirs.i not in (t.i, t.head.i)
+            for t in doc)
 
 
 def _year_of_another(window: str, head: str, year: str) -> bool:
     """The quote puts another year right on the noun the question dates ("Which 1974 film ...?" over "a 2003
     film based on ... 1974 novel"): the year belongs to something else there. A year hung elsewhere in the
     sentence ("released in 2000") proves nothing: the small parser attaches those loosely."""
-    if not _YEAR.fullmatch(year):
+    if not YEAR.fullmatch(year):
         return False
     years = {c.text for tok in parse(window) if token_key(tok) == head
-             for c in tok.children if c.dep_ == "nummod" and _YEAR.fullmatch(c.text)}
+             for c in tok.children if c.dep_ == "nummod" and YEAR.fullmatch(c.text)}
     return bool(years) and year not in years
 
 
 _GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
-
-
-def _number_head(doc, key: str) -> str | None:
-    """The key of the verb or noun the number `key` dates or counts in `doc` ("in 1976" -> its verb)."""
-    head = dated(doc, key)
-    return token_key(head) if head is not None else None
 
 
 def dated(doc, key: str):

@@ -11,6 +11,7 @@ Every check of the answer path reads this instead of matching the question's wor
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -64,6 +65,8 @@ _ASKS_NUMBER = re.compile(
 _ASKS_DATE = re.compile(r"^\W*when\b|\b(what|which|in what) (year|date|month|day|decade|century)\b|\bsince when\b",
                         re.I)
 _WH = re.compile(r"\b(who|whom|whose|which|what|when|where|why|how)\b", re.I)
+YEAR = re.compile(r"\b(?:1\d{3}|20\d{2})\b")
+MONTH_NAMES = {m.lower() for m in calendar.month_name if m}
 ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
 DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
@@ -225,7 +228,16 @@ def gives_number(q: Question, answer: str) -> bool:
     answered by "a 30-year lease")."""
     found = q.quantities()
     asked = {m.group().lower() for m in found.finditer(q.text)}
-    return any(m.group().lower() not in asked for m in found.finditer(answer))
+    dates = _calendar_dates(answer) if q.wants == NUMBER_ and not q.asks_duration else []
+    return any(m.group().lower() not in asked and not any(a <= m.start() < b for a, b in dates)
+               for m in found.finditer(answer))
+
+
+def _calendar_dates(text: str) -> list[tuple[int, int]]:
+    """Where the text names a day, month or year ("March 14", "in 2019"): no amount, whatever "how much /
+    how many" asks ("30 months" is one, and stays)."""
+    return [(e.start_char, e.end_char) for e in parse(text).ents if e.label_ == "DATE" and (
+        YEAR.search(e.text) or any(w.lower() in MONTH_NAMES for w in e.text.split()))]
 
 
 def gives_kind(q: Question, answer: str, context: str = "") -> bool:

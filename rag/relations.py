@@ -196,6 +196,10 @@ def conflicts(claim: str, source: str) -> list[Found]:
             other = _other_country(stated, r, places - {r.key})
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
+        elif r.role == "owner" and _who(r, claimed):
+            other = _other_owner(r, stated)
+            if other:
+                out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
     return out + _time_conflicts(claimed, stated) + _title_conflicts(claimed, stated) + _renamed(claim, source)
 
 
@@ -424,6 +428,20 @@ def _other_country(stated, r: Role, others: set) -> str | None:
     if not marks or any(_same_place(token_key(c), r.names) for c in marks):
         return None
     return next((c.text for c in marks if _same_place(token_key(c), others)), None)
+
+
+def _other_owner(r: Role, stated) -> str | None:
+    """Another name's <predicate> in a sentence of the source that names the claim's owner too: "Tamsin Reed
+    vowed to reopen the baths, which Hugo Brandt's council shut" does not say Reed's council shut them.
+    (A source that names only the other owner may be about another <predicate> altogether.)"""
+    for sent in stated.sents:
+        if not _mentions(r, sent):
+            continue
+        for s in roles(sent.as_doc()):
+            if s.predicate == r.predicate and s.role == "owner" and s.key != r.key and not r.names & s.names \
+                    and _who(s, sent) and (s.kind == r.kind or not s.kind or not r.kind):
+                return next((_name(t) for t in sent if token_key(t) == s.key), s.key)
+    return None
 
 
 def _same_place(key: str | None, names) -> bool:
@@ -697,7 +715,7 @@ def _other_doer(r: Role, stated) -> str | None:
         # relative clause is Greyfield Seeds' deed, so the institute keeping the patent is another doer.
         here = roles(sent.as_doc(), relatives=True)
         busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
-        for doer in [s for s in _same_verb(r, here) if s.kind == r.kind or busy]:
+        for doer in [s for s in _same_verb(r, here) if s.kind == r.kind or busy or _untyped_name(s, r, sent)]:
             tok = next(t for t in sorted(sent, key=lambda t: not t.ent_type_)  # "Greyfield Seeds", not "seed"
                        if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
             # "Vesterian President Ruth Okonjo and Norlandic President Henrik Halvorsen" parsed as one
@@ -710,6 +728,20 @@ def _other_doer(r: Role, stated) -> str | None:
         if pronoun:
             return pronoun
     return None
+
+
+def _untyped_name(doer: Role, r: Role, sent) -> bool:
+    """A proper noun the tagger left untyped where it does the claim doer's deed: a name like theirs ("Reed
+    has vowed ..." at the head of a sentence is often not typed as a person)."""
+    return not doer.kind and r.kind in _WHO and _who(doer, sent)
+
+
+_WHO = ("person", "group")
+
+
+def _who(r: Role, doc) -> bool:
+    """A person or an organisation: typed so, or a proper noun the tagger left untyped."""
+    return r.kind in _WHO or not r.kind and any(token_key(t) == r.key and t.pos_ == "PROPN" for t in doc)
 
 
 _PERSONAL = {"he", "she", "they"}  # not "it": "It appears as ..." is mostly a thing, and things rarely "do"
