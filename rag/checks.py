@@ -275,11 +275,11 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         # missed (model_confirms reads "Adeyemi" in the question as a name like any other).
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
-            + people_missing(q, windows, people_in_sources(q, case.sources))
+            + people_missing(q, windows, people_in_sources(q, case.sources)) + _names_beside(case, d.answer.citations)
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
-        missing += _local_facts_missing(case, _answering(q, d.answer.citations))
+        missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations)
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
@@ -302,6 +302,20 @@ def _answering(q: Question, citations: list[Citation]) -> list[Citation]:
     "Marlow won 1,200 votes" quoted next to a sentence about Shah)."""
     giving = [c for c in citations if q.wants in (NUMBER_, DATE) and _gives(q, c.quote)]
     return giving or citations
+
+
+def _names_beside(case: Case, citations: list[Citation]) -> list[str]:
+    """The question's names that only a quote beside the one giving the thing asked holds: "Where is the
+    Orla Trust based?" is not answered by "... Harlow Biotech, based in Leeds" quoted next to a sentence
+    naming the trust. (A name no quote holds is left to the article-wide check: news rewords names.)"""
+    q = case.question
+    giving = [c for c in citations if q.wants is not None and _gives(q, c.quote)]
+    if not giving or len(giving) == len(citations):
+        return []
+    held = [Evidence.of(_speaker_window(case, c)) for c in giving]
+    beside = [Evidence.of(c.quote) for c in citations if c not in giving]
+    return [t.surface for t in q.facts if t.kind == NAME and not any(w.credit(t) for w in held)
+            and any(w.credit(t) for w in beside)]
 
 
 def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:

@@ -200,7 +200,8 @@ def conflicts(claim: str, source: str) -> list[Found]:
             other = _other_owner(r, stated)
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
-    return out + _time_conflicts(claimed, stated) + _title_conflicts(claimed, stated) + _renamed(claim, source)
+    return out + _time_conflicts(claimed, stated) + _title_conflicts(claimed, stated) + _renamed(claim, source) \
+        + _received(claimed, stated, surfaces)
 
 
 _FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
@@ -428,6 +429,35 @@ def _other_country(stated, r: Role, others: set) -> str | None:
     if not marks or any(_same_place(token_key(c), r.names) for c in marks):
         return None
     return next((c.text for c in marks if _same_place(token_key(c), others)), None)
+
+
+# Verbs whose subject gets what their object names: "wins approval" is approved by someone else.
+_RECEIVING = {"win", "receive", "get", "gain", "secure", "obtain", "earn", "land", "award", "grant", "give"}
+
+
+def _received(claimed, stated, surfaces: dict) -> list[Conflict]:
+    """A claim's doer of a verb whom the source has receive the verb's noun: "Brightwell approved the trial"
+    over "Brightwell wins approval for the trial", "X funded it" over "X secured funding for it", "X
+    granted ..." over "X won a grant": the source's subject got the act, someone else did it. (Passive
+    "was awarded / granted / given" too: its subject is the one given.)"""
+    out = []
+    for r in roles(claimed):
+        if r.role != "agent" or r.predicate in LIGHT_VERBS:
+            continue
+        stem = r.predicate[:-1] if r.predicate.endswith("e") else r.predicate
+        for noun in (t for t in stated if t.pos_ == "NOUN" and t.lemma_.lower().startswith(stem)
+                     and t.dep_ in ("dobj", "nsubjpass")):
+            verb = noun.head
+            if _lemma(verb) not in _RECEIVING:
+                continue
+            passive = any(c.dep_ == "auxpass" for c in verb.children)
+            getter = next((c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "nsubj")), None)
+            if passive and noun.dep_ == "nsubjpass":
+                getter = next((c for c in verb.children if c.dep_ == "dative"), None)
+            if getter is not None and r.key in {token_key(t) for t in getter.subtree}:
+                out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, "agent", "to"))
+                break
+    return out
 
 
 def _other_owner(r: Role, stated) -> str | None:

@@ -455,9 +455,12 @@ def test_facts_from_one_quote_declines_a_subject_joined_to_another_quotes_number
                "The contract is worth 38 million euros, of which the national transport fund will pay 15 million.")
     q = "How much will the Sundvik operator pay for the ferries?"
     ans = check(q, "The Sundvik operator will pay 15 million euros for the ferries [1][3].", article=article)
+    assert ans.abstained  # premise_stated sees it first: the number comes from a quote without Sundvik
+    ans = check(q, "The Sundvik operator will pay 15 million euros for the ferries [1][3].", article=article,
+                skip=frozenset({"premise_stated"}))
     assert ans.abstained and "no one quote" in ans.error
     assert not check(q, "The Sundvik operator will pay 15 million euros for the ferries [1][3].", article=article,
-                     skip=frozenset({"facts_from_one_quote"})).abstained  # what the step is there to catch
+                     skip=frozenset({"facts_from_one_quote", "premise_stated"})).abstained  # what the steps catch
     # "The film is based on ..." names its subject in the sentence before: that counts as naming it.
     film = "The Football Factory is a 2004 British film. The film is based on the novel by John King."
     assert not check("Whose novel is The Football Factory based on?",
@@ -1022,3 +1025,29 @@ def test_the_other_side_of_a_year():
     assert ans.abstained and "before 2016" in ans.error, ans.error
     ans = check("Who chairs the trust?", "Tamsin Reed has chaired the trust since 2016 [1].", article=article)
     assert not ans.abstained, ans.error
+
+
+def test_a_doer_the_source_has_receive_the_act():
+    """"Harlow Biotech approved the trial" over "Harlow Biotech wins approval for trial": the source's subject
+    got the approval; someone else gave it. Said right, it passes."""
+    source = "Harlow Biotech wins approval for vaccine trial in Togo"
+    found = conflicts("Harlow Biotech approved the vaccine trial.", source)
+    assert found and "recipient" in str(found[0]), found
+    assert conflicts("Harlow Biotech won approval for the vaccine trial.", source) == []
+    assert conflicts("The city granted the money.", "The city was awarded a grant by the state.") != []
+    assert conflicts("The state granted the money.", "The city was awarded a grant by the state.") == []
+    ans = check("Who approved the vaccine trial?", "Harlow Biotech approved the vaccine trial [1].", article=source + ".")
+    assert ans.abstained or "Harlow Biotech approved" not in ans.answer, ans.answer
+
+
+def test_the_question_s_name_in_the_quote_that_gives_the_answer_not_beside_it():
+    """"Where is the Orla Trust based?" is not answered by a place quoted next to a sentence naming the
+    trust; with a model too (the quotes go through the same step)."""
+    article = ("The survey is paid for by a grant from the Orla Trust, which has backed coastal research since 2011. "
+               "The fieldwork was done by Harlow Marine, a survey firm based in Leeds.")
+    ans = check("Where is the Orla Trust based?", article=article)
+    assert ans.abstained and "Orla" in ans.error, (ans.answer, ans.error)
+    assert not check("Where is Harlow Marine based?", article=article).abstained
+    ans = check("Where is the Orla Trust based?", "The Orla Trust is based in Leeds [1][2].", article=article,
+                rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+    assert ans.abstained, ans.answer
