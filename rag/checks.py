@@ -42,7 +42,8 @@ from .errors import LLMError
 from .names import pieced
 from .nlp import parse
 from .opposites import opposed
-from .premise import counts_missing, dated, numbers_missing, people_in_sources, people_missing, time_side
+from .premise import (counts_missing, dated, numbers_missing, people_in_sources, people_missing, places_elsewhere,
+                      time_side)
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
 from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
@@ -275,7 +276,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         # missed (model_confirms reads "Adeyemi" in the question as a name like any other).
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
-            + people_missing(q, windows, people_in_sources(q, case.sources)) + _names_beside(case, d.answer.citations)
+            + people_missing(q, windows, people_in_sources(q, case.sources)) + _names_beside(case, d.answer.citations) \
+            + places_elsewhere(q, windows)
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
@@ -326,7 +328,7 @@ def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     # not "Tomas Lind").
     windows = [_speaker_window(case, c) for c in citations]
     return people_missing(q, windows, q.people + people_in_sources(q, case.sources)) + numbers_missing(q, windows) \
-        + counts_missing(q, windows)
+        + counts_missing(q, windows) + places_elsewhere(q, windows)
 
 
 _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)

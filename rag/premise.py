@@ -54,6 +54,20 @@ def _months(question: str) -> list:
             for t in terms(tok.text)]
 
 
+_PLACES = {"GPE", "LOC"}
+
+
+def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
+    """A place the question puts its event in ("... in Kenya?") that no quote names, where a quote puts its
+    event in another ("killed 11,000 people in Ghana"): the quote is about somewhere else."""
+    def located(doc):
+        return [t for t in doc if t.ent_type_ in _PLACES and t.dep_ == "pobj" and t.head.lower_ == "in"]
+
+    said = [parse(w) for w in windows]
+    return [t.text for t in located(parse(q.asked))
+            if not any(token_key(t) in Evidence.of(w.text).keys for w in said) and any(located(w) for w in said)]
+
+
 def counts_missing(q: Question, windows: list[str]) -> list[str]:
     """A count the question gives a thing ("its three boats") where the quotes count that thing otherwise
     ("its two boats") and never as asked. News spells counts under ten in words, which are no number facts

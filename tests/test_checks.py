@@ -1051,3 +1051,17 @@ def test_the_question_s_name_in_the_quote_that_gives_the_answer_not_beside_it():
     ans = check("Where is the Orla Trust based?", "The Orla Trust is based in Leeds [1][2].", article=article,
                 rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
     assert ans.abstained, ans.answer
+
+
+def test_a_place_the_quote_puts_the_event_elsewhere():
+    """"How many homes did the storm damage in Togo?" over "... damaged 3,000 homes in Benin": another place."""
+    article = "The storm damaged about 3,000 homes in Benin in 2023, the Red Cross said."
+    ans = check("How many homes did the storm damage in Togo in 2023?", article=article)
+    assert ans.abstained and "Togo" in ans.error, ans.error
+    assert not check("How many homes did the storm damage in Benin in 2023?", article=article).abstained
+    # A quote that places nothing says nothing against the question's place.
+    assert not check("How many homes did the storm damage in Togo?",
+                     article="The storm damaged about 3,000 homes in Togo's south.").abstained
+    ans = check("How many homes did the storm damage in Togo in 2023?", "About 3,000 homes [1].", article=article,
+                rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+    assert ans.abstained and "Togo" in ans.error, ans.error
