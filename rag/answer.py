@@ -18,7 +18,7 @@ from .prompts import (answer_messages, answers_question_messages, may_copy_examp
                       states_claim_messages)
 from .question import DATE, NUMBER_, Question, analyse
 from .schema import Answer, Source
-from .support import content_tokens
+from .support import Evidence, content_tokens, terms
 
 # Evidence strength (best source score, rag.context.sentence_score) below which we abstain without
 # asking the model: off-topic questions ("Write me a poem") scored 0.34-0.43 when measured,
@@ -179,7 +179,7 @@ class Answerer:
         out = out.splitlines()[0].strip().strip('"') if out else ""
         # Handed back unchanged ("Where was she born?"), the follow-up still needs its context.
         unchanged = _plain_words(out) == _plain_words(question)
-        if unchanged or not (3 <= len(out) <= 4 * len(question) + 200):
+        if unchanged or not (3 <= len(out) <= 4 * len(question) + 200) or _drops_words(question, out):
             return _heuristic_rewrite(question, last_user)
         return out
 
@@ -199,6 +199,14 @@ class Answerer:
 
 def _plain_words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
+
+
+def _drops_words(question: str, rewrite: str) -> bool:
+    """The rewrite lost a content word of the follow-up: the small model sometimes hands back the previous
+    question instead of resolving a pronoun ("When will she be sworn in?" -> "When will X close the
+    library?"), which would answer something else."""
+    kept = Evidence.of(rewrite)
+    return any(kept.credit(t) == 0.0 for t in terms(question))
 
 
 def _heuristic_rewrite(question: str, last_user: str) -> str:

@@ -327,3 +327,14 @@ def test_local_follow_up_keeps_what_that_treaty_is(corpus_engine):
     assert not ans.abstained and "defense cooperation" in ans.answer
     assert any("Lavrov" in c.quote for c in ans.citations)
     assert_quotes_verbatim(corpus_engine, ans)
+
+
+def test_a_rewrite_that_drops_the_follow_up_s_words_is_not_used():
+    """The small model sometimes hands back the previous question instead of resolving a pronoun: such a
+    rewrite answers something else, so the follow-up is joined to the last question instead."""
+    from rag.answer import _drops_words, _heuristic_rewrite
+    assert _drops_words("When will she be sworn in?", "When will the mayor's office close the library?")
+    assert not _drops_words("When will she be sworn in?", "When will Tamsin Reed be sworn in?")
+    assert not _drops_words("What would that treaty include?", "What would the comprehensive treaty include?")
+    assert not _drops_words("Why?", "Why was the recount requested?")  # nothing of its own to keep
+    assert _heuristic_rewrite("When will she be sworn in?", "Who won?") == "Who won? When will she be sworn in?"
