@@ -302,8 +302,13 @@ def _answering(q: Question, citations: list[Citation]) -> list[Citation]:
     """The quotes that give the number or date asked for, when some do: the question's people and numbers
     must be stated there, not in a quote beside it ("How many votes did Shah win?" is not answered by
     "Marlow won 1,200 votes" quoted next to a sentence about Shah)."""
-    giving = [c for c in citations if q.wants in (NUMBER_, DATE) and _gives(q, c.quote)]
-    return giving or citations
+    return (_giving(q, citations) if q.wants in (NUMBER_, DATE) else []) or citations
+
+
+def _giving(q: Question, citations: list[Citation]) -> list[Citation]:
+    """The quotes that give the kind of thing the question asks for (none when it asks for nothing in
+    particular)."""
+    return [c for c in citations if q.wants is not None and _gives(q, c.quote)]
 
 
 def _names_beside(case: Case, citations: list[Citation]) -> list[str]:
@@ -311,7 +316,7 @@ def _names_beside(case: Case, citations: list[Citation]) -> list[str]:
     Orla Trust based?" is not answered by "... Harlow Biotech, based in Leeds" quoted next to a sentence
     naming the trust. (A name no quote holds is left to the article-wide check: news rewords names.)"""
     q = case.question
-    giving = [c for c in citations if q.wants is not None and _gives(q, c.quote)]
+    giving = _giving(q, citations)
     if not giving or len(giving) == len(citations):
         return []
     held = [Evidence.of(_speaker_window(case, c)) for c in giving]
