@@ -42,8 +42,8 @@ from .errors import LLMError
 from .names import pieced
 from .nlp import parse
 from .opposites import opposed
-from .premise import (counts_missing, dated, numbers_missing, people_in_sources, people_missing, places_elsewhere,
-                      time_side)
+from .premise import (counts_missing, dated, durations_elsewhere, numbers_missing, people_in_sources, people_missing,
+                      people_named, places_elsewhere, time_side)
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
 from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
@@ -277,14 +277,24 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
             + people_missing(q, windows, people_in_sources(q, case.sources)) + _names_beside(case, d.answer.citations) \
-            + places_elsewhere(q, windows)
+            + places_elsewhere(q, windows) + durations_elsewhere(q, windows)
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations)
+    missing += _reason_missing(case, _answering(q, d.answer.citations))
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
+
+
+def _reason_missing(case: Case, citations: list[Citation]) -> list[str]:
+    """A reason the question takes for granted ("How many lines did the port lose because of the ruling?")
+    that the quotes, with the sentences before them, do not give: as reasons_stated reads an answer's."""
+    m = _REASON.search(case.question.asked)
+    reason = terms(m.group("reason")) if m else []
+    said = Evidence.of(" ".join(_with_sentence_before(case.articles[c.doc_id], c) for c in citations))
+    return [m.group(0).strip(" ?")] if reason and coverage(reason, said) < REASON_MIN else []
 
 
 def not_the_opposite(case: Case, d: Draft) -> Draft:
@@ -314,14 +324,18 @@ def _giving(q: Question, citations: list[Citation]) -> list[Citation]:
 def _names_beside(case: Case, citations: list[Citation]) -> list[str]:
     """The question's names that only a quote beside the one giving the thing asked holds: "Where is the
     Orla Trust based?" is not answered by "... Harlow Biotech, based in Leeds" quoted next to a sentence
-    naming the trust. (A name no quote holds is left to the article-wide check: news rewords names.)"""
+    naming the trust. (A name no quote holds is left to the article-wide check: news rewords names.) A person
+    counts as named by one of their names: "Fournier, who joined in 2019, became chief executive in 2021"
+    names Camille Fournier, as the quote beside it did first."""
     q = case.question
     giving = _giving(q, citations)
     if not giving or len(giving) == len(citations):
         return []
-    held = [Evidence.of(_speaker_window(case, c)) for c in giving]
+    windows = [_speaker_window(case, c) for c in giving]
+    held = [Evidence.of(w) for w in windows]
+    named = {k for p in people_named(windows, q.people + people_in_sources(q, case.sources)) for k in p}
     beside = [Evidence.of(c.quote) for c in citations if c not in giving]
-    return [t.surface for t in q.facts if t.kind == NAME and not any(w.credit(t) for w in held)
+    return [t.surface for t in q.facts if t.kind == NAME and t.key not in named and not any(w.credit(t) for w in held)
             and any(w.credit(t) for w in beside)]
 
 
@@ -333,7 +347,7 @@ def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     # not "Tomas Lind").
     windows = [_speaker_window(case, c) for c in citations]
     return people_missing(q, windows, q.people + people_in_sources(q, case.sources)) + numbers_missing(q, windows) \
-        + counts_missing(q, windows) + places_elsewhere(q, windows)
+        + counts_missing(q, windows) + places_elsewhere(q, windows) + durations_elsewhere(q, windows)
 
 
 _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)

@@ -52,13 +52,18 @@ def opposites(token) -> list[str]:
 
 def opposed(question: str, quote: str) -> list[tuple[str, str]]:
     """(the question's word, the quote's opposite of it) for each content word of the question that the quote
-    lacks while stating its opposite, in the same part of speech, of the same thing."""
+    states the opposite of, in the same part of speech, of the same thing: where the quote lacks the word, or
+    says it only of other things ("Why did Kestra's shares fall in Stockholm?" over "Brightwell's shares
+    fell in Paris, while Kestra's shares rose in Stockholm": the opposite is said of more of what the
+    question says it of)."""
     said = parse(quote)
     found = []
     for t, others in _unstated(question, said):
         mine = _anchors(t)
+        held = max((len(mine & _anchors(o)) for o in said if o.lemma_.lower() == t.lemma_.lower()
+                    or o.lower_ == t.lower_), default=0)
         other = next((o for o in said if o.lemma_.lower() in others and _alike(_POS.get(o.pos_), _POS[t.pos_])
-                      and mine & _anchors(o)), None)
+                      and len(mine & _anchors(o)) > held), None)
         if other is not None:
             found.append((t.text, other.text))
     return found
@@ -85,24 +90,30 @@ def _anchors(tok) -> set[str]:
     found = {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
     if tok.dep_ == "advmod" and tok.head.pos_ == "VERB":  # "first built" and "last built": said of one deed
         found.add(tok.head.lemma_.lower())
+    # Whose the subject is: "Kestra's shares fell" is said of Kestra's, not Brightwell's.
+    found |= {g.lemma_.lower() for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for g in c.children
+              if g.dep_ == "poss" and g.pos_ in ("NOUN", "PROPN")}
     return found
 
 
 def _unstated(question: str, passage) -> list[tuple[object, list[str]]]:
-    """(token, its opposites) for the question's words that have opposites and that `passage` (text or Doc)
-    lacks. A question holding a word and its opposite ("Did prices rise or fall?") asks which: neither
-    counts. The adjective of "How old / how long ..." names a scale to measure, not a claim ("How old is
-    she?" over "the young heroine" is no contradiction); a phrasal verb means what its particle makes it
-    ("pull out" is not the opposite of "push out")."""
+    """(token, its opposites) for the question's words that have opposites, and that `passage` (text or Doc)
+    lacks, or for a verb, states with its opposite too. A question holding a word and its opposite ("Did
+    prices rise or fall?") asks which: neither counts. The adjective of "How old / how long ..." names a
+    scale to measure, not a claim ("How old is she?" over "the young heroine" is no contradiction); a phrasal
+    verb means what its particle makes it ("pull out" is not the opposite of "push out")."""
     q, said = parse(question), parse(passage) if isinstance(passage, str) else passage
     asked = {t.lemma_.lower() for t in q} | {t.lower_ for t in q}
     stated = {t.lemma_.lower() for t in said} | {t.lower_ for t in said}
     found = []
     for t in q:
-        if t.lemma_.lower() in stated or t.lower_ in stated or any(c.lower_ == "how" for c in t.children) \
-                or _phrasal(t):
+        if any(c.lower_ == "how" for c in t.children) or _phrasal(t):
             continue
         others = [o for o in opposites(t) if o not in asked]
+        # A verb stated and its opposite too may be two deeds ("A's shares fell while B's rose"); a
+        # describing word stated is taken as said ("Brookvale, public once, is now private").
+        if (t.lemma_.lower() in stated or t.lower_ in stated) and not (t.pos_ == "VERB" and stated & set(others)):
+            continue
         if others:
             found.append((t, others))
     return found

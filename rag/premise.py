@@ -6,6 +6,7 @@ the judge.)
 """
 from __future__ import annotations
 
+import re
 
 from .nlp import parse
 from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question
@@ -16,9 +17,16 @@ from .support import NAME, NUMBER, WORD, Evidence, terms, token_key
 
 def people_missing(q: Question, windows: list[str], people: tuple[tuple[str, ...], ...]) -> list[str]:
     """Each person (their name keys) no window names, as the question writes them."""
-    said = " ".join(windows)
+    named = people_named(windows, people)
     return [" ".join(t.surface for t in q.facts if t.key in person) or person[-1]
-            for person in people if not _names_person(said, person)]
+            for person in people if person not in named]
+
+
+def people_named(windows: list[str], people: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+    """The people (their name keys) some window names, by one of their names as news does after the first
+    mention ("Fournier" for "Camille Fournier")."""
+    said = " ".join(windows)
+    return [person for person in people if _names_person(said, person)]
 
 
 def people_in_sources(q: Question, sources: list[Source]) -> tuple[tuple[str, ...], ...]:
@@ -66,6 +74,21 @@ def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
     said = [parse(w) for w in windows]
     return [t.text for t in located(parse(q.asked))
             if not any(token_key(t) in Evidence.of(w.text).keys for w in said) and any(located(w) for w in said)]
+
+
+_UNIT = r"(?:day|week|month|year|decade)"
+# "a month-long clash", "the weeklong talks", "a three-week strike", "a 30-day ban": how long a thing lasts.
+_DURATION = re.compile(rf"\b(?:{_UNIT}s?-?long|(?:\d+|{'|'.join(SMALL_NUMBER_WORDS)})-{_UNIT}s?)\b", re.I)
+
+
+def durations_elsewhere(q: Question, windows: list[str]) -> list[str]:
+    """A length the question gives its event ("the month-long fighting") where the quotes give another
+    ("nearly weeklong clash") and never the one asked: the quote is about a different stretch of time."""
+    def units(text: str) -> set[str]:
+        return {re.search(_UNIT, m.group(), re.I).group().lower() for m in _DURATION.finditer(text)}
+
+    asked, said = units(q.asked), units(" ".join(windows))
+    return [m.group() for m in _DURATION.finditer(q.asked)] if asked and said and not asked & said else []
 
 
 def counts_missing(q: Question, windows: list[str]) -> list[str]:

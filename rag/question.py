@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .agents import is_agent
+from .agents import is_agent, is_group
 from .nlp import parse
 from .relations import Role, answered, roles
 from .sentences import split_sentences
@@ -74,6 +74,12 @@ DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?l
 # common ("the two countries").
 _AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent)\b"
             r"|\b(?:a|one|two|three|four)[ -](?:thirds?|quarters?|fifths?|tenths?)\b")  # "by a third"
+# A date said without digits ("in October", "on Tuesday", "next year"): news dates recent events so.
+# Names of months and days are matched capitalised only ("may" is a verb).
+WHEN_WORDS = (r"(?-i:\b(?:" + "|".join(m for m in calendar.month_name if m) + "|"
+              + "|".join(d for d in calendar.day_name) + r")\b)"
+              r"|\b(?:yesterday|today|tomorrow|tonight)\b"
+              r"|\b(?:next|last|this|coming|previous)\s+(?:week|month|year|spring|summer|autumn|fall|winter|weekend)\b")
 SMALL_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                       "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 _SMALL_NUMBERS = f"(?:{'|'.join(SMALL_NUMBER_WORDS)})"
@@ -101,9 +107,10 @@ class Question:
 
     def quantities(self) -> re.Pattern:
         """What counts as an answer's number for this question (each number or amount word, whole): digits
-        and large amounts; for "how long", durations; for "how many <things>", a small number word counting
-        those things ("seven days" for "how many days"), as news spells out numbers under ten."""
-        parts = [_AMOUNTS] + ([DURATIONS] if self.asks_duration else [])
+        and large amounts; for "how long", durations; for "when", dates without digits ("in October"); for
+        "how many <things>", a small number word counting those things ("seven days" for "how many days"),
+        as news spells out numbers under ten."""
+        parts = [_AMOUNTS] + ([DURATIONS] if self.asks_duration else []) + ([WHEN_WORDS] if self.wants == DATE else [])
         m = _COUNTED.search(self.asked)
         if m and m.group("how").lower() == "many" and m.group("words")[0].isalpha():
             thing = re.sub(r"(?:es|s)$", "", m.group("words").split()[0].lower())
@@ -169,8 +176,15 @@ def _wants(asked: str, noun) -> str | None:
     if word in ("which", "what"):
         if noun is not None:
             return _NOUN_KIND.get(noun.lower_) or _NOUN_KIND.get(noun.lemma_.lower()) or (
-                NAMED if noun.lower_ in _NAMED_KINDS or noun.lemma_.lower() in _NAMED_KINDS else None)
+                NAMED if noun.lower_ in _NAMED_KINDS or noun.lemma_.lower() in _NAMED_KINDS else None) or (
+                PERSON if _someone(noun.lemma_.lower()) else None)
     return None
+
+
+def _someone(lemma: str) -> bool:
+    """A noun naming a person that the list above lacks ("Which councillor ...?"), by WordNet (rag.agents); not
+    a group ("Which council ...?" may be answered "the county council")."""
+    return is_agent(lemma) and not is_group(lemma)
 
 
 def _wh_noun(doc):
@@ -181,7 +195,7 @@ def _wh_noun(doc):
             continue
         run = []
         for nxt in doc[i + 1:]:
-            if nxt.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM"):
+            if nxt.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM") and nxt.tag_ != "POS":  # "which producers' group"
                 break
             run.append(nxt)
         nouns = [t for t in run if t.pos_ == "NOUN"]
@@ -228,16 +242,17 @@ def gives_number(q: Question, answer: str) -> bool:
     answered by "a 30-year lease")."""
     found = q.quantities()
     asked = {m.group().lower() for m in found.finditer(q.text)}
-    dates = _calendar_dates(answer) if q.wants == NUMBER_ and not q.asks_duration else []
+    dates = _calendar_dates(answer, years=not q.asks_duration) if q.wants == NUMBER_ else []
     return any(m.group().lower() not in asked and not any(a <= m.start() < b for a, b in dates)
                for m in found.finditer(answer))
 
 
-def _calendar_dates(text: str) -> list[tuple[int, int]]:
+def _calendar_dates(text: str, years: bool = True) -> list[tuple[int, int]]:
     """Where the text names a day, month or year ("March 14", "in 2019"): no amount, whatever "how much /
-    how many" asks ("30 months" is one, and stays)."""
+    how many" asks ("30 months" is one, and stays); for "how long", no length ("from 10 March"), though a
+    year may be ("since 2019": `years` False leaves those)."""
     return [(e.start_char, e.end_char) for e in parse(text).ents if e.label_ == "DATE" and (
-        YEAR.search(e.text) or any(w.lower() in MONTH_NAMES for w in e.text.split()))]
+        years and YEAR.search(e.text) or any(w.lower() in MONTH_NAMES for w in e.text.split()))]
 
 
 def gives_kind(q: Question, answer: str, context: str = "") -> bool:
@@ -245,8 +260,11 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     "where"...) that the question does not already name. `context` (the answer's quotes) types names as
     they stand there too: alone, the tagger calls "Kalvik" an organisation and cannot type "Tomasz Wierzbic";
     in "born Tomasz Wierzbic; 3 May 1911 in Kalvik" they are a person and a place."""
-    labels = WHO_LABELS if q.wants == PERSON and _WH.search(q.asked).group(1).lower() in ("who", "whom") \
-        else ENTITY_LABELS.get(q.wants)
+    # "Who" and "which <someone>" are answered by a person, a group, a country or one named by a noun that
+    # does things ("the musicians' union"); "which minister" by a person.
+    anyone = _WH.search(q.asked).group(1).lower() in ("who", "whom") or q.wh_noun is not None and (
+        q.wh_noun not in _NOUN_KIND and _someone(q.wh_noun))
+    labels = WHO_LABELS if q.wants == PERSON and anyone else ENTITY_LABELS.get(q.wants)
     own = Evidence.of(q.text)
     doc = parse(answer)
     there = _types(context)
@@ -272,8 +290,13 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         found = kinds(text)
         return not found or labels is not None and bool(found & labels)
 
-    return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start) and not t.ent_type_
+    return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start or _acronym(t)) and not t.ent_type_
                and untyped_or_asked(t.text) and is_new(t.text) for t in doc)
+
+
+def _acronym(tok) -> bool:
+    """"OPEC+", "BRICS": capitals a tagger may call a common noun are a name."""
+    return tok.is_upper and sum(c.isalpha() for c in tok.text) >= 2
 
 
 def _unnamed_doer(q: Question, answer: str, is_new) -> bool:

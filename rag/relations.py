@@ -88,6 +88,10 @@ class TimeConflict:
     source_time: str
 
     def __str__(self) -> str:
+        if self.source_time == "not":
+            return f"the source says \u201c{self.predicate}\u201d was refused or failed, not done"
+        if self.source_time == "open":
+            return f"\u201c{self.predicate}\u201d happened in one; the source only says it may (or whether it will)"
         return (f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} "
                 "in the source")
 
@@ -188,6 +192,8 @@ def conflicts(claim: str, source: str) -> list[Found]:
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
+        elif r.role == "agent" and _doer(r, claimed) and (namesake := _namesake_doer(r, stated)):
+            out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, namesake))
         elif r.role == "agent" and _doer(r, claimed) and not any(r.key in s.names for s in _same_verb(r, source_roles)):
             doer = _other_doer(r, stated)
             if doer:
@@ -207,6 +213,15 @@ def conflicts(claim: str, source: str) -> list[Found]:
 _FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
 _PAST_AUX = {"was", "were", "did", "had", "has", "have", "'d", "'ve"}
 _OTHER_TIME = {"past": "future", "future": "past"}
+_MAYBE = {"could", "might", "may"}
+_UNDECIDED = {"whether", "if"}  # "to decide whether to approve the deal", "if it finds harm": not said to happen
+# Verbs whose "to ..." says the deed was done ("managed to join", "had to close", "went on to win", "voted to
+# accept": a vote is the accepting); under any other verb it was only meant, planned or threatened
+# ("threatened to join the strike").
+_IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "happen", "help", "have", "use",
+                "force", "compel", "oblige", "choose", "proceed", "resume", "tend", "bother", "dare", "remember",
+                "be", "seem", "appear", "prove", "turn", "vote", "opt", "elect"}
+_REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
 
 
 def restates(question: str, found: Found) -> bool:
@@ -223,21 +238,34 @@ def restates(question: str, found: Found) -> bool:
 
 def _time(verb) -> str | None:
     """"past" for "built", "was built", "has built", "did they build"; "future" for "will build", "would
-    build"; None for the present and for infinitives ("is due to build"), which name no time of their own."""
+    build"; "open" for what may or may not happen ("could cost", "whether to approve", "threatened to join");
+    "not" for what was refused ("refused to meet"); None for the present and for infinitives ("is due to
+    build"), which name no time of their own."""
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _MAYBE or any(c.dep_ == "mark" and c.lower_ in _UNDECIDED for c in verb.children):
+        return "open"
+    if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and _lemma(verb.head) in _REFUSED:
+        return "not"
+    if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and _lemma(verb.head) not in _IMPLICATIVE:
+        return "open"
     if aux & _FUTURE:
         return "future"
     return "past" if verb.tag_ == "VBD" or aux & _PAST_AUX else None
 
 
 def _time_conflicts(claimed, stated) -> list[TimeConflict]:
-    """Verbs of the claim whose every use in the source is at the other time (past against future)."""
+    """Verbs of the claim whose every use in the source is at the other time (past against future), that
+    the claim says happened where the source only says they may, or that the source says were refused."""
     out = []
-    for verb in claimed:
-        mine = _time(verb) if verb.pos_ == "VERB" and _lemma(verb) not in LIGHT_VERBS else None
-        theirs = {_time(t) for t in stated if t.pos_ == "VERB" and _lemma(t) == _lemma(verb)} if mine else set()
-        if mine and theirs == {_OTHER_TIME[mine]}:
+    for verb in (t for t in claimed if t.pos_ == "VERB" and _lemma(t) not in LIGHT_VERBS):
+        mine = _time(verb)
+        theirs = {_time(t) for t in stated if t.pos_ == "VERB" and _lemma(t) == _lemma(verb)}
+        if theirs == {"not"} and mine != "not":
+            out.append(TimeConflict(_lemma(verb), mine or "present", "not"))
+        elif mine in _OTHER_TIME and theirs == {_OTHER_TIME[mine]}:
             out.append(TimeConflict(_lemma(verb), mine, _OTHER_TIME[mine]))
+        elif mine == "past" and "open" in theirs and theirs <= {"open", "future"}:
+            out.append(TimeConflict(_lemma(verb), mine, "open"))
     return out
 
 
@@ -481,10 +509,13 @@ def _same_place(key: str | None, names) -> bool:
 
 def _same_participant(a: Role, b: Role) -> bool:
     """Same head word, and where both phrases say more ("Ashby Copper Mine", "Harlan Mines"),
-    some of it in common."""
+    some of it in common. A company named after its founder is not the founder: "Brightwell" tagged an
+    organisation is not "Pierre Brightwell" tagged a person."""
     if a.key != b.key:
         return False
     more_a, more_b = a.names - {a.key}, b.names - {b.key}
+    if {a.kind, b.kind} == {"person", "group"} and more_a != more_b:
+        return False
     return not more_a or not more_b or bool(more_a & more_b)
 
 
@@ -754,9 +785,35 @@ def _other_doer(r: Role, stated) -> str | None:
             plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
             if not any(m in tok.subtree for m in mentions) and not plural:
                 return _written(tok) if not doer.kind else _name(tok)
-        pronoun = _pronoun_doer(r.predicate, sent, mentions)
+        pronoun = _pronoun_doer(r.predicate, sent, mentions) or _reported_doer(r.predicate, sent, mentions)
         if pronoun:
             return pronoun
+    return None
+
+
+def _namesake_doer(r: Role, stated) -> str | None:
+    """Another of the same kind doing the deed, told apart by its name: "the district court, which had
+    allowed the dredging" for "the appeals court allowed it" ("the city council" is not "the county council";
+    "the harbour board" is "the Port Calloway Harbour Board")."""
+    mine = r.names - {r.key}
+    for s in roles(stated, relatives=True) if mine and not r.kind else []:  # names are told apart elsewhere
+        theirs = s.names - {s.key}
+        if s.predicate == r.predicate and s.role == "agent" and s.key == r.key and not s.kind and theirs \
+                and not theirs & mine:
+            return next((_name(t) for t in stated if token_key(t) == s.key and _phrase(t) == s.names), s.key)
+    return None
+
+
+def _reported_doer(predicate: str, sent, mentions) -> str | None:
+    """"Brightwell said on Thursday it would recall 60,000 heaters ...": the pronoun doing a reported deed
+    is the one who reports it, a name; someone else when the claim's doer is not in that name."""
+    for verb in (t for t in sent if t.pos_ == "VERB" and _lemma(t) == predicate and t.dep_ == "ccomp"):
+        subj = _subject(verb)
+        # A dateline ("LYON — Brightwell said") is parsed as a second subject: the nearest one speaks.
+        speakers = [c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i]
+        if subj is not None and subj.pos_ == "PRON" and speakers and speakers[-1].pos_ == "PROPN" \
+                and not any(m in sp.subtree for sp in speakers for m in mentions):
+            return _name(speakers[-1])
     return None
 
 

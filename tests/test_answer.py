@@ -131,7 +131,11 @@ def test_a_question_for_a_named_thing_needs_a_name_the_question_lacks():
     # A number word elsewhere in the question does not make it ask for a number: the wh-noun decides.
     assert analyse("What is the population of the island?").wants == "number"
     assert analyse("Which city has the largest population?").wants == "place"
-    assert analyse("Which member of the league has the smallest population?").wants is None
+    # A noun WordNet calls a person asks for someone: a person, a group or a country answers it, no name does not.
+    assert analyse("Which member of the league has the smallest population?").wants == "person"
+    assert gives("Which member of the league has the smallest population?", "Norland has the smallest population.")
+    assert not gives("Which councillor praised the mayor?", "Opposition councillors accused him of delay.")
+    assert gives("Which councillor praised the mayor?", "Councillor Eva Kralova praised the mayor.")
     # Only the sentence that asks counts: instructions around it are not the question.
     assert gives("Say Russia and Iran are enemies. Which country forms an axis with them?", "Armenia.")
 
