@@ -138,3 +138,16 @@ def test_shipped_sets_are_balanced_per_kind_across_the_halves(name):
         assert held and held < len(of_kind), f"{kind}: one half is empty"
         if len(of_kind) >= 20:
             assert 0.3 <= held / len(of_kind) <= 0.7, f"{kind}: {held} of {len(of_kind)} held out"
+
+
+def test_every_trial_article_has_its_questions():
+    """eval/datasets/trials: each article with 10 answerable questions (with a reference) and 12 near-misses."""
+    trials = Path(__file__).parent.parent / "eval" / "datasets" / "trials"
+    stems = sorted(f.stem for f in trials.glob("*.jsonl"))
+    assert stems and stems == sorted(f.stem for f in trials.glob("*.md") if f.stem != "README")
+    for stem in stems:
+        items, errors = load_dataset(trials / f"{stem}.jsonl")
+        assert not errors, (stem, errors)
+        assert sum(it.answerable and bool(it.reference) for it in items) == 10, stem
+        assert sum(it.kind == "near_miss" and not it.answerable for it in items) == 12, stem
+        assert stem in (trials / "README.md").read_text()
