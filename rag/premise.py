@@ -53,7 +53,10 @@ def numbers_missing(q: Question, windows: list[str]) -> list[str]:
     named = _named_event(parse(q.asked), [t.key for t in numbers])
     best = max(([t for t in numbers if Evidence.of(w).credit(t) > 0.0 and _dates_same_event(q.asked, w, t)]
                 if _shares(w, event) or _states_all(w, named) else [] for w in windows), key=len)
-    return [t.surface for t in numbers if t not in best]
+    held = [t for t in numbers if any(Evidence.of(w).credit(t) > 0.0 for w in windows)]
+    # A number the quote has but gives to another event: say so, or the user sees it there and wonders.
+    return [t.surface + (" (the quote gives it to something else)" if t in held else "") for t in numbers
+            if t not in best]
 
 
 def _months(question: str) -> list:

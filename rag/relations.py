@@ -338,10 +338,11 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
 def with_referent(source: str, before: str) -> str:
     """The source with the name its pointing-back subject stands for written after it ("The work (The
     Tidewater Triptych) was restored in Glasgow"), for a reader who sees the sentence alone."""
-    subj, ante = _pointing_subject(parse(source)), _named_subject(before)
-    if subj is not None and ante is None and subj.lower_ in _REFERRING:
+    doc = parse(source)
+    subj, ante = _pointing_subject(doc) or _pointing_owner(doc), _named_subject(before)
+    if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS:
         ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
-    if subj is None or ante is None or not _may_stand_for(subj, ante):
+    if subj is None or ante is None or not _may_stand_for(subj, ante) or not _agrees(subj, ante):
         return source
     end = subj.idx + len(subj.text)
     return f"{source[:end]} ({_written(ante)}){source[end:]}"
@@ -360,6 +361,30 @@ def _pointing_subject(doc):
     sent = next(iter(doc.sents), None)
     subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
     return subj if subj is not None and (subj.lower_ in _REFERRING or definite_common(subj)) else None
+
+
+_OWNERS = {"its", "their", "his", "her"}
+_PLURAL = {"NNS", "NNPS"}
+
+
+def _agrees(owner, ante) -> bool:
+    """An owner pronoun agrees in number with what it stands for: "its" a thing, "their" several ("Their
+    collaboration" after "The convergence of Iranian and Russian interests" is Iran's and Russia's), "his"
+    and "her" a person."""
+    if owner.lower_ not in _OWNERS:
+        return True
+    if owner.lower_ == "its":
+        return ante.tag_ not in _PLURAL and ante.ent_type_ != "PERSON"
+    if owner.lower_ == "their":
+        return ante.tag_ in _PLURAL
+    return ante.ent_type_ == "PERSON"
+
+
+def _pointing_owner(doc):
+    """"Its" in "Its chair, Morag Flett, said ...": the subject's owner, pointing back."""
+    sent = next(iter(doc.sents), None)
+    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    return next((c for c in subj.children if c.dep_ == "poss" and c.lower_ in _OWNERS), None) if subj else None
 
 
 def _last_subject(text: str):
@@ -381,7 +406,8 @@ def _definite_subject(text: str):
     if ante is None or ante.pos_ != "NOUN":
         return None
     own = [c for c in ante.children if c.dep_ in ("det", "compound", "amod")]  # not "designed by <name>"
-    definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in own)
+    definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in own) or any(
+        c.dep_ == "poss" and c.pos_ != "PRON" for c in ante.children)  # "The island's community council"
     return ante if definite and not any(c.pos_ == "PROPN" for c in own) else None
 
 
