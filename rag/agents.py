@@ -42,18 +42,7 @@ def is_group(lemma: str) -> bool:
 def wordnet_agents(root: Path, roots: tuple[str, ...] = _ROOTS) -> list[str]:
     """Single-word nouns one of whose first SENSES senses has one of `roots` (person, social group) among
     its hypernyms (instance hypernyms too)."""
-    senses, synsets = wordnet.senses(root, "noun"), wordnet.synsets(root, "noun")
-    roots = {senses[r][0] for r in roots}
-    up = {o: [p[1] for p in ptrs if p[0] in ("@", "@i")] for o, (_, ptrs) in synsets.items()}
-    agent: dict[str, bool] = {}
-
-    def under(o: str) -> bool:
-        if o not in agent:
-            agent[o] = False  # WordNet's noun hierarchy has no cycles; this only guards against one
-            agent[o] = o in roots or any(under(h) for h in up.get(o, []))
-        return agent[o]
-
-    return sorted(w for w, offs in senses.items() if "_" not in w and w.isalpha() and any(under(o) for o in offs[:SENSES]))
+    return wordnet.nouns_under(root, roots, SENSES)
 
 
 if __name__ == "__main__":

@@ -43,9 +43,9 @@ from .names import pieced
 from .nlp import parse
 from .opposites import opposed
 from .premise import (counts_missing, dated, durations_elsewhere, numbers_missing, people_in_sources, people_missing,
-                      people_named, places_elsewhere, time_side)
+                      people_named, places_elsewhere, time_side, weekdays_elsewhere)
 from .prompts import NOT_FOUND, copies_example
-from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number
+from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
 from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
@@ -178,7 +178,7 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
     bare = d.origin == "model" and not any(t.pos_ in ("NOUN", "PROPN") for t in parse(text))
     if _gives(q, text, _quoted(d.answer) if d.origin == "model" else "", bare):
         return d
-    missing = _KIND_WORDS[q.wants]
+    missing = _KIND_WORDS.get(q.wants, q.wh_noun)  # "which hospital": no passage says which one
     if d.origin == "model":
         return _instead(case, f"the model's answer did not give the {missing} asked for")
     # The quotes that share most of the question's words may not hold what it asks for ("The town opened a
@@ -203,7 +203,7 @@ def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool
     if q.wants == NUMBER_:
         counted = f"{text} {quoted}" if bare else text
         return gives_number(q, text) and _counts_the_thing_asked(q, counted)
-    return q.wants is None or gives_kind(q, text, quoted)
+    return says_which(q, text) and (q.wants is None or gives_kind(q, text, quoted))
 
 
 def _counts_the_thing_asked(q: Question, text: str) -> bool:
@@ -277,7 +277,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
             + people_missing(q, windows, people_in_sources(q, case.sources)) + _names_beside(case, d.answer.citations) \
-            + places_elsewhere(q, windows) + durations_elsewhere(q, windows)
+            + places_elsewhere(q, windows) + durations_elsewhere(q, windows) + weekdays_elsewhere(q, windows)
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
@@ -347,7 +347,7 @@ def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     # not "Tomas Lind").
     windows = [_speaker_window(case, c) for c in citations]
     return people_missing(q, windows, q.people + people_in_sources(q, case.sources)) + numbers_missing(q, windows) \
-        + counts_missing(q, windows) + places_elsewhere(q, windows) + durations_elsewhere(q, windows)
+        + counts_missing(q, windows) + places_elsewhere(q, windows) + durations_elsewhere(q, windows) + weekdays_elsewhere(q, windows)
 
 
 _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)
@@ -355,9 +355,12 @@ _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)
 
 def _speaker_window(case: Case, c: Citation) -> str:
     """The quote, with the sentence before it when the quote refers back by a pronoun ("He said", "their
-    presence"), or with the name a pointing-back subject stands for ("The event (the Harbour Games) took
+    presence"), unless a name before a "he" or "she" in the quote can stand for it; or with the name a pointing-back subject stands for ("The event (the Harbour Games) took
     place ...", as the model steps read it)."""
-    if _PRONOUN.search(c.quote):
+    m = _PRONOUN.search(c.quote)
+    # "Whitlock, who owns a team in Ohio, said she would ...": a name before "he" or "she" is whom it stands
+    # for ("The revolution ended their presence" still points back).
+    if m and not (m.group().lower() in ("he", "she") and any(t.pos_ == "PROPN" for t in parse(c.quote[:m.start()]))):
         return _with_sentence_before(case.articles[c.doc_id], c)
     return with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c))
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import wordnet
 from .nlp import parse
+from .support import token_key
 from .words import stopwords
 
 DATA = Path(__file__).resolve().parent / "data" / "opposites.tsv"
@@ -62,11 +63,51 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
         mine = _anchors(t)
         held = max((len(mine & _anchors(o)) for o in said if o.lemma_.lower() == t.lemma_.lower()
                     or o.lower_ == t.lower_), default=0)
+        # With the question's verb stated too, an opposite done by someone else is another deed ("Pryce,
+        # whose father Alan bought the club, decided to sell").
         other = next((o for o in said if o.lemma_.lower() in others and _alike(_POS.get(o.pos_), _POS[t.pos_])
-                      and len(mine & _anchors(o)) > held), None)
+                      and len(mine & _anchors(o)) > held and not (_held_verb(t, said) and _other_doers(t, o))), None)
         if other is not None:
             found.append((t.text, other.text))
+    return found + _particles_turned(parse(question), said)
+
+
+def _particles_turned(q, said) -> list[tuple[str, str]]:
+    """ "Why did the company switch on two lines?" over "... had switched off two lines": the question's verb
+    stated only with the opposite particle (WordNet pairs on / off, up / down as adjectives and adverbs).
+    The tagger may read the question's particle as a preposition ("switch on two lines"); the quote's must be
+    a particle."""
+    found = []
+    for t in q:
+        after = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        if t.pos_ != "VERB" or after is None or after.head.i != t.i or after.dep_ not in ("prt", "prep"):
+            continue
+        turned = {w for pos in _DESCRIBING for w in _pairs().get((after.lower_, pos), {})}
+        said_with = {(o, c) for o in said if o.lemma_.lower() == t.lemma_.lower() for c in o.children if c.dep_ == "prt"}
+        if turned and not any(c.lower_ == after.lower_ for _, c in said_with):
+            found += [(f"{t.text} {after.text}", f"{o.text} {c.text}") for o, c in said_with if c.lower_ in turned][:1]
     return found
+
+
+def _held_verb(t, said) -> bool:
+    return t.pos_ == "VERB" and any(o.lemma_.lower() == t.lemma_.lower() for o in said)
+
+
+def _other_doers(a, b) -> bool:
+    """Two verbs whose subjects share no word ("Geoffrey Pryce ... decide to sell" / "whose father Alan
+    bought"); a pronoun or a missing subject may be anyone."""
+    x, y = _doer_words(a), _doer_words(b)
+    return bool(x) and bool(y) and not x & y
+
+
+def _doer_words(verb) -> set[str]:
+    """The words of a verb's subject, or of the verb it hangs on ("decided to sell": who decided)."""
+    while verb is not None:
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return {k for w in subj.subtree if w.pos_ in ("NOUN", "PROPN") for k in [token_key(w)] if k}
+        verb = verb.head if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i else None
+    return set()
 
 
 def _alike(a: str | None, b: str | None) -> bool:
@@ -87,6 +128,9 @@ def _anchors(tok) -> set[str]:
         near.append(head)
     if tok.dep_ in ("acomp", "attr", "oprd"):
         near += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # "sold her trucking company, Whitlock Freight": the name beside a noun is what it is said of too.
+    near += [w for n in list(near) if n.i != tok.i for a in n.children if a.dep_ == "appos" for w in a.subtree
+             if w.dep_ in ("appos", "compound")]
     found = {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
     if tok.dep_ == "advmod" and tok.head.pos_ == "VERB":  # "first built" and "last built": said of one deed
         found.add(tok.head.lemma_.lower())

@@ -6,6 +6,7 @@ the judge.)
 """
 from __future__ import annotations
 
+import calendar
 import re
 
 from .nlp import parse
@@ -92,6 +93,16 @@ def durations_elsewhere(q: Question, windows: list[str]) -> list[str]:
 
     asked, said = units(q.asked), units(" ".join(windows))
     return [m.group() for m in _DURATION.finditer(q.asked)] if asked and said and not asked & said else []
+
+
+_WEEKDAY = re.compile(r"\b(?:" + "|".join(calendar.day_name) + r")\b")  # capitalised only, as WHEN_WORDS
+
+
+def weekdays_elsewhere(q: Question, windows: list[str]) -> list[str]:
+    """A day of the week the question gives its event ("... by Sunday evening?") where the quotes give
+    another ("By Wednesday evening the fire had burned ...") and never the one asked."""
+    asked, said = set(_WEEKDAY.findall(q.asked)), set(_WEEKDAY.findall(" ".join(windows)))
+    return sorted(asked) if asked and said and not asked & said else []
 
 
 def counts_missing(q: Question, windows: list[str]) -> list[str]:

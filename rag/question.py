@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from .agents import is_agent, is_group
 from .nlp import parse
+from .places import is_place
 from .relations import Role, answered, roles
 from .sentences import split_sentences
 from .support import NAME, NUMBER, Evidence, Term, terms
@@ -282,6 +283,8 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
             return True
     if labels is WHO_LABELS and _unnamed_doer(q, answer, is_new):
         return True
+    if q.wants == PLACE and any(_place_phrase(t) and is_new(t.text) for t in doc):
+        return True
     if q.wants == DATE:
         return bool(re.search(r"\b\d{3,4}\b", answer)) and gives_number(q, answer)
     # A proper noun no tagger typed still names something (NER misses rare names; the tagger may call one
@@ -292,6 +295,35 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
 
     return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start or _acronym(t)) and not t.ent_type_
                and untyped_or_asked(t.text) and is_new(t.text) for t in doc)
+
+
+_WHICH = re.compile(r"^\W*(?:\w+\s+)?which\b", re.IGNORECASE)  # "Which court ...?", "In which town ...?"
+_SPECIFYING = {"compound", "amod", "poss", "appos", "nmod", "relcl", "acl", "prep", "npadvmod"}
+
+
+def says_which(q: Question, text: str) -> bool:
+    """ "Which hospital treated them?" is not answered by "treated in hospital": a text that names the asked
+    noun only bare (no name, modifier, owner or clause the question lacks) does not say which one."""
+    if q.wants is not None or q.wh_noun is None or not _WHICH.match(q.asked):  # a kind asked: gives_kind
+        return True
+    doc = parse(text)
+    own = Evidence.of(q.text)
+    mentions = [t for t in doc if t.lemma_.lower() == q.wh_noun and t.dep_ != "compound"]  # not "film director"
+    if not mentions or any(t.pos_ == "PROPN" for t in mentions):  # "Kestrel General Hospital": a name
+        return True
+    return any(c.dep_ in _SPECIFYING and any(own.credit(x) == 0.0 for x in terms(" ".join(w.text for w in c.subtree)))
+               for t in mentions for c in t.children)
+
+
+_LOCATIVE = {"in", "at", "on", "near", "outside", "inside", "beside", "behind", "within", "opposite", "across", "along",
+              "off"}
+
+
+def _place_phrase(tok) -> bool:
+    """ "in the town's sports hall", "outside the courthouse": news answers "where" with a place named by a
+    noun (rag.places) as often as by a name; not "at the end of the talks" (a part of something else)."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE and is_place(tok.lemma_.lower()) \
+        and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
 
 
 def _acronym(tok) -> bool:

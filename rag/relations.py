@@ -239,9 +239,11 @@ def restates(question: str, found: Found) -> bool:
 def _time(verb) -> str | None:
     """"past" for "built", "was built", "has built", "did they build"; "future" for "will build", "would
     build"; "open" for what may or may not happen ("could cost", "whether to approve", "threatened to join");
-    "not" for what was refused ("refused to meet"); None for the present and for infinitives ("is due to
+    "not" for what was refused ("refused to meet") or denied ("has not agreed"); None for the present and for infinitives ("is due to
     build"), which name no time of their own."""
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if any(c.dep_ == "neg" for c in verb.children):  # "has not agreed to a cap", "never signed"
+        return "not"
     if aux & _MAYBE or any(c.dep_ == "mark" and c.lower_ in _UNDECIDED for c in verb.children):
         return "open"
     if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and _lemma(verb.head) in _REFUSED:
@@ -259,7 +261,8 @@ def _time_conflicts(claimed, stated) -> list[TimeConflict]:
     out = []
     for verb in (t for t in claimed if t.pos_ == "VERB" and _lemma(t) not in LIGHT_VERBS):
         mine = _time(verb)
-        theirs = {_time(t) for t in stated if t.pos_ == "VERB" and _lemma(t) == _lemma(verb)}
+        theirs = {_time(t) for t in stated if t.pos_ == "VERB" and _lemma(t) == _lemma(verb)
+                  and not _other_subjects(verb, t)}
         if theirs == {"not"} and mine != "not":
             out.append(TimeConflict(_lemma(verb), mine or "present", "not"))
         elif mine in _OTHER_TIME and theirs == {_OTHER_TIME[mine]}:
@@ -267,6 +270,19 @@ def _time_conflicts(claimed, stated) -> list[TimeConflict]:
         elif mine == "past" and "open" in theirs and theirs <= {"open", "future"}:
             out.append(TimeConflict(_lemma(verb), mine, "open"))
     return out
+
+
+def _other_subjects(a, b) -> bool:
+    """Two uses of a verb by plainly different doers: two names ("Whitlock paid" / "Pryce could pay"), or a
+    person's name and a group ("the family could no longer pay"). A pronoun or a common noun may be either."""
+    x, y = _subject(a), _subject(b)
+    if x is None or y is None or x.pos_ == "PRON" or y.pos_ == "PRON":
+        return False
+    kinds = {entity_kind(x.ent_type_) if x.pos_ == "PROPN" else "group" if is_group(x.lemma_.lower()) else "",
+             entity_kind(y.ent_type_) if y.pos_ == "PROPN" else "group" if is_group(y.lemma_.lower()) else ""}
+    if x.pos_ == y.pos_ == "PROPN":
+        return token_key(x) != token_key(y)
+    return kinds == {"person", "group"}
 
 
 # Forms of address, not offices: "Mr Halvorsen" and "President Halvorsen" are one person under one title.
@@ -802,7 +818,8 @@ def _other_doer(r: Role, stated) -> str | None:
         # relative clause is Greyfield Seeds' deed, so the institute keeping the patent is another doer.
         here = roles(sent.as_doc(), relatives=True)
         busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
-        for doer in [s for s in _same_verb(r, here) if s.kind == r.kind or busy or _untyped_name(s, r, sent)]:
+        for doer in [s for s in _same_verb(r, here) if (s.kind == r.kind or busy or _untyped_name(s, r, sent))
+                     and s.key not in r.names]:  # "whose father Alan bought" for "Alan Pryce bought"
             tok = next(t for t in sorted(sent, key=lambda t: not t.ent_type_)  # "Greyfield Seeds", not "seed"
                        if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
             # "Vesterian President Ruth Okonjo and Norlandic President Henrik Halvorsen" parsed as one
@@ -811,7 +828,7 @@ def _other_doer(r: Role, stated) -> str | None:
             plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
             if not any(m in tok.subtree for m in mentions) and not plural:
                 return _written(tok) if not doer.kind else _name(tok)
-        pronoun = _pronoun_doer(r.predicate, sent, mentions) or _reported_doer(r.predicate, sent, mentions)
+        pronoun = _pronoun_doer(r.predicate, sent, mentions, r.names | {r.key}) or _reported_doer(r.predicate, sent, mentions)
         if pronoun:
             return pronoun
     return None
@@ -860,16 +877,22 @@ def _who(r: Role, doc) -> bool:
 _PERSONAL = {"he", "she", "they"}  # not "it": "It appears as ..." is mostly a thing, and things rarely "do"
 
 
-def _pronoun_doer(predicate: str, sent, mentions) -> str | None:
+def _pronoun_doer(predicate: str, sent, mentions, names: set[str]) -> str | None:
     """A pronoun that does the verb while the claim's name is said inside that verb's own clause: "He ...
     invented a valve that was used by Maria Costa" cannot have Maria Costa for "he" (a pronoun does not
-    stand for a name it governs, binding theory's principle C), so someone else invented it."""
+    stand for a name it governs, binding theory's principle C), so someone else invented it. A name before
+    the pronoun may be what it stands for ("The trust asked Whitlock ...; she has promised ...")."""
     for verb in (t for t in sent if t.pos_ == "VERB" and _lemma(t) == predicate):
         subj = _subject(verb)
         if subj is not None and subj.lower_ in _PERSONAL and any(
-                m in verb.subtree and m not in subj.subtree for m in mentions):
+                m in verb.subtree and m.i > subj.i and not _inside_other_name(m, names) for m in mentions):
             return f"\u201c{subj.text}\u201d (someone else)"
     return None
+
+
+def _inside_other_name(tok, names: set[str]) -> bool:
+    """ "Whitlock" in "Whitlock Freight": part of a longer name than the claim's, not a mention of Whitlock."""
+    return tok.dep_ == "compound" and tok.head.pos_ == "PROPN" and token_key(tok.head) not in names
 
 
 def _subject(verb):

@@ -1,6 +1,6 @@
 """Reading Princeton WordNet 3.0's database files (wndb format; Debian's wordnet-base puts them in
 /usr/share/wordnet). Used only to rebuild the small word lists in rag/data (`python -m rag.opposites`,
-`python -m rag.agents`); nothing reads WordNet at run time. Licence: rag/data/WORDNET-LICENSE."""
+`python -m rag.agents`, `python -m rag.places`); nothing reads WordNet at run time. Licence: rag/data/WORDNET-LICENSE."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,3 +30,20 @@ def synsets(root: Path, pos: str) -> dict[str, tuple[list[str], list[list[str]]]
         i = 4 + 2 * n
         out[f[0]] = (words, [f[i + 1 + 4 * k:i + 5 + 4 * k] for k in range(int(f[i]))])
     return out
+
+
+def nouns_under(root: Path, roots: tuple[str, ...], first: int) -> list[str]:
+    """Single-word nouns one of whose first `first` senses has one of `roots` (each the first sense of that
+    lemma) among its hypernyms, instance hypernyms too."""
+    index, data = senses(root, "noun"), synsets(root, "noun")
+    tops = {index[r][0] for r in roots}
+    up = {o: [p[1] for p in ptrs if p[0] in ("@", "@i")] for o, (_, ptrs) in data.items()}
+    seen: dict[str, bool] = {}
+
+    def under(o: str) -> bool:
+        if o not in seen:
+            seen[o] = False  # WordNet's noun hierarchy has no cycles; this only guards against one
+            seen[o] = o in tops or any(under(h) for h in up.get(o, []))
+        return seen[o]
+
+    return sorted(w for w, offs in index.items() if "_" not in w and w.isalpha() and any(under(o) for o in offs[:first]))

@@ -739,7 +739,9 @@ def test_a_tally_is_no_movement():
 def test_roles_agree_declines_a_person_under_another_title():
     """"Senator Ada Vance" is not the source's "Councillor Ada Vance", whose only senator is someone else."""
     article = "The harbour plan came from Senator Tom Ruiz and Councillor Ada Vance in 2021."
-    ans = check("Which harbour plan did Senator Ada Vance propose?", "The harbour plan [1].", article=article)
+    # (gives_what_was_asked would decline first: "The harbour plan" does not say which one)
+    ans = check("Which harbour plan did Senator Ada Vance propose?", "The harbour plan [1].", article=article,
+                skip={"gives_what_was_asked"})
     assert ans.abstained and "the source calls Ada Vance \u201cCouncillor\u201d, not \u201cSenator\u201d" in ans.error
     # The same title, its short form, a form of address, or no title on either side is no conflict.
     assert not conflicts("What did Councillor Ada Vance propose?", article)
@@ -1209,3 +1211,105 @@ def test_a_place_the_quote_puts_the_event_elsewhere():
     ans = check("How many homes did the storm damage in Togo in 2023?", "About 3,000 homes [1].", article=article,
                 rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
     assert ans.abstained and "Togo" in ans.error, ans.error
+
+
+def test_where_is_answered_by_a_place_named_by_a_noun():
+    """"Where is the shelter?" over "... a shelter in the town's sports hall": news names places by nouns the
+    entity tagger does not type (rag.places, from WordNet); a part of something else is no place."""
+    article = "The mayor visited a shelter in the town's sports hall on Wednesday. He spoke at the end of the day."
+    ans = check("Where is the shelter?", article=article)
+    assert not ans.abstained and "sports hall" in ans.answer, (ans.answer, ans.error)
+    ans = check("Where is the shelter?", "In the town's sports hall [1].", article=article,
+                rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+    assert not ans.abstained and "sports hall" in ans.answer, (ans.answer, ans.error)
+    assert check("Where did the mayor speak?", article="He spoke at the end of the day.").abstained
+
+
+def test_which_thing_is_not_answered_by_the_bare_noun():
+    """"Which hospital treated the firefighters?" over "... were treated in hospital": the quote names no
+    hospital in particular; "the hospital in Venta" or "Almora General Hospital" does."""
+    bare = "Two firefighters were treated in hospital for burns and were released the same day."
+    ans = check("Which hospital treated the two firefighters?", article=bare)
+    assert ans.abstained and "hospital" in ans.error, ans.error
+    for article in ("Two firefighters were treated at the hospital in Venta and were released.",
+                    "Two firefighters were treated at Almora General Hospital and were released."):
+        assert not check("Which hospital treated the two firefighters?", article=article).abstained, article
+    ans = check("Which hospital treated the two firefighters?", "They were treated in hospital [1].", article=bare,
+                rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+    assert ans.abstained, ans.answer
+
+
+def test_a_phrasal_verb_turned_round_by_its_particle():
+    """"Why did the company switch on two lines?" over "... had switched off two lines": the particle is the
+    opposite (the tagger reads the question's "on" as a preposition); the same particle is no opposite."""
+    article = "The company said it had switched off two lines in the area as a precaution."
+    ans = check("Why did the company switch on two lines in the area?", article=article, skip={"reasons_stated"})
+    assert ans.abstained and "switched off" in ans.error, ans.error
+    assert not check("Why did the company switch off two lines in the area?", article=article).abstained
+
+
+def test_a_day_of_the_week_the_quote_gives_otherwise():
+    """"How many hectares had burned by Sunday evening?" over "By Wednesday evening the fire had burned
+    4,800 hectares": another day; a quote naming no day says nothing against it."""
+    article = "By Wednesday evening the fire had burned about 4,800 hectares, the fire service said."
+    ans = check("How many hectares had the fire burned by Sunday evening?", article=article)
+    assert ans.abstained and "Sunday" in ans.error, ans.error
+    assert not check("How many hectares had the fire burned by Wednesday evening?", article=article).abstained
+    assert not check("How many hectares had the fire burned by Sunday evening?",
+                     article="The fire started on Sunday. It had burned about 4,800 hectares, the fire service said.").abstained
+    ans = check("How many hectares had the fire burned by Sunday evening?", "About 4,800 hectares [1].",
+                article=article, rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+    assert ans.abstained and "Sunday" in ans.error, ans.error
+
+
+def test_places_list_holds_buildings_and_roads_not_events():
+    from rag.places import is_place
+    assert all(is_place(w) for w in ("hall", "courthouse", "motorway", "harbour", "valley", "hospital"))
+    assert not any(is_place(w) for w in ("talks", "week", "minister", "deal", "crisis"))
+
+
+STADIUM = ("Harrowgate United has been sold to investor Dana Whitlock for 85 million pounds. Chairman Geoffrey "
+           "Pryce, whose father Alan bought the club in 1985, said he had decided to sell because the family could "
+           "no longer pay for the new stadium. Whitlock, who owns a basketball team in Ohio, said she would move "
+           "the club. She made her fortune in logistics and sold her trucking company, Whitlock Freight, in 2019. "
+           "The trust had asked Whitlock to keep season tickets below 500 pounds; she has promised to freeze "
+           "prices but has not agreed to a cap.")
+
+
+def test_relations_tell_the_participants_of_a_verb_apart():
+    """Found on an article of my own: a use of the verb by someone plainly else says nothing about the
+    question's doer's (the family "could no longer pay"); a doer called by one of the question's names is
+    the same one ("whose father Alan bought" for Alan Pryce, not Tom Pryce); "Whitlock" inside "Whitlock
+    Freight" is not the person, and a name before "she" may be whom "she" stands for."""
+    assert not conflicts("How much did Dana Whitlock pay for the club?", STADIUM)
+    assert not conflicts("When did Alan Pryce buy the club?", STADIUM)
+    assert conflicts("When did Tom Pryce buy the club?", STADIUM)
+    assert not conflicts("Which company did Whitlock sell in 2019?", ". ".join(STADIUM.split(". ")[2:4]))
+    assert not conflicts("What has Whitlock promised?", STADIUM.split(". ")[4])
+    assert conflicts("Which valve did Maria Costa invent?", "He later invented a valve that was used by Maria Costa.")
+
+
+def test_a_deed_the_source_says_did_not_happen():
+    """"has not agreed to a cap": the question's "agreed" is denied; a question asking why not is not."""
+    found = conflicts("At what price has Whitlock agreed to cap season tickets?", STADIUM)
+    assert found and found[0].source_time == "not", found
+    assert not conflicts("Why has Whitlock not agreed to a cap?", STADIUM)
+    assert check("At what price has Whitlock agreed to cap season tickets?", article=STADIUM).abstained
+
+
+def test_opposites_of_someone_else_and_of_a_named_thing():
+    """"decided to sell" stated, and "bought" said of his father: another deed, no contradiction. "sold her
+    trucking company, Whitlock Freight": the name beside the noun is what "sold" is said of."""
+    from rag.opposites import opposed
+    assert not opposed("Why did Geoffrey Pryce decide to sell the club?", STADIUM.split(". ")[1])
+    assert opposed("When did Dana Whitlock buy Whitlock Freight?", STADIUM.split(". ")[3])
+    assert opposed("Why did Kestra's shares fall in Stockholm?",
+                   "Brightwell's shares fell in Paris, while Kestra's shares rose in Stockholm.")
+
+
+def test_a_she_after_a_name_in_the_quote_is_not_read_with_the_sentence_before():
+    """"Whitlock, who owns a basketball team in Ohio, said she would move the club" does not name the
+    Pryce of the sentence before: "Which basketball team did Geoffrey Pryce buy?" is not answered."""
+    ans = check("Which basketball team in Ohio does Geoffrey Pryce own?", article=STADIUM)
+    assert ans.abstained and "Pryce" in ans.error, (ans.answer, ans.error)
+    assert not check("Which basketball team in Ohio does Whitlock own?", article=STADIUM).abstained

@@ -1,0 +1,38 @@
+"""Nouns that name a place: a building, a site, a stretch of land or water, a road ("the town's sports
+hall", "outside the courthouse", "on the motorway"). News answers "Where ...?" with such a phrase as often as
+with a place name, and the entity tagger types only names.
+
+The list (rag/data/places.txt) is WordNet 3.0's single-word nouns whose commonest or second sense is a kind
+of location, structure, facility, geological formation, body of water, road, thoroughfare or tract of land.
+Rebuilt from the WordNet database files with
+
+    python -m rag.places /usr/share/wordnet > rag/data/places.txt
+"""
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from . import wordnet
+
+DATA = Path(__file__).resolve().parent / "data"
+SENSES = 2
+_ROOTS = ("location", "structure", "facility", "geological_formation", "body_of_water", "road", "thoroughfare",
+          "tract")
+
+
+@lru_cache(maxsize=1)
+def _words() -> frozenset[str]:
+    return frozenset((DATA / "places.txt").read_text(encoding="utf-8").split())
+
+
+def is_place(lemma: str) -> bool:
+    """Whether a noun (lower-case lemma) names a place."""
+    return lemma in _words()
+
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(10000)
+    print("\n".join(wordnet.nouns_under(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT,
+                                        _ROOTS, SENSES)))
