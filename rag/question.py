@@ -269,7 +269,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     own = Evidence.of(q.text)
     doc = parse(answer)
     there = _types(context)
-    called = _called(q, f"{answer} {context}") if labels is not None else set()
+    called = _called(q, answer) | (_called(q, context) if context else set()) if labels is not None else set()
 
     def kinds(text: str) -> set[str]:
         return {label for t in terms(text) for label in there.get(t.key, ())} | (labels if called & {

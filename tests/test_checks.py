@@ -1313,3 +1313,14 @@ def test_a_she_after_a_name_in_the_quote_is_not_read_with_the_sentence_before():
     ans = check("Which basketball team in Ohio does Geoffrey Pryce own?", article=STADIUM)
     assert ans.abstained and "Pryce" in ans.error, (ans.answer, ans.error)
     assert not check("Which basketball team in Ohio does Whitlock own?", article=STADIUM).abstained
+
+
+def test_a_name_after_the_asked_noun_is_of_the_asked_kind():
+    """"... moved its customers to a partner bank, Baltika" answers "Which bank ...?" although the tagger
+    calls Baltika a place (the noun's appositive was lost when answer and quotes were parsed as one text)."""
+    article = "It closed the Tallinn branch in January and moved its remaining customers to a partner bank, Baltika."
+    ans = check("Which bank took over the remaining customers?", article=article)
+    assert not ans.abstained and "Baltika" in ans.answer, (ans.answer, ans.error)
+    ans = check("Which bank took over the remaining customers?", "Baltika [1].", article=article,
+                rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+    assert not ans.abstained and ans.answer.startswith("Baltika"), (ans.answer, ans.error)
