@@ -43,7 +43,8 @@ from .names import pieced
 from .nlp import parse
 from .opposites import opposed
 from .premise import (counts_missing, dated, durations_elsewhere, numbers_missing, people_in_sources, people_missing,
-                      people_named, places_elsewhere, time_side, weekdays_elsewhere)
+                      namesakes, people_named, places_elsewhere, said_about_missing, time_side,
+                      weekdays_elsewhere)
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
 from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
@@ -208,11 +209,13 @@ def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool
 
 def _counts_the_thing_asked(q: Question, text: str) -> bool:
     """ "How many berths ...?" is not answered by "opened in 2016": the count must be of the thing
-    asked (the noun phrase after "how many", up to its first stopword)."""
+    asked (the noun phrase after "how many", up to its first stopword or verb: "How many pike died ...?" is
+    not answered by "Thousands of fish have died")."""
+    verbs = {t.text for t in parse(q.asked) if t.pos_ in ("VERB", "AUX")}
     counted = []
     for word in q.counted_words():
         found = terms(word)
-        if not found:
+        if not found or word in verbs:
             break
         counted += found
     evidence = Evidence.of(text)
@@ -282,7 +285,9 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations)
-    missing += _reason_missing(case, _answering(q, d.answer.citations))
+    missing += _reason_missing(case, _answering(q, d.answer.citations)) \
+        + said_about_missing(q, [_speaker_window(case, c) for c in d.answer.citations]) \
+        + namesakes(q, [c.quote for c in d.answer.citations])
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)

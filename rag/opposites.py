@@ -128,12 +128,17 @@ def _anchors(tok) -> set[str]:
         near.append(head)
     if tok.dep_ in ("acomp", "attr", "oprd"):
         near += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if tok.head.dep_ in ("aux", "auxpass"):  # "How far upstream were fish found?": said of the finding
+            found_verb = tok.head.head
+            near += [c for c in found_verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     # "sold her trucking company, Whitlock Freight": the name beside a noun is what it is said of too.
     near += [w for n in list(near) if n.i != tok.i for a in n.children if a.dep_ == "appos" for w in a.subtree
              if w.dep_ in ("appos", "compound")]
     found = {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
-    if tok.dep_ == "advmod" and tok.head.pos_ == "VERB":  # "first built" and "last built": said of one deed
+    if tok.dep_ in ("advmod", "oprd") and tok.head.pos_ == "VERB":  # "first built" / "last built": one deed
         found.add(tok.head.lemma_.lower())
+    if tok.dep_ == "acomp" and tok.head.dep_ in ("aux", "auxpass") and tok.head.head.pos_ == "VERB":
+        found.add(tok.head.head.lemma_.lower())
     # Whose the subject is: "Kestra's shares fell" is said of Kestra's, not Brightwell's.
     found |= {g.lemma_.lower() for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for g in c.children
               if g.dep_ == "poss" and g.pos_ in ("NOUN", "PROPN")}

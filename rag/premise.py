@@ -13,7 +13,7 @@ from .nlp import parse
 from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question
 from .relations import LIGHT_VERBS
 from .schema import Source
-from .support import NAME, NUMBER, WORD, Evidence, terms, token_key
+from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 
 
 def people_missing(q: Question, windows: list[str], people: tuple[tuple[str, ...], ...]) -> list[str]:
@@ -103,6 +103,56 @@ def weekdays_elsewhere(q: Question, windows: list[str]) -> list[str]:
     another ("By Wednesday evening the fire had burned ...") and never the one asked."""
     asked, said = set(_WEEKDAY.findall(q.asked)), set(_WEEKDAY.findall(" ".join(windows)))
     return sorted(asked) if asked and said and not asked & said else []
+
+
+def namesakes(q: Question, windows: list[str]) -> list[str]:
+    """A name of the question that the quotes give only to a namesake: the same head and another of its
+    words, one of its own words swapped for another ("the Hadley Anglers' Association" where the quote has
+    "The Aldon Anglers' Association"). A shorter or longer form of it is no namesake; nor is a name the quotes
+    also give whole."""
+    docs = [parse(w) for w in windows]
+    out = []
+    for e in parse(q.asked).ents:
+        mine, head = _name_words(e), token_key(e.root)
+        theirs = [_name_words(d[t.left_edge.i:t.i + 1]) for d in docs for t in d if token_key(t) == head]
+        unsaid = all(mine - {token_key(t) for t in d} for d in docs)  # a word of it no quote has at all
+        if len(mine) >= 2 and unsaid and not any(mine <= w for w in theirs) and any(_swapped(mine, w) for w in theirs):
+            out.append(e.text)
+    return out
+
+
+def _swapped(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Two names sharing a word besides their head, each with a word the other lacks."""
+    return len(mine & theirs) >= 2 and bool(theirs - mine) and bool(mine - theirs)
+
+
+def _name_words(span) -> frozenset[str]:
+    return frozenset(k for t in span if t.pos_ in ("PROPN", "NOUN", "NUM") for k in [token_key(t)] if k)
+
+
+_SAYING = {"say", "tell", "warn", "claim", "argue", "comment", "complain", "think", "believe", "write", "predict",
+           "insist", "suggest", "add", "announce", "reveal", "admit", "deny"}
+TOPIC_MIN = 0.5  # the share of the topic's words one window must state with its speaker
+
+
+def said_about_missing(q: Question, windows: list[str]) -> list[str]:
+    """ "What did Owen Llewellyn say about traffic and noise?": one quote (with the sentence a "he" points
+    back to) must name the speaker and the topic together; his words on the investment beside the residents'
+    complaints about traffic do not answer it."""
+    for verb in parse(q.asked):
+        if verb.lemma_.lower() not in _SAYING or verb.pos_ != "VERB":
+            continue
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+        about = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("about", "on") for g in c.children
+                      if g.dep_ in ("pobj", "pcomp")), None)  # "about restocking the river": a gerund
+        if speaker is None or about is None:
+            continue
+        who = terms(" ".join(t.text for t in speaker.subtree))
+        topic = terms(" ".join(t.text for t in about.subtree))
+        if who and topic and not any(coverage(who, Evidence.of(w)) > 0.0 and coverage(topic, Evidence.of(w)) >= TOPIC_MIN
+                                     for w in windows):
+            return [f"{' '.join(t.text for t in speaker.subtree)} on {' '.join(t.text for t in about.subtree)}"]
+    return []
 
 
 def counts_missing(q: Question, windows: list[str]) -> list[str]:
@@ -210,10 +260,12 @@ def _verb_of_another(window: str, asked, key: str) -> bool:
     hangs a number near a noun loosely ("the 2011 comedy film")."""
     doc = parse(window)
     theirs = dated(doc, key)
+    # "... in 2019, when the company was fined": a clause on the year is dated by it too.
+    on_year = {t.i for y in doc if token_key(y) == key for c in y.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
     return asked.pos_ == "VERB" and theirs is not None and theirs.pos_ == "VERB" \
         and theirs.lemma_.lower() != asked.lemma_.lower() and any(
             t.lemma_.lower() == asked.lemma_.lower() and t.pos_ == "VERB" and theirs.i not in (t.i, t.head.i)
-            for t in doc)
+            and t.i not in on_year for t in doc)
 
 
 def _year_of_another(window: str, head: str, year: str) -> bool:
