@@ -66,7 +66,8 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
         # With the question's verb stated too, an opposite done by someone else is another deed ("Pryce,
         # whose father Alan bought the club, decided to sell").
         other = next((o for o in said if o.lemma_.lower() in others and _alike(_POS.get(o.pos_), _POS[t.pos_])
-                      and len(mine & _anchors(o)) > held and not (_held_verb(t, said) and _other_doers(t, o))), None)
+                      and len(mine & _anchors(o)) > held and not (_held_verb(t, said) and _other_doers(t, o))
+                      and not _converse(t, o)), None)
         if other is not None:
             found.append((t.text, other.text))
     return found + _particles_turned(parse(question), said)
@@ -87,6 +88,26 @@ def _particles_turned(q, said) -> list[tuple[str, str]]:
         if turned and not any(c.lower_ == after.lower_ for _, c in said_with):
             found += [(f"{t.text} {after.text}", f"{o.text} {c.text}") for o, c in said_with if c.lower_ in turned][:1]
     return found
+
+
+_WH_WORDS = {"who", "whom", "what", "which"}
+
+
+def _converse(asked, said) -> bool:
+    """The same deed told from the other side: "has been sold to Dana Whitlock" is Whitlock buying, "lost the
+    semi-final to Carlton Athletic" Carlton winning it. The quote's opposite verb gives its deed *to* someone,
+    who is the question's doer (or the one it asks for); "sold her company in 2019" is no buying."""
+    if asked.pos_ != "VERB" or said.pos_ != "VERB":
+        return False
+    to = [w for c in said.children if c.dep_ in ("prep", "dative") and c.lower_ == "to" for g in c.children
+          if g.dep_ == "pobj" for w in g.subtree if w.pos_ in ("PROPN", "NOUN")]
+    if not to:
+        return False
+    subj = next((c for c in asked.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    doer = _doer_words(asked)
+    if subj is not None and subj.lower_ in _WH_WORDS:  # a named taker ("to Dana Whitlock"; not "to the public")
+        return any(w.pos_ == "PROPN" for w in to)
+    return bool(doer) and doer <= {token_key(w) for w in to}
 
 
 def _held_verb(t, said) -> bool:

@@ -1382,3 +1382,18 @@ def test_what_someone_said_about_doing_something():
     assert check("What did Owen Llewellyn say about restocking the river?",
                  article=RIVER + " Owen Llewellyn said fans were worried.").abstained
     assert not check("What did Dylan Rees say about restocking the river?", article=RIVER).abstained
+
+
+def test_a_deed_told_from_the_other_side_is_no_opposite():
+    """"has been sold to Dana Whitlock" is Whitlock buying; "lost the semi-final to Carlton Athletic" is
+    Carlton winning it. Not when the deed goes to someone else, to no one named, or to no one at all."""
+    from rag.opposites import opposed
+    sold = "Harrowgate United has been sold to American investor Dana Whitlock for 85 million pounds."
+    assert not opposed("Who bought Harrowgate United?", sold)
+    assert not opposed("When did Dana Whitlock buy Harrowgate United?", sold)
+    assert opposed("When did Geoffrey Pryce buy Harrowgate United?", sold)
+    assert not opposed("Who won the semi-final?", "Harrowgate United lost the semi-final to Carlton Athletic.")
+    assert opposed("Who closed the museum?", "The museum was opened to the public in May.")
+    assert opposed("When did Whitlock buy Whitlock Freight?", "She sold her company, Whitlock Freight, in 2019.")
+    ans = check("Who bought Harrowgate United?", article=sold)
+    assert not ans.abstained and "Whitlock" in ans.answer, (ans.answer, ans.error)
