@@ -42,9 +42,8 @@ from .errors import LLMError
 from .names import pieced
 from .nlp import parse
 from .opposites import opposed
-from .premise import (counts_missing, dated, durations_elsewhere, numbers_missing, people_in_sources, people_missing,
-                      namesakes, people_named, places_elsewhere, said_about_missing, time_side,
-                      weekdays_elsewhere)
+from .premise import (counts_missing, dated, namesakes, numbers_missing, people_in_sources, people_missing,
+                      people_named, said_about_missing, set_otherwise, time_side)
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
 from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
@@ -280,7 +279,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
             + people_missing(q, windows, people_in_sources(q, case.sources)) + _names_beside(case, d.answer.citations) \
-            + places_elsewhere(q, windows) + durations_elsewhere(q, windows) + weekdays_elsewhere(q, windows)
+            + set_otherwise(q, windows)
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
@@ -352,7 +351,7 @@ def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
     # not "Tomas Lind").
     windows = [_speaker_window(case, c) for c in citations]
     return people_missing(q, windows, q.people + people_in_sources(q, case.sources)) + numbers_missing(q, windows) \
-        + counts_missing(q, windows) + places_elsewhere(q, windows) + durations_elsewhere(q, windows) + weekdays_elsewhere(q, windows)
+        + counts_missing(q, windows) + set_otherwise(q, windows)
 
 
 _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)
@@ -360,12 +359,14 @@ _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)
 
 def _speaker_window(case: Case, c: Citation) -> str:
     """The quote, with the sentence before it when the quote refers back by a pronoun ("He said", "their
-    presence"), unless a name before a "he" or "she" in the quote can stand for it; or with the name a pointing-back subject stands for ("The event (the Harbour Games) took
-    place ...", as the model steps read it)."""
+    presence") that no name before it in the quote can stand for; or with the name a pointing-back subject
+    stands for ("The event (the Harbour Games) took place ...", as the model steps read it)."""
     m = _PRONOUN.search(c.quote)
     # "Whitlock, who owns a team in Ohio, said she would ...": a name before "he" or "she" is whom it stands
     # for ("The revolution ended their presence" still points back).
-    if m and not (m.group().lower() in ("he", "she") and any(t.pos_ == "PROPN" for t in parse(c.quote[:m.start()]))):
+    named_before = m is not None and m.group().lower() in ("he", "she") and any(
+        t.pos_ == "PROPN" for t in parse(c.quote[:m.start()]))
+    if m and not named_before:
         return _with_sentence_before(case.articles[c.doc_id], c)
     return with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c))
 

@@ -84,7 +84,8 @@ def _particles_turned(q, said) -> list[tuple[str, str]]:
         if t.pos_ != "VERB" or after is None or after.head.i != t.i or after.dep_ not in ("prt", "prep"):
             continue
         turned = {w for pos in _DESCRIBING for w in _pairs().get((after.lower_, pos), {})}
-        said_with = {(o, c) for o in said if o.lemma_.lower() == t.lemma_.lower() for c in o.children if c.dep_ == "prt"}
+        said_with = {(o, c) for o in said if o.lemma_.lower() == t.lemma_.lower()
+                     for c in o.children if c.dep_ == "prt"}
         if turned and not any(c.lower_ == after.lower_ for _, c in said_with):
             found += [(f"{t.text} {after.text}", f"{o.text} {c.text}") for o, c in said_with if c.lower_ in turned][:1]
     return found

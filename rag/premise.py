@@ -149,10 +149,16 @@ def said_about_missing(q: Question, windows: list[str]) -> list[str]:
             continue
         who = terms(" ".join(t.text for t in speaker.subtree))
         topic = terms(" ".join(t.text for t in about.subtree))
-        if who and topic and not any(coverage(who, Evidence.of(w)) > 0.0 and coverage(topic, Evidence.of(w)) >= TOPIC_MIN
-                                     for w in windows):
+        said = [Evidence.of(w) for w in windows]
+        if who and topic and not any(coverage(who, e) > 0.0 and coverage(topic, e) >= TOPIC_MIN for e in said):
             return [f"{' '.join(t.text for t in speaker.subtree)} on {' '.join(t.text for t in about.subtree)}"]
     return []
+
+
+def set_otherwise(q: Question, windows: list[str]) -> list[str]:
+    """The place, length of time or day of the week the question gives its event where the quotes give
+    another and never the one asked."""
+    return places_elsewhere(q, windows) + durations_elsewhere(q, windows) + weekdays_elsewhere(q, windows)
 
 
 def counts_missing(q: Question, windows: list[str]) -> list[str]:

@@ -239,8 +239,8 @@ def restates(question: str, found: Found) -> bool:
 def _time(verb) -> str | None:
     """"past" for "built", "was built", "has built", "did they build"; "future" for "will build", "would
     build"; "open" for what may or may not happen ("could cost", "whether to approve", "threatened to join");
-    "not" for what was refused ("refused to meet") or denied ("has not agreed"); None for the present and for infinitives ("is due to
-    build"), which name no time of their own."""
+    "not" for what was refused ("refused to meet") or denied ("has not agreed"); None for the present and for
+    infinitives ("is due to build"), which name no time of their own."""
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if any(c.dep_ == "neg" for c in verb.children):  # "has not agreed to a cap", "never signed"
         return "not"
@@ -278,11 +278,14 @@ def _other_subjects(a, b) -> bool:
     x, y = _subject(a), _subject(b)
     if x is None or y is None or x.pos_ == "PRON" or y.pos_ == "PRON":
         return False
-    kinds = {entity_kind(x.ent_type_) if x.pos_ == "PROPN" else "group" if is_group(x.lemma_.lower()) else "",
-             entity_kind(y.ent_type_) if y.pos_ == "PROPN" else "group" if is_group(y.lemma_.lower()) else ""}
     if x.pos_ == y.pos_ == "PROPN":
         return token_key(x) != token_key(y)
-    return kinds == {"person", "group"}
+    return {_doer_kind(x), _doer_kind(y)} == {"person", "group"}
+
+
+def _doer_kind(tok) -> str:
+    """A name's entity kind, "group" for a noun naming one ("the family"), or ""."""
+    return entity_kind(tok.ent_type_) if tok.pos_ == "PROPN" else "group" if is_group(tok.lemma_.lower()) else ""
 
 
 # Forms of address, not offices: "Mr Halvorsen" and "President Halvorsen" are one person under one title.
@@ -828,7 +831,8 @@ def _other_doer(r: Role, stated) -> str | None:
             plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
             if not any(m in tok.subtree for m in mentions) and not plural:
                 return _written(tok) if not doer.kind else _name(tok)
-        pronoun = _pronoun_doer(r.predicate, sent, mentions, r.names | {r.key}) or _reported_doer(r.predicate, sent, mentions)
+        pronoun = _pronoun_doer(r.predicate, sent, mentions, r.names | {r.key}) \
+            or _reported_doer(r.predicate, sent, mentions)
         if pronoun:
             return pronoun
     return None
