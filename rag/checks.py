@@ -43,7 +43,7 @@ from .names import pieced
 from .nlp import parse
 from .opposites import opposed
 from .premise import (counts_missing, dated, namesakes, numbers_missing, people_in_sources, people_missing,
-                      people_named, said_about_missing, set_otherwise, time_side)
+                      people_named, said_about_missing, set_otherwise, time_side, title_of_another)
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
 from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
@@ -286,7 +286,9 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations)
     missing += _reason_missing(case, _answering(q, d.answer.citations)) \
         + said_about_missing(q, [_speaker_window(case, c) for c in d.answer.citations]) \
-        + namesakes(q, [c.quote for c in d.answer.citations])
+        + namesakes(q, [c.quote for c in d.answer.citations]) \
+        + title_of_another(q, [_speaker_window(case, c) for c in d.answer.citations],
+                           " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)

@@ -10,7 +10,7 @@ import calendar
 import re
 
 from .nlp import parse
-from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question
+from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, identity_noun
 from .relations import LIGHT_VERBS
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -119,6 +119,59 @@ def namesakes(q: Question, windows: list[str]) -> list[str]:
         if len(mine) >= 2 and unsaid and not any(mine <= w for w in theirs) and any(_swapped(mine, w) for w in theirs):
             out.append(e.text)
     return out
+
+
+def title_of_another(q: Question, windows: list[str], article: str) -> list[str]:
+    """ "Who is Westway Ferries' chief inspector?" over "[The maritime accident investigation board has opened
+    an inquiry.] Its chief inspector, Laura Quint, said ...": the quotes give the title to another owner and
+    never name the question's. Another owner is another name, or a noun the article ties to another name or
+    describes by its own words ("the authority" of "The Dunmore Water Authority"); never one the article ties
+    to the question's owner ("the group" of "The Northshore Health hospital group")."""
+    title = identity_noun(q)
+    noun = next((t for t in parse(q.asked) if t.lemma_.lower() == title and _owner(t) is not None), None)
+    asked = _owner(noun) if noun is not None else None
+    mine = {x.key for x in terms(_phrase(asked))} if asked is not None and asked.pos_ == "PROPN" else set()
+    if not mine or any(mine & {x.key for x in terms(w)} for w in windows):
+        return []
+    for w in windows:
+        for tok in parse(w):
+            owner = _owner(tok) if tok.lemma_.lower() == title and tok.pos_ == "NOUN" else None
+            if owner is not None and owner.lower_ in ("its", "their") and tok.sent.start > 0:
+                before = tok.doc[tok.sent.start - 1].sent  # what "its" points back to: the subject before
+                owner = next((c for c in before.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if owner is not None and owner.pos_ in ("NOUN", "PROPN") and _another_owner(owner, mine, article):
+                name = " ".join(t.text for t in asked.subtree if t.dep_ not in ("det", "case"))
+                written = " ".join([t.text for t in noun.lefts if t.dep_ in ("compound", "amod")] + [noun.text])
+                return [f"{name}' {written}" if name.endswith("s") else f"{name}'s {written}"]
+    return []
+
+
+def _owner(tok):
+    """The owner of a noun: "Its chief inspector", "the chief inspector of the board"."""
+    of = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+               if g.dep_ == "pobj"), None)
+    return next((c for c in tok.children if c.dep_ == "poss"), of)
+
+
+def _phrase(tok) -> str:
+    """A noun with its modifiers, without an owner's "'s"."""
+    return " ".join(t.text for t in tok.doc[tok.left_edge.i:tok.i + 1] if t.tag_ != "POS")
+
+
+def _another_owner(owner, mine: set[str], article: str) -> bool:
+    """`owner` is not the one whose name has the words `mine` (see title_of_another)."""
+    theirs = {x.key for x in terms(_phrase(owner))}
+    if theirs & mine:
+        return False
+    if any(t.pos_ == "PROPN" for t in owner.subtree):
+        return True
+    tied = set()  # the names the article writes with this noun: "The Dunmore Water Authority", "Norbank, the bank"
+    for t in parse(article):
+        if t.lemma_.lower() == owner.lemma_.lower():
+            near = [t.head] if t.dep_ in ("appos", "compound") else []
+            near += [c for c in t.children if c.dep_ == "appos"] + list(t.doc[t.left_edge.i:t.i])
+            tied |= {x.key for n in near if n.pos_ == "PROPN" for x in terms(_phrase(n))}
+    return not tied & mine and (bool(tied) or any(c.dep_ in ("compound", "amod") for c in owner.children))
 
 
 def _swapped(mine: frozenset[str], theirs: frozenset[str]) -> bool:

@@ -69,6 +69,8 @@ _WH = re.compile(r"\b(who|whom|whose|which|what|when|where|why|how)\b", re.I)
 YEAR = re.compile(r"\b(?:1\d{3}|20\d{2})\b")
 MONTH_NAMES = {m.lower() for m in calendar.month_name if m}
 ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
+_ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
+_AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)"  # "aged 24", "a 31-year-old", "Reyes (52)"
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
 DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
@@ -111,6 +113,8 @@ class Question:
         and large amounts; for "how long", durations; for "when", dates without digits ("in October"); for
         "how many <things>", a small number word counting those things ("seven days" for "how many days"),
         as news spells out numbers under ten."""
+        if _ASKS_AGE.search(self.asked):  # "How old was he?": an age or a year, not "30,000 patients"
+            return re.compile("|".join([_AGES, DURATIONS, YEAR.pattern]), re.I)
         parts = [_AMOUNTS] + ([DURATIONS] if self.asks_duration else []) + ([WHEN_WORDS] if self.wants == DATE else [])
         m = _COUNTED.search(self.asked)
         if m and m.group("how").lower() == "many" and m.group("words")[0].isalpha():
@@ -278,6 +282,12 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     def is_new(text: str) -> bool:
         return any(own.credit(t) == 0.0 for t in terms(text))
 
+    title = identity_noun(q) if q.wants == PERSON else None
+    if title and _says_noun(title, f"{answer} {context}"):
+        # "Who is the captain?" over "Tomas Reyes said the captain had ...": the quotes speak of the captain,
+        # so the person must be the one they call it, not any other name beside it.
+        linked = _linked_names(title, answer) | _linked_names(title, context)
+        return any(t.key in linked and is_new(t.surface) for t in terms(answer))
     for ent in doc.ents:
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text):
             return True
@@ -316,14 +326,20 @@ def says_which(q: Question, text: str) -> bool:
 
 
 _LOCATIVE = {"in", "at", "on", "near", "outside", "inside", "beside", "behind", "within", "opposite", "across", "along",
-              "off"}
+              "off", "to", "into"}  # "towed to a dry dock", "taken into a shelter": where it ended up
+_IN_A_NAME = {"in", "at", "near"}
+_NOT_PLACES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "NORP"}
 
 
 def _place_phrase(tok) -> bool:
     """ "in the town's sports hall", "outside the courthouse": news answers "where" with a place named by a
-    noun (rag.places) as often as by a name; not "at the end of the talks" (a part of something else)."""
-    return tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE and is_place(tok.lemma_.lower()) \
-        and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
+    noun (rag.places) as often as by a name; not "at the end of the talks" (a part of something else). A name
+    after "in" is a place whatever type the tagger gave it ("a dry dock in Carrick", tagged a person)."""
+    if tok.dep_ != "pobj" or tok.head.lower_ not in _LOCATIVE:
+        return False
+    if tok.pos_ == "PROPN" and tok.head.lower_ in _IN_A_NAME:
+        return tok.ent_type_ not in _NOT_PLACES
+    return is_place(tok.lemma_.lower()) and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
 
 
 def _acronym(tok) -> bool:
@@ -353,6 +369,55 @@ def _called(q: Question, text: str) -> set[str]:
         if tok.lemma_.lower() != q.wh_noun:
             continue
         names = [tok.head] if tok.dep_ in ("appos", "compound") else [c for c in tok.children if c.dep_ == "appos"]
+        for name in (n for n in names if n.pos_ == "PROPN"):
+            words = [w.text for w in name.doc[name.left_edge.i:name.i + 1] if w.pos_ == "PROPN"]
+            found |= {t.key for t in terms(" ".join(words))}
+    return found
+
+
+def identity_noun(q: Question) -> str | None:
+    """The noun a "who is" question asks a name for: "Who is the captain?", "Who was the group's finance
+    director?", "What is the name of the captain?" -> captain; None for any other question."""
+    doc = parse(q.asked)
+    root = next(iter(doc.sents)).root
+    wh = doc[0].lower_ if len(doc) else ""
+    if root.lemma_ != "be" or wh not in ("who", "what"):
+        return None
+    for c in root.children:
+        if c.dep_ not in ("nsubj", "attr") or c.pos_ != "NOUN" or c.i == 0:
+            continue
+        if wh == "what":  # only "What is the name of the captain?"
+            of = next((g for g in c.children if g.dep_ == "prep" and g.lower_ == "of"), None)
+            c = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None and c.lower_ == "name" else None
+        # One definite noun, with no clause of its own: not "Who was dysteleology associated with?"
+        if c is not None and c.pos_ == "NOUN" and any(g.dep_ in ("det", "poss") for g in c.children) \
+                and not any(g.dep_ in ("acl", "relcl") for g in c.children):
+            return c.lemma_.lower()
+        return None
+    return None
+
+
+def _says_noun(lemma: str, text: str) -> bool:
+    return any(t.lemma_.lower() == lemma and t.pos_ == "NOUN" for t in parse(text)) if text.strip() else False
+
+
+def _linked_names(lemma: str, text: str) -> set[str]:
+    """The words of the names `text` gives the noun `lemma` to: "its chief inspector, Laura Quint", "Laura
+    Quint, the chief inspector", "chief inspector Laura Quint", "Quint is the chief inspector", "Quint, who
+    became chief inspector", "Quint was appointed (served as) chief inspector"."""
+    found = set()
+    for tok in parse(text) if text.strip() else ():
+        if tok.lemma_.lower() != lemma or tok.pos_ != "NOUN":
+            continue
+        names = [c for c in tok.children if c.dep_ == "appos"]
+        if tok.dep_ in ("appos", "compound"):
+            names.append(tok.head)
+        as_ = tok.dep_ == "pobj" and tok.head.lower_ == "as"  # "Quint served as chief inspector"
+        if tok.dep_ in ("attr", "oprd") or as_ or tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+            verb = tok.head.head if as_ else tok.head
+            for c in verb.children:
+                if c.dep_ in ("nsubj", "nsubjpass", "attr") and c is not tok:
+                    names.append(verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c)
         for name in (n for n in names if n.pos_ == "PROPN"):
             words = [w.text for w in name.doc[name.left_edge.i:name.i + 1] if w.pos_ == "PROPN"]
             found |= {t.key for t in terms(" ".join(words))}

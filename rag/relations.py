@@ -35,6 +35,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.util import filter_spans
+
 from .agents import is_group
 from .nlp import entity_kind, parse
 from .support import NAME, terms, token_key
@@ -147,7 +149,7 @@ _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement",
 def roles(doc_or_text, relatives: bool = False) -> list[Role]:
     """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text; with
     `relatives`, a relative pronoun's role goes to the noun it stands for (`_antecedent`)."""
-    doc = parse(declarative(doc_or_text)) if isinstance(doc_or_text, str) else doc_or_text
+    doc = as_declared(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
     out = []
     for tok in doc:
         antecedent = _antecedent(tok) if relatives else None
@@ -173,7 +175,7 @@ Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherTitle | Renamed
 
 def conflicts(claim: str, source: str) -> list[Found]:
     """Participants the claim gives a role that the source gives them the opposite of (see the module doc)."""
-    claimed, stated = parse(declarative(claim)), parse(declarative(source))
+    claimed, stated = as_declared(claim), as_declared(source)
     source_roles = roles(stated)
     surfaces: dict[str, str] = {}
     for t in claimed:  # the fullest name a word has in the claim ("Ashby River" over "which river")
@@ -347,7 +349,7 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
     heads = [sent.root] + [c for c in sent.root.children if c.dep_ == "ccomp"]
     verbs = {_lemma(sent.root)} | {_lemma(c) for h in heads for c in h.children if c.dep_ == "conj"
                                    and c.pos_ == "VERB" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)}
-    claimed = parse(declarative(claim))
+    claimed = as_declared(claim)
     named = {token_key(t): t for t in claimed if _is_named(t) and token_key(t)}
     said = {token_key(t) for t in stated} | _phrase(ante)
     return [OtherReferent(_written(named[r.key]), _written(subj), _written(ante)) for r in roles(claimed)
@@ -536,13 +538,14 @@ def _received(claimed, stated, surfaces: dict) -> list[Conflict]:
 def _other_owner(r: Role, stated) -> str | None:
     """Another name's <predicate> in a sentence of the source that names the claim's owner too: "Tamsin Reed
     vowed to reopen the baths, which Hugo Brandt's council shut" does not say Reed's council shut them.
-    (A source that names only the other owner may be about another <predicate> altogether.)"""
+    (A source that names only the other owner may be about another <predicate> altogether.) A person and an
+    organisation are one kind here: the tagger takes "Hugo Brandt's" for an organisation."""
     for sent in stated.sents:
         if not _mentions(r, sent):
             continue
         for s in roles(sent.as_doc()):
             if s.predicate == r.predicate and s.role == "owner" and s.key != r.key and not r.names & s.names \
-                    and _who(s, sent) and (s.kind == r.kind or not s.kind or not r.kind):
+                    and _who(s, sent) and (s.kind == r.kind or not s.kind or r.kind in ("", *_WHO)):
                 return next((_name(t) for t in sent if token_key(t) == s.key), s.key)
     return None
 
@@ -587,7 +590,33 @@ def declarative(question: str) -> str:
         return asked
     if aux in ("was", "were", "is", "are"):
         return _passive(aux, rest) or question
-    return question  # with "has/will" the question's own parse is no worse
+    # "How many staff has Northshore hired?" parses with two subjects of "hired"; "Has Northshore hired?"
+    # does not. Only when a subject follows the auxiliary: "Which firm has won it?" asks for the subject.
+    asked = f"{aux.capitalize()} {rest}?"
+    return asked if _subject_after_aux(asked) else question
+
+
+def _subject_after_aux(text: str) -> bool:
+    root = next(iter(parse(text).sents)).root
+    return root.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") and c.i < root.i for c in root.children)
+
+
+def as_declared(text: str):
+    """The parse of `declarative(text)`, its names typed as in the question itself: the tagger knows
+    "Okafor" for a person in "Which library has Okafor promised to reopen?", not in "Has Okafor promised
+    to reopen?"."""
+    said = declarative(text)
+    doc = parse(said)
+    if said == text:
+        return doc
+    doc = doc.copy()  # parses are cached and shared
+    typed = []
+    for ent in parse(text).ents:
+        start = said.find(ent.text)
+        if start >= 0 and (span := doc.char_span(start, start + len(ent.text), label=ent.label_)) is not None:
+            typed.append(span)
+    doc.ents = filter_spans(typed + list(doc.ents))  # the question's own types first
+    return doc
 
 
 def _do_misread(text: str) -> bool:
@@ -745,7 +774,7 @@ def swapped(question: str) -> str | None:
     Norland?" -> "Which tankers did Norland send to Vesteria?"), or None when it has no such pair. A question that
     swaps who did what to whom is the true one read backwards: a passage that answers the swapped question
     better than the question itself states the relation the other way round."""
-    doc = parse(declarative(question))
+    doc = as_declared(question)
     named = []
     for tok in doc:
         found = _role(tok)

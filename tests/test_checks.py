@@ -1397,3 +1397,82 @@ def test_a_deed_told_from_the_other_side_is_no_opposite():
     assert opposed("When did Whitlock buy Whitlock Freight?", "She sold her company, Whitlock Freight, in 2019.")
     ans = check("Who bought Harrowgate United?", article=sold)
     assert not ans.abstained and "Whitlock" in ans.answer, (ans.answer, ans.error)
+
+
+def test_a_fronted_object_asked_with_has_is_not_a_second_subject():
+    """"How many staff has Northshore hired?" parses "staff" as a second subject of "hired", which then
+    read as the one hired in the quote; "Has Northshore hired?" does not. The names keep their types."""
+    from rag.relations import declarative
+    assert declarative("How many more security staff has Northshore hired?") == "Has Northshore hired?"
+    assert declarative("Which firm has won the contract?") == "Which firm has won the contract?"  # asks the subject
+    article = "Sorensen said Northshore had already hired 12 more security staff."
+    assert not check("How many more security staff has Northshore hired?", article=article).abstained
+    ans = check("Which library has Okafor promised to reopen?",
+                article="Marlow has promised to reopen the Harrowby library, which Okafor's administration closed.")
+    assert ans.abstained and "Marlow" in ans.error, ans.error
+
+
+def test_where_is_answered_by_where_it_was_taken():
+    """"towed to a dry dock in Carrick": "to" a place noun says where it ended up, and a name after "in" is a
+    place whatever type the tagger gives it (a person here)."""
+    article = "The ship was refloated on Saturday and towed to a dry dock in Carrick for repairs."
+    assert not check("Where was the ship towed for repairs?", article=article).abstained
+    assert check("Where was the ship towed for repairs?",
+                 article="The ship was refloated on Saturday and towed away for repairs.").abstained
+
+
+def test_who_is_the_title_wants_the_one_called_so():
+    """"Who is the captain?" over "Tomas Reyes said the captain had 18 years' experience": the quote speaks of
+    the captain and names someone else; "the captain, Ivan Berg" or "Berg was appointed captain" answers."""
+    article = "The managing director, Tomas Reyes, said the captain had 18 years' experience with the company."
+    for q in ("Who is the captain?", "What is the name of the captain?"):
+        ans = check(q, article=article)
+        assert ans.abstained, (q, ans.answer)
+        ans = check(q, "Tomas Reyes [1].", article=article, rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+        assert ans.abstained, (q, ans.answer)
+    for said in ("The captain, Ivan Berg, had 18 years' experience.", "Ivan Berg, the captain, was suspended.",
+                 "Captain Ivan Berg was suspended.", "Ivan Berg was appointed captain in 2019.",
+                 "Ivan Berg, who became captain in 2019, was suspended.", "Ivan Berg served as captain for a year."):
+        ans = check("Who is the captain?", article=said)
+        assert not ans.abstained and "Ivan Berg" in ans.answer, (said, ans.error)
+    from rag.question import identity_noun
+    assert identity_noun(analyse("What is the capital of the region?")) is None  # asks no one's name
+    # A verb of its own makes it another question: "Who was realism associated with?" asks no title.
+    ans = check("Who was realism first associated with?", article="In France, realism was first associated with Gustave Courbet.")
+    assert not ans.abstained, ans.error
+
+
+def test_how_old_wants_an_age():
+    """"How old was the gang's leader?" is not answered by "the records of 30,000 patients"."""
+    q = analyse("How old was the gang's leader?")
+    from rag.question import gives_number
+    assert not gives_number(q, "The gang published the records of 30,000 patients on March 6.")
+    for said in ("The men, aged 24 and 31, would be extradited.", "The leader, a 31-year-old, was held.",
+                 "Reyes (52) was held.", "The ship was built in 2004."):
+        assert gives_number(q, said), said
+    assert check("How old was the gang's leader?",
+                 article="The gang published the records of 30,000 patients on March 6.").abstained
+
+
+def test_a_title_the_quote_gives_to_another_owner():
+    """"Who is Westway Ferries' chief inspector?" over "[The investigation board opened an inquiry.] Its chief
+    inspector, Laura Quint, ...": the title is another owner's, and no quote names the question's. A noun the
+    article writes into the owner's own name ("The Northshore Health hospital group") is the owner."""
+    from rag.premise import title_of_another
+    board = ["The maritime accident investigation board has opened an inquiry. Its chief inspector, Laura Quint, "
+             "said a first report would be published within 30 days."]
+    article = board[0] + " The operator Westway Ferries said on Sunday that the ship was damaged."
+    assert title_of_another(analyse("Who is Westway Ferries' chief inspector?"), board, article) == \
+        ["Westway Ferries' chief inspector"]
+    assert title_of_another(analyse("Who is the investigation board's chief inspector?"), board, article) == []
+    said = ['"We could not wait," said Helen Marsh, the authority\'s chief executive.']
+    article = "The Dunmore Water Authority signed a contract with Calloway & Pike. " + said[0]
+    assert title_of_another(analyse("Who is the chief executive of Calloway & Pike?"), said, article)
+    assert title_of_another(analyse("Who is the chief executive of the Dunmore Water Authority?"), said, article) == []
+    said = ["The group's chief executive, Anita Sorensen, said Northshore had refused to pay."]
+    article = "The Northshore Health hospital group said its systems were working. " + said[0]
+    assert title_of_another(analyse("Who is Northshore Health's chief executive?"), said, article) == []
+    ans = check("Who is the managing director of the Environment Agency?",
+                article="Castell Agrochem said it had suspended production. Its managing director, Gwen Parry, said "
+                        "the valve had been replaced.")
+    assert ans.abstained and "Environment Agency" in ans.error, ans.error
