@@ -364,9 +364,31 @@ def with_referent(source: str, before: str) -> str:
     if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS:
         ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
     if subj is None or ante is None or not _may_stand_for(subj, ante) or not _agrees(subj, ante):
-        return source
+        return _with_fuller(source, doc, before)
     end = subj.idx + len(subj.text)
     return f"{source[:end]} ({_written(ante)}){source[end:]}"
+
+
+def _with_fuller(source: str, doc, before: str) -> str:
+    """ "The foundation's president, Peter Okoye, said ..." after "... a grant from the Harmon Foundation":
+    a subject (or its owner) "the/those <noun>" written after it as the sentence before writes that noun
+    in full, with a name or an "of/on" phrase ("Those talks (talks on their own contract) are due ...")."""
+    sent = next(iter(doc.sents), None)
+    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj is not None else None
+    pointing = next((t for t in (subj, owner) if t is not None and definite_common(t)), None)
+    if pointing is None or not before.strip():
+        return source
+    last = list(parse(before).sents)[-1]
+    fuller = [t for t in last if t.lemma_.lower() == pointing.lemma_.lower() and t.pos_ in ("NOUN", "PROPN")
+              and (t.pos_ == "PROPN" or any(c.dep_ == "prep" and c.lower_ in ("of", "on") for c in t.children))]
+    if len(fuller) != 1:
+        return source
+    tok = fuller[0]
+    written = tok.doc[tok.left_edge.i:tok.right_edge.i + 1].text if tok.pos_ == "NOUN" else _written(tok)
+    after = pointing.doc[pointing.i + 1] if pointing is owner and pointing.i + 1 < len(pointing.doc) else pointing
+    end = after.idx + len(after.text)  # past an owner's "'s"
+    return f"{source[:end]} ({written}){source[end:]}"
 
 
 def _may_stand_for(subj, ante) -> bool:

@@ -1476,3 +1476,22 @@ def test_a_title_the_quote_gives_to_another_owner():
                 article="Castell Agrochem said it had suspended production. Its managing director, Gwen Parry, said "
                         "the valve had been replaced.")
     assert ans.abstained and "Environment Agency" in ans.error, ans.error
+
+
+def test_a_definite_noun_is_read_with_its_fuller_mention_before():
+    """ "The foundation's president, Peter Okoye, said ..." alone does not say which foundation: the model
+    reads it with the sentence before's "the Harmon Foundation" written after the noun (it had declined a
+    right answer). Only one fuller mention, with a name or an "of/on" phrase, is taken."""
+    from rag.relations import with_referent
+    before = "The trial is funded by a grant from the Harmon Foundation, which has supported malaria research."
+    quote = "The foundation's president, Peter Okoye, said the grant was the largest in its history."
+    assert with_referent(quote, before) == \
+        "The foundation's (the Harmon Foundation) president, Peter Okoye, said the grant was the largest in its history."
+    assert with_referent("Those talks are due to begin in April.", "They agreed to reopen talks on their contract.") \
+        == "Those talks (talks on their contract) are due to begin in April."
+    two = "Grants came from the Harmon Foundation and the Lyle Foundation."
+    assert with_referent(quote, two) == quote
+    read = []
+    ans = check("Who is the president of the Harmon Foundation?", "Peter Okoye [2].", article=f"{before} {quote}",
+                rate=lambda p, q=None: read.append(p) or 0.95, states=lambda c, p: 0.95)
+    assert not ans.abstained and any("(the Harmon Foundation)" in p for p in read), (ans.error, read)
