@@ -3,7 +3,8 @@ hall", "outside the courthouse", "on the motorway"). News answers "Where ...?" w
 with a place name, and the entity tagger types only names.
 
 The list (rag/data/places.txt) is WordNet 3.0's single-word nouns whose commonest or second sense is a kind
-of location, structure, facility, geological formation, body of water, road, thoroughfare or tract of land.
+of location, structure, facility, geological formation, body of water, road, thoroughfare, tract of land,
+path or passage, or paved surface (not a pipe, tube or ladder).
 Rebuilt from the WordNet database files with
 
     python -m rag.places /usr/share/wordnet > rag/data/places.txt
@@ -19,7 +20,8 @@ from . import wordnet
 DATA = Path(__file__).resolve().parent / "data"
 SENSES = 2
 _ROOTS = ("location", "structure", "facility", "geological_formation", "body_of_water", "road", "thoroughfare",
-          "tract")
+          "tract", "way.6", "paved_surface")  # way.6: a path or passage ("on cycle paths", "in the corridor")
+_EXCLUDING = ("conduit", "tube", "ladder")  # ways that are objects: a pipe, a catheter, a stepladder
 
 
 @lru_cache(maxsize=1)
@@ -35,4 +37,4 @@ def is_place(lemma: str) -> bool:
 if __name__ == "__main__":
     sys.setrecursionlimit(10000)
     print("\n".join(wordnet.nouns_under(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT,
-                                        _ROOTS, SENSES)))
+                                        _ROOTS, SENSES, _EXCLUDING)))

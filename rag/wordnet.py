@@ -32,18 +32,27 @@ def synsets(root: Path, pos: str) -> dict[str, tuple[list[str], list[list[str]]]
     return out
 
 
-def nouns_under(root: Path, roots: tuple[str, ...], first: int) -> list[str]:
-    """Single-word nouns one of whose first `first` senses has one of `roots` (each the first sense of that
-    lemma) among its hypernyms, instance hypernyms too."""
+def nouns_under(root: Path, roots: tuple[str, ...], first: int, excluding: tuple[str, ...] = ()) -> list[str]:
+    """Single-word nouns one of whose first `first` senses has one of `roots` among its hypernyms (instance
+    hypernyms too) and none of `excluding`. A root is a lemma's first sense ("road") or its n-th ("way.6",
+    the road-or-path sense of "way")."""
     index, data = senses(root, "noun"), synsets(root, "noun")
-    tops = {index[r][0] for r in roots}
     up = {o: [p[1] for p in ptrs if p[0] in ("@", "@i")] for o, (_, ptrs) in data.items()}
-    seen: dict[str, bool] = {}
 
-    def under(o: str) -> bool:
-        if o not in seen:
-            seen[o] = False  # WordNet's noun hierarchy has no cycles; this only guards against one
-            seen[o] = o in tops or any(under(h) for h in up.get(o, []))
-        return seen[o]
+    def sense(name: str) -> str:
+        lemma, _, n = name.partition(".")
+        return index[lemma][int(n or 1) - 1]
 
-    return sorted(w for w, offs in index.items() if "_" not in w and w.isalpha() and any(under(o) for o in offs[:first]))
+    def below(tops: set[str]):
+        seen: dict[str, bool] = {}
+
+        def under(o: str) -> bool:
+            if o not in seen:
+                seen[o] = False  # WordNet's noun hierarchy has no cycles; this only guards against one
+                seen[o] = o in tops or any(under(h) for h in up.get(o, []))
+            return seen[o]
+        return under
+
+    inside, outside = below({sense(r) for r in roots}), below({sense(r) for r in excluding})
+    return sorted(w for w, offs in index.items() if "_" not in w and w.isalpha()
+                  and any(inside(o) and not outside(o) for o in offs[:first]))

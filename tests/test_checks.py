@@ -1265,7 +1265,31 @@ def test_a_day_of_the_week_the_quote_gives_otherwise():
 def test_places_list_holds_buildings_and_roads_not_events():
     from rag.places import is_place
     assert all(is_place(w) for w in ("hall", "courthouse", "motorway", "harbour", "valley", "hospital"))
-    assert not any(is_place(w) for w in ("talks", "week", "minister", "deal", "crisis"))
+    # a path or passage, a paved surface (found in a UI trial: "on cycle paths" was no place); no pipe
+    assert all(is_place(w) for w in ("path", "pavement", "sidewalk", "corridor", "lane", "underpass"))
+    assert not any(is_place(w) for w in ("talks", "week", "minister", "deal", "crisis", "pipe", "catheter", "ladder"))
+    ans = check("Where can riders use their own scooters?",
+                article="Riders will still be allowed to use their own scooters on cycle paths, but not on pavements.")
+    assert not ans.abstained and "cycle paths" in ans.answer, ans.error
+
+
+def test_nouns_under_takes_a_numbered_sense_and_leaves_out_a_branch(tmp_path):
+    """The builder of rag/data/places.txt: "way.2" is the second sense of "way" (not its first, "manner"),
+    and nouns under an excluded root (a conduit) are left out though they are ways too."""
+    from rag.wordnet import nouns_under
+    (tmp_path / "index.noun").write_text(
+        "  1 This software and database ...\n"
+        "way n 2 0 2 0 00000001 00000002\nconduit n 1 0 1 0 00000003\n"
+        "path n 1 0 1 0 00000010\npipe n 1 0 1 0 00000011\nstyle n 1 0 1 0 00000012\n")
+    (tmp_path / "data.noun").write_text(
+        "  1 This software and database ...\n"
+        "00000001 03 n 01 way 0 000 | a manner\n00000002 03 n 01 way 0 000 | a road or path\n"
+        "00000003 03 n 01 conduit 0 001 @ 00000002 n 0000 | a passage for water\n"
+        "00000010 03 n 01 path 0 001 @ 00000002 n 0000 | a way to walk\n"
+        "00000011 03 n 01 pipe 0 001 @ 00000003 n 0000 | a tube\n"
+        "00000012 03 n 01 style 0 001 @ 00000001 n 0000 | a manner\n")
+    assert nouns_under(tmp_path, ("way.2",), 2, ("conduit",)) == ["path", "way"]
+    assert nouns_under(tmp_path, ("way",), 1) == ["style", "way"]
 
 
 STADIUM = ("Harrowgate United has been sold to investor Dana Whitlock for 85 million pounds. Chairman Geoffrey "
