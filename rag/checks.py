@@ -284,11 +284,10 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations)
-    missing += _reason_missing(case, _answering(q, d.answer.citations)) \
-        + said_about_missing(q, [_speaker_window(case, c) for c in d.answer.citations]) \
+    windows = [_speaker_window(case, c) for c in d.answer.citations]
+    missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
-        + title_of_another(q, [_speaker_window(case, c) for c in d.answer.citations],
-                           " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
+        + title_of_another(q, windows, " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)

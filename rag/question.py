@@ -369,9 +369,7 @@ def _called(q: Question, text: str) -> set[str]:
         if tok.lemma_.lower() != q.wh_noun:
             continue
         names = [tok.head] if tok.dep_ in ("appos", "compound") else [c for c in tok.children if c.dep_ == "appos"]
-        for name in (n for n in names if n.pos_ == "PROPN"):
-            words = [w.text for w in name.doc[name.left_edge.i:name.i + 1] if w.pos_ == "PROPN"]
-            found |= {t.key for t in terms(" ".join(words))}
+        found |= {k for n in names if n.pos_ == "PROPN" for k in _name_keys(n)}
     return found
 
 
@@ -418,10 +416,13 @@ def _linked_names(lemma: str, text: str) -> set[str]:
             for c in verb.children:
                 if c.dep_ in ("nsubj", "nsubjpass", "attr") and c is not tok:
                     names.append(verb.head if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" else c)
-        for name in (n for n in names if n.pos_ == "PROPN"):
-            words = [w.text for w in name.doc[name.left_edge.i:name.i + 1] if w.pos_ == "PROPN"]
-            found |= {t.key for t in terms(" ".join(words))}
+        found |= {k for n in names if n.pos_ == "PROPN" for k in _name_keys(n)}
     return found
+
+
+def _name_keys(name) -> set[str]:
+    """The term keys of a proper noun and the proper nouns before it ("Laura Quint")."""
+    return {t.key for t in terms(" ".join(w.text for w in name.doc[name.left_edge.i:name.i + 1] if w.pos_ == "PROPN"))}
 
 
 def _types(text: str) -> dict[str, set[str]]:
