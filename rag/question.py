@@ -286,7 +286,8 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     if title and _says_noun(title, f"{answer} {context}"):
         # "Who is the captain?" over "Tomas Reyes said the captain had ...": the quotes speak of the captain,
         # so the person must be the one they call it, not any other name beside it.
-        linked = _linked_names(title, answer) | _linked_names(title, context)
+        which = _title_words(q)
+        linked = _linked_names(title, answer, which) | _linked_names(title, context, which)
         return any(t.key in linked and is_new(t.surface) for t in terms(answer))
     for ent in doc.ents:
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text):
@@ -376,6 +377,24 @@ def _called(q: Question, text: str) -> set[str]:
 def identity_noun(q: Question) -> str | None:
     """The noun a "who is" question asks a name for: "Who is the captain?", "Who was the group's finance
     director?", "What is the name of the captain?" -> captain; None for any other question."""
+    tok = _title_token(q)
+    return tok.lemma_.lower() if tok is not None else None
+
+
+# Words that date a title rather than say which it is: "the new coach" may be written "appointed coach".
+_WHEN_TITLED = {"new", "former", "current", "acting", "interim", "outgoing", "incoming", "then", "present", "late",
+                "previous", "next", "future", "longtime", "veteran"}
+
+
+def _title_words(q: Question) -> set[str]:
+    """The words that say which title the question means: "foreign" of "Russia's foreign minister",
+    "chief" of "chief executive" (not "new", "former")."""
+    tok = _title_token(q)
+    return {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.lower_ not in _WHEN_TITLED
+            and not c.ent_type_} if tok is not None else set()  # "Russian": whose title, not which
+
+
+def _title_token(q: Question):
     doc = parse(q.asked)
     root = next(iter(doc.sents)).root
     wh = doc[0].lower_ if len(doc) else ""
@@ -390,22 +409,28 @@ def identity_noun(q: Question) -> str | None:
         # One definite noun, with no clause of its own: not "Who was dysteleology associated with?"
         if c is not None and c.pos_ == "NOUN" and any(g.dep_ in ("det", "poss") for g in c.children) \
                 and not any(g.dep_ in ("acl", "relcl") for g in c.children):
-            return c.lemma_.lower()
+            return c
         return None
     return None
 
 
 def _says_noun(lemma: str, text: str) -> bool:
-    return any(t.lemma_.lower() == lemma and t.pos_ == "NOUN" for t in parse(text)) if text.strip() else False
+    """`text` uses the noun, a title written with capitals too ("Minister of Defense")."""
+    return any(t.lemma_.lower() == lemma and t.pos_ in ("NOUN", "PROPN") for t in parse(text)) if text.strip() else False
 
 
-def _linked_names(lemma: str, text: str) -> set[str]:
+def _linked_names(lemma: str, text: str, which: set[str] = frozenset()) -> set[str]:
     """The words of the names `text` gives the noun `lemma` to: "its chief inspector, Laura Quint", "Laura
     Quint, the chief inspector", "chief inspector Laura Quint", "Quint is the chief inspector", "Quint, who
-    became chief inspector", "Quint was appointed (served as) chief inspector"."""
+    became chief inspector", "Quint was appointed (served as) chief inspector". With `which` ("foreign"), only
+    a title written with those words: "Russian Foreign Minister Sergei Lavrov", not "Minister of Defense"."""
     found = set()
     for tok in parse(text) if text.strip() else ():
-        if tok.lemma_.lower() != lemma or tok.pos_ != "NOUN":
+        if tok.lemma_.lower() != lemma or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        own = {w.lower_ for c in tok.children if c.dep_ in ("amod", "compound") or c.dep_ == "prep" and c.lower_ == "of"
+               for w in (c.subtree if c.dep_ == "prep" else [c])}  # "Minister of Foreign Affairs"
+        if not which <= own:
             continue
         names = [c for c in tok.children if c.dep_ == "appos"]
         if tok.dep_ in ("appos", "compound"):
