@@ -46,7 +46,8 @@ from .premise import (counts_missing, dated, namesakes, numbers_missing, people_
                       people_named, said_about_missing, set_otherwise, time_side, title_of_another)
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
-from .relations import LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, with_referent
+from .relations import (LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, root_subject,
+                        with_referent)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -473,7 +474,7 @@ def _leans_back(quote: str, before: str) -> bool:
     sent = next(iter(parse(quote).sents), None)
     if sent is None:
         return False
-    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    subj = root_subject(sent)
     if subj is None:
         return sent.root.pos_ in ("VERB", "AUX")
     return subj.pos_ == "PRON" or definite_common(subj) and subj.lemma_.lower() in {
@@ -487,7 +488,7 @@ def _subject_and_facts(sentence: str) -> tuple[str, list, list]:
     sentence = parse_markers(sentence)[0]
     doc = parse(sentence)
     root = next(iter(doc.sents)).root if len(doc) else None
-    subj = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+    subj = root_subject(root.sent) if root is not None else None
     if subj is None or subj.pos_ == "PRON":
         return "", [], []
     span = doc[subj.left_edge.i:subj.right_edge.i + 1]

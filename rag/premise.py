@@ -10,8 +10,8 @@ import calendar
 import re
 
 from .nlp import parse
-from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, identity_noun
-from .relations import LIGHT_VERBS
+from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, title_token
+from .relations import LIGHT_VERBS, root_subject
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 
@@ -127,8 +127,8 @@ def title_of_another(q: Question, windows: list[str], article: str) -> list[str]
     never name the question's. Another owner is another name, or a noun the article ties to another name or
     describes by its own words ("the authority" of "The Dunmore Water Authority"); never one the article ties
     to the question's owner ("the group" of "The Northshore Health hospital group")."""
-    title = identity_noun(q)
-    noun = next((t for t in parse(q.asked) if t.lemma_.lower() == title and _owner(t) is not None), None)
+    noun = title_token(q)
+    title = noun.lemma_.lower() if noun is not None else None
     asked = _owner(noun) if noun is not None else None
     mine = {x.key for x in terms(_phrase(asked))} if asked is not None and asked.pos_ == "PROPN" else set()
     if not mine or any(mine & {x.key for x in terms(w)} for w in windows):
@@ -138,7 +138,7 @@ def title_of_another(q: Question, windows: list[str], article: str) -> list[str]
             owner = _owner(tok) if tok.lemma_.lower() == title and tok.pos_ == "NOUN" else None
             if owner is not None and owner.lower_ in ("its", "their") and tok.sent.start > 0:
                 before = tok.doc[tok.sent.start - 1].sent  # what "its" points back to: the subject before
-                owner = next((c for c in before.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                owner = root_subject(before)
             if owner is not None and owner.pos_ in ("NOUN", "PROPN") and _another_owner(owner, mine, article):
                 name = " ".join(t.text for t in asked.subtree if t.dep_ not in ("det", "case"))
                 written = " ".join([t.text for t in noun.lefts if t.dep_ in ("compound", "amod")] + [noun.text])

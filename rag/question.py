@@ -377,7 +377,7 @@ def _called(q: Question, text: str) -> set[str]:
 def identity_noun(q: Question) -> str | None:
     """The noun a "who is" question asks a name for: "Who is the captain?", "Who was the group's finance
     director?", "What is the name of the captain?" -> captain; None for any other question."""
-    tok = _title_token(q)
+    tok = title_token(q)
     return tok.lemma_.lower() if tok is not None else None
 
 
@@ -389,12 +389,13 @@ _WHEN_TITLED = {"new", "former", "current", "acting", "interim", "outgoing", "in
 def _title_words(q: Question) -> set[str]:
     """The words that say which title the question means: "foreign" of "Russia's foreign minister",
     "chief" of "chief executive" (not "new", "former")."""
-    tok = _title_token(q)
+    tok = title_token(q)
     return {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and c.lower_ not in _WHEN_TITLED
             and not c.ent_type_} if tok is not None else set()  # "Russian": whose title, not which
 
 
-def _title_token(q: Question):
+def title_token(q: Question):
+    """The question's token for the noun `identity_noun` names ("captain" of "the captain"), or None."""
     doc = parse(q.asked)
     root = next(iter(doc.sents)).root
     wh = doc[0].lower_ if len(doc) else ""

@@ -374,7 +374,7 @@ def _with_fuller(source: str, doc, before: str) -> str:
     a subject (or its owner) "the/those <noun>" written after it as the sentence before writes that noun
     in full, with a name or an "of/on" phrase ("Those talks (talks on their own contract) are due ...")."""
     sent = next(iter(doc.sents), None)
-    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    subj = root_subject(sent) if sent else None
     owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj is not None else None
     pointing = next((t for t in (subj, owner) if t is not None and definite_common(t)), None)
     if pointing is None or not before.strip():
@@ -399,10 +399,15 @@ def _may_stand_for(subj, ante) -> bool:
     return not demonstrative or subj.lemma_.lower() in {t.lemma_.lower() for t in ante.sent}
 
 
+def root_subject(sent):
+    """The subject of a sentence's main verb, if it has one."""
+    return next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+
+
 def _pointing_subject(doc):
     """The first sentence's subject when it points back: "he/she/it/they" or "the <noun>" with no name."""
     sent = next(iter(doc.sents), None)
-    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    subj = root_subject(sent) if sent else None
     return subj if subj is not None and (subj.lower_ in _REFERRING or definite_common(subj)) else None
 
 
@@ -426,14 +431,14 @@ def _agrees(owner, ante) -> bool:
 def _pointing_owner(doc):
     """"Its" in "Its chair, Morag Flett, said ...": the subject's owner, pointing back."""
     sent = next(iter(doc.sents), None)
-    subj = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if sent else None
+    subj = root_subject(sent) if sent else None
     return next((c for c in subj.children if c.dep_ == "poss" and c.lower_ in _OWNERS), None) if subj else None
 
 
 def _last_subject(text: str):
     """The subject of the last sentence of `text`, if it has one."""
     prev = list(parse(text).sents)[-1:] if text.strip() else []
-    return next((t for t in prev[0].root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if prev else None
+    return root_subject(prev[0]) if prev else None
 
 
 def _named_subject(text: str):
