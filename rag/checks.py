@@ -47,7 +47,7 @@ from .premise import (counts_missing, dated, namesakes, numbers_missing, people_
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
 from .relations import (LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, root_subject,
-                        with_referent)
+                        strangers, with_referent)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -199,8 +199,10 @@ _KIND_WORDS = {NUMBER_: "number", DATE: "date", PERSON: "person", PLACE: "place"
 def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool:
     """The text holds what the question asks for (always, when it asks for nothing in particular), its
     names typed in their quotes; the thing a bare "how many" number counts may be named by its quotes."""
-    if q.wants == DATE:  # a year, or a date the tagger reads as one ("last winter", "on Monday")
-        return gives_number(q, text) or gives_kind(q, text, quoted)
+    # "When": a year, or a date the tagger reads as one ("last winter", "on Monday"); not any number (a
+    # measure, "the 2.5-metre telescope", or a code, "C/2026 T3").
+    if q.wants == DATE:
+        return gives_kind(q, text, quoted)
     if q.wants == NUMBER_:
         counted = f"{text} {quoted}" if bare else text
         return gives_number(q, text) and _counts_the_thing_asked(q, counted)
@@ -376,7 +378,8 @@ def _speaker_window(case: Case, c: Citation) -> str:
 def roles_agree(case: Case, d: Draft) -> Draft:
     """Who did what to whom: a quote giving the question's participants other roles does not answer it; an
     answer sentence giving its participants other roles than its quotes is not supported by them."""
-    found = [x for c in d.answer.citations for x in conflicts(case.question.text, c.quote)]
+    found = [x for c in d.answer.citations for x in conflicts(case.question.text, c.quote)] \
+        + strangers(case.question.text, " ".join(c.quote for c in d.answer.citations))
     found += [x for c in d.answer.citations if not found
               for x in referent_conflicts(case.question.text, c.quote, _sentence_before(case.articles[c.doc_id], c))]
     if found:
@@ -385,7 +388,7 @@ def roles_agree(case: Case, d: Draft) -> Draft:
         return d
     for s in d.answer.sentences:
         cited = _sentence_quotes(d.answer, s)
-        clash = conflicts(_claim(case, s), cited) if s.supported and cited else []
+        clash = conflicts(_claim(case, s), cited) + strangers(_claim(case, s), cited) if s.supported and cited else []
         if clash and restates(case.question.text, clash[0]):  # the question's premise is what clashes
             return case.abstain(f"the question does not match its quotes: {clash[0]}", shown=d.answer)
         if clash:

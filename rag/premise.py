@@ -339,6 +339,7 @@ def _year_of_another(window: str, head: str, year: str) -> bool:
 
 
 _GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
+_UNITS_OF_NUMBER = {"%", "percent", "cent", "pc"}  # "30%", "30 per cent" say what 30 is, not what it counts
 
 
 def dated(doc, key: str):
@@ -347,6 +348,10 @@ def dated(doc, key: str):
         if token_key(tok) != key:
             continue
         head = tok.head.head if tok.dep_ == "pobj" else tok.head
+        if head.lower_ in _UNITS_OF_NUMBER:  # "30 per cent owned": what is 30 per cent, if anything
+            if head.head == head:
+                return None
+            head = head.head.head if head.dep_ == "pobj" else head.head
         if head == tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
             return None
         return head

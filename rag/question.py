@@ -67,6 +67,8 @@ _ASKS_DATE = re.compile(r"^\W*when\b|\b(what|which|in what) (year|date|month|day
                         re.I)
 _WH = re.compile(r"\b(who|whom|whose|which|what|when|where|why|how)\b", re.I)
 YEAR = re.compile(r"\b(?:1\d{3}|20\d{2})\b")
+# A number a date may be: not part of a code ("C/2026 T3", "A-380") or of a larger number ("1,000").
+_YEARISH = re.compile(r"(?<![\w/.,-])\d{3,4}(?![\w/-]|[.,]\d)")
 MONTH_NAMES = {m.lower() for m in calendar.month_name if m}
 ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 _ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
@@ -296,8 +298,9 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         return True
     if q.wants == PLACE and any(_place_phrase(t) and is_new(t.text) for t in doc):
         return True
-    if q.wants == DATE:
-        return bool(re.search(r"\b\d{3,4}\b", answer)) and gives_number(q, answer)
+    if q.wants == DATE:  # a year, or a month or weekday the tagger left untyped ("in May, when it may ...")
+        return bool(_YEARISH.search(answer)) and gives_number(q, answer) or any(
+            not re.search(rf"\b{m.group()}\b", q.text, re.I) for m in re.finditer(WHEN_WORDS, answer))
     # A proper noun no tagger typed still names something (NER misses rare names; the tagger may call one
     # an adjective, "Ardent tankers": a capital letter inside a sentence counts too).
     def untyped_or_asked(text: str) -> bool:  # typed in the quotes as another kind: not an answer

@@ -26,7 +26,10 @@ And when a question about a renaming takes the source's former name for the curr
 ("What was the Harbour Light Authority formerly called?" over "Coastline Power (formerly Harbour Light
 Authority)"). And when the claim names a doer ("Which character did Lena Voss create?") that the source
 names too but gives the same verb's doer as another name of the same kind ("voiced by Lena Voss, and created
-by Tom Adler"); an organisation the claim names by a noun ("the county council") is such a doer too.
+by Tom Adler"); an organisation the claim names by a noun ("the county council") is such a doer too. And
+(`strangers`, read against all of an answer's quotes) when the claim's person or organisation is named in
+none of them while the same verb's doer is someone who cannot be them ("an automated survey photographed the
+comet" for "How many times had Ahl photographed the comet?").
 Same-role restatements and paraphrases with other verbs are never conflicts: this step only
 rejects, it does not confirm.
 """
@@ -162,6 +165,10 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
         # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
         acted_on = _role(tok.head) if role == "owner" and tok.head != tok and antecedent is None else None
         extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
+        # "The deal, signed by Norland in 2019": a noun is the one acted on of the participle describing it.
+        extra += [(_lemma(c), "patient") for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                  and not any(g.dep_.startswith("nsubj") for g in c.children) and (_by_doer(c) or not any(
+                      g.dep_ == "agent" for g in c.children))]
         for part in [tok, *_conjuncts(tok)]:
             key = token_key(part)
             if key:
@@ -210,6 +217,22 @@ def conflicts(claim: str, source: str) -> list[Found]:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
     return out + _time_conflicts(claimed, stated) + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces)
+
+
+def strangers(claim: str, source: str) -> list[OtherDoer]:
+    """The claim's people and organisations that the source never names, while it gives their deed to one
+    who cannot be them (`_stranger_doer`). Read against all of an answer's quotes together: one quote may name
+    the claim's doer doing it in other words ("came third with 4,211 votes") and another someone else doing
+    it ("Marlow received 18,406 votes")."""
+    claimed, stated = as_declared(claim), as_declared(source)
+    out = []
+    for r in roles(claimed):
+        if r.role == "agent" and r.predicate not in LIGHT_VERBS and not any(_mentions(r, s) for s in stated.sents) \
+                and (doer := _stranger_doer(r, claimed, stated)):
+            # Named as the claim writes it ("Had Ahl" is the declared form's misreading of "had Ahl").
+            asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
+            out.append(OtherDoer(_name(asked) if asked is not None else r.key, r.predicate, doer))
+    return out
 
 
 _FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
@@ -708,6 +731,13 @@ def _role(tok) -> tuple[str, str] | None:
     return None if found and tok.pos_ == "NUM" and found[1] in ("owner", "from", "to") else found
 
 
+def _by_doer(verb) -> bool:
+    """The verb has a doer after "by": not a time ("burned by Wednesday evening"), which the parser also
+    takes for one."""
+    return any(c.dep_ == "agent" and not any(g.ent_type_ in ("DATE", "TIME") for g in c.subtree)
+               for c in verb.children)
+
+
 def _noun_role(tok) -> tuple[str, str] | None:
     head, dep = tok.head, tok.dep_
     # Looked for only under "be": a head's children are every token of a long unparsable run (quadratic).
@@ -716,9 +746,12 @@ def _noun_role(tok) -> tuple[str, str] | None:
     if complement is not None:
         return _lemma(complement), "holder"  # "X is a subsidiary of Y": X holds the relation, Y owns it
     if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
-        if head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
+        # "Where were the talks held?"; "A comet spotted last month by a teacher ...": a doer after "by"
+        # makes the verb passive, however the parser tagged it, and its subject the one acted on.
+        aux = any(c.dep_ == "aux" for c in head.children)  # "had burned by Wednesday": perfect, active
+        passive = any(c.dep_ == "auxpass" for c in head.children) or _by_doer(head) and not aux
+        if head.tag_ == "VBN" and not passive and not aux:
             return None  # "(born Tomasz Wierzbic)": a participle alone has no subject; the parser guessed one
-        passive = any(c.dep_ == "auxpass" for c in head.children)  # "Where were the talks held?"
         return _lemma(head), "patient" if passive else "agent"
     if dep in ("dobj", "nsubjpass", "dative"):
         return _lemma(head), "patient" if dep != "dative" else "to"
@@ -891,6 +924,25 @@ def _other_doer(r: Role, stated) -> str | None:
             or _reported_doer(r.predicate, sent, mentions)
         if pronoun:
             return pronoun
+    return None
+
+
+def _stranger_doer(r: Role, claimed, stated) -> str | None:
+    """For a claim's person or organisation, a doer of the same verb who cannot be them: another name of
+    their kind, or one thing brought in by "a" ("an automated survey in Chile had photographed the comet"
+    for "How many times had Ahl photographed the comet?"). Not a place (news writes "Moscow" for Russia), a
+    plural ("officials" may be the claim doer's own) or "the ..." (may describe them)."""
+    if not _who(r, claimed):
+        return None
+    for sent in stated.sents:
+        for s in _same_verb(r, roles(sent.as_doc(), relatives=True)):
+            tok = next((t for t in sent if token_key(t) == s.key and t.pos_ in ("NOUN", "PROPN")), None)
+            if tok is None or s.key in r.names:
+                continue
+            if tok.pos_ == "PROPN" and s.kind in ("", *_WHO) and (s.kind == r.kind or "" in (s.kind, r.kind)):
+                return _name(tok)  # the tagger types some names and not others: an untyped one is anyone's kind
+            if not s.kind and tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+                return _written(tok)
     return None
 
 

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .words import NEGATIONS, fold, stopwords
 
@@ -159,7 +160,7 @@ def _term(surface: str, initial: bool) -> Term | None:
     if acronym:
         return Term(surface, low, NAME)
     name = surface[0].isupper() and not (initial and low.endswith(_COMMON_ENDINGS))
-    return Term(surface, _stem(low), NAME if name else WORD)
+    return Term(surface, _stem(low if name else _irregular().get(low, low)), NAME if name else WORD)
 
 
 def _dedupe(claim_terms: list[Term]) -> list[Term]:
@@ -190,6 +191,20 @@ def _weighted_share(credits: list[tuple[Term, float]], weights: dict[str, float]
         total += w
         got += w * c
     return got / total if total > 0 else 0.0
+
+
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    """Irregular verb forms and their base ("taught": "teach"), which no stemmer joins: WordNet 3.0's
+    verb.exc (rag/data/irregular_verbs.tsv, rebuilt by `python -m rag.wordnet /usr/share/wordnet`)."""
+    rows = (line.split("\t") for line in _IRREGULAR.read_text(encoding="utf-8").splitlines() if line)
+    out: dict[str, str] = {}
+    for form, base in rows:
+        out.setdefault(form, base)
+    return out
+
+
+_IRREGULAR = Path(__file__).resolve().parent / "data" / "irregular_verbs.tsv"
 
 
 def _stem(word: str) -> str:

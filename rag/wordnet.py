@@ -1,6 +1,7 @@
 """Reading Princeton WordNet 3.0's database files (wndb format; Debian's wordnet-base puts them in
 /usr/share/wordnet). Used only to rebuild the small word lists in rag/data (`python -m rag.opposites`,
-`python -m rag.agents`, `python -m rag.places`); nothing reads WordNet at run time. Licence: rag/data/WORDNET-LICENSE."""
+`python -m rag.agents`, `python -m rag.places`, and `python -m rag.wordnet` for the irregular verb forms);
+nothing reads WordNet at run time. Licence: rag/data/WORDNET-LICENSE."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -56,3 +57,26 @@ def nouns_under(root: Path, roots: tuple[str, ...], first: int, excluding: tuple
     inside, outside = below({sense(r) for r in roots}), below({sense(r) for r in excluding})
     return sorted(w for w, offs in index.items() if "_" not in w and w.isalpha()
                   and any(inside(o) and not outside(o) for o in offs[:first]))
+
+
+def irregular_verbs(root: Path) -> list[tuple[str, str]]:
+    """(form, base) of WordNet's irregular verb inflections (verb.exc: "taught teach", "wrote write") that a
+    stemmer cannot join, single words only; not a form that is itself a verb ("found": to found a company;
+    "saw", "lay")."""
+    from .support import _stem as stem  # the stemmer word-level support matches with
+
+    verbs = senses(root, "verb")
+    out = set()
+    for line in (root / "verb.exc").read_text(encoding="latin-1").splitlines():
+        form, *bases = line.split()
+        for base in bases:
+            if "_" not in form + base and form.isalpha() and form not in verbs and stem(form) != stem(base):
+                out.add((form, base))
+    return sorted(out)
+
+
+if __name__ == "__main__":
+    import sys
+
+    for form, base in irregular_verbs(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_ROOT):
+        print(f"{form}\t{base}")
