@@ -330,15 +330,16 @@ def says_which(q: Question, text: str) -> bool:
 
 
 _LOCATIVE = {"in", "at", "on", "near", "outside", "inside", "beside", "behind", "within", "opposite", "across", "along",
-              "off", "to", "into"}  # "towed to a dry dock", "taken into a shelter": where it ended up
-_IN_A_NAME = {"in", "at", "near"}
+              "off", "to", "into", "from"}  # "towed to a dry dock", "taken into a shelter": where it ended up;
+_IN_A_NAME = {"in", "at", "near", "from"}  # "import fruit from Normandy" (tagged an organisation): where it came from
 _NOT_PLACES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "NORP"}
 
 
 def _place_phrase(tok) -> bool:
     """ "in the town's sports hall", "outside the courthouse": news answers "where" with a place named by a
     noun (rag.places) as often as by a name; not "at the end of the talks" (a part of something else). A name
-    after "in" is a place whatever type the tagger gave it ("a dry dock in Carrick", tagged a person)."""
+    after "in" or "from" is a place whatever type the tagger gave it ("a dry dock in Carrick", tagged a person;
+    "import fruit from Normandy", an organisation)."""
     if tok.dep_ != "pobj" or tok.head.lower_ not in _LOCATIVE:
         return False
     if tok.pos_ == "PROPN" and tok.head.lower_ in _IN_A_NAME:

@@ -1594,3 +1594,15 @@ def test_when_wants_a_date_not_a_measure_or_a_code():
     assert gives_kind(q, "The observatory first saw it in 2024.")
     article = "The comet was designated C/2026 T3 after astronomers confirmed the sighting."
     assert check("When did astronomers confirm the sighting of the comet?", article=article).abstained
+
+
+def test_where_from_is_answered_by_the_name_after_from():
+    """"Where will Thornbury Press import fruit from?" over "it would import fruit from Normandy": the tagger
+    calls Normandy an organisation; a name after "from" answers "where" as one after "in" does (found as a
+    user: declined, "no passage gives the place asked for")."""
+    from rag.question import gives_kind
+    said = "The cider maker Thornbury Press said it would import fruit from Normandy to keep its plant running."
+    assert gives_kind(analyse("Where will Thornbury Press import fruit from?"), said)
+    assert not check("Where will Thornbury Press import fruit from?", article=said).abstained
+    assert not gives_kind(analyse("Where will Thornbury Press import fruit from?"),
+                          "Thornbury Press said it would import fruit this year.")
