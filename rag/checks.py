@@ -379,7 +379,7 @@ def roles_agree(case: Case, d: Draft) -> Draft:
     """Who did what to whom: a quote giving the question's participants other roles does not answer it; an
     answer sentence giving its participants other roles than its quotes is not supported by them."""
     found = [x for c in d.answer.citations for x in conflicts(case.question.text, c.quote)] \
-        + strangers(case.question.text, " ".join(c.quote for c in d.answer.citations))
+        or strangers(case.question.text, " ".join(c.quote for c in d.answer.citations))
     found += [x for c in d.answer.citations if not found
               for x in referent_conflicts(case.question.text, c.quote, _sentence_before(case.articles[c.doc_id], c))]
     if found:
@@ -388,7 +388,8 @@ def roles_agree(case: Case, d: Draft) -> Draft:
         return d
     for s in d.answer.sentences:
         cited = _sentence_quotes(d.answer, s)
-        clash = conflicts(_claim(case, s), cited) + strangers(_claim(case, s), cited) if s.supported and cited else []
+        claim = _claim(case, s) if s.supported and cited else None
+        clash = (conflicts(claim, cited) or strangers(claim, cited)) if claim is not None else []
         if clash and restates(case.question.text, clash[0]):  # the question's premise is what clashes
             return case.abstain(f"the question does not match its quotes: {clash[0]}", shown=d.answer)
         if clash:

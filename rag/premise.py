@@ -342,16 +342,21 @@ _GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
 _UNITS_OF_NUMBER = {"%", "percent", "cent", "pc"}  # "30%", "30 per cent" say what 30 is, not what it counts
 
 
+def _governor(tok):
+    """The word a token belongs to, past a preposition ("in 2019" belongs to "built")."""
+    return tok.head.head if tok.dep_ == "pobj" else tok.head
+
+
 def dated(doc, key: str):
     """The token of the verb or noun the number `key` dates or counts in `doc`, if not a generic one."""
     for tok in doc:
         if token_key(tok) != key:
             continue
-        head = tok.head.head if tok.dep_ == "pobj" else tok.head
+        head = _governor(tok)
         if head.lower_ in _UNITS_OF_NUMBER:  # "30 per cent owned": what is 30 per cent, if anything
             if head.head == head:
                 return None
-            head = head.head.head if head.dep_ == "pobj" else head.head
+            head = _governor(head)
         if head == tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
             return None
         return head
