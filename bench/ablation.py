@@ -87,7 +87,9 @@ def run_config(settings: Settings, items, mode: str, cache: dict) -> list[dict]:
         rows.append({"id": item.id, "kind": item.kind, "answerable": item.answerable, "abstained": answer["abstained"],
                      "correct": scored.get("correct"), "seconds": seconds,
                      "first_token_s": answer["timings"].get("first_token_s"), "answer": answer["answer"],
-                     "note": answer["error"], "quotes": len(quotes), "quotes_valid": sum(q["valid"] for q in quotes)})
+                     "note": answer["error"], "quotes": len(quotes), "quotes_valid": sum(q["valid"] for q in quotes),
+                     # per answer sentence, its words no quote holds (marked in the UI as the model's own)
+                     "own_words": [s.get("own_words", []) for s in answer["sentences"]]})
     return rows
 
 

@@ -18,7 +18,7 @@ from .injection import is_instruction_to_assistant
 from .question import DATE, DURATIONS, NUMBER_, analyse, asked_part
 from .schema import Citation, Sentence, Source
 from .sentences import sentence_spans
-from .support import NAME, NUMBER, Evidence, Term, coverage, rarity, score_terms, terms
+from .support import NAME, NUMBER, Evidence, Term, coverage, rarity, score_terms, terms, unbacked
 from .words import fold
 
 # Calibrated on 61 hand-labelled claim/quote pairs from the corpus (tests/test_support.py): plain
@@ -121,7 +121,8 @@ def align_answer(answer: str, sources: list[Source], articles: dict[str, str], *
         cited = [n for n in cited if n in numbers]  # out-of-range markers are dropped
         choice = _align_sentence(text, cited, quotes, sources, articles, threshold, similarity)
         supported = choice.score >= threshold and bool(choice.quotes)
-        sentence = Sentence(text=text, supported=supported, support=round(choice.score, 4))
+        own = unbacked(text, Evidence(set().union(*(q.evidence.keys for q in choice.quotes)))) if supported else []
+        sentence = Sentence(text=text, supported=supported, support=round(choice.score, 4), own_words=own)
         aligned.append((sentence, [_citation(q) for q in choice.quotes] if supported else []))
     return _checked(aligned, articles)
 

@@ -138,6 +138,8 @@ def _print_answer(ans) -> None:
     for s in ans.sentences:
         if not s.supported:
             click.secho(f"unsupported (support {s.support:.2f}): {s.text}", fg="red")
+        elif s.own_words:
+            click.secho(f"not in its quotes ({', '.join(s.own_words)}): {s.text}", fg="yellow")
     if ans.error:
         click.secho(f"note: {ans.error}", fg="yellow", err=True)
     t = ans.timings

@@ -80,6 +80,9 @@ class Sentence:
     citations: list[int] = field(default_factory=list)  # Citation.n values
     supported: bool = False
     support: float = 0.0  # 0..1, how well the cited quotes support the sentence
+    # Words of a supported sentence its quotes hold in no form (the model's own wording): shown marked, as the
+    # relation a paraphrase states may not be the quote's ("flooded" over "lower the water table under").
+    own_words: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)

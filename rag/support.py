@@ -135,6 +135,12 @@ def coverage(claim_terms: list[Term], evidence: Evidence, *, weights: dict[str, 
     return _weighted_share(credits, weights) if credits else 0.0
 
 
+def unbacked(text: str, evidence: Evidence) -> list[str]:
+    """The words of `text` (as written, once each, in order) that `evidence` holds in no form: the writer's own
+    wording, which a reader should check against the quote ("flooded" over "lower the water table under")."""
+    return [t.surface for t in _dedupe(terms(text)) if evidence.credit(t) == 0.0]
+
+
 @lru_cache(maxsize=200_000)
 def _term(surface: str, initial: bool) -> Term | None:
     """The term a word stands for, or None for a stopword. `initial`: first word of the text."""

@@ -103,6 +103,18 @@ def test_supported_sentence_cites_the_exact_sentence_of_the_full_article(sources
     assert ARTICLES["001"][cits[0].start:cits[0].end] == BUSHEHR
 
 
+def test_a_supported_sentence_lists_the_words_its_quote_lacks():
+    # The relation rests on "flooded", which the quote never says: shown, not hidden by word overlap.
+    text = "The open pit would lower the water table under 40 farms, the court heard."
+    src = Source(1, "m", "Mine", "m.md", 0, len(text), text, 1.0)
+    sents, _ = align_answer("40 farms would be flooded by the open pit [1].", [src], {"m": text})
+    assert sents[0].supported and sents[0].own_words == ["flooded"]
+    sents, _ = align_answer("The open pit would lower the water table under 40 farms [1].", [src], {"m": text})
+    assert sents[0].own_words == []
+    sents, _ = align_answer("Coal prices rose in Brazil [1].", [src], {"m": text})
+    assert not sents[0].supported and sents[0].own_words == []  # unsupported says more than own words
+
+
 def test_wrong_marker_is_replaced_by_the_supporting_source(sources):
     sents, cits = align_answer("The Bushehr plant became operational in 2013. [2]", sources, ARTICLES)
     assert sents[0].citations == [1] and sents[0].supported

@@ -37,8 +37,9 @@ def test_json_contract_field_by_field(corpus_engine):
     assert isinstance(out["answer"], str) and "Bushehr" in out["answer"]
     assert out["abstained"] is False
     s = out["sentences"][0]
-    assert set(s) == {"text", "citations", "supported", "support"}
+    assert set(s) == {"text", "citations", "supported", "support", "own_words"}
     assert s["supported"] is True and 0 < s["support"] <= 1 and s["citations"]
+    assert isinstance(s["own_words"], list) and all(w.lower() in s["text"].lower() for w in s["own_words"])
     c = out["citations"][0]
     assert set(c) == {"n", "doc_id", "title", "source", "quote", "start", "end"}
     assert c["doc_id"] == "001_bb4054422fb8fb17" and c["end"] > c["start"]

@@ -77,6 +77,19 @@ def test_rag_ask_labels_the_streamed_draft_and_the_checked_answer(monkeypatch):
     assert "The articles don't say." in final and "Russia sold" not in final
 
 
+def test_rag_ask_names_the_words_of_a_sentence_its_quotes_lack(capsys):
+    import rag.cli as rag_cli
+    from rag.schema import Answer, Sentence
+
+    ans = Answer(question="q", standalone_question="q", answer="40 farms would be flooded [1]. It rose [1].",
+                 abstained=False, sentences=[Sentence("40 farms would be flooded.", [1], True, 0.8, ["flooded"]),
+                                             Sentence("It rose.", [1], True, 1.0)],
+                 citations=[], sources=[], timings={"total_s": 1.0}, model="m")
+    rag_cli._print_answer(ans)
+    out = capsys.readouterr().out
+    assert "not in its quotes (flooded): 40 farms would be flooded." in out and "It rose." not in out.split("\n", 1)[1]
+
+
 def test_rag_ingest_of_a_path_that_does_not_exist_ingests_the_rest_and_exits_1(tmp_path):
     """A typo in a path is reported and fails the command (scripts see it), the other files are ingested."""
     good = tmp_path / "rail.txt"

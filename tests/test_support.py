@@ -5,13 +5,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag.align import SUPPORT_THRESHOLD
-from rag.support import Evidence, content_tokens, score_terms, support_score, terms
+from rag.support import Evidence, content_tokens, score_terms, support_score, terms, unbacked
 
 BUSHEHR = ("Russia built Iran\u2019s first nuclear power plant in the port of Bushehr, which became operational "
            "in 2013.")
 
 
 # --- content_tokens -----------------------------------------------------------------------------
+
+def test_unbacked_lists_the_words_no_form_of_which_the_evidence_holds():
+    ev = Evidence.of("Ahl, who taught physics, photographed the comets from Norland.")
+    assert unbacked("Ahl teaches physics and photographs a comet", ev) == []  # forms of the same words
+    assert unbacked("Ahl taught chemistry in Norlandic schools, Ahl said", ev) == ["chemistry", "schools", "said"]
+
 
 def test_stopwords_dropped_and_words_lowercased():
     assert content_tokens("The plant is in the port of Bushehr") == ["plant", "port", "bushehr"]

@@ -123,6 +123,22 @@ def test_markers_sit_before_the_final_punctuation_and_unsupported_is_labelled():
     assert "first token 0.5 s" in html and "total 1.2 s" in html
 
 
+def test_the_models_own_words_are_underlined_and_explained_once():
+    ans = answer(sentences=[
+        {"text": "40 farms would be flooded by the <b>pit</b>.", "citations": [1], "supported": True,
+         "support": 0.8, "own_words": ["flooded", "<b>pit</b>"]},
+        {"text": "Flooded fields were not mentioned.", "citations": [], "supported": False, "support": 0.1,
+         "own_words": ["Flooded"]},
+    ])
+    html = render.answer_html(0, ans)
+    own = [m for m in re.findall(r'<span class="own"[^>]*>([^<]*)</span>', html)]
+    assert own == ["flooded", "&lt;b&gt;pit&lt;/b&gt;"]  # escaped; an unsupported sentence is marked as such
+    assert html.count('class="own-note"') == 1
+    plain = render.answer_html(0, answer(sentences=[{"text": "It rose.", "citations": [1], "supported": True,
+                                                     "support": 1.0}]))
+    assert 'class="own' not in plain  # turns saved before the field existed render as before
+
+
 def test_abstention_is_a_notice_not_an_answer():
     html = render.answer_html(0, answer(abstained=True, answer="The articles don't say."))
     assert 'class="notice abstain"' in html and "class=\"answer\"" not in html

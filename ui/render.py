@@ -144,8 +144,25 @@ def _sentences_html(turn: int, ans: dict) -> str:
             'passage backs this sentence">unsupported</span>'
         )
         sep = "<br>" if out and _BULLET.match(text) else (" " if out else "")
-        out.append(f'{sep}<span class="{klass}">{e(body)}{marks}{e(punct)}</span>{label}')
+        words = _own_words_html(body, s.get("own_words") or []) if s["supported"] else e(body)
+        out.append(f'{sep}<span class="{klass}">{words}{marks}{e(punct)}</span>{label}')
+    if any(s["supported"] and s.get("own_words") for s in ans["sentences"]):
+        out.append('<div class="own-note">Underlined words are the model\'s own: its quotes do not contain them. '
+                   "Read the quote before relying on them.</div>")
     return "".join(out)
+
+
+def _own_words_html(text: str, own: list[str]) -> str:
+    """`text` escaped, each word its quotes lack (the model's own wording) underlined with a tip."""
+    if not own:
+        return e(text)
+    found = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in own) + r")(?!\w)", re.I)
+    out, at = [], 0
+    for m in found.finditer(text):
+        out.append(e(text[at:m.start()]))
+        out.append(f'<span class="own" title="Not in the quoted sentence: the model\'s own word">{e(m.group())}</span>')
+        at = m.end()
+    return "".join(out) + e(text[at:])
 
 
 def _marker_html(turn: int, sentence: int, n: int, title: str) -> str:
