@@ -17,6 +17,7 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
     premise_stated          (without a model) the question's own names and numbers are stated where the quotes are
                             (rag.premise)
     not_the_opposite        no quote states the opposite of the question's word ("private" for its "public")
+    deed_not_denied         no passage says the question's deed was not done ("would not raise tolls"), quoted or not
     roles_agree             who did what to whom: the quotes give the question's and the answer's
                             participants the same roles (rag.relations)
     dates_agree             which date or number belongs to which event: not one the quote gives to another
@@ -46,8 +47,8 @@ from .premise import (counts_missing, dated, namesakes, numbers_missing, people_
                       people_named, said_about_missing, set_otherwise, time_side, title_of_another)
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
-from .relations import (LIGHT_VERBS, answered, conflicts, definite_common, referent_conflicts, restates, root_subject,
-                        strangers, with_referent)
+from .relations import (LIGHT_VERBS, answered, conflicts, definite_common, denied, referent_conflicts, restates,
+                        root_subject, strangers, with_referent)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -316,6 +317,24 @@ def not_the_opposite(case: Case, d: Draft) -> Draft:
     return case.abstain(f"the quotes say \"{said}\" where the question says \"{asked}\"", shown=d.answer)
 
 
+def deed_not_denied(case: Case, d: Draft) -> Draft:
+    """A deed the passages say was not done is no premise to answer from, wherever they say so: for "By how
+    much will the operator raise tolls?", quotes picked for their numbers hold no "raise", while another
+    sentence says the operator "would not raise tolls this year". Every passage sentence with the question's
+    verb is read (`relations.denied`: each use of it refused or negated); that sentence is shown instead."""
+    if not d.answer.citations:
+        return d
+    verbs = {t.key for t in terms(" ".join(t.text for t in parse(case.question.text) if t.pos_ == "VERB"))}
+    using = [(s, s.text[a:b]) for s in case.sources for a, b in sentence_spans(s.text)
+             if verbs & {t.key for t in terms(s.text[a:b])}]
+    found = denied(case.question.text, " ".join(text for _, text in using)) if using else []
+    if not found:
+        return d
+    source, text = next((s, t) for s, t in using if denied(case.question.text, t))
+    shown = case.quotes(hint=text, min_relevance=0.0, sources=[source]).answer
+    return case.abstain(f"the question does not match the articles: {found[0]}", shown=shown)
+
+
 def _answering(q: Question, citations: list[Citation]) -> list[Citation]:
     """The quotes that give the number or date asked for, when some do: the question's people and numbers
     must be stated there, not in a quote beside it ("How many votes did Shah win?" is not answered by
@@ -525,8 +544,15 @@ def _untyped_names(doc, span) -> list:
 
 def _other_event(doc, key: str | None, dated) -> bool:
     """`doc` has a word `key` of its own, apart from the `dated` word and the words completing it
-    ("became operational": "operational" is part of the event dated, not another one)."""
-    return any(token_key(tok) == key and dated.i not in (tok.i, tok.head.i) for tok in doc)
+    ("became operational": "operational" is part of the event dated, not another one), and not at the same
+    time as it ("a ferry that closed when the bridge opened in 1974" closed in 1974 too)."""
+    return any(token_key(tok) == key and dated.i not in (tok.i, tok.head.i) and not _at_once(tok, dated) for tok in doc)
+
+
+def _at_once(a, b) -> bool:
+    """One of the two verbs is a "when ..." clause of the other: both happened at that time."""
+    return any(x.dep_ == "advcl" and x.head == y and any(c.lower_ == "when" and c.dep_ in ("advmod", "mark")
+                                                         for c in x.children) for x, y in ((a, b), (b, a)))
 
 
 def model_reads_claims(case: Case, d: Draft) -> Draft:
@@ -600,6 +626,7 @@ STEPS: list[tuple[str, Step]] = [
     ("names_as_written", names_as_written),
     ("premise_stated", premise_stated),
     ("not_the_opposite", not_the_opposite),
+    ("deed_not_denied", deed_not_denied),
     ("roles_agree", roles_agree),
     ("dates_agree", dates_agree),
     ("reasons_stated", reasons_stated),

@@ -15,6 +15,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import takewhile
 
 from .agents import is_agent, is_group
 from .nlp import parse
@@ -120,8 +121,11 @@ class Question:
         parts = [_AMOUNTS] + ([DURATIONS] if self.asks_duration else []) + ([WHEN_WORDS] if self.wants == DATE else [])
         m = _COUNTED.search(self.asked)
         if m and m.group("how").lower() == "many" and m.group("words")[0].isalpha():
-            thing = re.sub(r"(?:es|s)$", "", m.group("words").split()[0].lower())
-            parts.append(rf"\b{_SMALL_NUMBERS}\s+(?:[\w-]+\s+)?{re.escape(thing)}\w*")
+            # Any word of the counted phrase, up to its first stopword: "how many extra buses" is answered by
+            # "six buses" as by "six extra coaches".
+            words = list(takewhile(terms, m.group("words").split())) or m.group("words").split()[:1]
+            things = "|".join(re.escape(re.sub(r"(?:es|s)$", "", w.lower())) for w in words)
+            parts.append(rf"\b{_SMALL_NUMBERS}\s+(?:[\w-]+\s+)?(?:{things})\w*")
         return re.compile("|".join(parts), re.I)
 
     def counted_words(self) -> list[str]:

@@ -113,6 +113,17 @@ class AnotherOne:
 
 
 @dataclass(frozen=True)
+class OtherKind:
+    thing: str  # the head noun both name
+    claim_kind: str  # the noun before it in the claim ("drone")
+    source_kind: str  # and in the source ("ultrasound")
+
+    def __str__(self) -> str:
+        return (f"the source's {self.thing} is the \u201c{self.source_kind} {self.thing}\u201d, not the claim's "
+                f"\u201c{self.claim_kind} {self.thing}\u201d")
+
+
+@dataclass(frozen=True)
 class OtherTitle:
     person: str
     claim_title: str
@@ -177,7 +188,7 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
     return out
 
 
-Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherTitle | Renamed
+Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherKind | OtherTitle | Renamed
 
 
 def conflicts(claim: str, source: str) -> list[Found]:
@@ -215,23 +226,27 @@ def conflicts(claim: str, source: str) -> list[Found]:
             other = _other_owner(r, stated)
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
-    return out + _time_conflicts(claimed, stated) + _title_conflicts(claimed, stated) + _renamed(claim, source) \
+    return out + _time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) \
+        + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces)
 
 
-def strangers(claim: str, source: str) -> list[OtherDoer]:
-    """The claim's people and organisations that the source never names, while it gives their deed to one
-    who cannot be them (`_stranger_doer`). Read against all of an answer's quotes together: one quote may name
-    the claim's doer doing it in other words ("came third with 4,211 votes") and another someone else doing
-    it ("Marlow received 18,406 votes")."""
+def strangers(claim: str, source: str) -> list[OtherDoer | Conflict]:
+    """The claim's people and organisations that the source never names, while it gives their deed, or what
+    they own, to one who cannot be them (`_stranger_doer`): "Where is Halvard's head office?" over "FreshWay's
+    head office in Lindby". Read against all of an answer's quotes together: one quote may name the claim's
+    doer doing it in other words ("came third with 4,211 votes") and another someone else doing it ("Marlow
+    received 18,406 votes")."""
     claimed, stated = as_declared(claim), as_declared(source)
     out = []
     for r in roles(claimed):
-        if r.role == "agent" and r.predicate not in LIGHT_VERBS and not any(_mentions(r, s) for s in stated.sents) \
-                and (doer := _stranger_doer(r, claimed, stated)):
+        if r.role in ("agent", "owner") and r.predicate not in LIGHT_VERBS \
+                and not any(_mentions(r, s) for s in stated.sents) and (doer := _stranger_doer(r, claimed, stated)):
             # Named as the claim writes it ("Had Ahl" is the declared form's misreading of "had Ahl").
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
-            out.append(OtherDoer(_name(asked) if asked is not None else r.key, r.predicate, doer))
+            named = _name(asked) if asked is not None else r.key
+            out.append(OtherDoer(named, r.predicate, doer) if r.role == "agent"
+                       else Conflict(named, r.predicate, "owner", "owner", f"{doer}'s"))
     return out
 
 
@@ -259,6 +274,12 @@ def restates(question: str, found: Found) -> bool:
         return False
     named = {k for t in parse(found.participant) for k in [token_key(t)] if k}
     return any(r.role == role and named & ({r.key} | r.names) for r in roles(question))
+
+
+def denied(claim: str, source: str) -> list[TimeConflict]:
+    """Verbs of the claim that every use in the source says were refused or not done ("would not raise
+    tolls", "refused to meet"): read against all the passages, not only the quotes picked."""
+    return [t for t in _time_conflicts(as_declared(claim), as_declared(source)) if t.source_time == "not"]
 
 
 def _time(verb) -> str | None:
@@ -329,6 +350,24 @@ def _title_words(tok, name: set[str]) -> tuple[set[str], str]:
         todo += [c for c in w.children if c.dep_ in ("compound", "amod") and c.i < w.i]
     words.sort(key=lambda w: w.i)
     return {token_key(w) for w in words}, " ".join(w.text for w in words)
+
+
+def _kind_conflicts(claimed, stated) -> list[OtherKind]:
+    """A thing the claim names by a noun before it ("the drone inspection") that the source names only by
+    another ("the ultrasound inspection"), the claim's noun said nowhere in the source: another kind of that
+    thing. Nouns only: adjectives reword too freely ("the new runway", "the second runway")."""
+    said = {token_key(t) for t in stated}
+    out = []
+    for t in claimed:
+        if t.dep_ != "compound" or t.pos_ != "NOUN" or t.head.pos_ != "NOUN" or token_key(t) in said or t.text.isupper():
+            continue  # an abbreviation ("TV series") may stand for the source's word ("television series")
+        for o in (o for o in stated if o.pos_ == "NOUN" and _lemma(o) == _lemma(t.head)):
+            other = next((c for c in o.children if c.dep_ == "compound" and c.pos_ == "NOUN" and not c.text.isupper()),
+                         None)
+            if other is not None:
+                out.append(OtherKind(t.head.text, t.text, other.text))
+                break
+    return out
 
 
 def _title_conflicts(claimed, stated) -> list[OtherTitle]:
@@ -928,10 +967,11 @@ def _other_doer(r: Role, stated) -> str | None:
 
 
 def _stranger_doer(r: Role, claimed, stated) -> str | None:
-    """For a claim's person or organisation, a doer of the same verb who cannot be them: another name of
-    their kind, or one thing brought in by "a" ("an automated survey in Chile had photographed the comet"
-    for "How many times had Ahl photographed the comet?"). Not a place (news writes "Moscow" for Russia), a
-    plural ("officials" may be the claim doer's own) or "the ..." (may describe them)."""
+    """For a claim's person or organisation, a doer of the same verb (or owner of the same thing) who cannot
+    be them: another name of their kind, or, for a doer, one thing brought in by "a" ("an automated survey in
+    Chile had photographed the comet" for "How many times had Ahl photographed the comet?"). Not a place (news
+    writes "Moscow" for Russia), a plural ("officials" may be the claim doer's own) or "the ..." (may describe
+    them)."""
     if not _who(r, claimed):
         return None
     for sent in stated.sents:
@@ -939,9 +979,13 @@ def _stranger_doer(r: Role, claimed, stated) -> str | None:
             tok = next((t for t in sent if token_key(t) == s.key and t.pos_ in ("NOUN", "PROPN")), None)
             if tok is None or s.key in r.names:
                 continue
-            if tok.pos_ == "PROPN" and s.kind in ("", *_WHO) and (s.kind == r.kind or "" in (s.kind, r.kind)):
-                return _name(tok)  # the tagger types some names and not others: an untyped one is anyone's kind
-            if not s.kind and tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+            # The tagger types some names and not others: an untyped one is anyone's kind. An owner is a person
+            # or an organisation alike (it takes "Hugo Brandt's" for an organisation, "Ostmark's" for a person).
+            if tok.pos_ == "PROPN" and s.kind in ("", *_WHO) and (
+                    s.kind == r.kind or "" in (s.kind, r.kind) or r.role == "owner"):
+                return _name(tok)
+            if r.role == "agent" and not s.kind and tok.tag_ == "NN" and any(
+                    c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
                 return _written(tok)
     return None
 

@@ -43,7 +43,7 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
-                          "quotes_the_speaker", "names_as_written", "premise_stated", "not_the_opposite", "roles_agree", "dates_agree", "reasons_stated",
+                          "quotes_the_speaker", "names_as_written", "premise_stated", "not_the_opposite", "deed_not_denied", "roles_agree", "dates_agree", "reasons_stated",
                           "facts_from_one_quote",
                           "model_reads_claims",
                           "model_confirms", "model_contrasts"]
@@ -1563,6 +1563,67 @@ def test_a_named_doer_the_quotes_never_name_while_someone_else_does_the_deed():
     ans = check("How many times had Ahl photographed the comet in September?", article=survey,
                 skip=frozenset({"premise_stated"}))  # which also sees that no quote names Ahl
     assert ans.abstained and "an automated survey" in ans.error, ans.error
+
+
+def test_a_named_owner_the_quotes_never_name_while_another_name_owns_the_thing():
+    """"Where is Ostmark's head office?" over "posts at Velden's head office in Karsby": the quotes never name
+    Ostmark and give the office to another company. Not when a quote names the owner, nor for a place ("the
+    Kremlin" for Russia's) or a common noun ("the company's head office")."""
+    from rag.relations import strangers
+    quote = "She said 80 posts at Velden's head office in Karsby would be cut."
+    assert strangers("Where is Ostmark's head office?", quote)
+    assert not strangers("Where is Velden's head office?", quote)
+    assert not strangers("Where is the company's head office?", quote)
+    assert not strangers("Where is Ostmark's head office?", "Ostmark bought Velden. " + quote)
+    assert not strangers("When did Russia's embassy in Tehran close?", "Moscow's embassy in Tehran closed in May.")
+    ans = check("How many posts at Ostmark's head office will be cut?", article="Ostmark agreed to buy Velden. " + quote)
+    assert ans.abstained and "Velden's, not Ostmark's" in ans.error, ans.error
+
+
+def test_a_deed_the_passages_say_was_not_done_is_declined_even_unquoted():
+    """"By how much will the operator raise fares?" has quotes picked for their numbers; another sentence says
+    the operator "would not raise fares this year": that is shown, declined as asked. A deed done in one
+    sentence and not in another is no denial."""
+    article = ("Repairs will cost 3.1 million euros. The operator said it would pay for them and would not raise "
+               "fares this year. Fare income is about 12 million euros a year.")
+    ans = check("By how much will the operator raise fares this year?", article=article)
+    assert ans.abstained and "raise" in ans.error and "would not raise fares" in ans.answer, (ans.answer, ans.error)
+    raised = article + " The city raised parking fees by 5 percent."
+    ans = check("By how much did the city raise parking fees?", article=raised)
+    assert not ans.abstained and "5 percent" in ans.answer, ans.error
+
+
+def test_how_many_counts_any_word_of_the_counted_phrase():
+    """"How many extra coaches a day will Redline run?" is answered by "add six coaches a day": the counted
+    thing is any word before the first stopword, not only the first ("extra")."""
+    article = "The bus operator Redline said it would add six coaches a day to its route."
+    ans = check("How many extra coaches a day will Redline run?", article=article)
+    assert not ans.abstained and "six coaches" in ans.answer, ans.error
+
+
+def test_a_date_of_a_when_clause_dates_the_verb_it_hangs_on_too():
+    """"A ferry service that closed when the bridge opened in 1974": the service closed in 1974 as well; not
+    so for a date of another clause ("closed after the bridge opened in 1974")."""
+    article = "A ferry service that closed when the new bridge opened in 1974 may return next year."
+    ans = check("When did the ferry service close?", "The ferry service closed in 1974 [1].", article=article)
+    assert not ans.abstained, ans.error
+    article = "A ferry service that closed years after the new bridge opened in 1974 may return next year."
+    ans = check("When did the ferry service close?", "The ferry service closed in 1974 [1].", article=article)
+    assert ans.abstained and "opened" in ans.error, ans.error
+
+
+def test_a_thing_named_by_another_noun_before_it_is_another_kind_of_it():
+    """"What did the drone survey find?" over "a helicopter survey found two wrecks": another kind of survey, the
+    question's "drone" said nowhere in the quote. Not when the quote says it elsewhere ("a survey by drone"),
+    for an abbreviation ("TV series" / "television series") or for the thing alone ("the survey")."""
+    quote = "A helicopter survey of the bay found two wrecks on Friday."
+    assert [str(x) for x in conflicts("What did the drone survey find?", quote)] == [
+        "the source's survey is the \u201chelicopter survey\u201d, not the claim's \u201cdrone survey\u201d"]
+    assert not conflicts("What did the survey find?", quote)
+    assert not conflicts("What did the drone survey find?", "A survey of the bay by drone found two wrecks.")
+    assert not conflicts("When did the TV series first air?", "The television series first aired in 2008.")
+    ans = check("What did the drone survey of the bay find on Friday?", article=quote)
+    assert ans.abstained and "helicopter survey" in ans.error, ans.error
 
 
 def test_a_percentage_is_dated_by_what_it_measures_not_its_unit():
