@@ -42,13 +42,21 @@ def _pairs() -> dict[tuple[str, str], dict[str, int]]:
 def opposites(token) -> list[str]:
     """WordNet's opposites of a spaCy token in its part of speech, that of its commonest sense first ("raise":
     "lower", then "level", as in razing); [] for a function word."""
-    pos = _POS.get(token.pos_)
+    pos = _pos(token)
     if pos is None or token.lower_ in stopwords():
         return []
     found = _pairs().get((token.lemma_.lower(), pos), {})
     if not found and pos in _DESCRIBING:  # "How far east ...?" (an adverb) where WordNet pairs adjectives
         found = next((f for p in sorted(_DESCRIBING - {pos}) for f in [_pairs().get((token.lemma_.lower(), p))] if f), {})
     return sorted(found, key=lambda w: (found[w], w))
+
+
+def _pos(token) -> str | None:
+    """WordNet's part of speech of a token: a noun with an auxiliary of its own is a verb the tagger misread
+    ("How much did spending fall?" tags "fall" a noun)."""
+    if token.pos_ == "NOUN" and any(c.dep_ in ("aux", "auxpass") for c in token.children):
+        return "v"
+    return _POS.get(token.pos_)
 
 
 def opposed(question: str, quote: str) -> list[tuple[str, str]]:
@@ -65,7 +73,7 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
                     or o.lower_ == t.lower_), default=0)
         # With the question's verb stated too, an opposite done by someone else is another deed ("Pryce,
         # whose father Alan bought the club, decided to sell").
-        other = next((o for o in said if o.lemma_.lower() in others and _alike(_POS.get(o.pos_), _POS[t.pos_])
+        other = next((o for o in said if o.lemma_.lower() in others and _alike(_pos(o), _pos(t))
                       and len(mine & _anchors(o)) > held and not (_held_verb(t, said) and _other_doers(t, o))
                       and not _converse(t, o)), None)
         if other is not None:

@@ -1626,6 +1626,14 @@ def test_a_thing_named_by_another_noun_before_it_is_another_kind_of_it():
     assert ans.abstained and "helicopter survey" in ans.error, ans.error
 
 
+def test_a_verb_the_tagger_reads_as_a_noun_still_has_its_opposite():
+    """"How much did spending fall?" tags "fall" a noun (with "did" as its auxiliary): it is the verb, and
+    "Spending had risen by 12 percent" states its opposite."""
+    from rag.opposites import opposed
+    assert opposed("How much did spending fall?", "Spending had risen by 12 percent.") == [("fall", "risen")]
+    assert opposed("How much did spending fall?", "Spending fell by 12 percent.") == []
+
+
 def test_a_percentage_is_dated_by_what_it_measures_not_its_unit():
     """"The fund owns 30% of the company" over "which is 30 per cent owned by the fund": "%" and "cent" are
     the number's unit, not two events (a right answer had been declined)."""
