@@ -71,7 +71,6 @@ REASON_MIN = 0.5  # share of the words of a reason the model gives ("because ...
 # What follows these is the reason a sentence gives ("since" is left out: it dates as often as it explains).
 _REASON = re.compile(r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result of|in response to|in order to|"
                      r"so that)\s+(?P<reason>[^;]+)", re.I)
-_DENIAL = re.compile(r"\bnot\b|\bno\b|\bnever\b|n't\b|\brefus|\bfail|\bdeclin", re.I)  # words relations.denied reads
 _ACCORDING_TO = re.compile(r"\baccording to\s+([^,;:?]{3,80})", re.I)
 _CONTINUES = re.compile(r"^\W*(he|she|they|it)\b", re.I)  # "He added that ...": named just before
 _NEGATIVE = re.compile(r"\b(do(es)? not|don't|doesn't|cannot|can't|no)\b.{0,40}\b(say|mention|contain|provide|answer|"
@@ -328,12 +327,11 @@ def deed_not_denied(case: Case, d: Draft) -> Draft:
     verbs = {t.key for t in terms(" ".join(t.text for t in parse(case.question.text) if t.pos_ == "VERB"))}
     using = [(s, s.text[a:b]) for s in case.sources for a, b in sentence_spans(s.text)
              if verbs & {t.key for t in terms(s.text[a:b])}]
-    if not any(_DENIAL.search(text) for _, text in using):
-        return d  # nothing says no: spare the parse
     found = denied(case.question.text, " ".join(text for _, text in using))
     if not found:
         return d
-    source, text = next((s, t) for s, t in using if denied(case.question.text, t))
+    # The sentence saying so (read alone, the parser may split it otherwise than inside all of them).
+    source, text = next(((s, t) for s, t in using if denied(case.question.text, t)), using[0])
     shown = case.quotes(hint=text, min_relevance=0.0, sources=[source]).answer
     return case.abstain(f"the question does not match the articles: {found[0]}", shown=shown)
 

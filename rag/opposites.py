@@ -78,7 +78,7 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
                       and not _converse(t, o)), None)
         if other is not None:
             found.append((t.text, other.text))
-    return found + _particles_turned(parse(question), said)
+    return found + _particles_turned(parse(question), said) + _sides_turned(parse(question), said)
 
 
 def _particles_turned(q, said) -> list[tuple[str, str]]:
@@ -96,6 +96,22 @@ def _particles_turned(q, said) -> list[tuple[str, str]]:
                      for c in o.children if c.dep_ == "prt"}
         if turned and not any(c.lower_ == after.lower_ for _, c in said_with):
             found += [(f"{t.text} {after.text}", f"{o.text} {c.text}") for o, c in said_with if c.lower_ in turned][:1]
+    return found
+
+
+_SIDES = {"for": "against", "against": "for"}  # prepositions WordNet cannot pair: "voted for" / "voted against"
+
+
+def _sides_turned(q, said) -> list[tuple[str, str]]:
+    """ "When did the party vote for the runway?" over "voted against it in 2019": the question's verb stated
+    only with the other side's preposition."""
+    found = []
+    for t in (t for t in q if _pos(t) == "v"):
+        side = next((c.lower_ for c in t.children if c.dep_ == "prep" and c.lower_ in _SIDES), None)
+        uses = [(o, c) for o in said if o.pos_ == "VERB" and o.lemma_.lower() == t.lemma_.lower()
+                for c in o.children if c.dep_ == "prep" and c.lower_ in _SIDES]
+        if side and uses and all(c.lower_ == _SIDES[side] for _, c in uses):
+            found.append((f"{t.text} {side}", f"{uses[0][0].text} {uses[0][1].text}"))
     return found
 
 

@@ -71,9 +71,11 @@ _PLACES = {"GPE", "LOC"}
 
 def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
     """A place the question puts its event in ("... in Kenya?") that no quote names, where a quote puts its
-    event in another ("killed 11,000 people in Ghana"): the quote is about somewhere else."""
+    event in another ("killed 11,000 people in Ghana", "in the village of Los Pinos"): the quote is about
+    somewhere else."""
     def located(doc):
-        return [t for t in doc if t.ent_type_ in _PLACES and t.dep_ == "pobj" and t.head.lower_ == "in"]
+        return [t for t in doc if t.ent_type_ in _PLACES and t.dep_ == "pobj" and (t.head.lower_ == "in" or (
+            t.head.lower_ == "of" and t.head.head.dep_ == "pobj" and t.head.head.head.lower_ == "in"))]
 
     said = [parse(w) for w in windows]
     return [t.text for t in located(parse(q.asked))

@@ -43,6 +43,7 @@ from spacy.util import filter_spans
 from .agents import is_group
 from .nlp import entity_kind, parse
 from .support import NAME, terms, token_key
+from .words import NEGATIONS
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
@@ -262,6 +263,7 @@ _IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "ha
                 "force", "compel", "oblige", "choose", "proceed", "resume", "tend", "bother", "dare", "remember",
                 "be", "seem", "appear", "prove", "turn", "vote", "opt", "elect"}
 _REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
+_REFUSED_STEMS = tuple(v.removesuffix("e") for v in _REFUSED)  # "refus" for "refused", "refusing"
 
 
 def restates(question: str, found: Found) -> bool:
@@ -278,7 +280,11 @@ def restates(question: str, found: Found) -> bool:
 
 def denied(claim: str, source: str) -> list[TimeConflict]:
     """Verbs of the claim that every use in the source says were refused or not done ("would not raise
-    tolls", "refused to meet"): read against all the passages, not only the quotes picked."""
+    tolls", "refused to meet"): read against all the passages, not only the quotes picked. A source with no
+    word of denial is not parsed."""
+    words = {w.lower() for w in re.findall(r"[\w']+", source)}
+    if not (words & NEGATIONS or any(w.endswith("n't") or w.startswith(_REFUSED_STEMS) for w in words)):
+        return []
     return [t for t in _time_conflicts(as_declared(claim), as_declared(source)) if t.source_time == "not"]
 
 
@@ -422,8 +428,8 @@ def with_referent(source: str, before: str) -> str:
     """The source with the name its pointing-back subject stands for written after it ("The work (The
     Tidewater Triptych) was restored in Glasgow"), for a reader who sees the sentence alone."""
     doc = parse(source)
-    subj, ante = _pointing_subject(doc) or _pointing_owner(doc), _named_subject(before)
-    if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS:
+    subj, ante = _pointing_subject(doc) or _pointing_owner(doc) or _pointing_object(doc), _named_subject(before)
+    if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS | _OBJECTS:
         ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
     if subj is None or ante is None or not _may_stand_for(subj, ante) or not _agrees(subj, ante):
         return _with_fuller(source, doc, before)
@@ -474,6 +480,7 @@ def _pointing_subject(doc):
 
 
 _OWNERS = {"its", "their", "his", "her"}
+_OBJECTS = {"it", "them"}  # not "him" / "her": a person pronoun may stand for anyone the article named before
 _PLURAL = {"NNS", "NNPS"}
 
 
@@ -481,13 +488,24 @@ def _agrees(owner, ante) -> bool:
     """An owner pronoun agrees in number with what it stands for: "its" a thing, "their" several ("Their
     collaboration" after "The convergence of Iranian and Russian interests" is Iran's and Russia's), "his"
     and "her" a person."""
-    if owner.lower_ not in _OWNERS:
+    if owner.lower_ not in _OWNERS | _OBJECTS:
         return True
-    if owner.lower_ == "its":
+    if owner.lower_ in ("its", "it"):
         return ante.tag_ not in _PLURAL and ante.ent_type_ != "PERSON"
-    if owner.lower_ == "their":
+    if owner.lower_ in ("their", "them"):
         return ante.tag_ in _PLURAL
     return ante.ent_type_ == "PERSON"
+
+
+def _pointing_object(doc):
+    """"Them" in "The minister first asked for them in 2019", "their" in "to advise on their care": a pronoun
+    past the subject that points back (the model, reading the quote alone, cannot tell what was asked for).
+    Not one its own sentence's subject may stand for ("With its growing influence, Norland can ...")."""
+    sent = next(iter(doc.sents), None)
+    subj = root_subject(sent) if sent else None
+    found = next((t for t in sent if t.lower_ in _OBJECTS | {"its", "their"}
+                  and t.dep_ in ("dobj", "pobj", "dative", "poss")), None) if sent else None
+    return found if found is not None and (subj is None or not _agrees(found, subj)) else None
 
 
 def _pointing_owner(doc):

@@ -976,6 +976,21 @@ def test_an_owner_pronoun_is_read_with_what_the_sentence_before_is_about():
     assert with_referent("Their collaboration presents a bloc.", convergence) == "Their collaboration presents a bloc."
 
 
+def test_an_object_pronoun_is_read_with_what_the_sentence_before_is_about():
+    """"The minister first asked for them in 2019" after "The doors ... were bought by the museum in 1931": the
+    model reads "them (The doors)" (it had rated the bare quote as not answering "When did the minister first
+    ask for the doors?"). Not a pronoun its own sentence's subject may stand for ("With its growing influence,
+    Norland can ..."), nor one that does not agree in number."""
+    from rag.relations import with_referent
+    doors = "The doors, which once stood at a meeting house, were bought by the museum in 1931. "
+    assert with_referent("The culture minister, Tala Nuvu, first asked for them in 2019.", doors) == \
+        "The culture minister, Tala Nuvu, first asked for them (The doors) in 2019."
+    assert with_referent("The culture minister first asked for it in 2019.", doors) == \
+        "The culture minister first asked for it in 2019."
+    influence = "With its growing influence, Norland can act as a mediator."
+    assert with_referent(influence, "Norland's involvement brings a fresh perspective. ") == influence
+
+
 def test_an_answer_restating_the_question_s_premise_against_its_quote_declines_the_question():
     """The model's "Portugal views the dam as a threat [1]" gives the view to the country the question does,
     where the quote gives it to Spain: the question's premise clashes with the quote, so it is declined (the
@@ -1632,6 +1647,25 @@ def test_a_verb_the_tagger_reads_as_a_noun_still_has_its_opposite():
     from rag.opposites import opposed
     assert opposed("How much did spending fall?", "Spending had risen by 12 percent.") == [("fall", "risen")]
     assert opposed("How much did spending fall?", "Spending fell by 12 percent.") == []
+
+
+def test_a_place_named_as_the_village_of_x_is_where_the_quote_puts_its_event():
+    """"How many houses were destroyed in Almora?" over "destroyed 26 houses, most of them in the village of
+    Los Pinos": the quote puts the event in another place ("in the village of X" as "in X")."""
+    from rag.premise import places_elsewhere
+    quote = "The fire destroyed 26 houses, most of them in the village of Los Pinos."
+    assert places_elsewhere(analyse("How many houses were destroyed in Almora?"), [quote]) == ["Almora"]
+    assert places_elsewhere(analyse("How many houses were destroyed in Los Pinos?"), [quote]) == []
+
+
+def test_voting_for_is_the_opposite_of_voting_against():
+    """"When did the Green Party vote for the runway?" over "the Green Party ... voted against it in 2019": the
+    question's verb stated only with the other side's preposition (WordNet pairs no prepositions)."""
+    from rag.opposites import opposed
+    quote = "The Green Party, which holds four seats, voted against it in 2019."
+    assert opposed("When did the Green Party vote for the runway?", quote) == [("vote for", "voted against")]
+    assert opposed("When did the Green Party vote against the runway?", quote) == []
+    assert opposed("Who argued for the plan?", "Critics argued against the plan, and the mayor argued for it.") == []
 
 
 def test_a_percentage_is_dated_by_what_it_measures_not_its_unit():
