@@ -181,7 +181,9 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
         extra += [(_lemma(c), "patient") for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
                   and not any(g.dep_.startswith("nsubj") for g in c.children) and (_by_doer(c) or not any(
                       g.dep_ == "agent" for g in c.children))]
-        for part in [tok, *_conjuncts(tok)]:
+        # "the council and a cooperative, which together argued": the clause may be about the whole list.
+        first = [tok.head] if antecedent is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN") else []
+        for part in [*first, tok, *_conjuncts(tok)]:
             key = token_key(part)
             if key:
                 out += [Role(p, r, key, _phrase(part), _marked(part), entity_kind(part.ent_type_))
@@ -966,6 +968,8 @@ def _other_doer(r: Role, stated) -> str | None:
         # "Greyfield Seeds, which will sell the barley ...; the institute will keep the patent": the
         # relative clause is Greyfield Seeds' deed, so the institute keeping the patent is another doer.
         here = roles(sent.as_doc(), relatives=True)
+        if any(r.key in s.names for s in _same_verb(r, here)):
+            continue  # the claim's doer does it too ("the council and a cooperative, which together argued")
         busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
         for doer in [s for s in _same_verb(r, here) if (s.kind == r.kind or busy or _untyped_name(s, r, sent))
                      and s.key not in r.names]:  # "whose father Alan bought" for "Alan Pryce bought"
