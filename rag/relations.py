@@ -182,7 +182,8 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
                   and not any(g.dep_.startswith("nsubj") for g in c.children) and (_by_doer(c) or not any(
                       g.dep_ == "agent" for g in c.children))]
         # "the council and a cooperative, which together argued": the clause may be about the whole list.
-        first = [tok.head] if antecedent is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN") else []
+        listed = antecedent is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN")
+        first = [tok.head] if listed else []
         for part in [*first, tok, *_conjuncts(tok)]:
             key = token_key(part)
             if key:
@@ -367,7 +368,9 @@ def _kind_conflicts(claimed, stated) -> list[OtherKind]:
     said = {token_key(t) for t in stated}
     out = []
     for t in claimed:
-        if t.dep_ != "compound" or t.pos_ != "NOUN" or t.head.pos_ != "NOUN" or token_key(t) in said or t.text.isupper():
+        if t.dep_ != "compound" or t.pos_ != "NOUN" or t.head.pos_ != "NOUN" or token_key(t) in said:
+            continue
+        if t.text.isupper():
             continue  # an abbreviation ("TV series") may stand for the source's word ("television series")
         for o in (o for o in stated if o.pos_ == "NOUN" and _lemma(o) == _lemma(t.head)):
             other = next((c for c in o.children if c.dep_ == "compound" and c.pos_ == "NOUN" and not c.text.isupper()),
