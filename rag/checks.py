@@ -18,6 +18,7 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
                             (rag.premise)
     not_the_opposite        no quote states the opposite of the question's word ("private" for its "public")
     deed_not_denied         no passage says the question's deed was not done ("would not raise tolls"), quoted or not
+    deed_by_its_doer        ...nor gives it, every time it names who did it, to another ("Cardiff Press retracted it")
     roles_agree             who did what to whom: the quotes give the question's and the answer's
                             participants the same roles (rag.relations)
     dates_agree             which date or number belongs to which event: not one the quote gives to another
@@ -44,11 +45,12 @@ from .names import pieced
 from .nlp import parse
 from .opposites import opposed
 from .premise import (counts_missing, dated, namesakes, numbers_missing, people_in_sources, people_missing,
-                      people_named, said_about_missing, set_otherwise, time_side, title_of_another)
+                      people_named, said_about_missing, set_otherwise, time_side, title_of_another,
+                      titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
-from .relations import (LIGHT_VERBS, answered, conflicts, definite_common, denied, referent_conflicts, restates,
-                        root_subject, strangers, with_referent)
+from .relations import (LIGHT_VERBS, answered, conflicts, definite_common, denied, done_by_others, names_doer,
+                        referent_conflicts, restates, root_subject, strangers, with_referent)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -290,6 +292,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations)
     windows = [_speaker_window(case, c) for c in d.answer.citations]
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
+        + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
         + title_of_another(q, windows, " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
     if not missing:
@@ -322,16 +325,36 @@ def deed_not_denied(case: Case, d: Draft) -> Draft:
     much will the operator raise tolls?", quotes picked for their numbers hold no "raise", while another
     sentence says the operator "would not raise tolls this year". Every passage sentence with the question's
     verb is read (`relations.denied`: each use of it refused or negated); that sentence is shown instead."""
+    return _deed_as_told(case, d, denied)
+
+
+def deed_by_its_doer(case: Case, d: Draft) -> Draft:
+    """A deed every passage gives to another by name is not the question's doer's, wherever they say so:
+    for "Why did Ana Roth retract the paper?", quotes picked for her name hold no "retract", while another
+    sentence says "Cardiff Press retracted the paper" (`relations.done_by_others`); that sentence is shown."""
+    # A quote giving the number or date asked for that names the doer may tell the deed in its own words
+    # ("Simon Vale came third with 4,211 votes" for "How many votes did Simon Vale receive?").
+    if any(names_doer(case.question.text, c.quote) for c in _giving(case.question, d.answer.citations)):
+        return d
+    # Only passages of articles that name the doer: another article's "X played Y" says nothing of them.
+    return _deed_as_told(case, d, done_by_others, lambda s: names_doer(case.question.text, case.articles[s.doc_id]))
+
+
+def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
+                  keep: Callable[[Source], bool] = lambda s: True) -> Draft:
+    """Every passage sentence using the question's verb (of the sources `keep` keeps), read together by `read`
+    (question, text) -> found."""
     if not d.answer.citations:
         return d
     verbs = {t.key for t in terms(" ".join(t.text for t in parse(case.question.text) if t.pos_ == "VERB"))}
     using = [(s, s.text[a:b]) for s in case.sources for a, b in sentence_spans(s.text)
              if verbs & {t.key for t in terms(s.text[a:b])}]
-    found = denied(case.question.text, " ".join(text for _, text in using))
+    using = [(s, text) for s, text in using if keep(s)]
+    found = read(case.question.text, " ".join(text for _, text in using)) if using else []
     if not found:
         return d
     # The sentence saying so (read alone, the parser may split it otherwise than inside all of them).
-    source, text = next(((s, t) for s, t in using if denied(case.question.text, t)), using[0])
+    source, text = next(((s, t) for s, t in using if read(case.question.text, t)), using[0])
     shown = case.quotes(hint=text, min_relevance=0.0, sources=[source]).answer
     return case.abstain(f"the question does not match the articles: {found[0]}", shown=shown)
 
@@ -628,6 +651,7 @@ STEPS: list[tuple[str, Step]] = [
     ("premise_stated", premise_stated),
     ("not_the_opposite", not_the_opposite),
     ("deed_not_denied", deed_not_denied),
+    ("deed_by_its_doer", deed_by_its_doer),
     ("roles_agree", roles_agree),
     ("dates_agree", dates_agree),
     ("reasons_stated", reasons_stated),

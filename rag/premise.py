@@ -10,10 +10,11 @@ import calendar
 import re
 
 from .nlp import parse
-from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, title_token
+from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, person_noun, title_token
 from .relations import LIGHT_VERBS, root_subject
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
+from .words import SAYING
 
 
 def people_missing(q: Question, windows: list[str], people: tuple[tuple[str, ...], ...]) -> list[str]:
@@ -185,8 +186,6 @@ def _name_words(span) -> frozenset[str]:
     return frozenset(k for t in span if t.pos_ in ("PROPN", "NOUN", "NUM") for k in [token_key(t)] if k)
 
 
-_SAYING = {"say", "tell", "warn", "claim", "argue", "comment", "complain", "think", "believe", "write", "predict",
-           "insist", "suggest", "add", "announce", "reveal", "admit", "deny"}
 TOPIC_MIN = 0.5  # the share of the topic's words one window must state with its speaker
 
 
@@ -195,7 +194,7 @@ def said_about_missing(q: Question, windows: list[str]) -> list[str]:
     back to) must name the speaker and the topic together; his words on the investment beside the residents'
     complaints about traffic do not answer it."""
     for verb in parse(q.asked):
-        if verb.lemma_.lower() not in _SAYING or verb.pos_ != "VERB":
+        if verb.lemma_.lower() not in SAYING or verb.pos_ != "VERB":
             continue
         speaker = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
         about = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("about", "on") for g in c.children
@@ -208,6 +207,29 @@ def said_about_missing(q: Question, windows: list[str]) -> list[str]:
         if who and topic and not any(coverage(who, e) > 0.0 and coverage(topic, e) >= TOPIC_MIN for e in said):
             return [f"{' '.join(t.text for t in speaker.subtree)} on {' '.join(t.text for t in about.subtree)}"]
     return []
+
+
+def titled_missing(q: Question, windows: list[str]) -> list[str]:
+    """The question's doer named by a title and its owner ("What did Norland Air's chief executive say?"),
+    while the quotes have the owner itself do it ("Norland Air said ...") and hold no such title: the
+    airline's words are not its chief executive's. (Without the owner doing it the quotes may name the
+    holder without the title: "President Okonjo said" for "the Vesterian leader".)"""
+    doc = parse(q.asked)
+    root = next(iter(doc.sents)).root if len(doc) else None
+    doer = next((c for c in root.children if c.dep_ == "nsubj" and c.pos_ == "NOUN" and c.tag_ == "NN"), None) \
+        if root is not None and root.pos_ == "VERB" else None
+    owner = next((c for c in doer.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None) \
+        if doer is not None and person_noun(doer.lemma_.lower()) else None
+    if owner is None:
+        return []
+    mine = {token_key(t) for t in owner.subtree if t.pos_ == "PROPN"}
+    title, verb = doer.lemma_.lower(), root.lemma_.lower()
+    said = [parse(w) for w in windows]
+    if any(t.lemma_.lower() == title and t.pos_ in ("NOUN", "PROPN") for d in said for t in d):
+        return []
+    if not any(t.dep_ == "nsubj" and token_key(t) in mine and t.head.lemma_.lower() == verb for d in said for t in d):
+        return []
+    return [doc[doer.left_edge.i:doer.i + 1].text]
 
 
 def set_otherwise(q: Question, windows: list[str]) -> list[str]:

@@ -192,6 +192,11 @@ def _wants(asked: str, noun) -> str | None:
     return None
 
 
+def person_noun(lemma: str) -> bool:
+    """A noun naming one person: by title in the type map above, or by WordNet (`_someone`)."""
+    return _NOUN_KIND.get(lemma) == PERSON or _NOUN_KIND.get(lemma) is None and _someone(lemma)
+
+
 def _someone(lemma: str) -> bool:
     """A noun naming a person that the list above lacks ("Which councillor ...?"), by WordNet (rag.agents); not
     a group ("Which council ...?" may be answered "the county council")."""

@@ -43,7 +43,7 @@ from spacy.util import filter_spans
 from .agents import is_group
 from .nlp import entity_kind, parse
 from .support import NAME, terms, token_key
-from .words import NEGATIONS
+from .words import NEGATIONS, SAYING
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
@@ -125,6 +125,17 @@ class OtherKind:
 
 
 @dataclass(frozen=True)
+class MovedComplement:
+    thing: str  # the noun both name ("price")
+    claim_part: str  # its complement in the claim ("of wheat")
+    source_part: str  # and in the source ("of barley")
+
+    def __str__(self) -> str:
+        return (f"the source's \u201c{self.thing} {self.source_part}\u201d is not the claim's "
+                f"\u201c{self.thing} {self.claim_part}\u201d")
+
+
+@dataclass(frozen=True)
 class OtherTitle:
     person: str
     claim_title: str
@@ -192,7 +203,7 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
     return out
 
 
-Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherKind | OtherTitle | Renamed
+Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherKind | MovedComplement | OtherTitle | Renamed
 
 
 def conflicts(claim: str, source: str) -> list[Found]:
@@ -231,6 +242,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
     return out + _time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) \
+        + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces)
 
@@ -289,6 +301,38 @@ def denied(claim: str, source: str) -> list[TimeConflict]:
     if not (words & NEGATIONS or any(w.endswith("n't") or w.startswith(_REFUSED_STEMS) for w in words)):
         return []
     return [t for t in _time_conflicts(as_declared(claim), as_declared(source)) if t.source_time == "not"]
+
+
+def done_by_others(claim: str, source: str) -> list[OtherDoer]:
+    """The claim's doer (a person or organisation) of a verb that every use of it in the source gives to
+    another by name, and none to a pronoun or to them ("Cardiff Press retracted the paper" for "Why did Ana
+    Roth retract the paper?"): read against all the passages, as `denied` is. The kinds told apart as
+    `_stranger_doer` does; a verb with no named doer in the source proves nothing."""
+    claimed, stated = as_declared(claim), parse(source)
+    out = []
+    for r in roles(claimed):
+        if r.role != "agent" or r.predicate in LIGHT_VERBS | SAYING or not _who(r, claimed):
+            continue  # what someone said is told by many verbs ("called on the company to ...")
+        uses = [v for v in stated if v.pos_ in ("VERB", "AUX") and _lemma(v) == r.predicate]
+        if not uses or any(_subject(v) is not None and _subject(v).pos_ == "PRON" for v in uses):
+            continue  # "She retracted it" may be the claim's doer
+        doers = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))]
+        if not doers or any(s.key in r.names or r.key in s.names for s in doers):
+            continue
+        others = [s for s in doers if s.kind in ("", *_WHO) and (s.kind == r.kind or "" in (s.kind, r.kind)
+                                                                   or (r.kind, s.kind) == ("person", "group"))]
+        named = [_name(t).lstrip("# ") for s in others for t in stated if token_key(t) == s.key and t.pos_ == "PROPN"]
+        if len(others) == len(doers) and named:
+            asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
+            out.append(OtherDoer(_name(asked) if asked is not None else r.key, r.predicate, max(named, key=len)))
+    return out
+
+
+def names_doer(claim: str, text: str) -> bool:
+    """`text` names some doer (person or organisation) of the claim's verbs."""
+    claimed = as_declared(claim)
+    doers = [r for r in roles(claimed) if r.role == "agent" and _who(r, claimed)]
+    return bool(doers) and any(_mentions(r, sent) for r in doers for sent in parse(text).sents)
 
 
 def _time(verb) -> str | None:
@@ -381,6 +425,47 @@ def _kind_conflicts(claimed, stated) -> list[OtherKind]:
     return out
 
 
+_COMPLEMENTS = {"of", "for", "on", "about", "against", "over"}
+
+
+def _moved_complements(claimed, stated) -> list[MovedComplement]:
+    """"the price of wheat" over "the price of barley rose as farmers sowed more wheat": the claim gives a
+    noun a complement ("of ...") that the source says elsewhere, while the source
+    gives that noun only another complement after the same word, sharing none of its words: a phrase moved
+    from one part of the sentence to another. (A complement the source says nowhere may be a rewording.)"""
+    said = {token_key(t) for t in stated if t.pos_ in ("NOUN", "PROPN")}
+    out = []
+    for t in claimed:
+        prep = t.head
+        if t.dep_ != "pobj" or t.pos_ not in ("NOUN", "PROPN") or prep.lower_ not in _COMPLEMENTS \
+                or prep.head.pos_ != "NOUN" or token_key(t) not in said:
+            continue
+        mine = _content_keys(t.subtree)
+        if any(w.tag_ in ("WDT", "WP", "WP$", "WRB") for w in prep.subtree):
+            continue  # "the son of which queen": the unknown asked for
+        # A complement naming a thing: not "a population of 6,960" (a measure) or "the editor of each".
+        theirs = [g for o in stated if o.pos_ == "NOUN" and _lemma(o) == _lemma(prep.head) for c in o.children
+                  if c.dep_ == "prep" and c.lower_ == prep.lower_ for g in c.children
+                  if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")]
+        # "the end of the war" over "the conclusion of the war": the source gives it to a noun of its own;
+        # "the running of the race" over "the running of the Bathurst 12 Hour": "the race" may be its name.
+        reworded = any(o.dep_ == "pobj" and o.head.lower_ == prep.lower_ and o.head.head.pos_ == "NOUN"
+                       and token_key(o) == token_key(t) for o in stated)
+        if theirs and not reworded and not any(definite_common(x) for x in [t, *theirs]) \
+                and not any(mine & _content_keys(g.subtree) for g in theirs):
+            first = theirs[0]
+            out.append(MovedComplement(prep.head.text, _span_text(prep), _span_text(first.head)))
+    return out
+
+
+def _content_keys(tokens) -> set[str]:
+    return {k for t in tokens if t.pos_ in ("NOUN", "PROPN", "NUM", "ADJ") for k in [token_key(t)] if k}
+
+
+def _span_text(tok) -> str:
+    return tok.doc[tok.left_edge.i:tok.right_edge.i + 1].text
+
+
 def _title_conflicts(claimed, stated) -> list[OtherTitle]:
     """A person the claim gives a title ("Senator Mara Kowal") whom the source only ever names under
     another one ("Representative Mara Kowal"), giving the claim's title to someone else ("Senator Mara
@@ -438,7 +523,8 @@ def with_referent(source: str, before: str) -> str:
         ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
     if subj is None or ante is None or not _may_stand_for(subj, ante) or not _agrees(subj, ante):
         return _with_fuller(source, doc, before)
-    end = subj.idx + len(subj.text)
+    after = subj.doc[subj.i + 1] if subj.i + 1 < len(subj.doc) and subj.doc[subj.i + 1].tag_ == "POS" else subj
+    end = after.idx + len(after.text)  # past an owner's "'s"
     return f"{source[:end]} ({_written(ante)}){source[end:]}"
 
 
@@ -514,10 +600,12 @@ def _pointing_object(doc):
 
 
 def _pointing_owner(doc):
-    """"Its" in "Its chair, Morag Flett, said ...": the subject's owner, pointing back."""
+    """"Its" in "Its chair, Morag Flett, said ...", "The firm's" in "The firm's profits rose": the subject's
+    owner, pointing back."""
     sent = next(iter(doc.sents), None)
     subj = root_subject(sent) if sent else None
-    return next((c for c in subj.children if c.dep_ == "poss" and c.lower_ in _OWNERS), None) if subj else None
+    return next((c for c in subj.children if c.dep_ == "poss" and (c.lower_ in _OWNERS or definite_common(c))),
+                None) if subj else None
 
 
 def _last_subject(text: str):
@@ -1006,8 +1094,11 @@ def _stranger_doer(r: Role, claimed, stated) -> str | None:
                 continue
             # The tagger types some names and not others: an untyped one is anyone's kind. An owner is a person
             # or an organisation alike (it takes "Hugo Brandt's" for an organisation, "Ostmark's" for a person).
+            # An organisation's deed is not a person's the quotes never name ("The dockers' union called the plan a
+            # disgrace" for "What did Lena Holt call it?"); a person may speak for an organisation asked about.
             if tok.pos_ == "PROPN" and s.kind in ("", *_WHO) and (
-                    s.kind == r.kind or "" in (s.kind, r.kind) or r.role == "owner"):
+                    s.kind == r.kind or "" in (s.kind, r.kind) or r.role == "owner"
+                    or (r.kind, s.kind) == ("person", "group")):
                 return _name(tok)
             if r.role == "agent" and not s.kind and tok.tag_ == "NN" and any(
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):

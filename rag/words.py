@@ -19,6 +19,9 @@ _TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u203
                              "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
 NEGATIONS = frozenset({"not", "no", "nor", "never", "cannot"})
+# Verbs that report speech: "What did X say?" is answered by any of them ("X warned", "X called on ...").
+SAYING = frozenset({"say", "tell", "warn", "claim", "argue", "comment", "complain", "think", "believe", "write",
+                    "predict", "insist", "suggest", "add", "announce", "reveal", "admit", "deny"})
 # Connectives and hedges an answer adds around a fact; the NLTK list does not have them.
 CONNECTIVES = frozenset({
     "also", "according", "although", "though", "however", "moreover", "furthermore", "additionally",
