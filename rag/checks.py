@@ -48,9 +48,10 @@ from .premise import (counts_missing, dated, namesakes, numbers_missing, people_
                       people_named, said_about_missing, set_otherwise, time_side, title_of_another,
                       titled_missing)
 from .prompts import NOT_FOUND, copies_example
-from .question import COMPANY, DATE, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind, gives_number, says_which
-from .relations import (LIGHT_VERBS, answered, conflicts, definite_common, denied, done_by_others, names_doer,
-                        referent_conflicts, restates, root_subject, strangers, with_referent)
+from .question import (COMPANY, DATE, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind,
+                       gives_number, says_which)
+from .relations import (LIGHT_VERBS, answered, conflicts, declarative, definite_common, denied, done_by_others,
+                        names_doer, referent_conflicts, restates, root_subject, strangers, with_referent)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -449,10 +450,11 @@ def dates_agree(case: Case, d: Draft) -> Draft:
         return d
     for s in d.answer.sentences:
         quote = _sentence_quotes(d.answer, s)
-        numbers = [t for t in terms(s.text) if t.kind == NUMBER] if s.supported and quote else []
+        numbers = [t for t in terms(s.text) if t.kind == NUMBER or t.key in MONTH_NAMES] \
+            if s.supported and quote else []
         if not numbers:
             continue
-        said, stated = parse(s.text), parse(quote)
+        said, stated = parse(_dated_claim(case, s)), parse(quote)
         for t in numbers:
             side, other = time_side(said, t.key), time_side(stated, t.key)
             if side and other and side != other:
@@ -464,6 +466,23 @@ def dates_agree(case: Case, d: Draft) -> Draft:
                 return case.abstain(f"the model's answer gives {t.surface} to \"{mine.text}\"; its quote "
                                     f"gives it to \"{theirs.text}\"", shown=d.answer)
     return d
+
+
+_DATE_PREPOSITION = re.compile(r"(?i)(in|on|at|since|by|from|during|until|before|after)\b")
+
+
+def _dated_claim(case: Case, s: Sentence) -> str:
+    """What a bare date claims: "March" answering "When did the board approve the plan?" claims "Did the board
+    approve the plan in March?" (the question as `relations.declarative` reads it, the date put in); a
+    sentence with a verb claims itself."""
+    text = parse_markers(s.text)[0].strip().rstrip(".")
+    if case.question.wants != DATE or any(t.pos_ in ("VERB", "AUX") for t in parse(text)):
+        return s.text
+    asked = declarative(case.question.asked)
+    if asked == case.question.asked:
+        return s.text
+    dated_text = text if _DATE_PREPOSITION.match(text) else f"in {text}"
+    return f"{asked.rstrip(' ?')} {dated_text}?"
 
 
 def reasons_stated(case: Case, d: Draft) -> Draft:

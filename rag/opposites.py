@@ -21,7 +21,7 @@ from pathlib import Path
 from . import wordnet
 from .nlp import parse
 from .support import token_key
-from .words import stopwords
+from .words import stopwords, us_spelling
 
 DATA = Path(__file__).resolve().parent / "data" / "opposites.tsv"
 _POS = {"ADJ": "a", "VERB": "v", "ADV": "r", "NOUN": "n"}  # spaCy's coarse tags -> WordNet's parts of speech
@@ -34,6 +34,7 @@ def _pairs() -> dict[tuple[str, str], dict[str, int]]:
     found: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for line in DATA.read_text(encoding="utf-8").splitlines():
         pos, a, b, rank_a, rank_b = line.split("\t")
+        a, b = us_spelling(a), us_spelling(b)  # as words are looked up: one spelling of each
         found[(a, pos)][b] = int(rank_a)
         found[(b, pos)][a] = int(rank_b)
     return dict(found)
@@ -45,10 +46,16 @@ def opposites(token) -> list[str]:
     pos = _pos(token)
     if pos is None or token.lower_ in stopwords():
         return []
-    found = _pairs().get((token.lemma_.lower(), pos), {})
+    lemma = _lemma(token)  # "criticised": WordNet pairs "criticize" / "praise"
+    found = _pairs().get((lemma, pos), {})
     if not found and pos in _DESCRIBING:  # "How far east ...?" (an adverb) where WordNet pairs adjectives
-        found = next((f for p in sorted(_DESCRIBING - {pos}) for f in [_pairs().get((token.lemma_.lower(), p))] if f), {})
+        found = next((f for p in sorted(_DESCRIBING - {pos}) for f in [_pairs().get((lemma, p))] if f), {})
     return sorted(found, key=lambda w: (found[w], w))
+
+
+def _lemma(token) -> str:
+    """A token's dictionary form in one spelling ("criticise" and "criticize" alike)."""
+    return us_spelling(token.lemma_.lower())
 
 
 def _pos(token) -> str | None:
@@ -69,11 +76,11 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
     found = []
     for t, others in _unstated(question, said):
         mine = _anchors(t)
-        held = max((len(mine & _anchors(o)) for o in said if o.lemma_.lower() == t.lemma_.lower()
+        held = max((len(mine & _anchors(o)) for o in said if _lemma(o) == _lemma(t)
                     or o.lower_ == t.lower_), default=0)
         # With the question's verb stated too, an opposite done by someone else is another deed ("Pryce,
         # whose father Alan bought the club, decided to sell").
-        other = next((o for o in said if o.lemma_.lower() in others and _alike(_pos(o), _pos(t))
+        other = next((o for o in said if _lemma(o) in others and _alike(_pos(o), _pos(t))
                       and len(mine & _anchors(o)) > held and not (_held_verb(t, said) and _other_doers(t, o))
                       and not _converse(t, o)), None)
         if other is not None:
@@ -92,7 +99,7 @@ def _particles_turned(q, said) -> list[tuple[str, str]]:
         if t.pos_ != "VERB" or after is None or after.head.i != t.i or after.dep_ not in ("prt", "prep"):
             continue
         turned = {w for pos in _DESCRIBING for w in _pairs().get((after.lower_, pos), {})}
-        said_with = {(o, c) for o in said if o.lemma_.lower() == t.lemma_.lower()
+        said_with = {(o, c) for o in said if _lemma(o) == _lemma(t)
                      for c in o.children if c.dep_ == "prt"}
         if turned and not any(c.lower_ == after.lower_ for _, c in said_with):
             found += [(f"{t.text} {after.text}", f"{o.text} {c.text}") for o, c in said_with if c.lower_ in turned][:1]
@@ -108,7 +115,7 @@ def _sides_turned(q, said) -> list[tuple[str, str]]:
     found = []
     for t in (t for t in q if _pos(t) == "v"):
         side = next((c.lower_ for c in t.children if c.dep_ == "prep" and c.lower_ in _SIDES), None)
-        uses = [(o, c) for o in said if o.pos_ == "VERB" and o.lemma_.lower() == t.lemma_.lower()
+        uses = [(o, c) for o in said if o.pos_ == "VERB" and _lemma(o) == _lemma(t)
                 for c in o.children if c.dep_ == "prep" and c.lower_ in _SIDES]
         if side and uses and all(c.lower_ == _SIDES[side] for _, c in uses):
             found.append((f"{t.text} {side}", f"{uses[0][0].text} {uses[0][1].text}"))
@@ -136,7 +143,7 @@ def _converse(asked, said) -> bool:
 
 
 def _held_verb(t, said) -> bool:
-    return t.pos_ == "VERB" and any(o.lemma_.lower() == t.lemma_.lower() for o in said)
+    return t.pos_ == "VERB" and any(_lemma(o) == _lemma(t) for o in said)
 
 
 def _other_doers(a, b) -> bool:
@@ -180,13 +187,13 @@ def _anchors(tok) -> set[str]:
     # "sold her trucking company, Whitlock Freight": the name beside a noun is what it is said of too.
     near += [w for n in list(near) if n.i != tok.i for a in n.children if a.dep_ == "appos" for w in a.subtree
              if w.dep_ in ("appos", "compound")]
-    found = {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
+    found = {_lemma(t) for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
     if tok.dep_ in ("advmod", "oprd") and tok.head.pos_ == "VERB":  # "first built" / "last built": one deed
-        found.add(tok.head.lemma_.lower())
+        found.add(_lemma(tok.head))
     if tok.dep_ == "acomp" and tok.head.dep_ in ("aux", "auxpass") and tok.head.head.pos_ == "VERB":
-        found.add(tok.head.head.lemma_.lower())
+        found.add(_lemma(tok.head.head))
     # Whose the subject is: "Kestra's shares fell" is said of Kestra's, not Brightwell's.
-    found |= {g.lemma_.lower() for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for g in c.children
+    found |= {_lemma(g) for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for g in c.children
               if g.dep_ == "poss" and g.pos_ in ("NOUN", "PROPN")}
     return found
 
@@ -198,8 +205,8 @@ def _unstated(question: str, passage) -> list[tuple[object, list[str]]]:
     scale to measure, not a claim ("How old is she?" over "the young heroine" is no contradiction); a phrasal
     verb means what its particle makes it ("pull out" is not the opposite of "push out")."""
     q, said = parse(question), parse(passage) if isinstance(passage, str) else passage
-    asked = {t.lemma_.lower() for t in q} | {t.lower_ for t in q}
-    stated = {t.lemma_.lower() for t in said} | {t.lower_ for t in said}
+    asked = {_lemma(t) for t in q} | {t.lower_ for t in q}
+    stated = {_lemma(t) for t in said} | {t.lower_ for t in said}
     found = []
     for t in q:
         if any(c.lower_ == "how" for c in t.children) or _phrasal(t):
@@ -207,7 +214,7 @@ def _unstated(question: str, passage) -> list[tuple[object, list[str]]]:
         others = [o for o in opposites(t) if o not in asked]
         # A verb stated and its opposite too may be two deeds ("A's shares fell while B's rose"); a
         # describing word stated is taken as said ("Brookvale, public once, is now private").
-        if (t.lemma_.lower() in stated or t.lower_ in stated) and not (t.pos_ == "VERB" and stated & set(others)):
+        if (_lemma(t) in stated or t.lower_ in stated) and not (t.pos_ == "VERB" and stated & set(others)):
             continue
         if others:
             found.append((t, others))

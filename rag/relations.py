@@ -43,7 +43,7 @@ from spacy.util import filter_spans
 from .agents import is_group
 from .nlp import entity_kind, parse
 from .support import NAME, terms, token_key
-from .words import NEGATIONS, SAYING
+from .words import NEGATIONS, SAYING, us_spelling
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
@@ -310,13 +310,14 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
     `_stranger_doer` does; a verb with no named doer in the source proves nothing."""
     claimed, stated = as_declared(claim), parse(source)
     out = []
-    for r in roles(claimed):
-        if r.role != "agent" or r.predicate in LIGHT_VERBS | SAYING or not _who(r, claimed):
-            continue  # what someone said is told by many verbs ("called on the company to ...")
+    for r in _deed_doers(claimed):
         uses = [v for v in stated if v.pos_ in ("VERB", "AUX") and _lemma(v) == r.predicate]
-        if not uses or any(_subject(v) is not None and _subject(v).pos_ == "PRON" for v in uses):
-            continue  # "She retracted it" may be the claim's doer
-        doers = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))]
+        # "She retracted it" may be the claim's doer; "Stellwerk said it had tested ..." is Stellwerk.
+        reported = [_reported_speaker(v) for v in uses if _subject(v) is not None and _subject(v).pos_ == "PRON"]
+        if not uses or None in reported:
+            continue
+        doers = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))] \
+            + [Role(r.predicate, "agent", token_key(t), _phrase(t), "", entity_kind(t.ent_type_)) for t in reported]
         if not doers or any(s.key in r.names or r.key in s.names for s in doers):
             continue
         others = [s for s in doers if s.kind in ("", *_WHO) and (s.kind == r.kind or "" in (s.kind, r.kind)
@@ -324,15 +325,23 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
         named = [_name(t).lstrip("# ") for s in others for t in stated if token_key(t) == s.key and t.pos_ == "PROPN"]
         if len(others) == len(doers) and named:
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
-            out.append(OtherDoer(_name(asked) if asked is not None else r.key, r.predicate, max(named, key=len)))
+            written = r.key if asked is None else _name(asked) if asked.pos_ == "PROPN" else _written(asked)
+            out.append(OtherDoer(written, r.predicate, max(named, key=len)))
     return out
 
 
 def names_doer(claim: str, text: str) -> bool:
-    """`text` names some doer (person or organisation) of the claim's verbs."""
-    claimed = as_declared(claim)
-    doers = [r for r in roles(claimed) if r.role == "agent" and _who(r, claimed)]
+    """`text` names some doer of the claim's deeds (as `done_by_others` reads them)."""
+    doers = _deed_doers(as_declared(claim))
     return bool(doers) and any(_mentions(r, sent) for r in doers for sent in parse(text).sents)
+
+
+def _deed_doers(claimed) -> list[Role]:
+    """The claim's doers whose deeds `done_by_others` reads: a person or organisation by name, or one known to
+    the reader ("the agency"); not a place (news writes "Moscow" for Russia's deeds), and not of a verb of
+    saying (what someone said is told by many verbs: "called on the company to ...")."""
+    return [r for r in roles(claimed) if r.role == "agent" and r.predicate not in LIGHT_VERBS | SAYING
+            and r.kind != "place" and (_who(r, claimed) or _doer(r, claimed))]
 
 
 def _time(verb) -> str | None:
@@ -540,11 +549,15 @@ def _with_fuller(source: str, doc, before: str) -> str:
         return source
     last = list(parse(before).sents)[-1]
     fuller = [t for t in last if t.lemma_.lower() == pointing.lemma_.lower() and t.pos_ in ("NOUN", "PROPN")
-              and (t.pos_ == "PROPN" or any(c.dep_ == "prep" and c.lower_ in ("of", "on") for c in t.children))]
+              and (t.pos_ == "PROPN" or any(c.dep_ == "prep" and c.lower_ in ("of", "on") or c.dep_ == "appos"
+                                            and c.pos_ == "PROPN" for c in t.children))]
     if len(fuller) != 1:
         return source
     tok = fuller[0]
-    written = tok.doc[tok.left_edge.i:tok.right_edge.i + 1].text if tok.pos_ == "NOUN" else _written(tok)
+    # "its newest weather satellite, Aurel-2": the name beside the noun is the fuller way to write it.
+    named = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    written = _name(named) if named is not None else \
+        tok.doc[tok.left_edge.i:tok.right_edge.i + 1].text if tok.pos_ == "NOUN" else _written(tok)
     after = pointing.doc[pointing.i + 1] if pointing is owner and pointing.i + 1 < len(pointing.doc) else pointing
     end = after.idx + len(after.text)  # past an owner's "'s"
     return f"{source[:end]} ({written}){source[end:]}"
@@ -973,7 +986,7 @@ def _name(tok) -> str:
 
 
 def _lemma(tok) -> str:
-    return tok.lemma_.lower()
+    return us_spelling(tok.lemma_.lower())  # "criticised" in the claim, "criticized" in the source
 
 
 _SWAPPABLE = {"patient", "to", "from", "owner", "patient_owner", "attr"}
@@ -1123,13 +1136,18 @@ def _reported_doer(predicate: str, sent, mentions) -> str | None:
     """"Brightwell said on Thursday it would recall 60,000 heaters ...": the pronoun doing a reported deed
     is the one who reports it, a name; someone else when the claim's doer is not in that name."""
     for verb in (t for t in sent if t.pos_ == "VERB" and _lemma(t) == predicate and t.dep_ == "ccomp"):
-        subj = _subject(verb)
-        # A dateline ("LYON — Brightwell said") is parsed as a second subject: the nearest one speaks.
-        speakers = [c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i]
-        if subj is not None and subj.pos_ == "PRON" and speakers and speakers[-1].pos_ == "PROPN" \
-                and not any(m in sp.subtree for sp in speakers for m in mentions):
-            return _name(speakers[-1])
+        subj, speaker = _subject(verb), _reported_speaker(verb)
+        if subj is not None and subj.pos_ == "PRON" and speaker is not None \
+                and not any(m in speaker.subtree for m in mentions):
+            return _name(speaker)
     return None
+
+
+def _reported_speaker(verb):
+    """The named speaker a pronoun doing a reported deed stands for ("Stellwerk said it had tested ..."), or
+    None. A dateline ("LYON — Brightwell said") is parsed as a second subject: the nearest one speaks."""
+    speakers = [c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i] if verb.dep_ == "ccomp" else []
+    return speakers[-1] if speakers and speakers[-1].pos_ == "PROPN" else None
 
 
 def _untyped_name(doer: Role, r: Role, sent) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .words import NEGATIONS, fold, stopwords
+from .words import NEGATIONS, fold, stopwords, us_spelling
 
 WORD, NAME, NUMBER, NEGATION = "word", "name", "number", "negation"
 WEIGHTS = {WORD: 1.0, NAME: 1.5, NUMBER: 2.0, NEGATION: 1.0}
@@ -166,7 +166,7 @@ def _term(surface: str, initial: bool) -> Term | None:
     if acronym:
         return Term(surface, low, NAME)
     name = surface[0].isupper() and not (initial and low.endswith(_COMMON_ENDINGS))
-    return Term(surface, _stem(low if name else _irregular().get(low, low)), NAME if name else WORD)
+    return Term(surface, _stem(us_spelling(low if name else _irregular().get(low, low))), NAME if name else WORD)
 
 
 def _dedupe(claim_terms: list[Term]) -> list[Term]:

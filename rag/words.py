@@ -9,6 +9,7 @@ drops them from claims; keyword search drops only the part of them a question is
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,21 @@ QUESTION_FRAME = frozenset(
     "a an and are as at be by did do does for from had has have how i in is it its of on or that the "
     "their them they this to was were what when where which who whom whose why will with would".split()
 )
+
+
+# British spellings and their American forms ("criticised" / "criticized", "colour" / "color"): a model
+# writes one where the article has the other, and WordNet's pairs mostly list the American one.
+_SPELLINGS = [(re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
+              (re.compile(r"(?<=\w{2})ys(e|es|ed|ing)$"), r"yz\1"),
+              (re.compile(r"(?<=\w{3})our(s|ed|ing|ite|ites)?$"), r"or\1"),
+              (re.compile(r"(?<=\w{2})tre(s)?$"), r"ter\1")]
+
+
+def us_spelling(word: str) -> str:
+    """A lower-case word in its American spelling, as far as its ending shows it."""
+    for pattern, repl in _SPELLINGS:
+        word = pattern.sub(repl, word)
+    return word
 
 
 def fold(text: str) -> str:

@@ -1799,3 +1799,65 @@ def test_a_deed_every_passage_gives_to_another_by_name_is_not_the_question_s_doe
     votes = "The Green candidate, Simon Vale, came third with 4,211 votes. Marlow received 18,406 votes."
     ans = check("How many votes did Simon Vale receive?", article=votes)
     assert not ans.abstained and "4,211" in ans.answer, ans.error
+
+
+def test_a_bare_date_answer_is_checked_as_the_claim_it_makes():
+    """"March [1]" answering "When did the board approve the plan?" claims the board approved it in March; a
+    quote giving March to the inquiry's start ("which began in March") and the approval no date does not say
+    so. A month is a date too. The same bare answer to "When did the inquiry begin?" stands."""
+    article = "The inquiry, which began in March after a complaint, found that the board had approved the plan."
+    ans = check("When did the board approve the plan?", "March [1].", article=article)
+    assert ans.abstained and "gives March to" in ans.error, ans.error
+    ans = check("When did the inquiry begin?", "March [1].", article=article)
+    assert not ans.abstained and ans.answer == "March [1].", ans.error
+    ans = check("When did the inquiry begin?", "In March [1].", article=article)
+    assert not ans.abstained, ans.error
+
+
+def test_a_the_noun_subject_is_read_with_the_name_beside_that_noun_in_the_sentence_before():
+    """"The probe, which cost 90 million euros, ..." after "... lost contact with its newest probe, Lumen-3, ...":
+    read "The probe (Lumen-3)", so "How much did Lumen-3 cost?" is answered by that quote (it had been declined
+    as naming neither "Lumen" nor "3")."""
+    from rag.relations import with_referent
+    before = "The agency said on Monday it had lost contact with its newest probe, Lumen-3, after its launch. "
+    quote = "The probe, which cost 90 million euros, was built by the firm Halvik."
+    assert with_referent(quote, before) == \
+        "The probe (Lumen-3), which cost 90 million euros, was built by the firm Halvik."
+    ans = check("How much did Lumen-3 cost?", article=before + quote)
+    assert not ans.abstained and "90 million" in ans.answer, ans.error
+
+
+def test_a_multiple_answers_how_much_more():
+    """"three times more frequent" answers "How much more frequent have floods become?"."""
+    from rag.question import gives_number
+    q = analyse("How much more frequent have floods become since the 1990s?")
+    assert gives_number(q, "Floods have become three times more frequent since the 1990s.")
+    assert gives_number(q, "Floods have become twice as frequent since the 1990s.")
+    assert not gives_number(q, "Floods have become more frequent since the 1990s.")
+
+
+def test_british_and_american_spellings_are_one_word():
+    """A model writes "criticized" and "color" over an article's "criticised" and "colour"; WordNet pairs
+    "criticize" with "praise", so "Why did the council praise the mayor?" over "criticised the mayor" is turned
+    round."""
+    from rag.opposites import opposed
+    from rag.support import terms
+    from rag.words import us_spelling
+    assert [t.key for t in terms("criticised colour centre analysed")] == \
+        [t.key for t in terms("criticized color center analyzed")]
+    assert us_spelling("four") == "four" and us_spelling("hour") == "hour"
+    assert opposed("Why did the councillors praise the mayor?", "The councillors criticised the mayor on Monday.") == [
+        ("praise", "criticised")]
+
+
+def test_a_deed_a_named_speaker_reports_as_its_own_is_not_another_s():
+    """"How many times did the agency test the system?" over "Halvik said it had tested the system 200 times":
+    "it" is Halvik, so the agency is not said to have tested it. A doer known to the reader ("the agency") counts
+    as a name does."""
+    from rag.relations import done_by_others
+    article = "The agency lost contact with the probe. Halvik said it had tested the power system 200 times."
+    assert [str(x) for x in done_by_others("How many times did the agency test the power system?", article)] == [
+        "in the source Halvik is the one who did \u201ctest\u201d, not the agency"]
+    assert not done_by_others("How many times did Halvik test the power system?", article)
+    ans = check("How many times did the agency test the power system?", article=article)
+    assert ans.abstained and "Halvik" in ans.error, ans.error
