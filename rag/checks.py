@@ -50,8 +50,9 @@ from .premise import (counts_missing, dated, namesakes, numbers_missing, people_
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind,
                        gives_number, says_which)
-from .relations import (LIGHT_VERBS, answered, conflicts, declarative, definite_common, denied, done_by_others,
-                        names_doer, referent_conflicts, restates, root_subject, strangers, with_referent)
+from .referents import definite_common, root_subject, with_referent
+from .relations import (LIGHT_VERBS, answered, conflicts, declarative, denied, done_by_others, names_doer,
+                        referent_conflicts, restates, strangers)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key

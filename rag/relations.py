@@ -42,6 +42,8 @@ from spacy.util import filter_spans
 
 from .agents import is_group
 from .nlp import entity_kind, parse
+from .referents import (DEFINITE, as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
+                        pointing_subject)
 from .support import NAME, terms, token_key
 from .words import NEGATIONS, SAYING, us_spelling
 
@@ -212,7 +214,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
     source_roles = roles(stated)
     surfaces: dict[str, str] = {}
     for t in claimed:  # the fullest name a word has in the claim ("Ashby River" over "which river")
-        surfaces[token_key(t)] = max(surfaces.get(token_key(t), ""), _name(t), key=len)
+        surfaces[token_key(t)] = max(surfaces.get(token_key(t), ""), full_name(t), key=len)
     places = _places(claimed)
     out = []
     for r in roles(claimed):
@@ -260,7 +262,7 @@ def strangers(claim: str, source: str) -> list[OtherDoer | Conflict]:
                 and not any(_mentions(r, s) for s in stated.sents) and (doer := _stranger_doer(r, claimed, stated)):
             # Named as the claim writes it ("Had Ahl" is the declared form's misreading of "had Ahl").
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
-            named = _name(asked) if asked is not None else r.key
+            named = full_name(asked) if asked is not None else r.key
             out.append(OtherDoer(named, r.predicate, doer) if r.role == "agent"
                        else Conflict(named, r.predicate, "owner", "owner", f"{doer}'s"))
     return out
@@ -322,10 +324,10 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
             continue
         others = [s for s in doers if s.kind in ("", *_WHO) and (s.kind == r.kind or "" in (s.kind, r.kind)
                                                                    or (r.kind, s.kind) == ("person", "group"))]
-        named = [_name(t).lstrip("# ") for s in others for t in stated if token_key(t) == s.key and t.pos_ == "PROPN"]
+        named = [full_name(t).lstrip("# ") for s in others for t in stated if token_key(t) == s.key and t.pos_ == "PROPN"]
         if len(others) == len(doers) and named:
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
-            written = r.key if asked is None else _name(asked) if asked.pos_ == "PROPN" else _written(asked)
+            written = r.key if asked is None else full_name(asked) if asked.pos_ == "PROPN" else as_written(asked)
             out.append(OtherDoer(written, r.predicate, max(named, key=len)))
     return out
 
@@ -498,16 +500,13 @@ def _same_title(a: set[str], b: set[str]) -> bool:
     return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
-_REFERRING = {"he", "she", "it", "they"}
-
-
 def referent_conflicts(claim: str, source: str, before: str) -> list[OtherReferent]:
     """The source's subject points back ("The poem tells of a winter voyage", "He invented ...") to a
     name the sentence before gives as its own subject ("Aldmere is an Old Norlandic poem"), and the claim gives
     that role of the same verb to another name that the source never mentions ("Feldsong tells of ...")."""
     stated = parse(source)
-    subj, ante = _pointing_subject(stated), _named_subject(before)
-    if subj is None or ante is None or not _may_stand_for(subj, ante):
+    subj, ante = pointing_subject(stated), named_subject(before)
+    if subj is None or ante is None or not may_stand_for(subj, ante):
         return []
     sent = subj.sent
     role = "patient" if subj.dep_ == "nsubjpass" else "agent"
@@ -517,148 +516,10 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
     verbs = {_lemma(sent.root)} | {_lemma(c) for h in heads for c in h.children if c.dep_ == "conj"
                                    and c.pos_ == "VERB" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)}
     claimed = as_declared(claim)
-    named = {token_key(t): t for t in claimed if _is_named(t) and token_key(t)}
+    named = {token_key(t): t for t in claimed if is_named(t) and token_key(t)}
     said = {token_key(t) for t in stated} | _phrase(ante)
-    return [OtherReferent(_written(named[r.key]), _written(subj), _written(ante)) for r in roles(claimed)
+    return [OtherReferent(as_written(named[r.key]), as_written(subj), as_written(ante)) for r in roles(claimed)
             if r.predicate in verbs and r.role == role and r.key in named and not r.names & said]
-
-
-def with_referent(source: str, before: str) -> str:
-    """The source with the name its pointing-back subject stands for written after it ("The work (The
-    Tidewater Triptych) was restored in Glasgow"), for a reader who sees the sentence alone."""
-    doc = parse(source)
-    subj, ante = _pointing_subject(doc) or _pointing_owner(doc) or _pointing_object(doc), _named_subject(before)
-    if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS | _OBJECTS:
-        ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
-    if subj is None or ante is None or not _may_stand_for(subj, ante) or not _agrees(subj, ante):
-        return _with_fuller(source, doc, before)
-    after = subj.doc[subj.i + 1] if subj.i + 1 < len(subj.doc) and subj.doc[subj.i + 1].tag_ == "POS" else subj
-    end = after.idx + len(after.text)  # past an owner's "'s"
-    return f"{source[:end]} ({_written(ante)}){source[end:]}"
-
-
-def _with_fuller(source: str, doc, before: str) -> str:
-    """ "The foundation's president, Peter Okoye, said ..." after "... a grant from the Harmon Foundation":
-    a subject (or its owner) "the/those <noun>" written after it as the sentence before writes that noun
-    in full, with a name or an "of/on" phrase ("Those talks (talks on their own contract) are due ...")."""
-    sent = next(iter(doc.sents), None)
-    subj = root_subject(sent) if sent else None
-    owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj is not None else None
-    pointing = next((t for t in (subj, owner) if t is not None and definite_common(t)), None)
-    if pointing is None or not before.strip():
-        return source
-    last = list(parse(before).sents)[-1]
-    fuller = [t for t in last if t.lemma_.lower() == pointing.lemma_.lower() and t.pos_ in ("NOUN", "PROPN")
-              and (t.pos_ == "PROPN" or any(c.dep_ == "prep" and c.lower_ in ("of", "on") or c.dep_ == "appos"
-                                            and c.pos_ == "PROPN" for c in t.children))]
-    if len(fuller) != 1:
-        return source
-    tok = fuller[0]
-    # "its newest weather satellite, Aurel-2": the name beside the noun is the fuller way to write it.
-    named = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-    written = _name(named) if named is not None else \
-        tok.doc[tok.left_edge.i:tok.right_edge.i + 1].text if tok.pos_ == "NOUN" else _written(tok)
-    after = pointing.doc[pointing.i + 1] if pointing is owner and pointing.i + 1 < len(pointing.doc) else pointing
-    end = after.idx + len(after.text)  # past an owner's "'s"
-    return f"{source[:end]} ({written}){source[end:]}"
-
-
-def _may_stand_for(subj, ante) -> bool:
-    """"He", "it", "the work" may stand for the subject before; "this <noun>" mostly sums up what the
-    sentence before says ("This naval cooperation has intensified" after "Norland supplied
-    ..."), so only for a subject that sentence calls that noun ("This poem" after "Aldmere is a poem")."""
-    demonstrative = any(c.dep_ == "det" and c.lower_ in _DEMONSTRATIVE for c in subj.children)
-    return not demonstrative or subj.lemma_.lower() in {t.lemma_.lower() for t in ante.sent}
-
-
-def root_subject(sent):
-    """The subject of a sentence's main verb, if it has one."""
-    return next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
-
-
-def _pointing_subject(doc):
-    """The first sentence's subject when it points back: "he/she/it/they" or "the <noun>" with no name."""
-    sent = next(iter(doc.sents), None)
-    subj = root_subject(sent) if sent else None
-    return subj if subj is not None and (subj.lower_ in _REFERRING or definite_common(subj)) else None
-
-
-_OWNERS = {"its", "their", "his", "her"}
-_OBJECTS = {"it", "them"}  # not "him" / "her": a person pronoun may stand for anyone the article named before
-_PLURAL = {"NNS", "NNPS"}
-
-
-def _agrees(owner, ante) -> bool:
-    """An owner pronoun agrees in number with what it stands for: "its" a thing, "their" several ("Their
-    collaboration" after "The convergence of Iranian and Russian interests" is Iran's and Russia's), "his"
-    and "her" a person."""
-    if owner.lower_ not in _OWNERS | _OBJECTS:
-        return True
-    if owner.lower_ in ("its", "it"):
-        return ante.tag_ not in _PLURAL and ante.ent_type_ != "PERSON"
-    if owner.lower_ in ("their", "them"):
-        return ante.tag_ in _PLURAL
-    return ante.ent_type_ == "PERSON"
-
-
-def _pointing_object(doc):
-    """"Them" in "The minister first asked for them in 2019", "their" in "to advise on their care": a pronoun
-    past the subject that points back (the model, reading the quote alone, cannot tell what was asked for).
-    Not one its own sentence's subject may stand for ("With its growing influence, Norland can ...")."""
-    sent = next(iter(doc.sents), None)
-    subj = root_subject(sent) if sent else None
-    found = next((t for t in sent if t.lower_ in _OBJECTS | {"its", "their"}
-                  and t.dep_ in ("dobj", "pobj", "dative", "poss")), None) if sent else None
-    return found if found is not None and (subj is None or not _agrees(found, subj)) else None
-
-
-def _pointing_owner(doc):
-    """"Its" in "Its chair, Morag Flett, said ...", "The firm's" in "The firm's profits rose": the subject's
-    owner, pointing back."""
-    sent = next(iter(doc.sents), None)
-    subj = root_subject(sent) if sent else None
-    return next((c for c in subj.children if c.dep_ == "poss" and (c.lower_ in _OWNERS or definite_common(c))),
-                None) if subj else None
-
-
-def _last_subject(text: str):
-    """The subject of the last sentence of `text`, if it has one."""
-    prev = list(parse(text).sents)[-1:] if text.strip() else []
-    return root_subject(prev[0]) if prev else None
-
-
-def _named_subject(text: str):
-    """The named subject of the last sentence of `text` ("Aldmere is an Old Norlandic poem"), if any."""
-    ante = _last_subject(text)
-    return ante if ante is not None and _is_named(ante) and token_key(ante) is not None else None
-
-
-def _definite_subject(text: str):
-    """The last sentence's subject when it is "the <noun>" ("The bridge ... will carry cars"): what a
-    following "it" or "he" most likely stands for."""
-    ante = _last_subject(text)
-    if ante is None or ante.pos_ != "NOUN":
-        return None
-    own = [c for c in ante.children if c.dep_ in ("det", "compound", "amod")]  # not "designed by <name>"
-    definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in own) or any(
-        c.dep_ == "poss" and c.pos_ != "PRON" for c in ante.children)  # "The island's community council"
-    return ante if definite and not any(c.pos_ == "PROPN" for c in own) else None
-
-
-def _written(tok) -> str:
-    """A participant as written, from its first word to its head and an "of" name after it ("Halvard's Lay",
-    "the Saga of Orm", "The poem")."""
-    end = tok.i + 1
-    of = next((c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of is not None and any(g.pos_ == "PROPN" for g in of.children):
-        end = of.right_edge.i + 1
-    return tok.doc[tok.left_edge.i if tok.left_edge.i < tok.i else tok.i:end].text
-
-
-def definite_common(tok) -> bool:
-    """"the poem", "this company": a common noun that points back, with no name of its own."""
-    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children) \
-        and not any(t.pos_ == "PROPN" for t in tok.subtree)
 
 
 _MARKER = re.compile(r"\s*[(,]\s*(?:formerly|previously|originally|once)(?:\s+(?:known\s+as|called|named))?\s+", re.I)
@@ -759,7 +620,7 @@ def _other_owner(r: Role, stated) -> str | None:
         for s in roles(sent.as_doc()):
             if s.predicate == r.predicate and s.role == "owner" and s.key != r.key and not r.names & s.names \
                     and _who(s, sent) and (s.kind == r.kind or not s.kind or r.kind in ("", *_WHO)):
-                return next((_name(t) for t in sent if token_key(t) == s.key), s.key)
+                return next((full_name(t) for t in sent if token_key(t) == s.key), s.key)
     return None
 
 
@@ -932,8 +793,6 @@ def _noun_role(tok) -> tuple[str, str] | None:
 
 
 _ANOTHER = {"similar", "another", "other", "different"}
-_DEFINITE = {"the", "this", "these", "that", "those"}
-_DEMONSTRATIVE = _DEFINITE - {"the"}
 
 
 def _marked(tok) -> str:
@@ -946,7 +805,7 @@ def _marked(tok) -> str:
         other = next((c.lower_ for c in mods if c.tag_ == "JJR"), None)
     if other:
         return other
-    return "definite" if dets & _DEFINITE or any(c.dep_ == "poss" for c in tok.children) else ""
+    return "definite" if dets & DEFINITE or any(c.dep_ == "poss" for c in tok.children) else ""
 
 
 def _another(claimed: Role, stated: Role) -> bool:
@@ -976,15 +835,6 @@ def _phrase(tok) -> frozenset[str]:
     return frozenset(k for w in words for k in [token_key(w)] if k)
 
 
-def _name(tok) -> str:
-    """A participant as written, with the words of its name before it ("Ashby River", not "River")."""
-    start = tok.i
-    # "Kestrel Hill reservoir": "Kestrel" is a compound of "Hill", "Hill" of "reservoir".
-    while start > 0 and tok.doc[start - 1].dep_ in ("compound", "flat") and start <= tok.doc[start - 1].head.i <= tok.i:
-        start -= 1
-    return tok.doc[start:tok.i + 1].text
-
-
 def _lemma(tok) -> str:
     return us_spelling(tok.lemma_.lower())  # "criticised" in the claim, "criticized" in the source
 
@@ -1001,7 +851,7 @@ def swapped(question: str) -> str | None:
     named = []
     for tok in doc:
         found = _role(tok)
-        if found is None or tok.dep_ in ("conj", "appos") or not _is_named(tok):
+        if found is None or tok.dep_ in ("conj", "appos") or not is_named(tok):
             continue
         start, end = _name_span(tok)
         if any(t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in doc[start:end]):
@@ -1034,13 +884,6 @@ def _name_span(tok) -> tuple[int, int]:
     while end < len(tok.doc) and tok.doc[end].head == tok and tok.doc[end].dep_ in ("flat", "compound"):
         end += 1
     return start, end
-
-
-def _is_named(tok) -> bool:
-    """A name ("Aldheim", "the Citadel") or a people's group ("Vesterian rulers"); not a thing that merely has a
-    name in front of it ("a Coastal League veto")."""
-    return tok.pos_ == "PROPN" or bool(tok.ent_type_) or any(
-        c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children)
 
 
 _DOERS = {"person", "place", "group"}  # kinds of name that do things (not dates or amounts)
@@ -1084,7 +927,7 @@ def _other_doer(r: Role, stated) -> str | None:
             # "as the visiting ministers held a meeting": an unnamed plural may be the claim's doer among others.
             plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
             if not any(m in tok.subtree for m in mentions) and not plural:
-                return _written(tok) if not doer.kind else _name(tok)
+                return as_written(tok) if not doer.kind else full_name(tok)
         pronoun = _pronoun_doer(r.predicate, sent, mentions, r.names | {r.key}) \
             or _reported_doer(r.predicate, sent, mentions)
         if pronoun:
@@ -1112,10 +955,10 @@ def _stranger_doer(r: Role, claimed, stated) -> str | None:
             if tok.pos_ == "PROPN" and s.kind in ("", *_WHO) and (
                     s.kind == r.kind or "" in (s.kind, r.kind) or r.role == "owner"
                     or (r.kind, s.kind) == ("person", "group")):
-                return _name(tok)
+                return full_name(tok)
             if r.role == "agent" and not s.kind and tok.tag_ == "NN" and any(
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
-                return _written(tok)
+                return as_written(tok)
     return None
 
 
@@ -1128,7 +971,7 @@ def _namesake_doer(r: Role, stated) -> str | None:
         theirs = s.names - {s.key}
         if s.predicate == r.predicate and s.role == "agent" and s.key == r.key and not s.kind and theirs \
                 and not theirs & mine:
-            return next((_name(t) for t in stated if token_key(t) == s.key and _phrase(t) == s.names), s.key)
+            return next((full_name(t) for t in stated if token_key(t) == s.key and _phrase(t) == s.names), s.key)
     return None
 
 
@@ -1139,7 +982,7 @@ def _reported_doer(predicate: str, sent, mentions) -> str | None:
         subj, speaker = _subject(verb), _reported_speaker(verb)
         if subj is not None and subj.pos_ == "PRON" and speaker is not None \
                 and not any(m in speaker.subtree for m in mentions):
-            return _name(speaker)
+            return full_name(speaker)
     return None
 
 

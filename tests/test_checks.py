@@ -801,7 +801,7 @@ def test_the_model_reads_a_quote_that_points_back_with_the_name_it_stands_for():
     assert "The work (The Tidewater Triptych) was restored in Glasgow last year." in read
     assert [c.quote for c in ans.citations] == ["The work was restored in Glasgow last year."]
     # "This <noun>" sums up the sentence before rather than naming its subject, unless it calls it so.
-    from rag.relations import with_referent
+    from rag.referents import with_referent
     quote = "This military cooperation has intensified since then."
     assert with_referent(quote, "Russia supplied Iran with air defence systems in 2016.") == quote
     assert with_referent("This poem survives only in one manuscript.", "Widsith is an Old English poem.") == \
@@ -954,7 +954,7 @@ def test_reasons_stated_replaces_an_answer_whose_reason_its_quotes_do_not_state(
 def test_a_pronoun_subject_is_read_with_the_thing_the_sentence_before_is_about():
     """"It will cost 41 million pounds" after "The bridge, designed by Callow & Finch, will carry cars": the model
     reads "It (The bridge) will cost ..."; a "the <noun>" subject still needs a name before it."""
-    from rag.relations import with_referent
+    from rag.referents import with_referent
     before = "The bridge, designed by the Leeds firm Callow & Finch, will carry cars and cyclists. "
     assert with_referent("It will cost 41 million pounds.", before) == "It (The bridge) will cost 41 million pounds."
     assert with_referent("It will cost 41 million pounds.", "A bridge will carry cars. ") == \
@@ -966,7 +966,7 @@ def test_an_owner_pronoun_is_read_with_what_the_sentence_before_is_about():
     """"Its chair, Morag Flett, said ..." after "The island's community council said ...": the model reads "Its
     (The island's community council) chair" (it rated "Morag Flett chairs the community council" as not stated,
     in a UI trial). "Their" stands only for several: not for "The convergence of their interests"."""
-    from rag.relations import with_referent
+    from rag.referents import with_referent
     council = "The island's community council said the outage showed that Hoyness needed a second ferry. "
     assert with_referent("Its chair, Morag Flett, said shops ran short.", council) == \
         "Its (The island's community council) chair, Morag Flett, said shops ran short."
@@ -981,7 +981,7 @@ def test_an_object_pronoun_is_read_with_what_the_sentence_before_is_about():
     model reads "them (The doors)" (it had rated the bare quote as not answering "When did the minister first
     ask for the doors?"). Not a pronoun its own sentence's subject may stand for ("With its growing influence,
     Norland can ..."), nor one that does not agree in number."""
-    from rag.relations import with_referent
+    from rag.referents import with_referent
     doors = "The doors, which once stood at a meeting house, were bought by the museum in 1931. "
     assert with_referent("The culture minister, Tala Nuvu, first asked for them in 2019.", doors) == \
         "The culture minister, Tala Nuvu, first asked for them (The doors) in 2019."
@@ -1531,7 +1531,7 @@ def test_a_definite_noun_is_read_with_its_fuller_mention_before():
     """ "The foundation's president, Peter Okoye, said ..." alone does not say which foundation: the model
     reads it with the sentence before's "the Harmon Foundation" written after the noun (it had declined a
     right answer). Only one fuller mention, with a name or an "of/on" phrase, is taken."""
-    from rag.relations import with_referent
+    from rag.referents import with_referent
     before = "The trial is funded by a grant from the Harmon Foundation, which has supported malaria research."
     quote = "The foundation's president, Peter Okoye, said the grant was the largest in its history."
     assert with_referent(quote, before) == \
@@ -1742,7 +1742,7 @@ def test_an_owner_the_subject_points_back_to_is_read_with_the_sentence_before():
     "The firm's (Halden Foods) profits" (a right answer to "How much did Halden Foods' profits rise?" had been
     declined as naming Halden Foods only beside the quote giving the number). A "the <noun>" owner still needs a
     name before it."""
-    from rag.relations import with_referent
+    from rag.referents import with_referent
     before = "Halden Foods, which makes the bars, said sales remained strong. "
     assert with_referent("The firm's profits rose 4 percent on Tuesday.", before) == \
         "The firm's (Halden Foods) profits rose 4 percent on Tuesday."
@@ -1818,7 +1818,7 @@ def test_a_the_noun_subject_is_read_with_the_name_beside_that_noun_in_the_senten
     """"The probe, which cost 90 million euros, ..." after "... lost contact with its newest probe, Lumen-3, ...":
     read "The probe (Lumen-3)", so "How much did Lumen-3 cost?" is answered by that quote (it had been declined
     as naming neither "Lumen" nor "3")."""
-    from rag.relations import with_referent
+    from rag.referents import with_referent
     before = "The agency said on Monday it had lost contact with its newest probe, Lumen-3, after its launch. "
     quote = "The probe, which cost 90 million euros, was built by the firm Halvik."
     assert with_referent(quote, before) == \

@@ -1,0 +1,165 @@
+"""What a pointing word stands for: "He", "It", "Its", "The company's", "The satellite" at the start of a quote
+point back to a name the sentence before gives. A reader who sees a quote alone (the model re-reading it, the
+premise checks) reads it with that name written in: "The work (The Tidewater Triptych) was restored in
+Glasgow". Also how a participant is written out ("Ashby River", "the Saga of Orm") and what counts as a name.
+"""
+from __future__ import annotations
+
+from .nlp import parse
+from .support import token_key
+
+DEFINITE = {"the", "this", "these", "that", "those"}
+DEMONSTRATIVE = DEFINITE - {"the"}
+_REFERRING = {"he", "she", "it", "they"}
+_OWNERS = {"its", "their", "his", "her"}
+_OBJECTS = {"it", "them"}  # not "him" / "her": a person pronoun may stand for anyone the article named before
+_PLURAL = {"NNS", "NNPS"}
+
+
+def with_referent(source: str, before: str) -> str:
+    """The source with the name its pointing-back subject stands for written after it ("The work (The
+    Tidewater Triptych) was restored in Glasgow"), for a reader who sees the sentence alone."""
+    doc = parse(source)
+    subj, ante = pointing_subject(doc) or _pointing_owner(doc) or _pointing_object(doc), named_subject(before)
+    if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS | _OBJECTS:
+        ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
+    if subj is None or ante is None or not may_stand_for(subj, ante) or not _agrees(subj, ante):
+        return _with_fuller(source, doc, before)
+    after = subj.doc[subj.i + 1] if subj.i + 1 < len(subj.doc) and subj.doc[subj.i + 1].tag_ == "POS" else subj
+    end = after.idx + len(after.text)  # past an owner's "'s"
+    return f"{source[:end]} ({as_written(ante)}){source[end:]}"
+
+
+def _with_fuller(source: str, doc, before: str) -> str:
+    """ "The foundation's president, Peter Okoye, said ..." after "... a grant from the Harmon Foundation":
+    a subject (or its owner) "the/those <noun>" written after it as the sentence before writes that noun
+    in full, with a name or an "of/on" phrase ("Those talks (talks on their own contract) are due ...")."""
+    sent = next(iter(doc.sents), None)
+    subj = root_subject(sent) if sent else None
+    owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj is not None else None
+    pointing = next((t for t in (subj, owner) if t is not None and definite_common(t)), None)
+    if pointing is None or not before.strip():
+        return source
+    last = list(parse(before).sents)[-1]
+    fuller = [t for t in last if t.lemma_.lower() == pointing.lemma_.lower() and t.pos_ in ("NOUN", "PROPN")
+              and (t.pos_ == "PROPN" or any(c.dep_ == "prep" and c.lower_ in ("of", "on") or c.dep_ == "appos"
+                                            and c.pos_ == "PROPN" for c in t.children))]
+    if len(fuller) != 1:
+        return source
+    tok = fuller[0]
+    # "its newest weather satellite, Aurel-2": the name beside the noun is the fuller way to write it.
+    named = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    written = full_name(named) if named is not None else \
+        tok.doc[tok.left_edge.i:tok.right_edge.i + 1].text if tok.pos_ == "NOUN" else as_written(tok)
+    after = pointing.doc[pointing.i + 1] if pointing is owner and pointing.i + 1 < len(pointing.doc) else pointing
+    end = after.idx + len(after.text)  # past an owner's "'s"
+    return f"{source[:end]} ({written}){source[end:]}"
+
+
+def may_stand_for(subj, ante) -> bool:
+    """"He", "it", "the work" may stand for the subject before; "this <noun>" mostly sums up what the
+    sentence before says ("This naval cooperation has intensified" after "Norland supplied
+    ..."), so only for a subject that sentence calls that noun ("This poem" after "Aldmere is a poem")."""
+    demonstrative = any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVE for c in subj.children)
+    return not demonstrative or subj.lemma_.lower() in {t.lemma_.lower() for t in ante.sent}
+
+
+def root_subject(sent):
+    """The subject of a sentence's main verb, if it has one."""
+    return next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def pointing_subject(doc):
+    """The first sentence's subject when it points back: "he/she/it/they" or "the <noun>" with no name."""
+    sent = next(iter(doc.sents), None)
+    subj = root_subject(sent) if sent else None
+    return subj if subj is not None and (subj.lower_ in _REFERRING or definite_common(subj)) else None
+
+
+def _agrees(owner, ante) -> bool:
+    """An owner pronoun agrees in number with what it stands for: "its" a thing, "their" several ("Their
+    collaboration" after "The convergence of Iranian and Russian interests" is Iran's and Russia's), "his"
+    and "her" a person."""
+    if owner.lower_ not in _OWNERS | _OBJECTS:
+        return True
+    if owner.lower_ in ("its", "it"):
+        return ante.tag_ not in _PLURAL and ante.ent_type_ != "PERSON"
+    if owner.lower_ in ("their", "them"):
+        return ante.tag_ in _PLURAL
+    return ante.ent_type_ == "PERSON"
+
+
+def _pointing_object(doc):
+    """"Them" in "The minister first asked for them in 2019", "their" in "to advise on their care": a pronoun
+    past the subject that points back (the model, reading the quote alone, cannot tell what was asked for).
+    Not one its own sentence's subject may stand for ("With its growing influence, Norland can ...")."""
+    sent = next(iter(doc.sents), None)
+    subj = root_subject(sent) if sent else None
+    found = next((t for t in sent if t.lower_ in _OBJECTS | {"its", "their"}
+                  and t.dep_ in ("dobj", "pobj", "dative", "poss")), None) if sent else None
+    return found if found is not None and (subj is None or not _agrees(found, subj)) else None
+
+
+def _pointing_owner(doc):
+    """"Its" in "Its chair, Morag Flett, said ...", "The firm's" in "The firm's profits rose": the subject's
+    owner, pointing back."""
+    sent = next(iter(doc.sents), None)
+    subj = root_subject(sent) if sent else None
+    return next((c for c in subj.children if c.dep_ == "poss" and (c.lower_ in _OWNERS or definite_common(c))),
+                None) if subj else None
+
+
+def _last_subject(text: str):
+    """The subject of the last sentence of `text`, if it has one."""
+    prev = list(parse(text).sents)[-1:] if text.strip() else []
+    return root_subject(prev[0]) if prev else None
+
+
+def named_subject(text: str):
+    """The named subject of the last sentence of `text` ("Aldmere is an Old Norlandic poem"), if any."""
+    ante = _last_subject(text)
+    return ante if ante is not None and is_named(ante) and token_key(ante) is not None else None
+
+
+def _definite_subject(text: str):
+    """The last sentence's subject when it is "the <noun>" ("The bridge ... will carry cars"): what a
+    following "it" or "he" most likely stands for."""
+    ante = _last_subject(text)
+    if ante is None or ante.pos_ != "NOUN":
+        return None
+    own = [c for c in ante.children if c.dep_ in ("det", "compound", "amod")]  # not "designed by <name>"
+    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE for c in own) or any(
+        c.dep_ == "poss" and c.pos_ != "PRON" for c in ante.children)  # "The island's community council"
+    return ante if definite and not any(c.pos_ == "PROPN" for c in own) else None
+
+
+def definite_common(tok) -> bool:
+    """"the poem", "this company": a common noun that points back, with no name of its own."""
+    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) \
+        and not any(t.pos_ == "PROPN" for t in tok.subtree)
+
+
+def as_written(tok) -> str:
+    """A participant as written, from its first word to its head and an "of" name after it ("Halvard's Lay",
+    "the Saga of Orm", "The poem")."""
+    end = tok.i + 1
+    of = next((c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None and any(g.pos_ == "PROPN" for g in of.children):
+        end = of.right_edge.i + 1
+    return tok.doc[tok.left_edge.i if tok.left_edge.i < tok.i else tok.i:end].text
+
+
+def full_name(tok) -> str:
+    """A participant as written, with the words of its name before it ("Ashby River", not "River")."""
+    start = tok.i
+    # "Kestrel Hill reservoir": "Kestrel" is a compound of "Hill", "Hill" of "reservoir".
+    while start > 0 and tok.doc[start - 1].dep_ in ("compound", "flat") and start <= tok.doc[start - 1].head.i <= tok.i:
+        start -= 1
+    return tok.doc[start:tok.i + 1].text
+
+
+def is_named(tok) -> bool:
+    """A name ("Aldheim", "the Citadel") or a people's group ("Vesterian rulers"); not a thing that merely has a
+    name in front of it ("a Coastal League veto")."""
+    return tok.pos_ == "PROPN" or bool(tok.ent_type_) or any(
+        c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children)
