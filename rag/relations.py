@@ -322,8 +322,7 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
             + [Role(r.predicate, "agent", token_key(t), _phrase(t), "", entity_kind(t.ent_type_)) for t in reported]
         if not doers or any(s.key in r.names or r.key in s.names for s in doers):
             continue
-        others = [s for s in doers if s.kind in ("", *_WHO) and (s.kind == r.kind or "" in (s.kind, r.kind)
-                                                                   or (r.kind, s.kind) == ("person", "group"))]
+        others = [s for s in doers if _rival(r, s)]
         named = [full_name(t).lstrip("# ") for s in others for t in stated if token_key(t) == s.key and t.pos_ == "PROPN"]
         if len(others) == len(doers) and named:
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
@@ -441,9 +440,9 @@ _COMPLEMENTS = {"of", "for", "on", "about", "against", "over"}
 
 def _moved_complements(claimed, stated) -> list[MovedComplement]:
     """"the price of wheat" over "the price of barley rose as farmers sowed more wheat": the claim gives a
-    noun a complement ("of ...") that the source says elsewhere, while the source
-    gives that noun only another complement after the same word, sharing none of its words: a phrase moved
-    from one part of the sentence to another. (A complement the source says nowhere may be a rewording.)"""
+    noun a complement ("of ...") that the source says elsewhere, while the source gives that noun only another
+    complement after the same word, sharing none of its words: a phrase moved from one part of the sentence
+    to another. (A complement the source says nowhere may be a rewording.)"""
     said = {token_key(t) for t in stated if t.pos_ in ("NOUN", "PROPN")}
     out = []
     for t in claimed:
@@ -451,9 +450,9 @@ def _moved_complements(claimed, stated) -> list[MovedComplement]:
         if t.dep_ != "pobj" or t.pos_ not in ("NOUN", "PROPN") or prep.lower_ not in _COMPLEMENTS \
                 or prep.head.pos_ != "NOUN" or token_key(t) not in said:
             continue
-        mine = _content_keys(t.subtree)
         if any(w.tag_ in ("WDT", "WP", "WP$", "WRB") for w in prep.subtree):
             continue  # "the son of which queen": the unknown asked for
+        mine = _content_keys(t.subtree)
         # A complement naming a thing: not "a population of 6,960" (a measure) or "the editor of each".
         theirs = [g for o in stated if o.pos_ == "NOUN" and _lemma(o) == _lemma(prep.head) for c in o.children
                   if c.dep_ == "prep" and c.lower_ == prep.lower_ for g in c.children
@@ -952,14 +951,19 @@ def _stranger_doer(r: Role, claimed, stated) -> str | None:
             # or an organisation alike (it takes "Hugo Brandt's" for an organisation, "Ostmark's" for a person).
             # An organisation's deed is not a person's the quotes never name ("The dockers' union called the plan a
             # disgrace" for "What did Lena Holt call it?"); a person may speak for an organisation asked about.
-            if tok.pos_ == "PROPN" and s.kind in ("", *_WHO) and (
-                    s.kind == r.kind or "" in (s.kind, r.kind) or r.role == "owner"
-                    or (r.kind, s.kind) == ("person", "group")):
+            if tok.pos_ == "PROPN" and (_rival(r, s) or r.role == "owner" and s.kind in ("", *_WHO)):
                 return full_name(tok)
             if r.role == "agent" and not s.kind and tok.tag_ == "NN" and any(
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
                 return as_written(tok)
     return None
+
+
+def _rival(r: Role, s: Role) -> bool:
+    """`s` is a person or organisation of a kind that cannot be the claim's `r` doing the same deed: another
+    name of their kind (an untyped name is anyone's), or an organisation where `r` is a person."""
+    return s.kind in ("", *_WHO) and (s.kind == r.kind or "" in (s.kind, r.kind)
+                                       or (r.kind, s.kind) == ("person", "group"))
 
 
 def _namesake_doer(r: Role, stated) -> str | None:

@@ -47,6 +47,7 @@ _SPELLINGS = [(re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations|er|ers)$"), r"
               (re.compile(r"(?<=\w{2})tre(s)?$"), r"ter\1")]
 
 
+@lru_cache(maxsize=65536)
 def us_spelling(word: str) -> str:
     """A lower-case word in its American spelling, as far as its ending shows it."""
     for pattern, repl in _SPELLINGS:
