@@ -89,7 +89,9 @@ WHEN_WORDS = (r"(?-i:\b(?:" + "|".join(m for m in calendar.month_name if m) + "|
               r"|\b(?:next|last|this|coming|previous)\s+(?:week|month|year|spring|summer|autumn|fall|winter|weekend)\b")
 SMALL_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                       "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
-_SMALL_NUMBERS = f"(?:{'|'.join(SMALL_NUMBER_WORDS)})"
+# Tens spelled out ("Forty firefighters", "twenty-two ships"), as news writes a number opening a sentence.
+_TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+_SMALL_NUMBERS = f"(?:{_TENS}|{'|'.join(SMALL_NUMBER_WORDS)})"
 # "How many berths does ...": the words after it (at most four) say what the answer's number counts.
 _COUNTED = re.compile(r"\bhow (?P<how>many|much)\s+(?P<words>(?:[\w-]+\s*){1,4})", re.I)
 _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",

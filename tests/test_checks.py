@@ -1861,3 +1861,16 @@ def test_a_deed_a_named_speaker_reports_as_its_own_is_not_another_s():
     assert not done_by_others("How many times did Halvik test the power system?", article)
     ans = check("How many times did the agency test the power system?", article=article)
     assert ans.abstained and "Halvik" in ans.error, ans.error
+
+
+def test_tens_spelled_out_count_the_thing_asked():
+    """"Forty firefighters brought it under control" answers "How many firefighters fought the fire?" (news spells
+    out a number opening a sentence; it had been declined as giving no number, in a UI trial)."""
+    from rag.question import gives_number
+    q = analyse("How many firefighters fought the fire?")
+    assert gives_number(q, "Forty firefighters brought it under control.")
+    assert gives_number(q, "Twenty-two firefighters fought it.")
+    assert not gives_number(q, "The firefighters fought it through the night.")
+    ans = check("How many firefighters fought the fire?", "Forty firefighters fought the fire [2].",
+                article="The fire started in the reading room. Forty firefighters brought it under control.")
+    assert not ans.abstained and "Forty" in ans.answer, ans.error
