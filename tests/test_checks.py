@@ -1874,3 +1874,15 @@ def test_tens_spelled_out_count_the_thing_asked():
     ans = check("How many firefighters fought the fire?", "Forty firefighters fought the fire [2].",
                 article="The fire started in the reading room. Forty firefighters brought it under control.")
     assert not ans.abstained and "Forty" in ans.answer, ans.error
+
+
+def test_a_date_at_the_end_of_a_month_dates_the_verb():
+    """"At the end of March [1]" for "When will Ida Berg step down?" over "Ida Berg said she would step down at
+    the end of March": March dates stepping down, not "end" (a right answer had been declined as giving March
+    to another event)."""
+    from rag.premise import dated
+    from rag.nlp import parse
+    assert dated(parse("Ida Berg said she would step down at the end of March."), "march").lemma_ == "step"
+    article = "Ida Berg, the bank's chief executive, said she would step down at the end of March."
+    ans = check("When will Ida Berg step down?", "At the end of March [1].", article=article)
+    assert not ans.abstained, ans.error
