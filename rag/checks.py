@@ -588,9 +588,12 @@ def _untyped_names(doc, span) -> list:
 
 def _other_event(doc, key: str | None, dated) -> bool:
     """`doc` has a word `key` of its own, apart from the `dated` word and the words completing it
-    ("became operational": "operational" is part of the event dated, not another one), and not at the same
-    time as it ("a ferry that closed when the bridge opened in 1974" closed in 1974 too)."""
-    return any(token_key(tok) == key and dated.i not in (tok.i, tok.head.i) and not _at_once(tok, dated) for tok in doc)
+    ("became operational": "operational" is part of the event dated, not another one; "appealed that ruling in
+    April", where the parser hangs the date on "ruling"), and not at the same time as it ("a ferry that closed
+    when the bridge opened in 1974" closed in 1974 too)."""
+    return any(token_key(tok) == key and dated.i not in (tok.i, tok.head.i)
+               and not (dated.head.i == tok.i and dated.dep_ in ("dobj", "ccomp")) and not _at_once(tok, dated)
+               for tok in doc)
 
 
 def _at_once(a, b) -> bool:

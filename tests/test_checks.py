@@ -1886,3 +1886,7 @@ def test_a_date_at_the_end_of_a_month_dates_the_verb():
     article = "Ida Berg, the bank's chief executive, said she would step down at the end of March."
     ans = check("When will Ida Berg step down?", "At the end of March [1].", article=article)
     assert not ans.abstained, ans.error
+    # The parser hangs "in April" on "ruling", the object of "appealed": one event.
+    article = "The cooperative, Bay Fishers, had appealed that ruling in April."
+    ans = check("When did the cooperative appeal the ruling?", "April [1].", article=article)
+    assert not ans.abstained, ans.error
