@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from .agents import is_group
 from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
 from .errors import LLMError
@@ -50,7 +51,7 @@ from .premise import (counts_missing, dated, namesakes, numbers_missing, people_
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind,
                        gives_number, says_which)
-from .referents import definite_common, root_subject, with_referent
+from .referents import definite_common, root_subject, with_referent, with_title_holder
 from .relations import (LIGHT_VERBS, answered, conflicts, declarative, denied, done_by_others, names_doer,
                         referent_conflicts, restates, strangers)
 from .schema import Answer, Citation, Sentence, Source
@@ -387,9 +388,24 @@ def _names_beside(case: Case, citations: list[Citation]) -> list[str]:
     windows = [_speaker_window(case, c) for c in giving]
     held = [Evidence.of(w) for w in windows]
     named = {k for p in people_named(windows, q.people + people_in_sources(q, case.sources)) for k in p}
+    named |= _called_by_head(q, windows)
     beside = [Evidence.of(c.quote) for c in citations if c not in giving]
     return [t.surface for t in q.facts if t.kind == NAME and t.key not in named and not any(w.credit(t) for w in held)
             and any(w.credit(t) for w in beside)]
+
+
+def _called_by_head(q: Question, windows: list[str]) -> set[str]:
+    """The keys of the question's names that a window calls by the noun their name is built on: "the bank" is
+    "the Bank of Veldana" as news writes it after the first mention."""
+    said = " ".join(windows)
+    return {k for e in parse(q.asked).ents if len(e) > 1 and _calls(said, e) for t in e for k in [token_key(t)] if k}
+
+
+def _calls(text: str, name) -> bool:
+    """`text` calls the name (a parsed span) "the <the group noun it is built on>" ("the bank")."""
+    head = name.root
+    return head.pos_ == "PROPN" and head.text.istitle() and is_group(head.lower_) \
+        and re.search(rf"\bthe {re.escape(head.lower_)}\b", text.lower()) is not None
 
 
 def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
@@ -423,8 +439,11 @@ def _speaker_window(case: Case, c: Citation) -> str:
 def roles_agree(case: Case, d: Draft) -> Draft:
     """Who did what to whom: a quote giving the question's participants other roles does not answer it; an
     answer sentence giving its participants other roles than its quotes is not supported by them."""
-    found = [x for c in d.answer.citations for x in conflicts(case.question.text, c.quote)] \
-        or strangers(case.question.text, " ".join(c.quote for c in d.answer.citations))
+    # "the governor" read as the one person its article calls Governor, so that another's words are not hers
+    asked = {c.doc_id: with_title_holder(case.question.text, case.articles[c.doc_id]) for c in d.answer.citations}
+    found = [x for c in d.answer.citations for x in conflicts(asked[c.doc_id], c.quote)] \
+        or [x for doc_id, text in asked.items() for x in strangers(
+            text, " ".join(c.quote for c in d.answer.citations if c.doc_id == doc_id))]
     found += [x for c in d.answer.citations if not found
               for x in referent_conflicts(case.question.text, c.quote, _sentence_before(case.articles[c.doc_id], c))]
     if found:
@@ -522,12 +541,14 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
         named, subject, facts = _subject_and_facts(s.text)
         if not subject:
             continue
-        windows = [Evidence.of(_with_sentence_before(case.articles[c.doc_id], c)
-                               if _leans_back(c.quote, _sentence_before(case.articles[c.doc_id], c)) else c.quote)
-                   for c in cited]
+        read = [_with_sentence_before(case.articles[c.doc_id], c)
+                if _leans_back(c.quote, _sentence_before(case.articles[c.doc_id], c)) else c.quote for c in cited]
+        windows = [Evidence.of(r) for r in read]
         for fact, t in facts:
             holding = [w for w in windows if w.credit(t) > 0.0]
-            if holding and not any(all(w.credit(x) > 0.0 for x in subject) for w in holding):
+            # "the Bank of Veldana" is held too by a quote calling it "the bank"
+            calling = [w for w, r in zip(windows, read) if _calls(r, parse(fact)[:])]
+            if holding and not any(all(w.credit(x) > 0.0 for x in subject) for w in holding + calling):
                 return case.abstain(f"no one quote names both \"{named}\" and \"{fact}\", as the model's answer does",
                                     shown=d.answer)
     return d

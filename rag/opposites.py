@@ -9,7 +9,8 @@ Rebuilt from the WordNet database files (Debian's wordnet-base puts them in /usr
 
     python -m rag.opposites /usr/share/wordnet > rag/data/opposites.tsv
 
-Only direct antonyms: WordNet's wider "similar to" clusters made "kind" an opposite of "hostile".
+Direct antonyms, and the verbs of more and of less (`amount_pairs`): WordNet's wider "similar to" clusters
+made "kind" an opposite of "hostile".
 """
 from __future__ import annotations
 
@@ -252,6 +253,32 @@ def wordnet_pairs(root: Path) -> list[tuple[str, str, str, int, int]]:
     return sorted((*k, *v) for k, v in pairs.items())
 
 
+def amount_pairs(root: Path) -> list[tuple[str, str, str, int, int]]:
+    """Verbs of more against verbs of less: WordNet pairs "increase" with "decrease" but not the verbs news
+    uses for them ("raised its rate" / "cut its rate"). For each antonym pair of a sense of "increase" and
+    one of "decrease", the single-word verbs one of whose two commonest senses is that sense or a kind of
+    it (a direct hyponym), paired across. Wider (every antonym, or deeper kinds) pairs "bicycle" with "hike"."""
+    senses, synsets = wordnet.senses(root, "verb"), wordnet.synsets(root, "verb")
+    poles = {o: {p[1] for p in synsets[o][1] if p[0] == "!"} for w in ("increase", "decrease") for o in senses[w]}
+    members: dict[str, dict[str, int]] = defaultdict(dict)  # pole sense -> {verb: rank of its sense}
+    for verb, offsets in senses.items():
+        for rank, o in enumerate(offsets[:2]):
+            for pole in [o] + [p[1] for p in synsets[o][1] if p[0] == "@"]:
+                if pole in poles and "_" not in verb:
+                    members[pole].setdefault(verb, rank)
+    pairs: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for a_pole, others in poles.items():
+        for b_pole in others & poles.keys():
+            for a, ra in members[a_pole].items():
+                for b, rb in members[b_pole].items():
+                    if a < b:
+                        pairs[("v", a, b)] = min(pairs.get(("v", a, b), (ra, rb)), (ra, rb))
+    return sorted((*k, *v) for k, v in pairs.items())
+
+
 if __name__ == "__main__":
-    for row in wordnet_pairs(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT):
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT
+    rows = {r[:3]: r for r in amount_pairs(root)}
+    rows.update({r[:3]: r for r in wordnet_pairs(root)})  # a direct antonym's own ranks first
+    for row in sorted(rows.values()):
         print("\t".join(map(str, row)))

@@ -224,8 +224,11 @@ def _wh_noun(doc):
             for child in tok.head.children:
                 if child.dep_ in ("nsubj", "attr") and child.i != tok.i and child.pos_ in ("NOUN", "PROPN"):
                     of = [c for c in child.children if c.dep_ == "prep" and c.lower_ == "of"]
-                    objs = [g for g in of[0].children if g.dep_ == "pobj"] if of and child.lower_ == "name" else []
-                    return objs[0] if objs else child
+                    objs = [g for g in of[0].children if g.dep_ == "pobj"] if of else []
+                    # "the name of the company"; "the Bank of Veldana's main rate", which the parser reads
+                    # as "the Bank of (Veldana's main rate)": the owner's "'s" makes the rate the thing asked.
+                    owned = [g for g in objs if any(c.dep_ == "poss" for c in g.children)]
+                    return objs[0] if objs and child.lower_ == "name" else owned[0] if owned else child
         return None
     return None
 

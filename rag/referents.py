@@ -1,11 +1,14 @@
 """What a pointing word stands for: "He", "It", "Its", "The company's", "The satellite" at the start of a quote
 point back to a name the sentence before gives. A reader who sees a quote alone (the model re-reading it, the
 premise checks) reads it with that name written in: "The work (The Tidewater Triptych) was restored in
-Glasgow". Also how a participant is written out ("Ashby River", "the Saga of Orm") and what counts as a name.
+Glasgow". "The governor" in a question stands for the one person the article calls so. Also how a participant
+is written out ("Ashby River", "the Saga of Orm") and what counts as a name.
 """
 from __future__ import annotations
 
+from .agents import is_agent, is_group
 from .nlp import parse
+from .sentences import split_sentences
 from .support import token_key
 
 DEFINITE = {"the", "this", "these", "that", "those"}
@@ -163,3 +166,41 @@ def is_named(tok) -> bool:
     name in front of it ("a Coastal League veto")."""
     return tok.pos_ == "PROPN" or bool(tok.ent_type_) or any(
         c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children)
+
+
+def with_title_holder(question: str, article: str) -> str:
+    """The question with a person it names only by a job ("What did the governor say?") named as the one
+    person the article gives that title ("Governor Irena Koval"), so that who did what is read as for a name.
+    Unchanged when the article gives it to none or to several."""
+    doc = parse(question)
+    for tok in doc:
+        if not definite_common(tok) or not is_agent(tok.lemma_.lower()) or is_group(tok.lemma_.lower()) \
+                or any(c.dep_ in ("poss", "prep") for c in tok.children):
+            continue
+        title = {k for t in [tok, *_title_part(tok)] for k in [token_key(t)] if k}
+        titled = [x for x in split_sentences(article) if tok.lower_ in x.lower()]  # parse only these
+        holders = {token_key(p): full_name(p) for x in titled for p in parse(x) if p.pos_ == "PROPN"
+                   and p.ent_type_ in ("PERSON", "") and p.dep_ not in ("compound", "flat")
+                   and any(title <= h for h in _titles(p))}
+        if len(holders) == 1:
+            start = tok.left_edge.i
+            return f"{doc[:start].text_with_ws}{next(iter(holders.values()))}{doc[tok.i:].text_with_ws[len(tok.text):]}"
+    return question
+
+
+def _title_part(tok) -> list:
+    """The words before a title noun that say which ("finance" of "the finance minister")."""
+    return [c for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
+
+
+def _titles(person) -> list[set[str]]:
+    """The title keys written before a person's name as a title, capitalised ("Finance Minister Pavel
+    Drozd": the words up to the last one naming a person's role): an office. Descriptions ("the Spanish
+    rider Luis Ortega", "the opposition leader, Hana Miller") are left out: "the rider" of a later sentence
+    may be another rider."""
+    words = sorted((c for c in person.subtree if c.i < person.i and c.dep_ == "compound"), key=lambda t: t.i)
+    roles = [i for i, w in enumerate(words) if is_agent(w.lower_) and not is_group(w.lower_)]
+    title = words[:roles[-1] + 1] if roles else []
+    if not title or not all(w.text.istitle() for w in title):
+        return []
+    return [{k for w in title for k in [token_key(w)] if k}]

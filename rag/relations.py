@@ -98,6 +98,8 @@ class TimeConflict:
     def __str__(self) -> str:
         if self.source_time == "not":
             return f"the source says \u201c{self.predicate}\u201d was refused or failed, not done"
+        if self.claim_time == "not":
+            return f"the source says \u201c{self.predicate}\u201d was or will be done, not refused or left undone"
         if self.source_time == "open":
             return f"\u201c{self.predicate}\u201d happened in one; the source only says it may (or whether it will)"
         return (f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} "
@@ -190,6 +192,9 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
         # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
         acted_on = _role(tok.head) if role == "owner" and tok.head != tok and antecedent is None else None
         extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
+        # "Drozd welcomed the decision but said ...": a doer does each verb joined to its own that has no subject.
+        extra += [(_lemma(v), "agent") for v in _joined_verbs(tok.head)] if role == "agent" \
+            and tok.dep_ == "nsubj" and antecedent is None else []
         # "The deal, signed by Norland in 2019": a noun is the one acted on of the participle describing it.
         extra += [(_lemma(c), "patient") for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
                   and not any(g.dep_.startswith("nsubj") for g in c.children) and (_by_doer(c) or not any(
@@ -202,6 +207,17 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
             if key:
                 out += [Role(p, r, key, _phrase(part), _marked(part), entity_kind(part.ent_type_))
                         for p, r in [(predicate, role), *extra]]
+    return out
+
+
+def _joined_verbs(verb) -> list:
+    """Verbs joined to `verb` by "and" / "but" with no subject of their own: they share its doer ("welcomed the
+    decision but said ..."). Not a passive one ("was arrested and charged")."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "conj" and c.pos_ == "VERB" and not any(
+                g.dep_ in ("nsubj", "nsubjpass", "auxpass", "expl") for g in c.children):
+            out += [c, *_joined_verbs(c)]
     return out
 
 
@@ -366,7 +382,8 @@ def _time(verb) -> str | None:
 
 def _time_conflicts(claimed, stated) -> list[TimeConflict]:
     """Verbs of the claim whose every use in the source is at the other time (past against future), that
-    the claim says happened where the source only says they may, or that the source says were refused."""
+    the claim says happened where the source only says they may, or that the source says were refused; or
+    that the claim says were refused or not done where the source only says they were or will be."""
     out = []
     for verb in (t for t in claimed if t.pos_ == "VERB" and _lemma(t) not in LIGHT_VERBS):
         mine = _time(verb)
@@ -374,6 +391,8 @@ def _time_conflicts(claimed, stated) -> list[TimeConflict]:
                   and not _other_subjects(verb, t)}
         if theirs == {"not"} and mine != "not":
             out.append(TimeConflict(_lemma(verb), mine or "present", "not"))
+        elif mine == "not" and theirs and theirs <= {"past", "future"}:  # "Why did X refuse to pay?" / "X paid"
+            out.append(TimeConflict(_lemma(verb), "not", theirs.pop()))
         elif mine in _OTHER_TIME and theirs == {_OTHER_TIME[mine]}:
             out.append(TimeConflict(_lemma(verb), mine, _OTHER_TIME[mine]))
         elif mine == "past" and "open" in theirs and theirs <= {"open", "future"}:
