@@ -16,7 +16,7 @@ from .context import select_sources
 from .errors import ConfigError, InputError, LLMBusy, LLMError
 from .prompts import (answer_messages, answers_question_messages, may_copy_example, rewrite_messages,
                       states_claim_messages)
-from .question import DATE, NUMBER_, Question, analyse
+from .question import DATE, NUMBER_, Question, analyse, owner_may_be_asked
 from .schema import Answer, Source
 from .support import Evidence, content_tokens, terms
 
@@ -177,8 +177,12 @@ class Answerer:
             run.notes.append(f"could not rewrite the follow-up with the model ({e})")
             return _heuristic_rewrite(question, last_user)
         out = out.splitlines()[0].strip().strip('"') if out else ""
-        # Handed back unchanged ("Where was she born?"), the follow-up still needs its context.
+        # Handed back unchanged ("Where was she born?"), the follow-up still needs its context; not when its
+        # "its" may be the one asked for ("Who withdrew its sponsorship?"): the previous question would
+        # then lead the search astray.
         unchanged = _plain_words(out) == _plain_words(question)
+        if unchanged and owner_may_be_asked(question):
+            return question
         if unchanged or not (3 <= len(out) <= 4 * len(question) + 200) or _drops_words(question, out):
             return _heuristic_rewrite(question, last_user)
         return out

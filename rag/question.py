@@ -255,6 +255,22 @@ def _needs_context(doc) -> bool:
     return len(words) <= 3 and not any(t.ent_type_ for t in doc)
 
 
+def owner_may_be_asked(question: str) -> bool:
+    """Every "its" / "their" of the question belongs to a verb whose subject is the one asked for ("Who
+    withdrew its sponsorship?", "Which firms cut their prices?"): it may stand for that one, and the question
+    may stand alone."""
+    owners = [t for t in parse(question) if t.lower_ in ("its", "their")]
+    return bool(owners) and all(_asked_subject(t) for t in owners)
+
+
+def _asked_subject(tok) -> bool:
+    verb = tok.head
+    while verb.pos_ != "VERB" and verb.head.i != verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is not None and any(w.tag_ in ("WP", "WDT") for w in subj.subtree)
+
+
 def _antecedent_before(doc, tok) -> bool:
     return any(t.pos_ == "PROPN" or t.ent_type_ for t in doc[:tok.i])
 

@@ -343,3 +343,34 @@ def test_a_rewrite_that_drops_the_follow_up_s_words_is_not_used():
     assert not _drops_words("What would that treaty include?", "What would the comprehensive treaty include?")
     assert not _drops_words("Why?", "Why was the recount requested?")  # nothing of its own to keep
     assert _heuristic_rewrite("When will she be sworn in?", "Who won?") == "Who won? When will she be sworn in?"
+
+
+def test_a_follow_up_handed_back_whose_its_may_be_the_one_asked_is_asked_as_it_is(corpus_engine):
+    """The model hands back "Who withdrew its sponsorship?" unchanged: its "its" may be the one asked for,
+    so it is asked as it is; joined to the last question ("What did Karin Aas say?") the search went to her
+    words and the right answer was declined (a UI trial). "When did it become operational?" handed back
+    still borrows the last question. The model's reply is fixed here: what is tested is the choice made
+    from it (tests above run the real model's rewrites)."""
+    from rag.answer import Answerer, _Run
+    from rag.question import owner_may_be_asked
+
+    class HandsBack:
+        model_name = "fixed reply"
+
+        def __init__(self, reply):
+            self.reply = reply
+
+        def chat(self, messages, max_tokens=60):
+            return self.reply
+
+    history = [{"role": "user", "content": "What did Karin Aas say?"},
+               {"role": "assistant", "content": "She said the orchestra could not afford the hall [1]."}]
+    answerer = Answerer(corpus_engine)
+    for follow_up, expected in [("Who withdrew its sponsorship?", "Who withdrew its sponsorship?"),
+                                ("When did it become operational?",
+                                 "What did Karin Aas say? When did it become operational?")]:
+        answerer._clients["local"] = HandsBack(follow_up)
+        assert answerer.standalone_question(follow_up, history, "local", _Run(follow_up, "local", 0.0)) == expected
+    assert owner_may_be_asked("Which firms cut their prices?")
+    assert not owner_may_be_asked("Why did they cut their prices?")
+    assert not owner_may_be_asked("How much did its shares fall?")
