@@ -212,7 +212,9 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
 
 def _joined_verbs(verb) -> list:
     """Verbs joined to `verb` by "and" / "but" with no subject of their own: they share its doer ("welcomed the
-    decision but said ..."). Not a passive one ("was arrested and charged")."""
+    decision but said ..."). Not a passive one ("was arrested and charged"). (`_subject` reads the same
+    joining from the other end but walks up through a passive verb joined between: "Hot Feet is a musical ...
+    and was conceived, directed and choreographed by Hines" would make the musical the choreographer.)"""
     out = []
     for c in verb.children:
         if c.dep_ == "conj" and c.pos_ == "VERB" and not any(
