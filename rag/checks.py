@@ -38,7 +38,6 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .agents import is_group
 from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
 from .errors import LLMError
@@ -51,7 +50,7 @@ from .premise import (counts_missing, dated, namesakes, numbers_missing, people_
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question, gives_kind,
                        gives_number, says_which)
-from .referents import definite_common, root_subject, with_referent, with_title_holder
+from .referents import calls_by_head, definite_common, root_subject, with_referent, with_title_holder
 from .relations import (LIGHT_VERBS, answered, conflicts, declarative, denied, done_by_others, names_doer,
                         referent_conflicts, restates, strangers)
 from .schema import Answer, Citation, Sentence, Source
@@ -398,14 +397,8 @@ def _called_by_head(q: Question, windows: list[str]) -> set[str]:
     """The keys of the question's names that a window calls by the noun their name is built on: "the bank" is
     "the Bank of Veldana" as news writes it after the first mention."""
     said = " ".join(windows)
-    return {k for e in parse(q.asked).ents if len(e) > 1 and _calls(said, e) for t in e for k in [token_key(t)] if k}
-
-
-def _calls(text: str, name) -> bool:
-    """`text` calls the name (a parsed span) "the <the group noun it is built on>" ("the bank")."""
-    head = name.root
-    return head.pos_ == "PROPN" and head.text.istitle() and is_group(head.lower_) \
-        and re.search(rf"\bthe {re.escape(head.lower_)}\b", text.lower()) is not None
+    return {k for e in parse(q.asked).ents if len(e) > 1 and calls_by_head(said, e)
+            for t in e for k in [token_key(t)] if k}
 
 
 def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:
@@ -547,7 +540,7 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
         for fact, t in facts:
             holding = [w for w in windows if w.credit(t) > 0.0]
             # "the Bank of Veldana" is held too by a quote calling it "the bank"
-            calling = [w for w, r in zip(windows, read) if _calls(r, parse(fact)[:])]
+            calling = [w for w, r in zip(windows, read) if calls_by_head(r, parse(fact)[:])]
             if holding and not any(all(w.credit(x) > 0.0 for x in subject) for w in holding + calling):
                 return case.abstain(f"no one quote names both \"{named}\" and \"{fact}\", as the model's answer does",
                                     shown=d.answer)

@@ -6,6 +6,8 @@ is written out ("Ashby River", "the Saga of Orm") and what counts as a name.
 """
 from __future__ import annotations
 
+import re
+
 from .agents import is_agent, is_group
 from .nlp import parse
 from .sentences import split_sentences
@@ -204,3 +206,11 @@ def _titles(person) -> list[set[str]]:
     if not title or not all(w.text.istitle() for w in title):
         return []
     return [{k for w in title for k in [token_key(w)] if k}]
+
+
+def calls_by_head(text: str, name) -> bool:
+    """`text` calls the name (a parsed span) by the group noun it is built on: "the bank" for "the Bank of
+    Veldana", as news writes it after the first mention."""
+    head = name.root
+    return head.pos_ == "PROPN" and head.text.istitle() and is_group(head.lower_) \
+        and re.search(rf"\bthe {re.escape(head.lower_)}\b", text.lower()) is not None
