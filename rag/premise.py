@@ -367,6 +367,8 @@ _GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
 _UNITS_OF_NUMBER = {"%", "percent", "cent", "pc"}  # "30%", "30 per cent" say what 30 is, not what it counts
 # Parts of a stretch of time: "at the end of March" dates the verb "at" hangs on, not "end".
 _PARTS_OF_TIME = {"end", "start", "beginning", "middle", "turn", "half"}
+# "on Sunday night" dates the verb "on" hangs on, not "night".
+_PARTS_OF_DAY = {"morning", "afternoon", "evening", "night"}
 
 
 def _governor(tok):
@@ -380,7 +382,8 @@ def dated(doc, key: str):
         if token_key(tok) != key:
             continue
         head = _governor(tok)
-        while head.lemma_.lower() in _PARTS_OF_TIME and head.dep_ == "pobj" and head.head.dep_ == "prep":
+        while head.lemma_.lower() in _PARTS_OF_TIME and head.dep_ == "pobj" and head.head.dep_ == "prep" \
+                or head.lemma_.lower() in _PARTS_OF_DAY and tok.dep_ == "compound" and head.dep_ == "pobj":
             head = _governor(head)
         if head.lower_ in _UNITS_OF_NUMBER:  # "30 per cent owned": what is 30 per cent, if anything
             if head.head == head:

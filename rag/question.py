@@ -71,6 +71,7 @@ YEAR = re.compile(r"\b(?:1\d{3}|20\d{2})\b")
 # A number a date may be: not part of a code ("C/2026 T3", "A-380") or of a larger number ("1,000").
 _YEARISH = re.compile(r"(?<![\w/.,-])\d{3,4}(?![\w/-]|[.,]\d)")
 MONTH_NAMES = {m.lower() for m in calendar.month_name if m}
+DAY_NAMES = {d.lower() for d in calendar.day_name}
 ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 _ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
 _AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)"  # "aged 24", "a 31-year-old", "Reyes (52)"

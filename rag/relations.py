@@ -290,6 +290,7 @@ _FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser spli
 _PAST_AUX = {"was", "were", "did", "had", "has", "have", "'d", "'ve"}
 _OTHER_TIME = {"past": "future", "future": "past"}
 _MAYBE = {"could", "might", "may"}
+_WHEN = {"once", "when", "after", "until", "till", "before"}
 _UNDECIDED = {"whether", "if"}  # "to decide whether to approve the deal", "if it finds harm": not said to happen
 # Verbs whose "to ..." says the deed was done ("managed to join", "had to close", "went on to win", "voted to
 # accept": a vote is the accepting); under any other verb it was only meant, planned or threatened
@@ -334,7 +335,7 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
         uses = [v for v in stated if v.pos_ in ("VERB", "AUX") and _lemma(v) == r.predicate]
         # "She retracted it" may be the claim's doer; "Stellwerk said it had tested ..." is Stellwerk.
         reported = [_reported_speaker(v) for v in uses if _subject(v) is not None and _subject(v).pos_ == "PRON"]
-        if not uses or None in reported:
+        if not uses or None in reported or any(_untold_doer(v, claimed, r) for v in uses):
             continue
         doers = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))] \
             + [Role(r.predicate, "agent", token_key(t), _phrase(t), "", entity_kind(t.ent_type_)) for t in reported]
@@ -347,6 +348,16 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
             written = r.key if asked is None else full_name(asked) if asked.pos_ == "PROPN" else as_written(asked)
             out.append(OtherDoer(written, r.predicate, max(named, key=len)))
     return out
+
+
+def _untold_doer(verb, claimed, r: Role) -> bool:
+    """A passive use of the verb with no "by", on the claim's own thing ("The fee was paid with money the club
+    received" for "How did the club pay the fee?"): the deed may be the claim's doer's, whoever did it to
+    something else ("the 2.1 million pounds Rovers paid for Reid")."""
+    if not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
+        return False
+    acted_on = {s.key for s in roles(claimed) if s.predicate == r.predicate and s.role == "patient"}
+    return any(c.dep_ == "nsubjpass" and token_key(c) in acted_on for c in verb.children)
 
 
 def names_doer(claim: str, text: str) -> bool:
@@ -378,6 +389,10 @@ def _time(verb) -> str | None:
     if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and _lemma(verb.head) not in _IMPLICATIVE:
         return "open"
     if aux & _FUTURE:
+        return "future"
+    # "it would go back on display once restorers had repaired it": a time clause takes its main verb's time
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _WHEN for c in verb.children) \
+            and verb.head.pos_ in ("VERB", "AUX") and _time(verb.head) == "future":
         return "future"
     return "past" if verb.tag_ == "VBD" or aux & _PAST_AUX else None
 
@@ -486,6 +501,53 @@ def _moved_complements(claimed, stated) -> list[MovedComplement]:
                 and not any(mine & _content_keys(g.subtree) for g in theirs):
             first = theirs[0]
             out.append(MovedComplement(prep.head.text, _span_text(prep), _span_text(first.head)))
+    return out
+
+
+_NAME_PREPS = {"in", "from", "for", "at", "to", "of", "with", "against", "by"}
+_NOT_NAMES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+
+
+def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
+    """A name the claim puts after a word and its preposition ("a museum in Munich", "score for Celtic")
+    where the source has that word and preposition with other names only ("the Harbour Museum in Lindau",
+    "scored 19 goals for Genk"), the claim's name said nowhere in the source but elsewhere in its article: a
+    name moved from another sentence ("restorers in Munich"). A name the article never uses may be a rewording
+    ("in Bavaria"), and one the source also holds may be joined to it otherwise: both are left alone."""
+    claimed, stated = as_declared(claim), as_declared(source)
+    said = {token_key(t) for t in stated}
+    out = []
+    for t in claimed:
+        prep = t.head
+        if t.dep_ != "pobj" or prep.lower_ not in _NAME_PREPS or not _a_name(t) or token_key(t) in said:
+            continue
+        if any(w.tag_ in ("WDT", "WP", "WP$", "WRB") for w in prep.subtree):
+            continue  # "in which city": the unknown asked for
+        name = full_name(t)
+        if not re.search(rf"\b{re.escape(name)}\b", article):
+            continue
+        theirs = [o for p in stated if p.lower_ == prep.lower_ and _anchors(p.head) & _anchors(prep.head)
+                  for o in p.children if o.dep_ == "pobj" for o in [o, *o.conjuncts]]
+        mine = {x.key for x in terms(name)}
+        if theirs and all(_a_name(o) for o in theirs) \
+                and not any(mine & {x.key for x in terms(full_name(o))} for o in theirs):
+            first = theirs[0]
+            out.append(MovedComplement(prep.head.text, f"{prep.text} {name}", f"{prep.text} {full_name(first)}"))
+    return out
+
+
+def _a_name(tok) -> bool:
+    return tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_NAMES
+
+
+def _anchors(head) -> set[str]:
+    """The word a preposition hangs on, with the verb and its object read as one ("scored 19 goals for
+    Genk": the parser may hang "for" on either)."""
+    out = {_lemma(head)}
+    if head.pos_ == "VERB":
+        out |= {_lemma(c) for c in head.children if c.dep_ in ("dobj", "nsubjpass")}
+    elif head.dep_ in ("dobj", "nsubjpass") and head.head.pos_ == "VERB":
+        out.add(_lemma(head.head))
     return out
 
 
