@@ -57,7 +57,8 @@ _NOUN_KIND = {
                     "outlets magazine magazines publisher publishers studio studios".split(), COMPANY),
     **dict.fromkeys("year years month date day decade century".split(), DATE),
     # "What is the population of ...?" asks a number; "Which city has the largest population?" a place.
-    **dict.fromkeys("population gdp value".split(), NUMBER_),
+    # "Which shirt number ...?" asks a number as "What number ...?" does.
+    **dict.fromkeys("population gdp value number".split(), NUMBER_),
 }
 _NAMED_KINDS = set("project projects corridor corridors summit summits treaty treaties model models system systems "
                    "programme program operation festival film album song book series show event award "

@@ -2047,3 +2047,14 @@ def test_a_passive_deed_on_the_question_s_thing_with_no_doer_may_be_the_question
     ans = check("How did the club pay the fee?", article=article)
     assert not ans.abstained and "selling its defender Sean Kerr" in ans.answer, ans.error
     assert done_by_others("How did the club pay the fee?", article.replace("The fee was paid", "The fee came"))
+
+
+def test_which_number_asks_for_a_number():
+    """"Which shirt number will Sean Kerr wear?" asks a number, as "What number ...?" does: a quote naming him
+    with none does not answer it."""
+    assert analyse("Which shirt number will Sean Kerr wear?").wants == "number"
+    article = "Hollin sold its defender Sean Kerr to Hearts last month. Ivo Reis will wear the number 9 shirt."
+    ans = check("Which shirt number will Sean Kerr wear?", article=article)
+    assert ans.abstained, ans.answer
+    ans = check("Which shirt number will Ivo Reis wear?", article=article)
+    assert not ans.abstained and "number 9" in ans.answer, ans.error
