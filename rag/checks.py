@@ -348,7 +348,8 @@ def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
     (question, text) -> found."""
     if not d.answer.citations:
         return d
-    # Read in the declarative too: the small tagger takes "offer" in "How much did the council offer?" for a noun.
+    # Read in the declarative too: the small tagger takes "offer" in "How much reward did the council offer?"
+    # for a noun.
     said = [t.text for doc in (parse(case.question.text), as_declared(case.question.text)) for t in doc
             if t.pos_ == "VERB"]
     verbs = {t.key for t in terms(" ".join(said))}
@@ -553,9 +554,9 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
 
 
 def deed_from_its_quotes(case: Case, d: Draft) -> Draft:
-    """What an answer sentence's subject did must not come from a passage about someone else: "The guard was
-    arrested near the border on Sunday [1][2]" over "the guard had switched off two alarms" [1] and "officers
-    stopped a van near the border on Sunday" [2], while an uncited passage says "Two men in the van were
+    """What an answer sentence's subject did must not come from a passage about someone else: "The caretaker
+    was arrested near the port on Friday [1][2]" over "the caretaker had opened a side door" [1] and "officers
+    stopped a lorry near the port on Friday" [2], while an uncited passage says "Two drivers were
     arrested". No quote tells the deed, so each word-level check passes it as the model's own word. Only in a
     sentence joined from several quotes: over one, the deed is that quote's in other words ("Ptah wrote the
     book" over "a book by Ptah"); a deed no passage tells is left alone, and one told with a pronoun may be theirs."""

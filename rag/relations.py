@@ -353,7 +353,7 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
 def _untold_doer(verb, claimed, r: Role) -> bool:
     """A passive use of the verb with no "by", on the claim's own thing ("The fee was paid with money the club
     received" for "How did the club pay the fee?"): the deed may be the claim's doer's, whoever did it to
-    something else ("the 2.1 million pounds Rovers paid for Reid")."""
+    something else ("the 1.5 million pounds United paid Dundee for Ian Moss")."""
     if not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
         return False
     acted_on = {s.key for s in roles(claimed) if s.predicate == r.predicate and s.role == "patient"}
@@ -390,7 +390,7 @@ def _time(verb) -> str | None:
         return "open"
     if aux & _FUTURE:
         return "future"
-    # "it would go back on display once restorers had repaired it": a time clause takes its main verb's time
+    # "the pump would restart once engineers had repaired it": a time clause takes its main verb's time
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _WHEN for c in verb.children) \
             and verb.head.pos_ in ("VERB", "AUX") and _time(verb.head) == "future":
         return "future"
@@ -509,11 +509,11 @@ _NOT_NAMES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDIN
 
 
 def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
-    """A name the claim puts after a word and its preposition ("a museum in Munich", "score for Celtic")
-    where the source has that word and preposition with other names only ("the Harbour Museum in Lindau",
-    "scored 19 goals for Genk"), the claim's name said nowhere in the source but elsewhere in its article: a
-    name moved from another sentence ("restorers in Munich"). A name the article never uses may be a rewording
-    ("in Bavaria"), and one the source also holds may be joined to it otherwise: both are left alone."""
+    """A name the claim puts after a word and its preposition ("a gallery in Porto", "score for Marsh")
+    where the source has that word and preposition with other names only ("the Rua Gallery in Braga",
+    "scored 9 goals for Hollin"), the claim's name said nowhere in the source but elsewhere in its article: a
+    name moved from another sentence ("cleaned in Porto"). A name the article never uses may be a rewording
+    ("in Portugal"), and one the source also holds may be joined to it otherwise: both are left alone."""
     claimed, stated = as_declared(claim), as_declared(source)
     said = {token_key(t) for t in stated}
     out = []
@@ -527,7 +527,7 @@ def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
         if not re.search(rf"\b{re.escape(name)}\b", article):
             continue
         theirs = [o for p in stated if p.lower_ == prep.lower_ and _anchors(p.head) & _anchors(prep.head)
-                  for o in p.children if o.dep_ == "pobj" for o in [o, *o.conjuncts]]
+                  for pobj in p.children if pobj.dep_ == "pobj" for o in [pobj, *pobj.conjuncts]]
         mine = {x.key for x in terms(name)}
         if theirs and all(_a_name(o) for o in theirs) \
                 and not any(mine & {x.key for x in terms(full_name(o))} for o in theirs):
@@ -541,8 +541,8 @@ def _a_name(tok) -> bool:
 
 
 def _anchors(head) -> set[str]:
-    """The word a preposition hangs on, with the verb and its object read as one ("scored 19 goals for
-    Genk": the parser may hang "for" on either)."""
+    """The word a preposition hangs on, with the verb and its object read as one ("scored 9 goals for
+    Hollin": the parser may hang "for" on either)."""
     out = {_lemma(head)}
     if head.pos_ == "VERB":
         out |= {_lemma(c) for c in head.children if c.dep_ in ("dobj", "nsubjpass")}
