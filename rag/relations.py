@@ -523,6 +523,8 @@ def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
             continue
         if any(w.tag_ in ("WDT", "WP", "WP$", "WRB") for w in prep.subtree):
             continue  # "in which city": the unknown asked for
+        if t.ent_type_ in _COUNTRY and prep.lower_ not in ("in", "at"):
+            continue  # "an agreement with Lisbon" may be one with Portugal: a capital stands for its country
         name = full_name(t)
         if not re.search(rf"\b{re.escape(name)}\b", article):
             continue

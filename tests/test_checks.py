@@ -1974,6 +1974,9 @@ def test_a_name_moved_from_another_sentence_after_the_same_word_is_not_stated():
         "the source's \u201cgallery in Braga\u201d is not the claim's \u201cgallery in Porto\u201d"]
     assert not moved_names("Which statue was taken from a gallery in Braga?", taken, article)
     assert not moved_names("Which statue was taken from a gallery in Lisbon?", taken, article)
+    # A place joined by "with", "to", "from" may stand for its country's government: only "in" / "at" place.
+    signed = "Spain signed an agreement with Portugal on water."
+    assert not moved_names("Why did Spain sign an agreement with Lisbon?", signed, f"{signed} Talks were held in Lisbon.")
     scored = "Ferreira scored 9 goals for Hollin last season."
     assert not moved_names("How many goals did Ferreira score for Hollin?", scored, article)
     ans = check("Which statue was taken from a gallery in Porto?", article=article)
