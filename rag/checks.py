@@ -564,14 +564,14 @@ def deed_from_its_quotes(case: Case, d: Draft) -> Draft:
         return d
     for s in d.answer.sentences:
         cited = _sentence_citations(d.answer, s)
-        if not s.supported or len({c.quote for c in cited}) < 2:
+        quoted = {c.quote for c in cited}
+        if not s.supported or len(quoted) < 2:
             continue
         named, subject, _ = _subject_and_facts(s.text)
         root = next(iter(parse(parse_markers(s.text)[0]).sents)).root
         deed = next(iter(terms(root.text)), None) if root.pos_ == "VERB" and root.lemma_ not in LIGHT_VERBS else None
         if deed is None or not subject or any(Evidence.of(_speaker_window(case, c)).credit(deed) for c in cited):
             continue
-        quoted = {c.quote for c in cited}
         elsewhere = [text for src in case.sources for a, b in sentence_spans(src.text) for text in [src.text[a:b]]
                      if text not in quoted and Evidence.of(text).credit(deed) > 0.0]
         if elsewhere and not any(_PRONOUN.search(x) or all(Evidence.of(x).credit(t) > 0.0 for t in subject)

@@ -6,11 +6,10 @@ the judge.)
 """
 from __future__ import annotations
 
-import calendar
 import re
 
 from .nlp import parse
-from .question import MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, person_noun, title_token
+from .question import DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, person_noun, title_token
 from .referents import root_subject
 from .relations import LIGHT_VERBS
 from .schema import Source
@@ -99,7 +98,8 @@ def durations_elsewhere(q: Question, windows: list[str]) -> list[str]:
     return [m.group() for m in _DURATION.finditer(q.asked)] if asked and said and not asked & said else []
 
 
-_WEEKDAY = re.compile(r"\b(?:" + "|".join(calendar.day_name) + r")\b")  # capitalised only, as WHEN_WORDS
+# Capitalised only, as WHEN_WORDS.
+_WEEKDAY = re.compile(r"\b(?:" + "|".join(sorted(d.capitalize() for d in DAY_NAMES)) + r")\b")
 
 
 def weekdays_elsewhere(q: Question, windows: list[str]) -> list[str]:
