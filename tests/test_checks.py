@@ -2071,3 +2071,12 @@ def test_a_date_of_the_verb_s_own_phrase_is_the_verb_s():
     assert not ans.abstained, ans.error
     assert check("When were the cracks found?", "The cracks were found on Friday [1].", article=article,
                  skip=frozenset({"model_reads_claims"})).answer.startswith("The cracks were found on Friday")
+
+
+def test_a_word_of_the_dated_verb_s_phrase_shares_its_date():
+    """"temperatures would fall to about 31 degrees on Monday": "31 degrees on Monday" gives Monday to
+    "degrees", which is what the dated verb falls to, not another event."""
+    article = "Forecasters said temperatures would fall to about 31 degrees on Monday, when rain is expected."
+    ans = check("What temperature is expected on Monday?", "31 degrees on Monday [1].", article=article,
+                skip=frozenset({"model_reads_claims"}))
+    assert not ans.abstained, ans.error
