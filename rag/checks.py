@@ -641,19 +641,18 @@ def _other_event(doc, key: str | None, dated) -> bool:
     when the bridge opened in 1974" closed in 1974 too)."""
     return any(token_key(tok) == key and dated.i not in (tok.i, tok.head.i)
                and not (dated.head.i == tok.i and dated.dep_ in ("dobj", "ccomp")) and not _at_once(tok, dated)
-               and not _during(dated, tok) and not _completes(tok, dated) for tok in doc)
+               and not _in_phrase_of(dated, tok, _AT_THE_TIME) and not _in_phrase_of(tok, dated) for tok in doc)
 
 
-def _during(dated, verb) -> bool:
-    """The dated noun is a phrase of the verb itself ("found during a routine inspection on Friday", the parser
-    hanging "on Friday" on "inspection"): the finding was then too; not "after" or "before" one."""
-    return dated.dep_ == "pobj" and dated.head.lower_ in ("during", "in", "at", "on") and dated.head.head.i == verb.i
+_AT_THE_TIME = ("during", "in", "at", "on")  # not "after" or "before": another time
 
 
-def _completes(tok, verb) -> bool:
-    """The word is in a phrase of the dated verb ("would fall to about 33 degrees on Tuesday": the degrees are
-    what it falls to, so "33 degrees on Tuesday" says the same)."""
-    return tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.i == verb.i
+def _in_phrase_of(word, verb, preps: tuple[str, ...] | None = None) -> bool:
+    """The word is the object of a preposition of the verb (of one of `preps`, if given): the dated noun of
+    "found during a routine inspection on Friday" (the parser hangs the date on "inspection"; the finding was
+    then too), or the word a dated verb completes, "would fall to about 33 degrees on Tuesday"."""
+    return word.dep_ == "pobj" and (word.head.lower_ in preps if preps else word.head.dep_ == "prep") \
+        and word.head.head.i == verb.i
 
 
 def _at_once(a, b) -> bool:
