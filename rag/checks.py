@@ -42,7 +42,7 @@ from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
 from .errors import LLMError
 from .names import pieced
-from .nlp import parse
+from .nlp import irregular_forms, parse
 from .opposites import opposed
 from .premise import (counts_missing, dated, namesakes, numbers_missing, people_in_sources, people_missing,
                       people_named, said_about_missing, set_otherwise, time_side, title_of_another,
@@ -52,7 +52,7 @@ from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, OR
                        gives_kind, gives_number, says_which)
 from .referents import calls_by_head, definite_common, root_subject, with_referent, with_title_holder
 from .relations import (LIGHT_VERBS, answered, as_declared, conflicts, declarative, denied, done_by_others,
-                        moved_names, names_doer, referent_conflicts, restates, strangers)
+                        moved_names, names_doer, other_named_doer, referent_conflicts, restates, strangers)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -342,6 +342,16 @@ def deed_by_its_doer(case: Case, d: Draft) -> Draft:
     return _deed_as_told(case, d, done_by_others, lambda s: names_doer(case.question.text, case.articles[s.doc_id]))
 
 
+def _inflects(sentence: str, verbs: list) -> bool:
+    """The sentence uses one of the verbs in an irregular form the keys cannot join ("found 31 payments" for
+    "did the report find"): parsed only when such a form is there."""
+    forms = {f for v in verbs for f in irregular_forms(v.lemma_)}
+    if not forms & {w.lower() for w in re.findall(r"[\w']+", sentence)}:
+        return False
+    lemmas = {v.lemma_.lower() for v in verbs}
+    return any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lemmas for t in parse(sentence))
+
+
 def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
                   keep: Callable[[Source], bool] = lambda s: True) -> Draft:
     """Every passage sentence using the question's verb (of the sources `keep` keeps), read together by `read`
@@ -350,11 +360,11 @@ def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
         return d
     # Read in the declarative too: the small tagger takes "offer" in "How much reward did the council offer?"
     # for a noun.
-    said = [t.text for doc in (parse(case.question.text), as_declared(case.question.text)) for t in doc
+    said = [t for doc in (parse(case.question.text), as_declared(case.question.text)) for t in doc
             if t.pos_ == "VERB"]
-    verbs = {t.key for t in terms(" ".join(said))}
+    verbs = {t.key for t in terms(" ".join(t.text for t in said))}
     using = [(s, s.text[a:b]) for s in case.sources for a, b in sentence_spans(s.text)
-             if verbs & {t.key for t in terms(s.text[a:b])}]
+             if verbs & {t.key for t in terms(s.text[a:b])} or _inflects(s.text[a:b], said)]
     using = [(s, text) for s, text in using if keep(s)]
     found = read(case.question.text, " ".join(text for _, text in using)) if using else []
     if not found:
@@ -444,7 +454,8 @@ def roles_agree(case: Case, d: Draft) -> Draft:
     found += [x for c in d.answer.citations if not found
               for x in referent_conflicts(case.question.text, c.quote, _sentence_before(case.articles[c.doc_id], c))]
     found += [x for c in d.answer.citations if not found
-              for x in moved_names(asked[c.doc_id], c.quote, case.articles[c.doc_id])]
+              for x in moved_names(asked[c.doc_id], c.quote, case.articles[c.doc_id])
+              + other_named_doer(asked[c.doc_id], c.quote, case.articles[c.doc_id])]
     if found:
         return case.abstain(f"the question does not match its quotes: {found[0]}", shown=d.answer)
     if d.origin != "model":
@@ -641,7 +652,15 @@ def _other_event(doc, key: str | None, dated) -> bool:
     when the bridge opened in 1974" closed in 1974 too)."""
     return any(token_key(tok) == key and dated.i not in (tok.i, tok.head.i)
                and not (dated.head.i == tok.i and dated.dep_ in ("dobj", "ccomp")) and not _at_once(tok, dated)
-               and not _in_phrase_of(dated, tok, _AT_THE_TIME) and not _in_phrase_of(tok, dated) for tok in doc)
+               and not _in_phrase_of(dated, tok, _AT_THE_TIME) and not _in_phrase_of(tok, dated)
+               and not _dated_by_when(tok) for tok in doc)
+
+
+def _dated_by_when(verb) -> bool:
+    """A "when ..." clause hung on a date itself: "cited for a leak in 2019, when the company was fined" dates
+    the fine too."""
+    return verb.dep_ == "relcl" and (verb.head.ent_type_ == "DATE" or verb.head.like_num) \
+        and any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in verb.children)
 
 
 _AT_THE_TIME = ("during", "in", "at", "on")  # not "after" or "before": another time

@@ -43,3 +43,20 @@ _KIND = {"PERSON": "person", "ORG": "group", "GPE": "place", "NORP": "place", "L
 def entity_kind(label: str) -> str:
     """What an entity label names, coarsely ("person", "place", "group", "date", ...), or "" for none."""
     return _KIND.get(label, "")
+
+
+@lru_cache(maxsize=1)
+def _irregular_verb_forms() -> dict[str, frozenset[str]]:
+    """spaCy's irregular verb inflections by dictionary form ("find": {"found"}), from the lemmatizer's own
+    exceptions table: what it will read back to that lemma."""
+    table = _pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_exc")["verb"]
+    out: dict[str, set[str]] = {}
+    for form, lemmas in table.items():
+        for lemma in lemmas:
+            out.setdefault(lemma, set()).add(form)
+    return {lemma: frozenset(forms) for lemma, forms in out.items()}
+
+
+def irregular_forms(lemma: str) -> frozenset[str]:
+    """The irregular inflections of a verb ("found", "built"), which no stemmer joins to it."""
+    return _irregular_verb_forms().get(lemma.lower(), frozenset())

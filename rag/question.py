@@ -204,8 +204,9 @@ def person_noun(lemma: str) -> bool:
 
 def _someone(lemma: str) -> bool:
     """A noun naming a person that the list above lacks ("Which councillor ...?"), by WordNet (rag.agents); not
-    a group ("Which council ...?" may be answered "the county council")."""
-    return is_agent(lemma) and not is_group(lemma)
+    a group ("Which council ...?" may be answered "the county council"), nor a word that also names a place
+    ("Which ward ...?" asks for a district as often as for a person in someone's care)."""
+    return is_agent(lemma) and not is_group(lemma) and not is_place(lemma)
 
 
 def _wh_noun(doc):
@@ -325,7 +326,8 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         linked = _linked_names(title, answer, which) | _linked_names(title, context, which)
         return any(t.key in linked and is_new(t.surface) for t in terms(answer))
     for ent in doc.ents:
-        if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text):
+        if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text) \
+                and not (q.wants == DATE and _FREQUENCY.match(ent.text) and not _HABITUAL.match(q.asked)):
             return True
     if labels is WHO_LABELS and _unnamed_doer(q, answer, is_new):
         return True
@@ -344,6 +346,9 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
                and untyped_or_asked(t.text) and is_new(t.text) for t in doc)
 
 
+# "every quarter", "each year": how often, not when; it answers "When does the board meet?", not "When did ...?"
+_FREQUENCY = re.compile(r"(?:every|each)\b|(?:daily|weekly|monthly|quarterly|yearly|annually)$", re.IGNORECASE)
+_HABITUAL = re.compile(r"^\W*when\s+(?:does|do|is|are)\b", re.IGNORECASE)
 _WHICH = re.compile(r"^\W*(?:\w+\s+)?which\b", re.IGNORECASE)  # "Which court ...?", "In which town ...?"
 _SPECIFYING = {"compound", "amod", "poss", "appos", "nmod", "relcl", "acl", "prep", "npadvmod"}
 

@@ -118,6 +118,18 @@ class AnotherOne:
 
 
 @dataclass(frozen=True)
+class Exchanged:
+    first: str  # as written in the claim
+    second: str
+    predicate: str  # the first one's verb or noun in the claim
+
+    def __str__(self) -> str:
+        first, second = (w if w[:1].isupper() else f"the {w}" for w in (self.first, self.second))
+        return (f"the source has {first} and {second} the other way round (\u201c{self.predicate}\u201d is "
+                f"{second}'s part there, not {first}'s)")
+
+
+@dataclass(frozen=True)
 class OtherKind:
     thing: str  # the head noun both name
     claim_kind: str  # the noun before it in the claim ("drone")
@@ -223,7 +235,8 @@ def _joined_verbs(verb) -> list:
     return out
 
 
-Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherKind | MovedComplement | OtherTitle | Renamed
+Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherKind | MovedComplement | OtherTitle | Renamed \
+    | Exchanged
 
 
 def conflicts(claim: str, source: str) -> list[Found]:
@@ -262,7 +275,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
     return out + _time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) \
-        + _moved_complements(claimed, stated) \
+        + _exchanged(roles(claimed), source_roles, surfaces) + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces)
 
@@ -474,6 +487,23 @@ def _kind_conflicts(claimed, stated) -> list[OtherKind]:
 _COMPLEMENTS = {"of", "for", "on", "about", "against", "over"}
 
 
+def _exchanged(claim_roles: list[Role], source_roles: list[Role], surfaces: dict[str, str]) -> list[Exchanged]:
+    """Two participants the source puts in each other's places, in whatever roles: "ordered the trust to pay
+    the association's costs" over "ordered the association to pay the trust's costs". Each place is held by
+    the other one in the source, and by neither itself; common nouns count, since both are said in both."""
+    places: dict[tuple[str, str], set[str]] = {}
+    for s in source_roles:
+        places.setdefault((s.predicate, s.role), set()).add(s.key)
+    for a in claim_roles:
+        for b in claim_roles:
+            if a.key == b.key or (a.predicate, a.role) == (b.predicate, b.role) or a.predicate in LIGHT_VERBS:
+                continue
+            held_a, held_b = places.get((a.predicate, a.role), set()), places.get((b.predicate, b.role), set())
+            if b.key in held_a and a.key in held_b and a.key not in held_a and b.key not in held_b:
+                return [Exchanged(surfaces.get(a.key, a.key), surfaces.get(b.key, b.key), a.predicate)]
+    return []
+
+
 def _moved_complements(claimed, stated) -> list[MovedComplement]:
     """"the price of wheat" over "the price of barley rose as farmers sowed more wheat": the claim gives a
     noun a complement ("of ...") that the source says elsewhere, while the source gives that noun only another
@@ -536,6 +566,38 @@ def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
             first = theirs[0]
             out.append(MovedComplement(prep.head.text, f"{prep.text} {name}", f"{prep.text} {full_name(first)}"))
     return out
+
+
+def other_named_doer(claim: str, source: str, article: str) -> list[OtherDoer]:
+    """A doer the claim calls by a common noun ("the trust") where the source's doer of that verb is another
+    common noun ("the association"), and the article names one of each ("the Wildwood Trust", "the Carrow
+    Farmers' Association"): two organisations, not one described twice. Without such names ("the firm" and
+    "the company") the two words may be one doer: left alone."""
+    out = []
+    stated = roles(as_declared(source))
+    for r in roles(as_declared(claim)):
+        if r.role != "agent" or r.marked != "definite" or r.kind or r.predicate in LIGHT_VERBS:
+            continue
+        doers = [s for s in stated if s.predicate == r.predicate and s.role == "agent"]
+        if not doers or any(s.key == r.key or s.kind or s.marked != "definite" for s in doers):
+            continue
+        mine = _named_with_head(article, r.key)
+        theirs = [n for s in doers for n in _named_with_head(article, s.key)]
+        if mine and theirs and not set(mine) & set(theirs):
+            mine_word, their_word = _head_word(claim, r.key), _head_word(source, doers[0].key)
+            out.append(OtherDoer(f"the {mine_word}", r.predicate, f"the {their_word}"))
+    return out
+
+
+def _named_with_head(article: str, key: str) -> list[str]:
+    """The article's names (capitalised runs of two words or more) whose last word has this key: "Wildwood
+    Recovery Trust" for "trust"."""
+    return [m.group(0) for m in re.finditer(r"\b(?:[A-Z][\w'\u2019-]*\s+)+([A-Z][\w-]*)\b", article)
+            if [t.key for t in terms(m.group(1).lower())] == [key]]  # the key the common noun has
+
+
+def _head_word(text: str, key: str) -> str:
+    return next((t.text for t in parse(text) if token_key(t) == key), key)
 
 
 def _a_name(tok) -> bool:

@@ -4,7 +4,7 @@ real model through the same steps."""
 from __future__ import annotations
 
 from rag.checks import ABSTAIN_TEXT, STEP_NAMES, Case, Draft, run_checks
-from rag.question import analyse
+from rag.question import analyse, gives_kind
 from rag.relations import conflicts
 from rag.schema import Answer, Source
 from rag.sentences import sentence_spans
@@ -2080,3 +2080,80 @@ def test_a_word_of_the_dated_verb_s_phrase_shares_its_date():
     ans = check("What temperature is expected on Monday?", "31 degrees on Monday [1].", article=article,
                 skip=frozenset({"model_reads_claims"}))
     assert not ans.abstained, ans.error
+
+
+def test_a_deed_told_in_an_irregular_form_is_not_denied_by_another_use():
+    """"How many wells did the survey find?" where the article says the survey "found 14 wells" and, of
+    something else, "did not find that any farm had broken the rules": the stemmer cannot join "found" to
+    "find", so only the denied use was read and the right answer was declined."""
+    article = ("The survey, published on Monday, found 14 wells that had run dry. It did not find that any farm "
+               "had broken the rules.")
+    ans = check("How many wells did the survey find?", article=article)
+    assert not ans.abstained and "14 wells" in ans.answer, ans.error
+    ans = check("How many wells did the survey find?", article="It did not find any well that had run dry.")
+    assert ans.abstained, ans.answer
+
+
+def test_a_noun_that_names_a_place_too_does_not_ask_for_a_person():
+    """"Which ward ...?" asks for a district as often as for a person in someone's care (WordNet has both):
+    a quote naming "the Northgate ward" answers it."""
+    assert analyse("Which ward did Lena Moss represent?").wants is None
+    assert analyse("Which councillor represented the Northgate ward?").wants == "person"
+    ans = check("Which ward did Lena Moss represent?",
+                article="Lena Moss joined the council in 2011 as a member for the Northgate ward.")
+    assert not ans.abstained and "Northgate" in ans.answer, ans.error
+
+
+def test_two_participants_put_in_each_other_s_places_do_not_answer():
+    """"Who ordered the union to pay the council's costs?" over "ordered the council to pay the union's costs":
+    neither is the other's role word for word (one is ordered, the other owns the costs), so no single role is
+    opposed; both are in the other's place. Common nouns count: both are said in both."""
+    from rag.relations import Exchanged
+    source = "Judge Ada Rusk ordered the council to pay the union's legal costs."
+    found = conflicts("Who ordered the union to pay the council's legal costs?", source)
+    assert any(isinstance(x, Exchanged) for x in found), found
+    assert not conflicts("Who ordered the council to pay the union's legal costs?", source)
+    ans = check("Who ordered the union to pay the council's legal costs?", article=source)
+    assert ans.abstained and "the other way round" in ans.error, ans.error
+
+
+def test_a_doer_named_by_another_organisation_s_head_noun_is_another_doer():
+    """"How much did the trust raise?" over "the association had raised 12,000 pounds", where the article
+    names the Hollin River Trust and the Marsh Anglers' Association: two organisations. Without such names
+    ("the firm", "the company") the two words may be one doer."""
+    from rag.relations import other_named_doer
+    article = ("The Hollin River Trust will restore the weir. The Marsh Anglers' Association opposed the plan. "
+               "Its chairman said the association had raised 12,000 pounds for a legal challenge.")
+    said = "Its chairman said the association had raised 12,000 pounds for a legal challenge."
+    assert [str(x) for x in other_named_doer("How much did the trust raise?", said, article)] == [
+        "in the source the association is the one who did \u201craise\u201d, not the trust"]
+    assert not other_named_doer("How much did the association raise?", said, article)
+    plain = "The firm will restore the weir. Its chairman said the company had raised 12,000 pounds."
+    assert not other_named_doer("How much did the firm raise?", "the company had raised 12,000 pounds.", plain)
+    ans = check("How much did the trust raise for a legal challenge?", article=article)
+    assert ans.abstained and "the association is the one who did" in ans.error, ans.error
+    ans = check("How much did the association raise for a legal challenge?", article=article)
+    assert not ans.abstained and "12,000" in ans.answer, ans.error
+
+
+def test_a_when_clause_hung_on_a_date_is_dated_by_it():
+    """"The company was fined 80,000 pounds in 2019" over "cited for a smaller leak in 2019, when the company
+    was fined 80,000 pounds": the fine is dated by the year its clause hangs on, not another event's."""
+    article = "The agency said the plant had been cited for a smaller leak in 2019, when the company was fined 80,000 pounds."
+    ans = check("How much was the company fined in 2019?", "The company was fined 80,000 pounds in 2019 [1].",
+                article=article)
+    assert not ans.abstained and "80,000" in ans.answer, ans.error
+
+
+def test_how_often_is_not_when():
+    """"every quarter" tells how often, not when: a quote saying a committee approved statements "every
+    quarter" does not give the date "When did the council cancel Ada Rusk's card?" asks, so a name only that
+    quote holds is beside the one that does ("cancelled the mayor's card in September"). It answers "When
+    does ...?"."""
+    q = analyse("When did the council cancel Ada Rusk's card?")
+    often = "Tom Hale said Ada Rusk's committee had approved the card statements every quarter without asking questions."
+    assert not gives_kind(q, often)
+    assert gives_kind(analyse("When does the committee approve the card statements?"), often)
+    article = often + " Later, the clerk said the council had cancelled the mayor's card in September."
+    ans = check("When did the council cancel Ada Rusk's card?", article=article)
+    assert ans.abstained, ans.answer
