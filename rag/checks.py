@@ -40,6 +40,7 @@ from typing import Callable
 
 from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
+from .declarative import answered, as_declared, declarative
 from .errors import LLMError
 from .names import pieced
 from .nlp import irregular_forms, parse
@@ -51,8 +52,8 @@ from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, says_which)
 from .referents import calls_by_head, definite_common, root_subject, with_referent, with_title_holder
-from .relations import (LIGHT_VERBS, answered, as_declared, conflicts, declarative, denied, done_by_others,
-                        moved_names, names_doer, other_named_doer, referent_conflicts, restates, strangers)
+from .relations import (LIGHT_VERBS, conflicts, denied, done_by_others, moved_names, names_doer, other_named_doer,
+                        referent_conflicts, restates, strangers)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -503,7 +504,7 @@ _DATE_PREPOSITION = re.compile(r"(?i)(in|on|at|since|by|from|during|until|before
 
 def _dated_claim(case: Case, s: Sentence) -> str:
     """What a bare date claims: "March" answering "When did the board approve the plan?" claims "Did the board
-    approve the plan in March?" (the question as `relations.declarative` reads it, the date put in); a
+    approve the plan in March?" (the question as `declarative.declarative` reads it, the date put in); a
     sentence with a verb claims itself."""
     text = parse_markers(s.text)[0].strip().rstrip(".")
     if case.question.wants != DATE or any(t.pos_ in ("VERB", "AUX") for t in parse(text)):
@@ -810,7 +811,7 @@ def _as_read(case: Case, citations: list[Citation]) -> str:
 
 def _claim(case: Case, s: Sentence) -> str:
     """What an answer sentence claims: a bare name answering "Who approved the merger?" claims "Priya
-    Nandakumar approved the merger." (rag.relations.answered); a sentence with a verb claims itself."""
+    Nandakumar approved the merger." (rag.declarative.answered); a sentence with a verb claims itself."""
     return answered(case.question.asked, parse_markers(s.text)[0].strip()) or s.text
 
 

@@ -38,9 +38,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.util import filter_spans
-
 from .agents import is_group
+from .declarative import as_declared
 from .nlp import entity_kind, parse
 from .referents import (DEFINITE, as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
                         pointing_subject)
@@ -785,102 +784,6 @@ def _same_participant(a: Role, b: Role) -> bool:
     if {a.kind, b.kind} == {"person", "group"} and more_a != more_b:
         return False
     return not more_a or not more_b or bool(more_a & more_b)
-
-
-_AUX = r"(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|should)"
-_WH_AUX = re.compile(rf"^\W*(?:who|whom|whose|which|what|when|where|why|how)\b(?P<wh>.*?)\s+(?P<aux>{_AUX})\s+"
-                     rf"(?P<rest>.+?)\W*$", re.I | re.S)
-
-
-def declarative(question: str) -> str:
-    """A wh-question as the yes/no question it presupposes, which the small parser reads far better:
-    "Which country did Norland supply with grain?" -> "Did Norland supply with grain?" (Norland the subject,
-    not a compound of "supply"). The asked-about phrase is dropped: it is the unknown, not a participant.
-    Other text is returned as it is."""
-    m = _WH_AUX.match(question)
-    if not m or not question.rstrip().endswith("?") or len(m.group("wh").split()) > 4:
-        return question
-    aux, rest = m.group("aux").lower(), m.group("rest")
-    if aux in ("did", "does", "do"):
-        asked = f"{aux.capitalize()} {rest}?"
-        # "Did Maria Costa invent?" parses with a noun "invent": the asked phrase was the
-        # object, so "it" stands in for it ("Did ... invent it?") when that makes the verb a verb again.
-        if _do_misread(asked) and not _do_misread(f"{aux.capitalize()} {rest} it?"):
-            return f"{aux.capitalize()} {rest} it?"
-        return asked
-    if aux in ("was", "were", "is", "are"):
-        return _passive(aux, rest) or question
-    # "How many staff has Northshore hired?" parses with two subjects of "hired"; "Has Northshore hired?"
-    # does not. Only when a subject follows the auxiliary: "Which firm has won it?" asks for the subject.
-    asked = f"{aux.capitalize()} {rest}?"
-    return asked if _subject_after_aux(asked) else question
-
-
-def _subject_after_aux(text: str) -> bool:
-    root = next(iter(parse(text).sents)).root
-    return root.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") and c.i < root.i for c in root.children)
-
-
-def as_declared(text: str):
-    """The parse of `declarative(text)`, its names typed as in the question itself: the tagger knows
-    "Okafor" for a person in "Which library has Okafor promised to reopen?", not in "Has Okafor promised
-    to reopen?"."""
-    said = declarative(text)
-    doc = parse(said)
-    if said == text:
-        return doc
-    doc = doc.copy()  # parses are cached and shared
-    typed = []
-    for ent in parse(text).ents:
-        start = said.find(ent.text)
-        if start >= 0 and (span := doc.char_span(start, start + len(ent.text), label=ent.label_)) is not None:
-            typed.append(span)
-    doc.ents = filter_spans(typed + list(doc.ents))  # the question's own types first
-    return doc
-
-
-def _do_misread(text: str) -> bool:
-    """The auxiliary "Did" / "Does" parsed as the main verb, or the main verb as a noun."""
-    root = next(iter(parse(text).sents)).root
-    return root.pos_ != "VERB" or root.i == 0 and root.lemma_.lower() == "do"
-
-
-def answered(question: str, answer: str) -> str | None:
-    """A short answer to a question about who or what did something, as the claim it makes: "Who approved
-    the merger?" answered "Priya Nandakumar" claims "Priya Nandakumar approved the merger." None when the
-    question asks about anything but its verb's doer ("What did X propose?") or the answer has a verb."""
-    if any(t.pos_ in ("VERB", "AUX") for t in parse(answer)):
-        return None
-    doc = parse(question)
-    wh = doc[0] if len(doc) > 2 else None
-    if wh is None or wh.lower_ not in ("who", "which", "what"):
-        return None
-    subject = wh if wh.lower_ == "who" else wh.head if wh.dep_ == "det" else None
-    if subject is None or subject.dep_ not in ("nsubj", "nsubjpass") or subject.head.pos_ != "VERB" \
-            or subject.head.i < subject.i:
-        return None
-    rest = doc[subject.i + 1:].text.rstrip(" ?")
-    return f"{answer.strip()} {rest}."
-
-
-def _passive(aux: str, rest: str) -> str | None:
-    """"When was the choir The Night Ferries formed?" read as "the choir The Night Ferries was formed": asked
-    as it is, the parser makes "formed" a clause of "choir" with "The Night Ferries" as its doer. None when no past
-    participle follows a subject as its first verb."""
-    doc = parse(rest)
-    verb = next((t for t in doc if t.pos_ in ("VERB", "AUX")), None)
-    if verb is None or verb.tag_ not in ("VBN", "VBD") or verb.i == 0 \
-            or any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[:verb.i]) or _second_phrase(doc[:verb.i]):
-        return None  # "was weighing ... when Halvorsen issued", "the event that Caldora competed in": no passive
-    return f"{doc[:verb.i].text} {aux} {doc[verb.i:].text}."
-
-
-def _second_phrase(span) -> bool:
-    """A second noun phrase of its own before the verb ("the grant the institute won", "the prize her
-    team won"): the verb's subject in a relative clause without "that", not a passive. A name set beside
-    its noun ("the band The Night Ferries") is one phrase."""
-    first = span[0].head if span[0].dep_ in ("det", "poss") else span[0]
-    return any(t.dep_ in ("det", "poss") and t.text.islower() and t.head != first for t in span[1:])
 
 
 def _antecedent(tok):

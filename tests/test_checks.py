@@ -666,7 +666,7 @@ def test_roles_agree_a_relative_clause_is_the_deed_of_the_noun_it_follows():
 def test_a_relative_clause_without_that_is_no_passive():
     """"How big is the grant the institute won?" is not "the grant the institute is won": read so, the
     institute was what was won, and a right answer was declined (found in a user trial)."""
-    from rag.relations import declarative
+    from rag.declarative import declarative
     assert declarative("How big is the grant the Tolland Institute won?") == \
         "How big is the grant the Tolland Institute won?"
     assert declarative("When was the band The Night Ferries formed?") == "the band The Night Ferries was formed."
@@ -695,7 +695,7 @@ def test_a_bare_name_is_checked_as_the_claim_it_makes():
     """"Priya Nandakumar [1]" answering "Who approved the merger?" claims she approved it; the quote has her
     propose it and the board approve it. Found trying the UI: the bare name was shown as verified (the model,
     asked whether the quote states "Priya Nandakumar approved the merger.", said yes: 0.90)."""
-    from rag.relations import answered
+    from rag.declarative import answered
     article = ("The merger was proposed by the Sinfonia's chief executive, Priya Nandakumar, and approved by "
                "the Philharmonic's board in a vote of nine to three.")
     assert answered("Who approved the merger?", "Priya Nandakumar") == "Priya Nandakumar approved the merger."
@@ -720,7 +720,7 @@ def test_a_bare_name_is_checked_as_the_claim_it_makes():
 def test_a_passive_question_is_read_as_a_passive():
     """Asked as it is, "When was the band The Wolfhounds formed?" parses "formed" as a clause of "band" with
     "The Wolfhounds" as its doer: read as "the band The Wolfhounds was formed", it is what was formed."""
-    from rag.relations import declarative
+    from rag.declarative import declarative
     assert declarative("Where and when was the band The Wolfhounds formed?") == "the band The Wolfhounds was formed."
     article = "The Wolfhounds are a pop band formed in Romford in 1985 by Dave Callahan and Paul Clark."
     assert not check("Where and when was the band The Wolfhounds formed?", article=article).abstained
@@ -1009,7 +1009,8 @@ def test_a_question_whose_asked_phrase_was_the_object_gets_it_back():
     """"Which valve did Maria Costa invent?" as "Did Maria Costa invent?" parses "invent" as a noun; with
     "it" standing in for the asked valve the verb and its doer are read, and the other-doer rule can see a
     quote that gives the deed to someone else."""
-    from rag.relations import declarative, roles
+    from rag.declarative import declarative
+    from rag.relations import roles
     assert declarative("Which valve did Maria Costa invent?") == "Did Maria Costa invent it?"
     assert any(r.predicate == "invent" and r.role == "agent" and r.key == "costa"
                for r in roles(declarative("Which valve did Maria Costa invent?")))
@@ -1441,7 +1442,7 @@ def test_a_deed_told_from_the_other_side_is_no_opposite():
 def test_a_fronted_object_asked_with_has_is_not_a_second_subject():
     """"How many staff has Northshore hired?" parses "staff" as a second subject of "hired", which then
     read as the one hired in the quote; "Has Northshore hired?" does not. The names keep their types."""
-    from rag.relations import declarative
+    from rag.declarative import declarative
     assert declarative("How many more security staff has Northshore hired?") == "Has Northshore hired?"
     assert declarative("Which firm has won the contract?") == "Which firm has won the contract?"  # asks the subject
     article = "Sorensen said Northshore had already hired 12 more security staff."
