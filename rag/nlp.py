@@ -58,5 +58,7 @@ def _irregular_verb_forms() -> dict[str, frozenset[str]]:
 
 
 def irregular_forms(lemma: str) -> frozenset[str]:
-    """The irregular inflections of a verb ("found", "built"), which no stemmer joins to it."""
+    """The irregular inflections of a verb ("found", "built"), which no stemmer joins to it. Every form, unlike
+    the WordNet table word-level support keys words by (rag.support), which leaves out a form that is a verb of
+    its own ("found" a company): a caller here confirms the lemma on the parse."""
     return _irregular_verb_forms().get(lemma.lower(), frozenset())
