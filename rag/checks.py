@@ -344,8 +344,8 @@ def deed_by_its_doer(case: Case, d: Draft) -> Draft:
 
 
 def _inflects(sentence: str, verbs: list) -> bool:
-    """The sentence uses one of the verbs in an irregular form the keys cannot join ("found 31 payments" for
-    "did the report find"): parsed only when such a form is there."""
+    """The sentence uses one of the verbs in an irregular form the keys cannot join ("found 14 wells" for
+    "did the survey find"): parsed only when such a form is there."""
     forms = {f for v in verbs for f in irregular_forms(v.lemma_)}
     if not forms & {w.lower() for w in re.findall(r"[\w']+", sentence)}:
         return False
@@ -658,8 +658,8 @@ def _other_event(doc, key: str | None, dated) -> bool:
 
 
 def _dated_by_when(verb) -> bool:
-    """A "when ..." clause hung on a date itself: "cited for a leak in 2019, when the company was fined" dates
-    the fine too."""
+    """A "when ..." clause hung on a date itself: "inspected in 2017, when the mill was closed" dates the
+    closing too."""
     return verb.dep_ == "relcl" and (verb.head.ent_type_ == "DATE" or verb.head.like_num) \
         and any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in verb.children)
 

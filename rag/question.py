@@ -347,7 +347,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
                and untyped_or_asked(t.text) and is_new(t.text) for t in doc)
 
 
-# "every quarter", "each year": how often, not when; it answers "When does the board meet?", not "When did ...?"
+# "every month", "each year": how often, not when; it answers "When does the club meet?", not "When did ...?"
 _FREQUENCY = re.compile(r"(?:every|each)\b|(?:daily|weekly|monthly|quarterly|yearly|annually)$", re.IGNORECASE)
 _HABITUAL = re.compile(r"^\W*when\s+(?:does|do|is|are)\b", re.IGNORECASE)
 _WHICH = re.compile(r"^\W*(?:\w+\s+)?which\b", re.IGNORECASE)  # "Which court ...?", "In which town ...?"

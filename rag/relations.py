@@ -487,8 +487,8 @@ _COMPLEMENTS = {"of", "for", "on", "about", "against", "over"}
 
 
 def _exchanged(claim_roles: list[Role], source_roles: list[Role], surfaces: dict[str, str]) -> list[Exchanged]:
-    """Two participants the source puts in each other's places, in whatever roles: "ordered the trust to pay
-    the association's costs" over "ordered the association to pay the trust's costs". Each place is held by
+    """Two participants the source puts in each other's places, in whatever roles: "ordered the union to pay
+    the council's costs" over "ordered the council to pay the union's costs". Each place is held by
     the other one in the source, and by neither itself; common nouns count, since both are said in both."""
     places: dict[tuple[str, str], set[str]] = {}
     for s in source_roles:
@@ -569,8 +569,8 @@ def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
 
 def other_named_doer(claim: str, source: str, article: str) -> list[OtherDoer]:
     """A doer the claim calls by a common noun ("the trust") where the source's doer of that verb is another
-    common noun ("the association"), and the article names one of each ("the Wildwood Trust", "the Carrow
-    Farmers' Association"): two organisations, not one described twice. Without such names ("the firm" and
+    common noun ("the association"), and the article names one of each ("the Hollin River Trust", "the Marsh
+    Anglers' Association"): two organisations, not one described twice. Without such names ("the firm" and
     "the company") the two words may be one doer: left alone."""
     out = []
     stated = roles(as_declared(source))
@@ -589,8 +589,8 @@ def other_named_doer(claim: str, source: str, article: str) -> list[OtherDoer]:
 
 
 def _named_with_head(article: str, key: str) -> list[str]:
-    """The article's names (capitalised runs of two words or more) whose last word has this key: "Wildwood
-    Recovery Trust" for "trust"."""
+    """The article's names (capitalised runs of two words or more) whose last word has this key: "Hollin
+    River Trust" for "trust"."""
     return [m.group(0) for m in re.finditer(r"\b(?:[A-Z][\w'\u2019-]*\s+)+([A-Z][\w-]*)\b", article)
             if [t.key for t in terms(m.group(1).lower())] == [key]]  # the key the common noun has
 
