@@ -343,13 +343,11 @@ def deed_by_its_doer(case: Case, d: Draft) -> Draft:
     return _deed_as_told(case, d, done_by_others, lambda s: names_doer(case.question.text, case.articles[s.doc_id]))
 
 
-def _inflects(sentence: str, verbs: list) -> bool:
-    """The sentence uses one of the verbs in an irregular form the keys cannot join ("found 14 wells" for
-    "did the survey find"): parsed only when such a form is there."""
-    forms = {f for v in verbs for f in irregular_forms(v.lemma_)}
+def _inflects(sentence: str, lemmas: set[str], forms: set[str]) -> bool:
+    """The sentence uses one of the verbs (`lemmas`) in an irregular form (`forms`) the keys cannot join ("found
+    14 wells" for "did the survey find"): parsed only when such a form is there."""
     if not forms & {w.lower() for w in re.findall(r"[\w']+", sentence)}:
         return False
-    lemmas = {v.lemma_.lower() for v in verbs}
     return any(t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lemmas for t in parse(sentence))
 
 
@@ -364,8 +362,10 @@ def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
     said = [t for doc in (parse(case.question.text), as_declared(case.question.text)) for t in doc
             if t.pos_ == "VERB"]
     verbs = {t.key for t in terms(" ".join(t.text for t in said))}
+    lemmas = {t.lemma_.lower() for t in said}
+    forms = {f for lemma in lemmas for f in irregular_forms(lemma)}
     using = [(s, s.text[a:b]) for s in case.sources for a, b in sentence_spans(s.text)
-             if verbs & {t.key for t in terms(s.text[a:b])} or _inflects(s.text[a:b], said)]
+             if verbs & {t.key for t in terms(s.text[a:b])} or _inflects(s.text[a:b], lemmas, forms)]
     using = [(s, text) for s, text in using if keep(s)]
     found = read(case.question.text, " ".join(text for _, text in using)) if using else []
     if not found:

@@ -246,8 +246,9 @@ def conflicts(claim: str, source: str) -> list[Found]:
     for t in claimed:  # the fullest name a word has in the claim ("Ashby River" over "which river")
         surfaces[token_key(t)] = max(surfaces.get(token_key(t), ""), full_name(t), key=len)
     places = _places(claimed)
+    claim_roles = roles(claimed)
     out = []
-    for r in roles(claimed):
+    for r in claim_roles:
         if r.predicate in LIGHT_VERBS:
             continue  # "be", "have": too general to say who does what
         same = [s for s in source_roles if s.predicate == r.predicate and _same_participant(r, s)]
@@ -274,7 +275,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
     return out + _time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) \
-        + _exchanged(roles(claimed), source_roles, surfaces) + _moved_complements(claimed, stated) \
+        + _exchanged(claim_roles, source_roles, surfaces) + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces)
 
