@@ -52,8 +52,8 @@ from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, says_which)
 from .referents import calls_by_head, definite_common, root_subject, with_referent, with_title_holder
-from .relations import (LIGHT_VERBS, conflicts, denied, done_by_others, moved_names, names_doer, other_named_doer,
-                        referent_conflicts, restates, strangers)
+from .relations import (LIGHT_VERBS, conflicts, denied, done_by_others, done_to_others, moved_names, names_doer,
+                        other_named_doer, referent_conflicts, restates, strangers)
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -340,7 +340,8 @@ def deed_by_its_doer(case: Case, d: Draft) -> Draft:
     if any(names_doer(case.question.text, c.quote) for c in _giving(case.question, d.answer.citations)):
         return d
     # Only passages of articles that name the doer: another article's "X played Y" says nothing of them.
-    return _deed_as_told(case, d, done_by_others, lambda s: names_doer(case.question.text, case.articles[s.doc_id]))
+    return _deed_as_told(case, d, lambda q, text: done_by_others(q, text) + done_to_others(q, text),
+                         lambda s: names_doer(case.question.text, case.articles[s.doc_id]))
 
 
 def _inflects(sentence: str, lemmas: set[str], forms: set[str]) -> bool:

