@@ -33,7 +33,8 @@ from functools import lru_cache
 
 from rag.nlp import parse
 from rag.opposites import opposed
-from rag.relations import Role, conflicts, roles
+from rag.relations import conflicts
+from rag.roles import Role, roles
 from rag.support import NAME, NUMBER, WORD, Evidence, terms
 
 from .features import evidence_sentences, split_claim

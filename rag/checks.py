@@ -52,11 +52,13 @@ from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, says_which)
 from .referents import calls_by_head, definite_common, root_subject, with_referent, with_title_holder
-from .relations import (LIGHT_VERBS, conflicts, denied, done_by_others, done_to_others, moved_names, names_doer,
-                        other_named_doer, referent_conflicts, restates, strangers)
+from .relations import (conflicts, done_by_others, done_to_others, moved_names, names_doer, other_named_doer,
+                        referent_conflicts, restates, strangers)
+from .roles import LIGHT_VERBS
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
+from .tense import denied
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
 # The model's own P(yes) that an answer's quotes answer the question, below which they are taken not to.

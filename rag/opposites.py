@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import wordnet
 from .nlp import parse
+from .roles import lemma
 from .support import token_key
 from .words import stopwords, us_spelling
 
@@ -47,16 +48,11 @@ def opposites(token) -> list[str]:
     pos = _pos(token)
     if pos is None or token.lower_ in stopwords():
         return []
-    lemma = _lemma(token)  # "criticised": WordNet pairs "criticize" / "praise"
-    found = _pairs().get((lemma, pos), {})
+    base = lemma(token)  # "criticised": WordNet pairs "criticize" / "praise"
+    found = _pairs().get((base, pos), {})
     if not found and pos in _DESCRIBING:  # "How far east ...?" (an adverb) where WordNet pairs adjectives
-        found = next((f for p in sorted(_DESCRIBING - {pos}) for f in [_pairs().get((lemma, p))] if f), {})
+        found = next((f for p in sorted(_DESCRIBING - {pos}) for f in [_pairs().get((base, p))] if f), {})
     return sorted(found, key=lambda w: (found[w], w))
-
-
-def _lemma(token) -> str:
-    """A token's dictionary form in one spelling ("criticise" and "criticize" alike)."""
-    return us_spelling(token.lemma_.lower())
 
 
 def _pos(token) -> str | None:
@@ -77,11 +73,11 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
     found = []
     for t, others in _unstated(question, said):
         mine = _anchors(t)
-        held = max((len(mine & _anchors(o)) for o in said if _lemma(o) == _lemma(t)
+        held = max((len(mine & _anchors(o)) for o in said if lemma(o) == lemma(t)
                     or o.lower_ == t.lower_), default=0)
         # With the question's verb stated too, an opposite done by someone else is another deed ("Pryce,
         # whose father Alan bought the club, decided to sell").
-        other = next((o for o in said if _lemma(o) in others and _alike(_pos(o), _pos(t))
+        other = next((o for o in said if lemma(o) in others and _alike(_pos(o), _pos(t))
                       and len(mine & _anchors(o)) > held and not (_held_verb(t, said) and _other_doers(t, o))
                       and not _converse(t, o)), None)
         if other is not None:
@@ -100,7 +96,7 @@ def _particles_turned(q, said) -> list[tuple[str, str]]:
         if t.pos_ != "VERB" or after is None or after.head.i != t.i or after.dep_ not in ("prt", "prep"):
             continue
         turned = {w for pos in _DESCRIBING for w in _pairs().get((after.lower_, pos), {})}
-        said_with = {(o, c) for o in said if _lemma(o) == _lemma(t)
+        said_with = {(o, c) for o in said if lemma(o) == lemma(t)
                      for c in o.children if c.dep_ == "prt"}
         if turned and not any(c.lower_ == after.lower_ for _, c in said_with):
             found += [(f"{t.text} {after.text}", f"{o.text} {c.text}") for o, c in said_with if c.lower_ in turned][:1]
@@ -116,7 +112,7 @@ def _sides_turned(q, said) -> list[tuple[str, str]]:
     found = []
     for t in (t for t in q if _pos(t) == "v"):
         side = next((c.lower_ for c in t.children if c.dep_ == "prep" and c.lower_ in _SIDES), None)
-        uses = [(o, c) for o in said if o.pos_ == "VERB" and _lemma(o) == _lemma(t)
+        uses = [(o, c) for o in said if o.pos_ == "VERB" and lemma(o) == lemma(t)
                 for c in o.children if c.dep_ == "prep" and c.lower_ in _SIDES]
         if side and uses and all(c.lower_ == _SIDES[side] for _, c in uses):
             found.append((f"{t.text} {side}", f"{uses[0][0].text} {uses[0][1].text}"))
@@ -144,7 +140,7 @@ def _converse(asked, said) -> bool:
 
 
 def _held_verb(t, said) -> bool:
-    return t.pos_ == "VERB" and any(_lemma(o) == _lemma(t) for o in said)
+    return t.pos_ == "VERB" and any(lemma(o) == lemma(t) for o in said)
 
 
 def _other_doers(a, b) -> bool:
@@ -188,13 +184,13 @@ def _anchors(tok) -> set[str]:
     # "sold her trucking company, Whitlock Freight": the name beside a noun is what it is said of too.
     near += [w for n in list(near) if n.i != tok.i for a in n.children if a.dep_ == "appos" for w in a.subtree
              if w.dep_ in ("appos", "compound")]
-    found = {_lemma(t) for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
+    found = {lemma(t) for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
     if tok.dep_ in ("advmod", "oprd") and tok.head.pos_ == "VERB":  # "first built" / "last built": one deed
-        found.add(_lemma(tok.head))
+        found.add(lemma(tok.head))
     if tok.dep_ == "acomp" and tok.head.dep_ in ("aux", "auxpass") and tok.head.head.pos_ == "VERB":
-        found.add(_lemma(tok.head.head))
+        found.add(lemma(tok.head.head))
     # Whose the subject is: "Kestra's shares fell" is said of Kestra's, not Brightwell's.
-    found |= {_lemma(g) for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for g in c.children
+    found |= {lemma(g) for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for g in c.children
               if g.dep_ == "poss" and g.pos_ in ("NOUN", "PROPN")}
     return found
 
@@ -206,8 +202,8 @@ def _unstated(question: str, passage) -> list[tuple[object, list[str]]]:
     scale to measure, not a claim ("How old is she?" over "the young heroine" is no contradiction); a phrasal
     verb means what its particle makes it ("pull out" is not the opposite of "push out")."""
     q, said = parse(question), parse(passage) if isinstance(passage, str) else passage
-    asked = {_lemma(t) for t in q} | {t.lower_ for t in q}
-    stated = {_lemma(t) for t in said} | {t.lower_ for t in said}
+    asked = {lemma(t) for t in q} | {t.lower_ for t in q}
+    stated = {lemma(t) for t in said} | {t.lower_ for t in said}
     found = []
     for t in q:
         if any(c.lower_ == "how" for c in t.children) or _phrasal(t):
@@ -215,7 +211,7 @@ def _unstated(question: str, passage) -> list[tuple[object, list[str]]]:
         others = [o for o in opposites(t) if o not in asked]
         # A verb stated and its opposite too may be two deeds ("A's shares fell while B's rose"); a
         # describing word stated is taken as said ("Brookvale, public once, is now private").
-        if (_lemma(t) in stated or t.lower_ in stated) and not (t.pos_ == "VERB" and stated & set(others)):
+        if (lemma(t) in stated or t.lower_ in stated) and not (t.pos_ == "VERB" and stated & set(others)):
             continue
         if others:
             found.append((t, others))

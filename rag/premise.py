@@ -11,7 +11,7 @@ import re
 from .nlp import parse
 from .question import DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, person_noun, title_token
 from .referents import root_subject
-from .relations import LIGHT_VERBS
+from .roles import LIGHT_VERBS
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 from .words import SAYING

@@ -21,7 +21,7 @@ from .agents import is_agent, is_group
 from .declarative import answered
 from .nlp import parse
 from .places import is_place
-from .relations import Role, roles
+from .roles import Role, roles
 from .sentences import split_sentences
 from .support import NAME, NUMBER, Evidence, Term, terms
 

@@ -1,26 +1,18 @@
-"""Who did what to whom: the grammatical roles of a sentence's participants, and where two sentences give
-the same participant opposite roles in the same relation.
+"""Where a claim and its source disagree on who did what to whom, though every word of the claim is there.
 
 Word-level support cannot tell "Norland supplied Vesteria with grain" from "Vesteria supplied Norland with grain":
 every word is there. A dependency parse can: Norland is the subject of "supply" in one and its object in the
-other. Roles are read per predicate (a verb, or a noun like "ambassador" with its owner and its "to"):
-
-    agent    subject of an active verb, or "by X" of a passive one
-    patient  object, or subject of a passive verb
-    attr     what the subject becomes or is ("X became Y")
-    owner    "X's" of a noun, or its "of X"
-    holder   X of "X is a N of Y": the one the relation N is said of (Y owns it)
-    from/to  the ends of a movement or direction
+other. Each sentence's roles come from rag.roles (agent, patient, attr, owner, holder, from/to); when each
+deed happens (done, to come, only possible, refused) from rag.tense.
 
 Two sentences conflict when one participant has, for the same predicate, roles that exclude each other
 (agent vs patient or attr or recipient, from vs to, owner vs to) and the second sentence never gives it the
 first one's role. Also when the claim gives a title or thing to one country it names ("Vesteria's finance
 minister") and the source's only one belongs to another country the claim names ("Norlandic Finance Minister
-Tomas Lind"). And when the claim puts in the future what the source only puts in the past, or the other
-way round ("Brenna Marine will build the ferries" over "Brenna Marine built a similar ferry in 2024"): the
-same verb at another time is another event. And when the claim means one thing ("the ferries", "the Kestrel
-Hill reservoir") and the source's same verb has only another of its kind ("a similar ferry", "a smaller
-reservoir"). And when the claim gives a person a title ("Senator Mara Kowal") that the source gives to
+Tomas Lind"). And when the claim puts a deed at another time than the source does (rag.tense: "will build"
+over "built"; "resigned" over "called for her to resign"). And when the claim means one thing ("the ferries",
+"the Kestrel Hill reservoir") and the source's same verb has only another of its kind ("a similar ferry", "a
+smaller reservoir"). And when the claim gives a person a title ("Senator Mara Kowal") that the source gives to
 someone else while naming them under another ("Senator Mara Brandt and Representative Mara Kowal").
 And when a question about a renaming takes the source's former name for the current one or the reverse
 ("What was the Harbour Light Authority formerly called?" over "Coastline Power (formerly Harbour Light
@@ -41,26 +33,16 @@ from dataclasses import dataclass
 from .agents import is_group
 from .declarative import as_declared
 from .nlp import entity_kind, parse
-from .referents import (DEFINITE, as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
+from .referents import (as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
                         pointing_subject)
 from .support import NAME, terms, token_key
-from .words import NEGATIONS, SAYING, us_spelling
+from .roles import ANOTHER, LIGHT_VERBS, Role, lemma, phrase_keys, role_of, roles, subject
+from .tense import NotYet, TimeConflict, not_yet, time_conflicts
+from .words import SAYING
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
                                    ("holder", "owner"))}
-LIGHT_VERBS = {"be", "have", "do", "get", "make", "take"}
-_DIRECTIONS = {"from": "from", "to": "to", "into": "to", "toward": "to", "towards": "to"}
-
-
-@dataclass(frozen=True)
-class Role:
-    predicate: str  # lemma of the verb or noun the participant belongs to
-    role: str
-    key: str  # the participant's head word, normalised as rag.support does
-    names: frozenset[str] = frozenset()  # every word of its phrase ("Finance Minister Tomas Lind")
-    marked: str = ""  # "the ferries" / "these ferries" (definite), "similar" / "another" (said to be another one)
-    kind: str = ""  # what the participant names (rag.nlp.entity_kind): "person", "place", "group"; "" for no name
 
 
 @dataclass(frozen=True)
@@ -87,34 +69,9 @@ class OtherDoer:
 
     def __str__(self) -> str:
         if self.acted_on:
-            return f"in the source {self.doer} is the one \u201c{self.predicate}\u201d was done to, not {self.participant}"
+            return (f"in the source {self.doer} is the one \u201c{self.predicate}\u201d was done to, "
+                    f"not {self.participant}")
         return f"in the source {self.doer} is the one who did \u201c{self.predicate}\u201d, not {self.participant}"
-
-
-@dataclass(frozen=True)
-class TimeConflict:
-    predicate: str
-    claim_time: str  # "past" or "future"
-    source_time: str
-
-    def __str__(self) -> str:
-        if self.source_time == "not":
-            return f"the source says \u201c{self.predicate}\u201d was refused or failed, not done"
-        if self.claim_time == "not":
-            return f"the source says \u201c{self.predicate}\u201d was or will be done, not refused or left undone"
-        if self.source_time == "open":
-            return f"\u201c{self.predicate}\u201d happened in one; the source only says it may (or whether it will)"
-        return (f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} "
-                "in the source")
-
-
-@dataclass(frozen=True)
-class NotYet:
-    thing: str  # the claim's participant, as written there ("first report")
-    predicate: str  # what the source says will or may be done to make it ("publish")
-
-    def __str__(self) -> str:
-        return f"in the source {self.thing} is still to come (to \u201c{self.predicate}\u201d), so it did nothing yet"
 
 
 @dataclass(frozen=True)
@@ -199,64 +156,6 @@ _ROLE_WORDS = {"agent": "doer", "patient": "one acted on", "attr": "complement",
                "from": "origin", "to": "destination or recipient"}
 
 
-def roles(doc_or_text, relatives: bool = False) -> list[Role]:
-    """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text; with
-    `relatives`, a relative pronoun's role goes to the noun it stands for (`_antecedent`)."""
-    doc = as_declared(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
-    out = []
-    for tok in doc:
-        antecedent = _antecedent(tok) if relatives else None
-        found = _noun_role(tok) if antecedent is not None else _role(tok)
-        if found is None:
-            continue
-        predicate, role = found
-        tok = antecedent if antecedent is not None else tok
-        if _dateline(tok):  # "KELSO — Dunmore Air, the carrier, collapsed": the name beside it has its place
-            tok = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-            if tok is None:
-                continue
-        # "Norland built Vesteria's plant": Vesteria owns what Norland acted on, a role of "build" too, so that
-        # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
-        acted_on = _role(tok.head) if role == "owner" and tok.head != tok and antecedent is None else None
-        extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
-        # "Drozd welcomed the decision but said ...": a doer does each verb joined to its own that has no subject.
-        extra += [(_lemma(v), "agent") for v in _joined_verbs(tok.head)] if role == "agent" \
-            and tok.dep_ == "nsubj" and antecedent is None else []
-        # "The deal, signed by Norland in 2019": a noun is the one acted on of the participle describing it.
-        extra += [(_lemma(c), "patient") for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
-                  and not any(g.dep_.startswith("nsubj") for g in c.children) and (_by_doer(c) or not any(
-                      g.dep_ == "agent" for g in c.children))]
-        # "the council and a cooperative, which together argued": the clause may be about the whole list.
-        listed = antecedent is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN")
-        first = [tok.head] if listed else []
-        for part in [*first, tok, *_conjuncts(tok)]:
-            key = token_key(part)
-            if key:
-                out += [Role(p, r, key, _phrase(part), _marked(part), entity_kind(part.ent_type_))
-                        for p, r in [(predicate, role), *extra]]
-    return out
-
-
-def _dateline(tok) -> bool:
-    """ "LYON" in "LYON — Brightwell said ...": where the story was filed, which the parser takes for a subject."""
-    following = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    return tok.text.isupper() and len(tok.text) > 1 and following is not None and following.text in ("—", "–", "-") \
-        and all(t.text.isupper() or t.is_punct for t in tok.doc[tok.sent.start:tok.i])
-
-
-def _joined_verbs(verb) -> list:
-    """Verbs joined to `verb` by "and" / "but" with no subject of their own: they share its doer ("welcomed the
-    decision but said ..."). Not a passive one ("was arrested and charged"). (`_subject` reads the same
-    joining from the other end but walks up through a passive verb joined between: "Hot Feet is a musical ...
-    and was conceived, directed and choreographed by Hines" would make the musical the choreographer.)"""
-    out = []
-    for c in verb.children:
-        if c.dep_ == "conj" and c.pos_ == "VERB" and not any(
-                g.dep_ in ("nsubj", "nsubjpass", "auxpass", "expl") for g in c.children):
-            out += [c, *_joined_verbs(c)]
-    return out
-
-
 Found = Conflict | OtherDoer | TimeConflict | AnotherOne | OtherKind | MovedComplement | OtherTitle | Renamed \
     | Exchanged | NotYet
 
@@ -300,7 +199,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
             other = _other_owner(r, stated)
             if other:
                 out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, "owner", other))
-    return out + _time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) + _not_yet(claimed, stated) \
+    return out + time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) + not_yet(claimed, stated) \
         + _exchanged(claim_roles, source_roles, surfaces) + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces)
@@ -309,14 +208,14 @@ def conflicts(claim: str, source: str) -> list[Found]:
 def _other_sense(claimed, stated) -> set[str]:
     """The claim's verbs with a particle ("call in" administrators) that the source uses only without it
     ("called for" a resignation): another verb, whose doer is no other doer of the claim's."""
-    def particles(doc, lemma):
+    def particles(doc, word):
         return {frozenset(c.lower_ for c in v.children if c.dep_ == "prt") for v in doc
-                if v.pos_ == "VERB" and _lemma(v) == lemma}
+                if v.pos_ == "VERB" and lemma(v) == word}
     out = set()
     for v in claimed:
         mine = frozenset(c.lower_ for c in v.children if c.dep_ == "prt")
-        if v.pos_ == "VERB" and mine and mine not in particles(stated, _lemma(v)):
-            out.add(_lemma(v))
+        if v.pos_ == "VERB" and mine and mine not in particles(stated, lemma(v)):
+            out.add(lemma(v))
     return out
 
 
@@ -339,22 +238,6 @@ def strangers(claim: str, source: str) -> list[OtherDoer | Conflict]:
     return out
 
 
-_FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
-_PAST_AUX = {"was", "were", "did", "had", "has", "have", "'d", "'ve"}
-_OTHER_TIME = {"past": "future", "future": "past"}
-_MAYBE = {"could", "might", "may"}
-_WHEN = {"once", "when", "after", "until", "till", "before"}
-_UNDECIDED = {"whether", "if"}  # "to decide whether to approve the deal", "if it finds harm": not said to happen
-# Verbs whose "to ..." says the deed was done ("managed to join", "had to close", "went on to win", "voted to
-# accept": a vote is the accepting); under any other verb it was only meant, planned or threatened
-# ("threatened to join the strike").
-_IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "happen", "help", "have", "use",
-                "force", "compel", "oblige", "choose", "proceed", "resume", "tend", "bother", "dare", "remember",
-                "be", "seem", "appear", "prove", "turn", "vote", "opt", "elect"}
-_REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
-_REFUSED_STEMS = tuple(v.removesuffix("e") for v in _REFUSED)  # "refus" for "refused", "refusing"
-
-
 def restates(question: str, found: Found) -> bool:
     """The question gives the participant of `found` (a clash between an answer sentence and its quote) the
     same role the answer sentence does: the answer restated the question's own premise ("Why does Ruritania
@@ -367,16 +250,6 @@ def restates(question: str, found: Found) -> bool:
     return any(r.role == role and named & ({r.key} | r.names) for r in roles(question))
 
 
-def denied(claim: str, source: str) -> list[TimeConflict]:
-    """Verbs of the claim that every use in the source says were refused or not done ("would not raise
-    tolls", "refused to meet"): read against all the passages, not only the quotes picked. A source with no
-    word of denial is not parsed."""
-    words = {w.lower() for w in re.findall(r"[\w']+", source)}
-    if not (words & NEGATIONS or any(w.endswith("n't") or w.startswith(_REFUSED_STEMS) for w in words)):
-        return []
-    return [t for t in _time_conflicts(as_declared(claim), as_declared(source)) if t.source_time == "not"]
-
-
 def done_by_others(claim: str, source: str) -> list[OtherDoer]:
     """The claim's doer (a person or organisation) of a verb that every use of it in the source gives to
     another by name, and none to a pronoun or to them ("Cardiff Press retracted the paper" for "Why did Ana
@@ -385,17 +258,18 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
     claimed, stated = as_declared(claim), parse(source)
     out = []
     for r in _deed_doers(claimed):
-        uses = [v for v in stated if v.pos_ in ("VERB", "AUX") and _lemma(v) == r.predicate]
+        uses = [v for v in stated if v.pos_ in ("VERB", "AUX") and lemma(v) == r.predicate]
         # "She retracted it" may be the claim's doer; "Stellwerk said it had tested ..." is Stellwerk.
-        reported = [_reported_speaker(v) for v in uses if _subject(v) is not None and _subject(v).pos_ == "PRON"]
+        reported = [_reported_speaker(v) for v in uses if subject(v) is not None and subject(v).pos_ == "PRON"]
         if not uses or None in reported or any(_untold_doer(v, claimed, r) for v in uses):
             continue
         doers = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))] \
-            + [Role(r.predicate, "agent", token_key(t), _phrase(t), "", entity_kind(t.ent_type_)) for t in reported]
+            + [Role(r.predicate, "agent", token_key(t), phrase_keys(t), "", entity_kind(t.ent_type_)) for t in reported]
         if not doers or any(s.key in r.names or r.key in s.names for s in doers):
             continue
         others = [s for s in doers if _rival(r, s)]
-        named = [t for s in others for t in stated if t.pos_ == "PROPN" and (token_key(t) == s.key or _holder_of(t, s.key))]
+        named = [t for s in others for t in stated
+                 if t.pos_ == "PROPN" and (token_key(t) == s.key or _holder_of(t, s.key))]
         if any(token_key(t) in r.names for t in named):  # "the chair, Bo Lind" is Bo Lind
             continue
         named = [full_name(t).lstrip("# ") for t in named]
@@ -441,7 +315,7 @@ def done_to_others(claim: str, source: str) -> list[OtherDoer]:
     claimed, stated = as_declared(claim), parse(source)
     out = []
     for r in _acted_on(claimed):
-        uses = [v for v in stated if v.pos_ == "VERB" and _lemma(v) == r.predicate]
+        uses = [v for v in stated if v.pos_ == "VERB" and lemma(v) == r.predicate]
         objects = [[c for c in v.children if c.dep_ in ("dobj", "nsubjpass")] for v in uses]
         if not uses or any(not found or any(c.pos_ == "PRON" for c in found) for found in objects):
             continue
@@ -470,99 +344,6 @@ def _deed_doers(claimed) -> list[Role]:
     saying (what someone said is told by many verbs: "called on the company to ...")."""
     return [r for r in roles(claimed) if r.role == "agent" and r.predicate not in LIGHT_VERBS | SAYING
             and r.kind != "place" and (_who(r, claimed) or _doer(r, claimed))]
-
-
-def _time(verb) -> str | None:
-    """"past" for "built", "was built", "has built", "did they build"; "future" for "will build", "would
-    build"; "open" for what may or may not happen ("could cost", "whether to approve", "threatened to join");
-    "not" for what was refused ("refused to meet") or denied ("has not agreed"); None for the present and for
-    infinitives ("is due to build"), which name no time of their own."""
-    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if any(c.dep_ == "neg" for c in verb.children):  # "has not agreed to a cap", "never signed"
-        return "not"
-    if aux & _MAYBE or any(c.dep_ == "mark" and c.lower_ in _UNDECIDED for c in verb.children):
-        return "open"
-    if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and _lemma(verb.head) in _REFUSED:
-        return "not"
-    if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and _lemma(verb.head) not in _IMPLICATIVE:
-        return "open"
-    if _for_to(verb, aux):
-        return "open"
-    if aux & _FUTURE:
-        return "future"
-    # "the pump would restart once engineers had repaired it": a time clause takes its main verb's time
-    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _WHEN for c in verb.children) \
-            and verb.head.pos_ in ("VERB", "AUX") and _time(verb.head) == "future":
-        return "future"
-    return "past" if verb.tag_ == "VBD" or aux & _PAST_AUX else None
-
-
-_NOUN_PHRASE = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "PUNCT", "PART", "CCONJ", "PRON"}
-
-
-def _not_yet(claimed, stated) -> list[NotYet]:
-    """A thing the claim has do something in the past ("What did the first report reveal?") that the source
-    only says will or may be made ("expected to publish a first report within eight weeks"): each mention of
-    it the one acted on of a verb still to come. Common nouns only: a name is of something that exists."""
-    out = []
-    for verb in (t for t in claimed if t.pos_ == "VERB" and _time(t) == "past" and _lemma(t) not in LIGHT_VERBS):
-        for doer in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"):
-            mentions = [t for t in stated if t.pos_ == "NOUN" and _lemma(t) == _lemma(doer)]
-            makers = [t.head for t in mentions if t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ == "VERB"]
-            if mentions and len(makers) == len(mentions) and all(_time(m) in ("future", "open") for m in makers):
-                out.append(NotYet(as_written(doer), _lemma(makers[0])))
-    return out
-
-
-def _for_to(verb, aux: set[str]) -> bool:
-    """ "called for the chair, Bo Lind, to resign", "calls from tenants for her to step aside": a deed asked or
-    arranged "for X to do", not said to be done. Read from the words, not the parse: the parser hangs such a
-    "to resign" on the main verb, a noun or a name, as it happens."""
-    to = next((c for c in verb.children if c.lower_ == "to" and c.i == verb.i - 1), None)
-    if "to" not in aux or to is None:
-        return False
-    for t in reversed(verb.doc[max(verb.sent.start, to.i - 12):to.i]):
-        if t.lower_ == "for":
-            return t.i < to.i - 1
-        if t.pos_ not in _NOUN_PHRASE:
-            return False
-    return False
-
-
-def _time_conflicts(claimed, stated) -> list[TimeConflict]:
-    """Verbs of the claim whose every use in the source is at the other time (past against future), that
-    the claim says happened where the source only says they may, or that the source says were refused; or
-    that the claim says were refused or not done where the source only says they were or will be."""
-    out = []
-    for verb in (t for t in claimed if t.pos_ == "VERB" and _lemma(t) not in LIGHT_VERBS):
-        mine = _time(verb)
-        theirs = {_time(t) for t in stated if t.pos_ == "VERB" and _lemma(t) == _lemma(verb)
-                  and not _other_subjects(verb, t)}
-        if theirs == {"not"} and mine != "not":
-            out.append(TimeConflict(_lemma(verb), mine or "present", "not"))
-        elif mine == "not" and theirs and theirs <= {"past", "future"}:  # "Why did X refuse to pay?" / "X paid"
-            out.append(TimeConflict(_lemma(verb), "not", theirs.pop()))
-        elif mine in _OTHER_TIME and theirs == {_OTHER_TIME[mine]}:
-            out.append(TimeConflict(_lemma(verb), mine, _OTHER_TIME[mine]))
-        elif mine == "past" and "open" in theirs and theirs <= {"open", "future"}:
-            out.append(TimeConflict(_lemma(verb), mine, "open"))
-    return out
-
-
-def _other_subjects(a, b) -> bool:
-    """Two uses of a verb by plainly different doers: two names ("Whitlock paid" / "Pryce could pay"), or a
-    person's name and a group ("the family could no longer pay"). A pronoun or a common noun may be either."""
-    x, y = _subject(a), _subject(b)
-    if x is None or y is None or x.pos_ == "PRON" or y.pos_ == "PRON":
-        return False
-    if x.pos_ == y.pos_ == "PROPN":
-        return token_key(x) != token_key(y)
-    return {_doer_kind(x), _doer_kind(y)} == {"person", "group"}
-
-
-def _doer_kind(tok) -> str:
-    """A name's entity kind, "group" for a noun naming one ("the family"), or ""."""
-    return entity_kind(tok.ent_type_) if tok.pos_ == "PROPN" else "group" if is_group(tok.lemma_.lower()) else ""
 
 
 # Forms of address, not offices: "Mr Halvorsen" and "President Halvorsen" are one person under one title.
@@ -594,7 +375,7 @@ def _kind_conflicts(claimed, stated) -> list[OtherKind]:
             continue
         if t.text.isupper():
             continue  # an abbreviation ("TV series") may stand for the source's word ("television series")
-        for o in (o for o in stated if o.pos_ == "NOUN" and _lemma(o) == _lemma(t.head)):
+        for o in (o for o in stated if o.pos_ == "NOUN" and lemma(o) == lemma(t.head)):
             other = next((c for c in o.children if c.dep_ == "compound" and c.pos_ == "NOUN" and not c.text.isupper()),
                          None)
             if other is not None:
@@ -606,12 +387,12 @@ def _kind_conflicts(claimed, stated) -> list[OtherKind]:
 def _described_otherwise(claimed, stated) -> list[MovedComplement]:
     """A thing the claim describes by what it does ("a letter supporting the decision") that the source
     describes by another deed ("a letter demanding that ..."), the claim's verb used nowhere in the source."""
-    used = {_lemma(t) for t in stated if t.pos_ in ("VERB", "AUX")} | {token_key(t) for t in stated}
+    used = {lemma(t) for t in stated if t.pos_ in ("VERB", "AUX")} | {token_key(t) for t in stated}
     out = []
     for v in claimed:
-        if v.dep_ != "acl" or v.tag_ != "VBG" or v.head.pos_ != "NOUN" or _lemma(v) in used or token_key(v) in used:
+        if v.dep_ != "acl" or v.tag_ != "VBG" or v.head.pos_ != "NOUN" or lemma(v) in used or token_key(v) in used:
             continue
-        for o in (o for o in stated if o.pos_ == "NOUN" and _lemma(o) == _lemma(v.head)):
+        for o in (o for o in stated if o.pos_ == "NOUN" and lemma(o) == lemma(v.head)):
             other = next((c for c in o.children if c.dep_ == "acl" and c.tag_ == "VBG"), None)
             if other is not None:
                 out.append(MovedComplement(v.head.text, v.text, other.text))
@@ -655,7 +436,7 @@ def _moved_complements(claimed, stated) -> list[MovedComplement]:
             continue  # "the son of which queen": the unknown asked for
         mine = _content_keys(t.subtree)
         # A complement naming a thing: not "a population of 6,960" (a measure) or "the editor of each".
-        theirs = [g for o in stated if o.pos_ == "NOUN" and _lemma(o) == _lemma(prep.head) for c in o.children
+        theirs = [g for o in stated if o.pos_ == "NOUN" and lemma(o) == lemma(prep.head) for c in o.children
                   if c.dep_ == "prep" and c.lower_ == prep.lower_ for g in c.children
                   if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")]
         # "the end of the war" over "the conclusion of the war": the source gives it to a noun of its own;
@@ -742,11 +523,11 @@ def _a_name(tok) -> bool:
 def _anchors(head) -> set[str]:
     """The word a preposition hangs on, with the verb and its object read as one ("scored 9 goals for
     Hollin": the parser may hang "for" on either)."""
-    out = {_lemma(head)}
+    out = {lemma(head)}
     if head.pos_ == "VERB":
-        out |= {_lemma(c) for c in head.children if c.dep_ in ("dobj", "nsubjpass")}
+        out |= {lemma(c) for c in head.children if c.dep_ in ("dobj", "nsubjpass")}
     elif head.dep_ in ("dobj", "nsubjpass") and head.head.pos_ == "VERB":
-        out.add(_lemma(head.head))
+        out.add(lemma(head.head))
     return out
 
 
@@ -794,11 +575,11 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
     # "He said the decision was painful and praised the players": he did both (the parser may hang "praised"
     # on "was", the clause he said).
     heads = [sent.root] + [c for c in sent.root.children if c.dep_ == "ccomp"]
-    verbs = {_lemma(sent.root)} | {_lemma(c) for h in heads for c in h.children if c.dep_ == "conj"
+    verbs = {lemma(sent.root)} | {lemma(c) for h in heads for c in h.children if c.dep_ == "conj"
                                    and c.pos_ == "VERB" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)}
     claimed = as_declared(claim)
     named = {token_key(t): t for t in claimed if is_named(t) and token_key(t)}
-    said = {token_key(t) for t in stated} | _phrase(ante)
+    said = {token_key(t) for t in stated} | phrase_keys(ante)
     return [OtherReferent(as_written(named[r.key]), as_written(subj), as_written(ante)) for r in roles(claimed)
             if r.predicate in verbs and r.role == role and r.key in named and not r.names & said]
 
@@ -854,7 +635,7 @@ def _other_country(stated, r: Role, others: set) -> str | None:
     said ...": the source's only <predicate>s belong to another country of the claim (a country or nationality
     word before them), never to the claim's. Only another country the claim names: "French" is not matched
     to "France" by spelling, so an unnamed one proves nothing."""
-    marks = [c for t in stated if _lemma(t) == r.predicate
+    marks = [c for t in stated if lemma(t) == r.predicate
              for c in t.children if c.dep_ in ("amod", "compound", "poss") and c.ent_type_ in _COUNTRY]
     if not marks or any(_same_place(token_key(c), r.names) for c in marks):
         return None
@@ -878,7 +659,7 @@ def _received(claimed, stated, surfaces: dict) -> list[Conflict]:
         for noun in (t for t in stated if t.pos_ == "NOUN" and t.lemma_.lower().startswith(stem)
                      and t.dep_ in ("dobj", "nsubjpass")):
             verb = noun.head
-            if _lemma(verb) not in _RECEIVING:
+            if lemma(verb) not in _RECEIVING:
                 continue
             passive = any(c.dep_ == "auxpass" for c in verb.children)
             getter = next((c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "nsubj")), None)
@@ -922,114 +703,13 @@ def _same_participant(a: Role, b: Role) -> bool:
     return not more_a or not more_b or bool(more_a & more_b)
 
 
-def _antecedent(tok):
-    """The noun a relative pronoun stands for ("Kestrel Line, which will run the ferry": Kestrel Line runs
-    it), or None for any other word."""
-    clause = tok.head
-    if tok.tag_ not in ("WDT", "WP") and not (tok.lower_ == "that" and tok.dep_.startswith("nsubj")) \
-            or clause.dep_ != "relcl" or clause.head.pos_ not in ("NOUN", "PROPN"):
-        return None
-    return clause.head
-
-
-def _role(tok) -> tuple[str, str] | None:
-    if tok.pos_ == "PRON" or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
-        return None
-    found = _noun_role(tok)
-    # "a vote of 7 to 4", "from 5 to 10": a tally or a range, not an owner or the ends of a movement.
-    return None if found and tok.pos_ == "NUM" and found[1] in ("owner", "from", "to") else found
-
-
-def _by_doer(verb) -> bool:
-    """The verb has a doer after "by": not a time ("burned by Wednesday evening"), which the parser also
-    takes for one."""
-    return any(c.dep_ == "agent" and not any(g.ent_type_ in ("DATE", "TIME") for g in c.subtree)
-               for c in verb.children)
-
-
-def _noun_role(tok) -> tuple[str, str] | None:
-    head, dep = tok.head, tok.dep_
-    # Looked for only under "be": a head's children are every token of a long unparsable run (quadratic).
-    complement = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None) \
-        if dep == "nsubj" and head.lemma_ == "be" else None
-    if complement is not None:
-        return _lemma(complement), "holder"  # "X is a subsidiary of Y": X holds the relation, Y owns it
-    if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
-        # "Where were the talks held?"; "A comet spotted last month by a teacher ...": a doer after "by"
-        # makes the verb passive, however the parser tagged it, and its subject the one acted on.
-        aux = any(c.dep_ == "aux" for c in head.children)  # "had burned by Wednesday": perfect, active
-        passive = any(c.dep_ == "auxpass" for c in head.children) or _by_doer(head) and not aux or _had_done(head)
-        if head.tag_ == "VBN" and not passive and not aux:
-            return None  # "(born Tomasz Wierzbic)": a participle alone has no subject; the parser guessed one
-        return _lemma(head), "patient" if passive else "agent"
-    if dep in ("dobj", "nsubjpass", "dative"):
-        return _lemma(head), "patient" if dep != "dative" else "to"
-    if dep in ("attr", "oprd") and head.pos_ in ("VERB", "AUX") and head.lemma_ != "be":
-        return _lemma(head), "attr"
-    if dep == "poss" and head.pos_ in ("NOUN", "PROPN"):
-        return _lemma(head), "owner"
-    if dep == "pobj" and head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ == "NOUN":
-        return _lemma(head.head), "owner"  # "a subsidiary of Y" says what "Y's subsidiary" says
-    if dep == "pobj" and head.dep_ == "agent":
-        return _lemma(head.head), "agent"
-    if dep == "pobj" and head.dep_ == "prep" and head.lower_ in _DIRECTIONS:
-        return _lemma(head.head), _DIRECTIONS[head.lower_]
-    return None
-
-
-def _had_done(verb) -> bool:
-    """ "had their results annulled", "got the fee waived": a participle after "have" or "get" and its noun
-    says what was done to that noun (the parser makes the noun its subject, the participle often a past)."""
-    return verb.dep_ in ("ccomp", "xcomp") and verb.tag_ in ("VBN", "VBD") and verb.head.lemma_ in ("have", "get") \
-        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
-        and any(c.dep_ == "nsubj" and verb.head.i < c.i < verb.i for c in verb.children)
-
-
-_ANOTHER = {"similar", "another", "other", "different"}
-
-
-def _marked(tok) -> str:
-    """"similar" for "a similar ferry", "smaller" for "a smaller reservoir" (the source says it is another
-    one), "definite" for "the ferries" or "Vesteria's plant" (the claim means one it knows), "" otherwise."""
-    dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-    mods = [c for c in tok.children if c.dep_ in ("amod", "det")]
-    other = next((c.lower_ for c in mods if c.lower_ in _ANOTHER), None)
-    if other is None and dets & {"a", "an"}:  # "a smaller reservoir": not the one it is compared to
-        other = next((c.lower_ for c in mods if c.tag_ == "JJR"), None)
-    if other:
-        return other
-    return "definite" if dets & DEFINITE or any(c.dep_ == "poss" for c in tok.children) else ""
-
-
 def _another(claimed: Role, stated: Role) -> bool:
     """The source's participant is another one than the claim's: "a similar ferry" against "the ferries"; a
     comparative ("a smaller reservoir") only against a claim that names its own ("the Kestrel Hill reservoir"),
     since "a smaller study for it" may be the very study a question calls "the study for the triptych"."""
-    if stated.marked in _ANOTHER:
+    if stated.marked in ANOTHER:
         return True
     return stated.marked not in ("", "definite") and bool(claimed.names - stated.names - {claimed.key})
-
-
-def _conjuncts(tok) -> list:
-    """"Norland and Vesteria" share a role; so do "Vesteria's president, Ruth Adeyemi" and every name of a list
-    ("A, B and C": the parser hangs C on B)."""
-    out, todo = [], [tok]
-    while todo:
-        found = [c for c in todo.pop().children if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN")]
-        out += found
-        todo += found
-    return out
-
-
-def _phrase(tok) -> frozenset[str]:
-    """The keys of a participant's name words: itself, its compounds and titles, its appositions."""
-    words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "appos", "flat")
-                     or (c.dep_ == "amod" and c.pos_ == "PROPN")]
-    return frozenset(k for w in words for k in [token_key(w)] if k)
-
-
-def _lemma(tok) -> str:
-    return us_spelling(tok.lemma_.lower())  # "criticised" in the claim, "criticized" in the source
 
 
 _SWAPPABLE = {"patient", "to", "from", "owner", "patient_owner", "attr"}
@@ -1043,7 +723,7 @@ def swapped(question: str) -> str | None:
     doc = as_declared(question)
     named = []
     for tok in doc:
-        found = _role(tok)
+        found = role_of(tok)
         if found is None or tok.dep_ in ("conj", "appos") or not is_named(tok):
             continue
         start, end = _name_span(tok)
@@ -1169,15 +849,15 @@ def _namesake_doer(r: Role, stated) -> str | None:
         theirs = s.names - {s.key}
         if s.predicate == r.predicate and s.role == "agent" and s.key == r.key and not s.kind and theirs \
                 and not theirs & mine:
-            return next((full_name(t) for t in stated if token_key(t) == s.key and _phrase(t) == s.names), s.key)
+            return next((full_name(t) for t in stated if token_key(t) == s.key and phrase_keys(t) == s.names), s.key)
     return None
 
 
 def _reported_doer(predicate: str, sent, mentions) -> str | None:
     """"Brightwell said on Thursday it would recall 60,000 heaters ...": the pronoun doing a reported deed
     is the one who reports it, a name; someone else when the claim's doer is not in that name."""
-    for verb in (t for t in sent if t.pos_ == "VERB" and _lemma(t) == predicate and t.dep_ == "ccomp"):
-        subj, speaker = _subject(verb), _reported_speaker(verb)
+    for verb in (t for t in sent if t.pos_ == "VERB" and lemma(t) == predicate and t.dep_ == "ccomp"):
+        subj, speaker = subject(verb), _reported_speaker(verb)
         if subj is not None and subj.pos_ == "PRON" and speaker is not None \
                 and not any(m in speaker.subtree for m in mentions):
             return full_name(speaker)
@@ -1189,8 +869,8 @@ def _reported_speaker(verb):
     None. A dateline ("LYON — Brightwell said") is parsed as a second subject: the nearest one speaks."""
     speakers = [c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i] if verb.dep_ == "ccomp" else []
     speaker = speakers[-1] if speakers else None
-    subject = _subject(verb)
-    if speaker is not None and speaker.pos_ != "PROPN" and subject is not None and subject.lower_ in ("he", "she"):
+    pointer = subject(verb)
+    if speaker is not None and speaker.pos_ != "PROPN" and pointer is not None and pointer.lower_ in ("he", "she"):
         # "One of them, Priya Desai, said she had spent ...": the person named beside the speaker
         speaker = next((c for c in speaker.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
     return speaker if speaker is not None and speaker.pos_ == "PROPN" else None
@@ -1218,8 +898,8 @@ def _pronoun_doer(predicate: str, sent, mentions, names: set[str]) -> str | None
     invented a valve that was used by Maria Costa" cannot have Maria Costa for "he" (a pronoun does not
     stand for a name it governs, binding theory's principle C), so someone else invented it. A name before
     the pronoun may be what it stands for ("The trust asked Whitlock ...; she has promised ...")."""
-    for verb in (t for t in sent if t.pos_ == "VERB" and _lemma(t) == predicate):
-        subj = _subject(verb)
+    for verb in (t for t in sent if t.pos_ == "VERB" and lemma(t) == predicate):
+        subj = subject(verb)
         if subj is not None and subj.lower_ in _PERSONAL and any(
                 m in verb.subtree and m.i > subj.i and not _inside_other_name(m, names) for m in mentions):
             return f"\u201c{subj.text}\u201d (someone else)"
@@ -1229,18 +909,6 @@ def _pronoun_doer(predicate: str, sent, mentions, names: set[str]) -> str | None
 def _inside_other_name(tok, names: set[str]) -> bool:
     """ "Whitlock" in "Whitlock Freight": part of a longer name than the claim's, not a mention of Whitlock."""
     return tok.dep_ == "compound" and tok.head.pos_ == "PROPN" and token_key(tok.head) not in names
-
-
-def _subject(verb):
-    """An active verb's subject, or that of the verb it is joined to ("He is known ... and invented ...")."""
-    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
-        return None
-    while verb is not None:
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None:
-            return subj
-        verb = verb.head if verb.dep_ == "conj" and verb.head.i != verb.i else None
-    return None
 
 
 def _mentions(r: Role, sent) -> list:

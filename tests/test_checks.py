@@ -3,8 +3,6 @@ The model's yes/no rating is a plain function here, as the steps take it; tests/
 real model through the same steps."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rag.checks import ABSTAIN_TEXT, STEP_NAMES, Case, Draft, run_checks
 from rag.question import analyse, gives_kind
 from rag.relations import conflicts
@@ -280,7 +278,8 @@ def test_a_dateline_is_no_doer_and_a_misread_verb_is_cued():
     filed, not a second subject, so the deed is Dunmore Air's alone; and "Why did Pellham Airways collapse into
     administration?" is read with "collapse" a verb (the small tagger takes it for a noun after "Did ...")."""
     from rag.declarative import declarative
-    from rag.relations import done_by_others, roles
+    from rag.relations import done_by_others
+    from rag.roles import roles
     article = "KELSO — Dunmore Air, the regional carrier, collapsed into administration on Tuesday night."
     assert "kelso" not in {r.key for r in roles(article)}
     assert declarative("Why did Pellham Airways collapse into administration?") == \
@@ -324,7 +323,7 @@ def test_a_deed_asked_for_someone_was_not_done():
 def test_a_thing_someone_had_done_to_it_is_acted_on():
     """"How many pupils had their results annulled?" asks what was done to the results (the parser makes them
     the subject of "annulled"): answered by "The results of 90 pupils were annulled", not declined."""
-    from rag.relations import roles
+    from rag.roles import roles
     article = "The GCSE biology results of 90 pupils at Orme School have been annulled after a leak."
     assert not conflicts("How many pupils had their GCSE biology results annulled?", article)
     assert [r.role for r in roles("The club had its licence revoked in May.") if r.predicate == "revoke"] == ["patient"]
@@ -1105,7 +1104,7 @@ def test_a_question_whose_asked_phrase_was_the_object_gets_it_back():
     "it" standing in for the asked valve the verb and its doer are read, and the other-doer rule can see a
     quote that gives the deed to someone else."""
     from rag.declarative import declarative
-    from rag.relations import roles
+    from rag.roles import roles
     assert declarative("Which valve did Maria Costa invent?") == "Did Maria Costa invent it?"
     assert any(r.predicate == "invent" and r.role == "agent" and r.key == "costa"
                for r in roles(declarative("Which valve did Maria Costa invent?")))
@@ -2046,7 +2045,7 @@ def test_a_title_stands_for_the_one_person_the_article_gives_it():
 def test_verbs_joined_by_and_or_but_share_their_doer():
     """"Brand welcomed the report but said ...": Brand does the saying too; not in a passive ("was arrested
     and charged") or where the joined verb has its own subject."""
-    from rag.relations import roles
+    from rag.roles import roles
     said = [(r.predicate, r.role, r.key) for r in roles("Tomas Brand welcomed the report but said the bridge was old.")]
     assert ("say", "agent", "brand") in said
     own = [(r.predicate, r.key) for r in roles("Tomas Brand welcomed the report but Holt said it was old.")]

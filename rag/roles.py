@@ -1,0 +1,208 @@
+"""Who did what to whom in one sentence: the grammatical roles of its participants, per predicate.
+
+A predicate is a verb, or a noun like "ambassador" with its owner and its "to". The roles:
+
+    agent    subject of an active verb, or "by X" of a passive one
+    patient  object, or subject of a passive verb
+    attr     what the subject becomes or is ("X became Y")
+    owner    "X's" of a noun, or its "of X"
+    holder   X of "X is a N of Y": the one the relation N is said of (Y owns it)
+    from/to  the ends of a movement or direction
+
+Read from spaCy's dependency parse (rag.nlp); rag.relations compares two sentences' roles.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .declarative import as_declared
+from .nlp import entity_kind
+from .referents import DEFINITE
+from .support import token_key
+from .words import us_spelling
+
+
+LIGHT_VERBS = {"be", "have", "do", "get", "make", "take"}
+_DIRECTIONS = {"from": "from", "to": "to", "into": "to", "toward": "to", "towards": "to"}
+
+
+@dataclass(frozen=True)
+class Role:
+    predicate: str  # lemma of the verb or noun the participant belongs to
+    role: str
+    key: str  # the participant's head word, normalised as rag.support does
+    names: frozenset[str] = frozenset()  # every word of its phrase ("Finance Minister Tomas Lind")
+    marked: str = ""  # "the ferries" / "these ferries" (definite), "similar" / "another" (said to be another one)
+    kind: str = ""  # what the participant names (rag.nlp.entity_kind): "person", "place", "group"; "" for no name
+
+
+def roles(doc_or_text, relatives: bool = False) -> list[Role]:
+    """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text; with
+    `relatives`, a relative pronoun's role goes to the noun it stands for (`_antecedent`)."""
+    doc = as_declared(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
+    out = []
+    for tok in doc:
+        antecedent = _antecedent(tok) if relatives else None
+        found = _noun_role(tok) if antecedent is not None else role_of(tok)
+        if found is None:
+            continue
+        predicate, role = found
+        tok = antecedent if antecedent is not None else tok
+        if _dateline(tok):  # "KELSO — Dunmore Air, the carrier, collapsed": the name beside it has its place
+            tok = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+            if tok is None:
+                continue
+        # "Norland built Vesteria's plant": Vesteria owns what Norland acted on, a role of "build" too, so that
+        # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
+        acted_on = role_of(tok.head) if role == "owner" and tok.head != tok and antecedent is None else None
+        extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
+        # "Drozd welcomed the decision but said ...": a doer does each verb joined to its own that has no subject.
+        extra += [(lemma(v), "agent") for v in _joined_verbs(tok.head)] if role == "agent" \
+            and tok.dep_ == "nsubj" and antecedent is None else []
+        # "The deal, signed by Norland in 2019": a noun is the one acted on of the participle describing it.
+        extra += [(lemma(c), "patient") for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                  and not any(g.dep_.startswith("nsubj") for g in c.children) and (_by_doer(c) or not any(
+                      g.dep_ == "agent" for g in c.children))]
+        # "the council and a cooperative, which together argued": the clause may be about the whole list.
+        listed = antecedent is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN")
+        first = [tok.head] if listed else []
+        for part in [*first, tok, *_conjuncts(tok)]:
+            key = token_key(part)
+            if key:
+                out += [Role(p, r, key, phrase_keys(part), _marked(part), entity_kind(part.ent_type_))
+                        for p, r in [(predicate, role), *extra]]
+    return out
+
+
+def _dateline(tok) -> bool:
+    """ "LYON" in "LYON — Brightwell said ...": where the story was filed, which the parser takes for a subject."""
+    following = tok.doc[tok.i + 1].text if tok.i + 1 < len(tok.doc) else ""
+    return tok.text.isupper() and len(tok.text) > 1 and following in ("\u2014", "\u2013", "-") \
+        and all(t.text.isupper() or t.is_punct for t in tok.doc[tok.sent.start:tok.i])
+
+
+def _joined_verbs(verb) -> list:
+    """Verbs joined to `verb` by "and" / "but" with no subject of their own: they share its doer ("welcomed the
+    decision but said ..."). Not a passive one ("was arrested and charged"). (`subject` reads the same
+    joining from the other end but walks up through a passive verb joined between: "Hot Feet is a musical ...
+    and was conceived, directed and choreographed by Hines" would make the musical the choreographer.)"""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "conj" and c.pos_ == "VERB" and not any(
+                g.dep_ in ("nsubj", "nsubjpass", "auxpass", "expl") for g in c.children):
+            out += [c, *_joined_verbs(c)]
+    return out
+
+
+def _antecedent(tok):
+    """The noun a relative pronoun stands for ("Kestrel Line, which will run the ferry": Kestrel Line runs
+    it), or None for any other word."""
+    clause = tok.head
+    if tok.tag_ not in ("WDT", "WP") and not (tok.lower_ == "that" and tok.dep_.startswith("nsubj")) \
+            or clause.dep_ != "relcl" or clause.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return clause.head
+
+
+def role_of(tok) -> tuple[str, str] | None:
+    if tok.pos_ == "PRON" or tok.pos_ not in ("NOUN", "PROPN", "NUM"):
+        return None
+    found = _noun_role(tok)
+    # "a vote of 7 to 4", "from 5 to 10": a tally or a range, not an owner or the ends of a movement.
+    return None if found and tok.pos_ == "NUM" and found[1] in ("owner", "from", "to") else found
+
+
+def _by_doer(verb) -> bool:
+    """The verb has a doer after "by": not a time ("burned by Wednesday evening"), which the parser also
+    takes for one."""
+    return any(c.dep_ == "agent" and not any(g.ent_type_ in ("DATE", "TIME") for g in c.subtree)
+               for c in verb.children)
+
+
+def _noun_role(tok) -> tuple[str, str] | None:
+    head, dep = tok.head, tok.dep_
+    # Looked for only under "be": a head's children are every token of a long unparsable run (quadratic).
+    complement = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None) \
+        if dep == "nsubj" and head.lemma_ == "be" else None
+    if complement is not None:
+        return lemma(complement), "holder"  # "X is a subsidiary of Y": X holds the relation, Y owns it
+    if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        # "Where were the talks held?"; "A comet spotted last month by a teacher ...": a doer after "by"
+        # makes the verb passive, however the parser tagged it, and its subject the one acted on.
+        aux = any(c.dep_ == "aux" for c in head.children)  # "had burned by Wednesday": perfect, active
+        passive = any(c.dep_ == "auxpass" for c in head.children) or _by_doer(head) and not aux or _had_done(head)
+        if head.tag_ == "VBN" and not passive and not aux:
+            return None  # "(born Tomasz Wierzbic)": a participle alone has no subject; the parser guessed one
+        return lemma(head), "patient" if passive else "agent"
+    if dep in ("dobj", "nsubjpass", "dative"):
+        return lemma(head), "patient" if dep != "dative" else "to"
+    if dep in ("attr", "oprd") and head.pos_ in ("VERB", "AUX") and head.lemma_ != "be":
+        return lemma(head), "attr"
+    if dep == "poss" and head.pos_ in ("NOUN", "PROPN"):
+        return lemma(head), "owner"
+    if dep == "pobj" and head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+        return lemma(head.head), "owner"  # "a subsidiary of Y" says what "Y's subsidiary" says
+    if dep == "pobj" and head.dep_ == "agent":
+        return lemma(head.head), "agent"
+    if dep == "pobj" and head.dep_ == "prep" and head.lower_ in _DIRECTIONS:
+        return lemma(head.head), _DIRECTIONS[head.lower_]
+    return None
+
+
+def _had_done(verb) -> bool:
+    """ "had their results annulled", "got the fee waived": a participle after "have" or "get" and its noun
+    says what was done to that noun (the parser makes the noun its subject, the participle often a past)."""
+    return verb.dep_ in ("ccomp", "xcomp") and verb.tag_ in ("VBN", "VBD") and verb.head.lemma_ in ("have", "get") \
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children) \
+        and any(c.dep_ == "nsubj" and verb.head.i < c.i < verb.i for c in verb.children)
+
+
+ANOTHER = {"similar", "another", "other", "different"}
+
+
+def _marked(tok) -> str:
+    """"similar" for "a similar ferry", "smaller" for "a smaller reservoir" (the source says it is another
+    one), "definite" for "the ferries" or "Vesteria's plant" (the claim means one it knows), "" otherwise."""
+    dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
+    mods = [c for c in tok.children if c.dep_ in ("amod", "det")]
+    other = next((c.lower_ for c in mods if c.lower_ in ANOTHER), None)
+    if other is None and dets & {"a", "an"}:  # "a smaller reservoir": not the one it is compared to
+        other = next((c.lower_ for c in mods if c.tag_ == "JJR"), None)
+    if other:
+        return other
+    return "definite" if dets & DEFINITE or any(c.dep_ == "poss" for c in tok.children) else ""
+
+
+def _conjuncts(tok) -> list:
+    """"Norland and Vesteria" share a role; so do "Vesteria's president, Ruth Adeyemi" and every name of a list
+    ("A, B and C": the parser hangs C on B)."""
+    out, todo = [], [tok]
+    while todo:
+        found = [c for c in todo.pop().children if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN")]
+        out += found
+        todo += found
+    return out
+
+
+def phrase_keys(tok) -> frozenset[str]:
+    """The keys of a participant's name words: itself, its compounds and titles, its appositions."""
+    words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "appos", "flat")
+                     or (c.dep_ == "amod" and c.pos_ == "PROPN")]
+    return frozenset(k for w in words for k in [token_key(w)] if k)
+
+
+def lemma(tok) -> str:
+    """A token's dictionary form in one spelling ("criticised" in the claim, "criticized" in the source)."""
+    return us_spelling(tok.lemma_.lower())
+
+
+def subject(verb):
+    """An active verb's subject, or that of the verb it is joined to ("He is known ... and invented ...")."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return None
+    while verb is not None:
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        verb = verb.head if verb.dep_ == "conj" and verb.head.i != verb.i else None
+    return None

@@ -1,0 +1,166 @@
+"""When a sentence says a deed happens: done, still to come, only possible, refused, or asked of someone.
+
+"Brenna Marine will build the ferries" is not "Brenna Marine built a ferry"; "threatened to join the strike",
+"called for the chair to resign" and "could cost the port two lines" do not say the deed was done; "refused
+to meet the union" says it was not. Read from the verb's auxiliaries and the verb it hangs on (rag.roles);
+`relations.conflicts` and the answer path's `deed_not_denied` compare a claim's times with a source's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .agents import is_group
+from .declarative import as_declared
+from .nlp import entity_kind
+from .referents import as_written
+from .roles import LIGHT_VERBS, lemma, subject
+from .support import token_key
+from .words import NEGATIONS
+
+
+@dataclass(frozen=True)
+class TimeConflict:
+    predicate: str
+    claim_time: str  # "past" or "future"
+    source_time: str
+
+    def __str__(self) -> str:
+        if self.source_time == "not":
+            return f"the source says \u201c{self.predicate}\u201d was refused or failed, not done"
+        if self.claim_time == "not":
+            return f"the source says \u201c{self.predicate}\u201d was or will be done, not refused or left undone"
+        if self.source_time == "open":
+            return f"\u201c{self.predicate}\u201d happened in one; the source only says it may (or whether it will)"
+        return (f"\u201c{self.predicate}\u201d is in the {self.claim_time} in one and in the {self.source_time} "
+                "in the source")
+
+
+@dataclass(frozen=True)
+class NotYet:
+    thing: str  # the claim's participant, as written there ("first report")
+    predicate: str  # what the source says will or may be done to make it ("publish")
+
+    def __str__(self) -> str:
+        return f"in the source {self.thing} is still to come (to \u201c{self.predicate}\u201d), so it did nothing yet"
+
+
+_FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
+_PAST_AUX = {"was", "were", "did", "had", "has", "have", "'d", "'ve"}
+_OTHER_TIME = {"past": "future", "future": "past"}
+_MAYBE = {"could", "might", "may"}
+_WHEN = {"once", "when", "after", "until", "till", "before"}
+_UNDECIDED = {"whether", "if"}  # "to decide whether to approve the deal", "if it finds harm": not said to happen
+# Verbs whose "to ..." says the deed was done ("managed to join", "had to close", "went on to win", "voted to
+# accept": a vote is the accepting); under any other verb it was only meant, planned or threatened
+# ("threatened to join the strike").
+_IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "happen", "help", "have", "use",
+                "force", "compel", "oblige", "choose", "proceed", "resume", "tend", "bother", "dare", "remember",
+                "be", "seem", "appear", "prove", "turn", "vote", "opt", "elect"}
+
+
+_REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
+_REFUSED_STEMS = tuple(v.removesuffix("e") for v in _REFUSED)  # "refus" for "refused", "refusing"
+
+
+def denied(claim: str, source: str) -> list[TimeConflict]:
+    """Verbs of the claim that every use in the source says were refused or not done ("would not raise
+    tolls", "refused to meet"): read against all the passages, not only the quotes picked. A source with no
+    word of denial is not parsed."""
+    words = {w.lower() for w in re.findall(r"[\w']+", source)}
+    if not (words & NEGATIONS or any(w.endswith("n't") or w.startswith(_REFUSED_STEMS) for w in words)):
+        return []
+    return [t for t in time_conflicts(as_declared(claim), as_declared(source)) if t.source_time == "not"]
+
+
+def _time(verb) -> str | None:
+    """"past" for "built", "was built", "has built", "did they build"; "future" for "will build", "would
+    build"; "open" for what may or may not happen ("could cost", "whether to approve", "threatened to join");
+    "not" for what was refused ("refused to meet") or denied ("has not agreed"); None for the present and for
+    infinitives ("is due to build"), which name no time of their own."""
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if any(c.dep_ == "neg" for c in verb.children):  # "has not agreed to a cap", "never signed"
+        return "not"
+    if aux & _MAYBE or any(c.dep_ == "mark" and c.lower_ in _UNDECIDED for c in verb.children):
+        return "open"
+    if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) in _REFUSED:
+        return "not"
+    if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) not in _IMPLICATIVE:
+        return "open"
+    if _for_to(verb, aux):
+        return "open"
+    if aux & _FUTURE:
+        return "future"
+    # "the pump would restart once engineers had repaired it": a time clause takes its main verb's time
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _WHEN for c in verb.children) \
+            and verb.head.pos_ in ("VERB", "AUX") and _time(verb.head) == "future":
+        return "future"
+    return "past" if verb.tag_ == "VBD" or aux & _PAST_AUX else None
+
+
+_NOUN_PHRASE = {"DET", "ADJ", "NOUN", "PROPN", "NUM", "PUNCT", "PART", "CCONJ", "PRON"}
+
+
+def not_yet(claimed, stated) -> list[NotYet]:
+    """A thing the claim has do something in the past ("What did the first report reveal?") that the source
+    only says will or may be made ("expected to publish a first report within eight weeks"): each mention of
+    it the one acted on of a verb still to come. Common nouns only: a name is of something that exists."""
+    out = []
+    for verb in (t for t in claimed if t.pos_ == "VERB" and _time(t) == "past" and lemma(t) not in LIGHT_VERBS):
+        for doer in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"):
+            mentions = [t for t in stated if t.pos_ == "NOUN" and lemma(t) == lemma(doer)]
+            makers = [t.head for t in mentions if t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ == "VERB"]
+            if mentions and len(makers) == len(mentions) and all(_time(m) in ("future", "open") for m in makers):
+                out.append(NotYet(as_written(doer), lemma(makers[0])))
+    return out
+
+
+def _for_to(verb, aux: set[str]) -> bool:
+    """ "called for the chair, Bo Lind, to resign", "calls from tenants for her to step aside": a deed asked or
+    arranged "for X to do", not said to be done. Read from the words, not the parse: the parser hangs such a
+    "to resign" on the main verb, a noun or a name, as it happens."""
+    to = next((c for c in verb.children if c.lower_ == "to" and c.i == verb.i - 1), None)
+    if "to" not in aux or to is None:
+        return False
+    for t in reversed(verb.doc[max(verb.sent.start, to.i - 12):to.i]):
+        if t.lower_ == "for":
+            return t.i < to.i - 1
+        if t.pos_ not in _NOUN_PHRASE:
+            return False
+    return False
+
+
+def time_conflicts(claimed, stated) -> list[TimeConflict]:
+    """Verbs of the claim whose every use in the source is at the other time (past against future), that
+    the claim says happened where the source only says they may, or that the source says were refused; or
+    that the claim says were refused or not done where the source only says they were or will be."""
+    out = []
+    for verb in (t for t in claimed if t.pos_ == "VERB" and lemma(t) not in LIGHT_VERBS):
+        mine = _time(verb)
+        theirs = {_time(t) for t in stated if t.pos_ == "VERB" and lemma(t) == lemma(verb)
+                  and not _other_subjects(verb, t)}
+        if theirs == {"not"} and mine != "not":
+            out.append(TimeConflict(lemma(verb), mine or "present", "not"))
+        elif mine == "not" and theirs and theirs <= {"past", "future"}:  # "Why did X refuse to pay?" / "X paid"
+            out.append(TimeConflict(lemma(verb), "not", theirs.pop()))
+        elif mine in _OTHER_TIME and theirs == {_OTHER_TIME[mine]}:
+            out.append(TimeConflict(lemma(verb), mine, _OTHER_TIME[mine]))
+        elif mine == "past" and "open" in theirs and theirs <= {"open", "future"}:
+            out.append(TimeConflict(lemma(verb), mine, "open"))
+    return out
+
+
+def _other_subjects(a, b) -> bool:
+    """Two uses of a verb by plainly different doers: two names ("Whitlock paid" / "Pryce could pay"), or a
+    person's name and a group ("the family could no longer pay"). A pronoun or a common noun may be either."""
+    x, y = subject(a), subject(b)
+    if x is None or y is None or x.pos_ == "PRON" or y.pos_ == "PRON":
+        return False
+    if x.pos_ == y.pos_ == "PROPN":
+        return token_key(x) != token_key(y)
+    return {_doer_kind(x), _doer_kind(y)} == {"person", "group"}
+
+
+def _doer_kind(tok) -> str:
+    """A name's entity kind, "group" for a noun naming one ("the family"), or ""."""
+    return entity_kind(tok.ent_type_) if tok.pos_ == "PROPN" else "group" if is_group(tok.lemma_.lower()) else ""
