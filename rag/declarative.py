@@ -26,14 +26,16 @@ def declarative(question: str) -> str:
     aux, rest = m.group("aux").lower(), m.group("rest")
     if aux in ("did", "does", "do"):
         asked = f"{aux.capitalize()} {rest}?"
+        if not _do_misread(asked):
+            return asked
         # "Did Maria Costa invent?" parses with a noun "invent": the asked phrase was the
         # object, so "it" stands in for it ("Did ... invent it?") when that makes the verb a verb again.
-        if _do_misread(asked) and not _do_misread(f"{aux.capitalize()} {rest} it?"):
+        if not _do_misread(f"{aux.capitalize()} {rest} it?"):
             return f"{aux.capitalize()} {rest} it?"
         # "Did the airline collapse into administration?" parses with a noun "collapse" too: an adverb before
         # it ("really collapse") makes it the verb.
         root = next(iter(parse(asked).sents)).root
-        if _do_misread(asked) and root.pos_ == "NOUN" and root.i > 1:
+        if root.pos_ == "NOUN" and root.i > 1:
             cued = f"{asked[:root.idx]}really {asked[root.idx:]}"
             return asked if _do_misread(cued) else cued
         return asked

@@ -208,15 +208,10 @@ def conflicts(claim: str, source: str) -> list[Found]:
 def _other_sense(claimed, stated) -> set[str]:
     """The claim's verbs with a particle ("call in" administrators) that the source uses only without it
     ("called for" a resignation): another verb, whose doer is no other doer of the claim's."""
-    def particles(doc, word):
-        return {frozenset(c.lower_ for c in v.children if c.dep_ == "prt") for v in doc
-                if v.pos_ == "VERB" and lemma(v) == word}
-    out = set()
-    for v in claimed:
-        mine = frozenset(c.lower_ for c in v.children if c.dep_ == "prt")
-        if v.pos_ == "VERB" and mine and mine not in particles(stated, lemma(v)):
-            out.add(lemma(v))
-    return out
+    def particles(verb) -> frozenset[str]:
+        return frozenset(c.lower_ for c in verb.children if c.dep_ == "prt")
+    return {lemma(v) for v in claimed if v.pos_ == "VERB" and particles(v) and particles(v) not in {
+        particles(u) for u in stated if u.pos_ == "VERB" and lemma(u) == lemma(v)}}
 
 
 def strangers(claim: str, source: str) -> list[OtherDoer | Conflict]:
@@ -268,16 +263,25 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
         if not doers or any(s.key in r.names or r.key in s.names for s in doers):
             continue
         others = [s for s in doers if _rival(r, s)]
-        named = [t for s in others for t in stated
-                 if t.pos_ == "PROPN" and (token_key(t) == s.key or _holder_of(t, s.key))]
+        named = _names_of(others, stated)
         if any(token_key(t) in r.names for t in named):  # "the chair, Bo Lind" is Bo Lind
             continue
-        named = [full_name(t).lstrip("# ") for t in named]
         if len(others) == len(doers) and named:
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
             written = r.key if asked is None else full_name(asked) if asked.pos_ == "PROPN" else as_written(asked)
-            out.append(OtherDoer(written, r.predicate, max(named, key=len)))
+            out.append(OtherDoer(written, r.predicate, _fullest(named)))
     return out
+
+
+def _names_of(participants: list[Role], stated) -> list:
+    """The name tokens the source writes for these participants: their own, or set beside their title."""
+    return [t for s in participants for t in stated
+            if t.pos_ == "PROPN" and (token_key(t) == s.key or _holder_of(t, s.key))]
+
+
+def _fullest(names: list) -> str:
+    """The longest of these names as written in full ("Bo Lind", not "Lind")."""
+    return max((full_name(t).lstrip("# ") for t in names), key=len)
 
 
 def _holder_of(name, key: str) -> bool:
@@ -322,12 +326,11 @@ def done_to_others(claim: str, source: str) -> list[OtherDoer]:
         acted = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))]
         if not acted or any(s.key in r.names or r.key in s.names for s in acted):
             continue
-        named = [t for s in acted if _rival(r, s) for t in stated
-                 if t.pos_ == "PROPN" and (token_key(t) == s.key or _holder_of(t, s.key))]
+        named = _names_of([s for s in acted if _rival(r, s)], stated)
         if named and not any(token_key(t) in r.names for t in named) and all(_rival(r, s) for s in acted):
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
-            out.append(OtherDoer(full_name(asked) if asked is not None else r.key, r.predicate,
-                                 max((full_name(t).lstrip("# ") for t in named), key=len), acted_on=True))
+            out.append(OtherDoer(full_name(asked) if asked is not None else r.key, r.predicate, _fullest(named),
+                                 acted_on=True))
     return out
 
 

@@ -57,8 +57,6 @@ _UNDECIDED = {"whether", "if"}  # "to decide whether to approve the deal", "if i
 _IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "happen", "help", "have", "use",
                 "force", "compel", "oblige", "choose", "proceed", "resume", "tend", "bother", "dare", "remember",
                 "be", "seem", "appear", "prove", "turn", "vote", "opt", "elect"}
-
-
 _REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
 _REFUSED_STEMS = tuple(v.removesuffix("e") for v in _REFUSED)  # "refus" for "refused", "refusing"
 
