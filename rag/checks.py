@@ -53,7 +53,7 @@ from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, OR
                        gives_kind, gives_number, says_which)
 from .referents import calls_by_head, definite_common, root_subject, with_referent, with_title_holder
 from .relations import (conflicts, done_by_others, done_to_others, moved_names, names_doer, other_named_doer,
-                        referent_conflicts, restates, strangers)
+                        referent_conflicts, restates, said_by_others, strangers)
 from .roles import LIGHT_VERBS
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
@@ -336,14 +336,17 @@ def deed_not_denied(case: Case, d: Draft) -> Draft:
 def deed_by_its_doer(case: Case, d: Draft) -> Draft:
     """A deed every passage gives to another by name is not the question's doer's, wherever they say so:
     for "Why did Ana Roth retract the paper?", quotes picked for her name hold no "retract", while another
-    sentence says "Cardiff Press retracted the paper" (`relations.done_by_others`); that sentence is shown."""
+    sentence says "Cardiff Press retracted the paper" (`relations.done_by_others`); that sentence is shown.
+    Words the question quotes are the speaker's it names only if no passage gives them to another by name
+    (`relations.said_by_others`)."""
     # A quote giving the number or date asked for that names the doer may tell the deed in its own words
     # ("Simon Vale came third with 4,211 votes" for "How many votes did Simon Vale receive?").
     if any(names_doer(case.question.text, c.quote) for c in _giving(case.question, d.answer.citations)):
         return d
     # Only passages of articles that name the doer: another article's "X played Y" says nothing of them.
-    return _deed_as_told(case, d, lambda q, text: done_by_others(q, text) + done_to_others(q, text),
+    told = _deed_as_told(case, d, lambda q, text: done_by_others(q, text) + done_to_others(q, text),
                          lambda s: names_doer(case.question.text, case.articles[s.doc_id]))
+    return told if told is not d else _deed_as_told(case, d, said_by_others)
 
 
 def _inflects(sentence: str, lemmas: set[str], forms: set[str]) -> bool:
@@ -597,18 +600,18 @@ def deed_from_its_quotes(case: Case, d: Draft) -> Draft:
 
 
 def _leans_back(quote: str, before: str) -> bool:
-    """The quote's subject is named in the sentence before: a pronoun ("He said", "It is now"), "the/this
-    <noun>" when that sentence has the noun ("... is a 2004 British film. The film is based on ..."; not "The
-    county board is controlled by ..." after a sentence about a chamber of commerce), or none ("Founded in
-    1990 by ...")."""
+    """The quote's subject is named in the sentence before: a pronoun ("He said", "It is now") or its owner
+    ("Its chairman, Bo Lind, said"), "the/this <noun>" when that sentence has the noun ("... is a 2004 British
+    film. The film is based on ..."; not "The county board is controlled by ..." after a sentence about a
+    chamber of commerce), or none ("Founded in 1990 by ...")."""
     sent = next(iter(parse(quote).sents), None)
     if sent is None:
         return False
     subj = root_subject(sent)
     if subj is None:
         return sent.root.pos_ in ("VERB", "AUX")
-    return subj.pos_ == "PRON" or definite_common(subj) and subj.lemma_.lower() in {
-        t.lemma_.lower() for t in parse(before)}
+    return subj.pos_ == "PRON" or any(c.dep_ == "poss" and c.pos_ == "PRON" for c in subj.children) \
+        or definite_common(subj) and subj.lemma_.lower() in {t.lemma_.lower() for t in parse(before)}
 
 
 def _subject_and_facts(sentence: str) -> tuple[str, list, list]:

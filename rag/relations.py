@@ -38,7 +38,7 @@ from .referents import (as_written, definite_common, full_name, is_named, may_st
 from .support import NAME, terms, token_key
 from .roles import ANOTHER, LIGHT_VERBS, Role, lemma, phrase_keys, role_of, roles, subject
 from .tense import NotYet, TimeConflict, not_yet, time_conflicts
-from .words import SAYING
+from .words import SAYING, fold
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
@@ -271,6 +271,37 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
             written = r.key if asked is None else full_name(asked) if asked.pos_ == "PROPN" else as_written(asked)
             out.append(OtherDoer(written, r.predicate, _fullest(named)))
     return out
+
+
+def said_by_others(claim: str, source: str) -> list[OtherDoer]:
+    """Words the claim quotes and gives to a named speaker ("Why did Ivo Marsh say the plan was 'rushed'?")
+    that every sentence of the source holding them gives to another by name ("The chair, Rhona Vetch, said the
+    plan was 'rushed'"): read against all the passages, as `done_by_others` is. A speaker the source leaves
+    unnamed ("she said") may be theirs: nothing is found."""
+    quoted = [fold(q).lower() for q in _QUOTED.findall(fold(claim))]
+    asked = next((subject(v) for v in as_declared(claim) if lemma(v) in SAYING and subject(v) is not None
+                  and subject(v).pos_ == "PROPN"), None) if quoted else None
+    if asked is None:
+        return []
+    others = []
+    for sent in parse(source).sents:
+        if not any(q in fold(sent.text).lower() for q in quoted):
+            continue
+        names = [n for v in sent if lemma(v) in SAYING and (who := subject(v)) is not None for n in _named(who)]
+        if not names or token_key(asked) in {token_key(n) for n in names}:
+            return []
+        others += names
+    return [OtherDoer(full_name(asked), "say", _fullest(others))] if others else []
+
+
+_QUOTED = re.compile(r'"([^"]{3,})"')  # after `fold`: curly quotes made straight; not single ones (apostrophes)
+
+
+def _named(who) -> list:
+    """The names a speaker is written with: their own, or set beside their title ("The chair, Rhona Vetch")."""
+    if who.pos_ == "PROPN":
+        return [who]
+    return [c for c in who.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
 
 
 def _names_of(participants: list[Role], stated) -> list:
@@ -582,9 +613,16 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
                                    and c.pos_ == "VERB" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)}
     claimed = as_declared(claim)
     named = {token_key(t): t for t in claimed if is_named(t) and token_key(t)}
-    said = {token_key(t) for t in stated} | phrase_keys(ante)
+    said = {token_key(t) for t in stated} | phrase_keys(ante) | _employers(ante)
     return [OtherReferent(as_written(named[r.key]), as_written(subj), as_written(ante)) for r in roles(claimed)
             if r.predicate in verbs and r.role == role and r.key in named and not r.names & said]
+
+
+def _employers(person) -> frozenset[str]:
+    """The names a person's title belongs to ("Ida Holm, Tarrow's finance director": Tarrow): such a person
+    speaks and acts for them, so "He said the firm hoped ..." may answer what Tarrow hoped."""
+    return frozenset(k for a in person.children if a.dep_ == "appos" for p in a.children
+                     if p.dep_ == "poss" and p.pos_ == "PROPN" for k in phrase_keys(p))
 
 
 _MARKER = re.compile(r"\s*[(,]\s*(?:formerly|previously|originally|once)(?:\s+(?:known\s+as|called|named))?\s+", re.I)

@@ -59,6 +59,12 @@ _IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "ha
                 "be", "seem", "appear", "prove", "turn", "vote", "opt", "elect"}
 _REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
 _REFUSED_STEMS = tuple(v.removesuffix("e") for v in _REFUSED)  # "refus" for "refused", "refusing"
+# Nouns whose "to ..." is only a power, plan or threat ("has the power to order a review", "a plan to build",
+# "the right to appeal"); not "decision" or "vote", whose deed is as good as done.
+_ONLY_POSSIBLE = {"power", "right", "authority", "ability", "capacity", "option", "chance", "opportunity",
+                  "plan", "proposal", "threat", "bid", "attempt", "offer", "intention", "aim", "hope", "promise",
+                  "pledge", "call", "request", "demand", "permission", "freedom", "duty", "obligation", "licence",
+                  "license", "mandate", "willingness", "readiness"}
 
 
 def denied(claim: str, source: str) -> list[TimeConflict]:
@@ -85,7 +91,7 @@ def _time(verb) -> str | None:
         return "not"
     if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) not in _IMPLICATIVE:
         return "open"
-    if _for_to(verb, aux):
+    if _for_to(verb, aux) or verb.dep_ == "acl" and "to" in aux and lemma(verb.head) in _ONLY_POSSIBLE:
         return "open"
     if aux & _FUTURE:
         return "future"

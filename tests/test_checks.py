@@ -2264,3 +2264,52 @@ def test_how_often_is_not_when():
     article = often + " Later, the clerk said the council had cancelled the mayor's card in September."
     ans = check("When did the council cancel Ada Rusk's card?", article=article)
     assert ans.abstained, ans.answer
+
+
+def test_a_power_to_do_is_not_the_deed():
+    """"which has the power to order a fresh inquiry" or "a plan to build" says the deed may come, not that it
+    was done; "its decision to close the depot" is as good as done."""
+    power = ("On Monday the panel referred the matter to the Varrow Water Board, which has the power to order a "
+             "fresh inquiry.")
+    ans = check("Why did the Varrow Water Board order a fresh inquiry?", article=power)
+    assert ans.abstained and "order" in ans.error, (ans.answer, ans.error)
+    assert not conflicts("Which board has the power to order a fresh inquiry?", power)
+    plan = "The council unveiled a plan to build 300 homes at Tolley Green."
+    assert conflicts("Why did the council build 300 homes at Tolley Green?", plan)
+    decided = "The board confirmed its decision to close the Ardley depot in May."
+    assert not conflicts("Why did the board close the Ardley depot?", decided)
+
+
+def test_words_quoted_from_another_speaker_are_not_theirs():
+    """ "Why did Ivo Marsh say tenants had been "ignored"?" where the chair, by name, said it: declined with the
+    chair's sentence; not when the words are Marsh's, nor when the source leaves the speaker unnamed."""
+    from rag.relations import said_by_others
+    article = ("The panel's chair, Councillor Rhona Vetch, said tenants had been \u201cignored, not consulted\u201d. "
+               "The local MP, Ivo Marsh, said he had written to the housing minister.")
+    ans = check('Why did Ivo Marsh say tenants had been "ignored, not consulted"?', article=article)
+    assert ans.abstained and "Rhona Vetch" in ans.error, (ans.answer, ans.error)
+    assert not said_by_others('Why did Rhona Vetch say tenants had been "ignored, not consulted"?', article)
+    assert not said_by_others('Why did Ivo Marsh say tenants had been "ignored"?',
+                              '"They were ignored," she said. Ivo Marsh wrote to the minister.')
+
+
+def test_a_person_speaks_for_the_firm_whose_title_they_hold():
+    """ "He said the company intended ... and hoped to begin building in 2027" after "Ida Holm, Tarrow's managing director,
+    said ..." answers when Tarrow hopes to build; the same "He" after a person of no firm does not stand
+    for the firm."""
+    from rag.relations import referent_conflicts
+    before = "Ida Holm, Tarrow's managing director, said the firm had won the site fairly."
+    quote = "He said the company intended to submit plans in the autumn and hoped to begin building in 2027."
+    assert not referent_conflicts("When does Tarrow hope to begin building?", quote, before)
+    stranger = "Ida Holm, a local resident, said the firm had won the site fairly."
+    assert referent_conflicts("When does Tarrow hope to begin building?", quote, stranger)
+
+
+def test_facts_from_one_quote_reads_its_owner_in_the_sentence_before():
+    """ "Its chairman, Bo Lind, ..." after a sentence naming the society: the quote names the society, so "Bo
+    Lind is the chairman of the Orwell Rowing Society [1][2]" is one quote's fact, not two joined."""
+    article = ("The Orwell Rowing Society, which has 120 members, opposed the plan. Its chairman, Bo Lind, 64, said "
+               "members had been ignored.")
+    reply = "Bo Lind, 64, is the chairman of the Orwell Rowing Society [1][2]."
+    ans = check("Who is the chairman of the Orwell Rowing Society?", reply, article=article)
+    assert not ans.abstained, ans.error
