@@ -52,13 +52,14 @@ from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, says_which)
 from .referents import calls_by_head, definite_common, root_subject, with_referent, with_title_holder
-from .relations import (conflicts, done_by_others, done_to_others, moved_names, names_doer, other_named_doer,
-                        referent_conflicts, restates, said_by_others, strangers)
-from .roles import LIGHT_VERBS
+from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
+                        other_named_doer, referent_conflicts, restates, said_by_others, strangers)
+from .roles import LIGHT_VERBS, lemma
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 from .tense import denied
+from .words import SAYING
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
 # The model's own P(yes) that an answer's quotes answer the question, below which they are taken not to.
@@ -455,7 +456,8 @@ def roles_agree(case: Case, d: Draft) -> Draft:
     answer sentence giving its participants other roles than its quotes is not supported by them."""
     # "the governor" read as the one person its article calls Governor, so that another's words are not hers
     asked = {c.doc_id: with_title_holder(case.question.text, case.articles[c.doc_id]) for c in d.answer.citations}
-    found = [x for c in d.answer.citations for x in conflicts(asked[c.doc_id], c.quote)] \
+    found = _but_others_saying([(asked[c.doc_id], c) for c in d.answer.citations],
+                               [x for c in d.answer.citations for x in conflicts(asked[c.doc_id], c.quote)]) \
         or [x for doc_id, text in asked.items() for x in strangers(
             text, " ".join(c.quote for c in d.answer.citations if c.doc_id == doc_id))]
     found += [x for c in d.answer.citations if not found
@@ -470,12 +472,23 @@ def roles_agree(case: Case, d: Draft) -> Draft:
     for s in d.answer.sentences:
         cited = _sentence_quotes(d.answer, s)
         claim = _claim(case, s) if s.supported and cited else None
-        clash = (conflicts(claim, cited) or strangers(claim, cited)) if claim is not None else []
+        clash = (_but_others_saying([(claim, c) for c in _sentence_citations(d.answer, s)], conflicts(claim, cited))
+                 or strangers(claim, cited)) if claim is not None else []
         if clash and restates(case.question.text, clash[0]):  # the question's premise is what clashes
             return case.abstain(f"the question does not match its quotes: {clash[0]}", shown=d.answer)
         if clash:
             return _instead(case, f"the model's answer does not match its quotes: {clash[0]}")
     return d
+
+
+def _but_others_saying(read: list[tuple[str, Citation]], found: list) -> list:
+    """The conflicts found, but not another speaker's saying when a quote read (text, quote) says the verb
+    of no one else ("Its chief executive said the board had no choice" beside "Ana Roth, a parent, said
+    ..."): many people say things in one article; the saying asked about is there."""
+    said = {x.predicate for x in found if isinstance(x, OtherDoer) and x.predicate in SAYING}
+    told = {p for p in said for text, c in read if p in {lemma(t) for t in parse(c.quote)}
+            and not any(isinstance(x, OtherDoer) and x.predicate == p for x in conflicts(text, c.quote))}
+    return [x for x in found if not (isinstance(x, OtherDoer) and x.predicate in told)]
 
 
 def dates_agree(case: Case, d: Draft) -> Draft:

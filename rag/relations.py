@@ -840,13 +840,20 @@ def _other_doer(r: Role, stated) -> str | None:
             # phrase headed by Halvorsen: a doer whose phrase holds the claim's is no other doer.
             # "as the visiting ministers held a meeting": an unnamed plural may be the claim's doer among others.
             plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
-            if not any(m in tok.subtree for m in mentions) and not plural:
+            if not any(m in tok.subtree for m in mentions) and not plural and not _officer_of(tok, r):
                 return as_written(tok) if not doer.kind else full_name(tok)
         pronoun = _pronoun_doer(r.predicate, sent, mentions, r.names | {r.key}) \
             or _reported_doer(r.predicate, sent, mentions)
         if pronoun:
             return pronoun
     return None
+
+
+def _officer_of(tok, r: Role) -> bool:
+    """ "Its chief executive" or "the board's chair" doing the claim doer's deed: one who acts and speaks for
+    it, not another doer."""
+    return any(c.dep_ == "poss" and (c.lower_ in ("its", "their") or token_key(c) in r.names | {r.key})
+               for c in tok.children)
 
 
 def _stranger_doer(r: Role, claimed, stated) -> str | None:

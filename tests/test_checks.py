@@ -2313,3 +2313,26 @@ def test_facts_from_one_quote_reads_its_owner_in_the_sentence_before():
     reply = "Bo Lind, 64, is the chairman of the Orwell Rowing Society [1][2]."
     ans = check("Who is the chairman of the Orwell Rowing Society?", reply, article=article)
     assert not ans.abstained, ans.error
+
+
+def test_another_speakers_saying_beside_the_answer_is_no_conflict():
+    """ "Why did the Orrin Board say it had no choice?" quoted from "Its chief executive said the board had no
+    choice" beside "Ana Roth, a parent, said ...": another's saying beside the one asked about is no conflict
+    (nor is the board's own officer another doer); beside a quote that tells no saying it still is."""
+    article = ("The Orrin Board cancelled the results. Its chief executive said the board had no choice because it "
+               "could not tell who had seen the paper. Ana Roth, a parent, said about 60 families had written "
+               "to the board.")
+    reply = "The Orrin Board said it had no choice because it could not tell who had seen the paper [2][3]."
+    ans = check("Why did the Orrin Board say it had no choice?", reply, article=article,
+                skip=frozenset({"facts_from_one_quote", "deed_from_its_quotes"}))
+    assert not ans.abstained, ans.error
+    from types import SimpleNamespace
+    from rag.checks import _but_others_saying
+    q = "Why did the Orrin Board say it had no choice?"
+    told = SimpleNamespace(quote="Its chief executive said the board had no choice.")
+    untold = SimpleNamespace(quote="The Orrin Board cancelled the results.")
+    roths = SimpleNamespace(quote="Ana Roth, a parent, said the Orrin Board should reinstate the results.")
+    roth = conflicts(q, roths.quote)
+    assert [str(x) for x in roth] == ["in the source Ana Roth is the one who did \u201csay\u201d, not Orrin Board"]
+    assert _but_others_saying([(q, told), (q, roths)], roth) == []
+    assert _but_others_saying([(q, untold), (q, roths)], roth) == roth
