@@ -301,7 +301,7 @@ def _named(who) -> list:
     """The names a speaker is written with: their own, or set beside their title ("The chair, Rhona Vetch")."""
     if who.pos_ == "PROPN":
         return [who]
-    return [c for c in who.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    return [t for t in who.sent if t.pos_ == "PROPN" and _holder_of(t, token_key(who))]
 
 
 def _names_of(participants: list[Role], stated) -> list:
