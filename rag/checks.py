@@ -290,7 +290,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         # missed (model_confirms reads "Adeyemi" in the question as a name like any other).
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
-            + people_missing(q, windows, people_in_sources(q, case.sources)) + _names_beside(case, d.answer.citations) \
+            + people_missing(q, windows, _people_asked(case, d)) \
+            + _names_beside(case, d.answer.citations) \
             + set_otherwise(q, windows)
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
@@ -304,6 +305,14 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
+
+
+def _people_asked(case: Case, d: Draft) -> tuple[tuple[str, ...], ...]:
+    """The people whose naming premise_stated checks with a model: those the question's own parse missed
+    (model_confirms reads the rest in the model's answer); for quotes shown instead of that answer, which
+    the model never wrote, all of them, as in extractive mode."""
+    loose = people_in_sources(case.question, case.sources)
+    return loose if d.origin == "model" else case.question.people + loose
 
 
 def _reason_missing(case: Case, citations: list[Citation]) -> list[str]:
@@ -846,11 +855,27 @@ def _instead(case: Case, why: str, hint: str | None = None) -> Draft:
     return quotes
 
 
+_OPENING_QUOTES = "\"\u201c\u2018'"
+_QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019"  # not "'": an apostrophe ("the firm's") is one too
+
+
 def _sentence_before(article: str, c: Citation) -> str:
     return _with_sentence_before(article, c)[:-len(c.quote)]
 
 
 def _with_sentence_before(article: str, c: Citation) -> str:
-    lead = max(0, c.start - 600)  # a sentence is shorter than that; no need to split the whole article
+    """The quote with the sentence before it; when that sentence only goes on with someone's words ('"Officers
+    examined this scheme." "The committee overturned it," he said.'), back to the one that says whose."""
+    lead = max(0, c.start - 1200)  # three sentences are shorter than that; no need to split the whole article
     spans = sentence_spans(article[lead:c.start])
-    return article[lead + spans[-1][0] if spans else c.start:c.end]
+    k = len(spans) - 1
+    while k > 0 and len(spans) - k <= 3 and _goes_on_quoting(article[lead + spans[k][0]:lead + spans[k][1]]):
+        k -= 1
+    return article[lead + spans[k][0] if spans else c.start:c.end]
+
+
+def _goes_on_quoting(sentence: str) -> bool:
+    """A sentence wholly inside a quotation that began before it or goes on after it: it opens with a
+    quotation mark and has no other, so it says nothing of who is speaking."""
+    s = sentence.strip()
+    return s[:1] in _OPENING_QUOTES and not any(ch in _QUOTE_MARKS for ch in s[1:])

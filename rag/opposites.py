@@ -134,7 +134,8 @@ def _converse(asked, said) -> bool:
         return False
     subj = next((c for c in asked.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     doer = _doer_words(asked)
-    if subj is not None and subj.lower_ in _WH_WORDS:  # a named taker ("to Dana Whitlock"; not "to the public")
+    asks_doer = subj is not None and (subj.lower_ in _WH_WORDS or any(c.tag_ == "WDT" for c in subj.children))
+    if asks_doer:  # "Who" or "Which company": a named taker ("to Dana Whitlock"; not "to the public")
         return any(w.pos_ == "PROPN" for w in to)
     return bool(doer) and doer <= {token_key(w) for w in to}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .nlp import parse
-from .question import DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, YEAR, Question, person_noun, title_token
+from .question import DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TENS, YEAR, Question, person_noun, title_token
 from .referents import root_subject
 from .roles import LIGHT_VERBS
 from .schema import Source
@@ -83,19 +83,40 @@ def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
             if not any(token_key(t) in Evidence.of(w.text).keys for w in said) and any(located(w) for w in said)]
 
 
-_UNIT = r"(?:day|week|month|year|decade)"
-# "a month-long clash", "the weeklong talks", "a three-week strike", "a 30-day ban": how long a thing lasts.
-_DURATION = re.compile(rf"\b(?:{_UNIT}s?-?long|(?:\d+|{'|'.join(SMALL_NUMBER_WORDS)})-{_UNIT}s?)\b", re.I)
+_UNIT = r"(?:hour|day|week|month|year|decade)"
+_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365, "decade": 3650}
+_TEN_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_AMOUNT = rf"\d+|{TENS}|{'|'.join(SMALL_NUMBER_WORDS)}"
+# "a month-long clash", "the weeklong talks", "a three-week strike", "a 30-day ban", "took nine hours",
+# "for eighteen months": how long a thing lasts; not an age ("a 58-year-old").
+_DURATION = re.compile(rf"\b(?:{_UNIT}s?-?long|(?P<n>{_AMOUNT})[- ]{_UNIT}s?)\b(?![- ]old\b)", re.I)
+
+
+def _lengths(text: str) -> list[tuple[str, float | None, str]]:
+    """(as written, its length in days or None where no number gives it, its unit) of each length of time."""
+    out = []
+    for m in _DURATION.finditer(text):
+        unit = re.search(_UNIT, m.group(), re.I).group().lower()
+        n = number_value(m.group("n")) if m.group("n") else None
+        out.append((m.group(), None if n is None else n * _DAYS[unit], unit))
+    return out
+
+
+def _same_length(a: tuple, b: tuple) -> bool:
+    """"two days" is "48 hours"; "month-long" is any number of months."""
+    if a[1] is None or b[1] is None:
+        return a[2] == b[2]
+    return abs(a[1] - b[1]) <= 0.01 * max(a[1], b[1])
 
 
 def durations_elsewhere(q: Question, windows: list[str]) -> list[str]:
-    """A length the question gives its event ("the month-long fighting") where the quotes give another
-    ("nearly weeklong clash") and never the one asked: the quote is about a different stretch of time."""
-    def units(text: str) -> set[str]:
-        return {re.search(_UNIT, m.group(), re.I).group().lower() for m in _DURATION.finditer(text)}
-
-    asked, said = units(q.asked), units(" ".join(windows))
-    return [m.group() for m in _DURATION.finditer(q.asked)] if asked and said and not asked & said else []
+    """A length the question gives its event ("the month-long fighting", "Why did it take two days ...?") where
+    the quotes give another ("nearly weeklong clash", "it took crews nine hours") and never the one asked: the
+    quote is about a different stretch of time, or the question has it wrong."""
+    asked, said = _lengths(q.asked), _lengths(" ".join(windows))
+    if not said:
+        return []
+    return [a[0] for a in asked if not any(_same_length(a, s) for s in said)]
 
 
 # Capitalised only, as WHEN_WORDS.
@@ -257,10 +278,20 @@ def counts_missing(q: Question, windows: list[str]) -> list[str]:
 
 
 def _count(tok) -> int | None:
-    word = tok.lower_
+    return number_value(tok.lower_)
+
+
+def number_value(word: str) -> int | None:
+    """A whole number written in digits or in words as news spells small ones ("nine", "twenty-two")."""
+    word = word.lower()
     if word.isdigit():
         return int(word)
-    return SMALL_NUMBER_WORDS.index(word) + 1 if word in SMALL_NUMBER_WORDS else None
+    if word in SMALL_NUMBER_WORDS:
+        return SMALL_NUMBER_WORDS.index(word) + 1
+    tens, _, ones = word.partition("-")
+    if tens not in _TEN_WORDS or (ones and ones not in SMALL_NUMBER_WORDS[:9]):
+        return None
+    return 10 * (_TEN_WORDS.index(tens) + 2) + (SMALL_NUMBER_WORDS.index(ones) + 1 if ones else 0)
 
 
 def _named_event(doc, keys: list[str]) -> list:

@@ -66,7 +66,7 @@ _NAMED_KINDS = set("project projects corridor corridors summit summits treaty tr
                    "ship aircraft missile drone drones".split())
 _ASKS_NUMBER = re.compile(
     r"\b(how (many|much|long|large|big|old|often)|what (percentage|share|number|amount|proportion))\b", re.I)
-_ASKS_DATE = re.compile(r"^\W*when\b|\b(what|which|in what) (year|date|month|day|decade|century)\b|\bsince when\b",
+_ASKS_DATE = re.compile(r"^\W*when\b|\b(what|which|in what) (year|date|month|day|decade|century|time)\b|\bsince when\b",
                         re.I)
 _WH = re.compile(r"\b(who|whom|whose|which|what|when|where|why|how)\b", re.I)
 YEAR = re.compile(r"\b(?:1\d{3}|20\d{2})\b")
@@ -78,7 +78,7 @@ ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 _ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
 _AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)"  # "aged 24", "a 31-year-old", "Reyes (52)"
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
-DURATIONS = r"\b(?:days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
+DURATIONS = r"\b(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
 # common ("the two countries").
 _AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent|twice)\b"
@@ -93,8 +93,8 @@ WHEN_WORDS = (r"(?-i:\b(?:" + "|".join(m for m in calendar.month_name if m) + "|
 SMALL_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                       "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 # Tens spelled out ("Forty firefighters", "twenty-two ships"), as news writes a number opening a sentence.
-_TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
-_SMALL_NUMBERS = f"(?:{_TENS}|{'|'.join(SMALL_NUMBER_WORDS)})"
+TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+_SMALL_NUMBERS = f"(?:{TENS}|{'|'.join(SMALL_NUMBER_WORDS)})"
 # "How many berths does ...": the words after it (at most four) say what the answer's number counts.
 _COUNTED = re.compile(r"\bhow (?P<how>many|much)\s+(?P<words>(?:[\w-]+\s*){1,4})", re.I)
 _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",
@@ -178,11 +178,13 @@ def asked_part(question: str) -> str:
 
 def _wants(asked: str, noun) -> str | None:
     """What the question asks for; `noun` is the one "which/what" asks about (`_wh_noun`)."""
+    first = _WH.search(asked)
+    if first and first.group(1).lower() == "why":  # "Why did it decline to say how much ...?" asks a reason
+        return None
     if _ASKS_DATE.search(asked):
         return DATE
     if _ASKS_NUMBER.search(asked):
         return NUMBER_
-    first = _WH.search(asked)
     if not first:
         return None
     word = first.group(1).lower()
@@ -368,8 +370,9 @@ def says_which(q: Question, text: str) -> bool:
                for t in mentions for c in t.children)
 
 
+# "towed to a dry dock", "taken into a shelter": where it ended up; "below the fly tower": where it is.
 _LOCATIVE = {"in", "at", "on", "near", "outside", "inside", "beside", "behind", "within", "opposite", "across", "along",
-              "off", "to", "into", "from"}  # "towed to a dry dock", "taken into a shelter": where it ended up;
+              "off", "to", "into", "from", "below", "above", "under", "beneath", "underneath", "between", "among"}
 _IN_A_NAME = {"in", "at", "near", "from"}  # "import fruit from Normandy" (tagged an organisation): where it came from
 _NOT_PLACES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "NORP"}
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from .agents import is_group
 from .declarative import as_declared
 from .nlp import entity_kind, parse
+from .opposites import opposites
 from .referents import (as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
                         pointing_subject)
 from .support import NAME, terms, token_key
@@ -202,7 +203,27 @@ def conflicts(claim: str, source: str) -> list[Found]:
     return out + time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) + not_yet(claimed, stated) \
         + _exchanged(claim_roles, source_roles, surfaces) + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
-        + _received(claimed, stated, surfaces)
+        + _received(claimed, stated, surfaces) + _converse_takers(claim_roles, claimed, stated, surfaces)
+
+
+def _converse_takers(claim_roles: list[Role], claimed, stated, surfaces: dict) -> list[OtherDoer]:
+    """A claim's doer of a deed ("The council bought the field") that the source tells only from the other
+    side, giving it to someone else: "The council sold the field to Corlett Homes" makes Corlett Homes the
+    buyer (the opposite verb, rag.opposites, with "to": "lost the final to Carlton" makes Carlton the winner)."""
+    out = []
+    for r in (r for r in claim_roles if r.role == "agent" and _doer(r, claimed)):
+        if any(s.predicate == r.predicate for s in roles(stated)):
+            continue  # the source tells the deed itself: the other checks read who does it
+        verb = next((t for t in claimed if t.pos_ == "VERB" and lemma(t) == r.predicate), None)
+        turned = set(opposites(verb)) if verb is not None else set()
+        things = {s.key for s in claim_roles if s.predicate == r.predicate and s.role == "patient"}
+        for o in (t for t in stated if t.pos_ == "VERB" and lemma(t) in turned):
+            takers = [g for c in o.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                      for g in c.children if g.dep_ == "pobj"]
+            given = {token_key(w) for c in o.children if c.dep_ in ("dobj", "nsubjpass") for w in c.subtree}
+            if takers and (not things or things & given) and not any(r.key in phrase_keys(g) for g in takers):
+                out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, as_written(takers[0])))
+    return out
 
 
 def _other_sense(claimed, stated) -> set[str]:

@@ -63,6 +63,11 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
         extra += [(lemma(c), "patient") for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
                   and not any(g.dep_.startswith("nsubj") for g in c.children) and (_by_doer(c) or not any(
                       g.dep_ == "agent" for g in c.children))]
+        # "accused the union of delaying the repairs", "blamed the council for closing it": the one accused
+        # or blamed is the doer of the deed it is accused of.
+        extra += [(lemma(g), "agent") for c in tok.head.children if tok.dep_ == "dobj" and antecedent is None
+                  and c.dep_ == "prep" and c.lower_ in ("of", "for") for g in c.children
+                  if g.dep_ == "pcomp" and g.tag_ == "VBG"]
         # "the council and a cooperative, which together argued": the clause may be about the whole list.
         listed = antecedent is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN")
         first = [tok.head] if listed else []

@@ -87,11 +87,14 @@ def _time(verb) -> str | None:
         return "not"
     if aux & _MAYBE or any(c.dep_ == "mark" and c.lower_ in _UNDECIDED for c in verb.children):
         return "open"
-    if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) in _REFUSED:
+    # (a question's "decline to say how much ..." may parse as a clause of purpose)
+    if verb.dep_ in ("xcomp", "advcl") and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) in _REFUSED:
         return "not"
     if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) not in _IMPLICATIVE:
         return "open"
     if _for_to(verb, aux) or verb.dep_ == "acl" and "to" in aux and lemma(verb.head) in _ONLY_POSSIBLE:
+        return "open"
+    if _subjunctive(verb, aux):
         return "open"
     if aux & _FUTURE:
         return "future"
@@ -113,10 +116,32 @@ def not_yet(claimed, stated) -> list[NotYet]:
     for verb in (t for t in claimed if t.pos_ == "VERB" and _time(t) == "past" and lemma(t) not in LIGHT_VERBS):
         for doer in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"):
             mentions = [t for t in stated if t.pos_ == "NOUN" and lemma(t) == lemma(doer)]
-            makers = [t.head for t in mentions if t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ == "VERB"]
-            if mentions and len(makers) == len(mentions) and all(_time(m) in ("future", "open") for m in makers):
+            makers = [_maker(t) for t in mentions]
+            if mentions and all(m is not None and (_time(m) in ("future", "open") or _asks_for(m, t))
+                                for m, t in zip(makers, mentions)):
                 out.append(NotYet(as_written(doer), lemma(makers[0])))
     return out
+
+
+# "called for an inquiry", "demanded a recount": the thing is asked for, not yet made
+_ASKING = {"demand", "request", "seek", "propose", "urge"}
+_ASKING_FOR = {"call", "ask", "press", "push", "campaign", "appeal"}
+
+
+def _maker(noun):
+    """The verb a noun is made or asked for by: its verb as object ("publish a report"), or the verb of its
+    "for" ("called for an inquiry")."""
+    if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
+        return noun.head
+    if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.pos_ == "VERB":
+        return noun.head.head
+    return None
+
+
+def _asks_for(verb, noun) -> bool:
+    """Only asked for: not "demanded a recount, which was held on Friday"."""
+    return lemma(verb) in (_ASKING_FOR if noun.dep_ == "pobj" else _ASKING) \
+        and not any(c.dep_ in ("relcl", "acl") for c in noun.children)
 
 
 def _for_to(verb, aux: set[str]) -> bool:
@@ -132,6 +157,14 @@ def _for_to(verb, aux: set[str]) -> bool:
         if t.pos_ not in _NOUN_PHRASE:
             return False
     return False
+
+
+def _subjunctive(verb, aux: set[str]) -> bool:
+    """ "recommended that the scheme be approved", "demanded that she resign": a clause with no tense of its
+    own, under a verb of asking or advising, says what someone wanted done, not that it was."""
+    if verb.dep_ != "ccomp" or aux - {"be", "should"}:
+        return False
+    return verb.tag_ == "VB" or verb.tag_ == "VBN" and bool(aux)  # "be approved", "should be approved"
 
 
 def time_conflicts(claimed, stated) -> list[TimeConflict]:

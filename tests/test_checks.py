@@ -2336,3 +2336,121 @@ def test_another_speakers_saying_beside_the_answer_is_no_conflict():
     assert [str(x) for x in roth] == ["in the source Ana Roth is the one who did \u201csay\u201d, not Orrin Board"]
     assert _but_others_saying([(q, told), (q, roths)], roth) == []
     assert _but_others_saying([(q, untold), (q, roths)], roth) == roth
+
+
+def test_a_length_of_time_counted_in_words_is_compared_by_its_length():
+    """"Why did it take the crew two days ...?" over "it took engineers nine hours ...": lengths in words
+    and other units are lengths too (48 hours is two days); not an age ("a 58-year-old")."""
+    from rag.premise import _lengths, number_value
+    assert [number_value(w) for w in ("nine", "eighteen", "twenty-two", "40", "dozen")] == [9, 18, 22, 40, None]
+    assert [x[0] for x in _lengths("a 58-year-old fitter, two years old, for eighteen months, a 25-year lease")] \
+        == ["eighteen months", "25-year"]
+    article = "It took engineers nine hours to repair the pump at Selby Mill."
+    ans = check("Why did it take engineers two days to repair the pump at Selby Mill?", article=article)
+    assert ans.abstained and "two days" in ans.error, (ans.answer, ans.error)
+    assert "two days" not in (check("Why did it take engineers two days to repair the pump at Selby Mill?",
+                                    article=article.replace("nine hours", "48 hours")).error or "")
+    ans = check("How long did it take engineers to repair the pump at Selby Mill?", article=article)
+    assert not ans.abstained and "nine hours" in ans.answer, (ans.answer, ans.error)  # hours answer "how long"
+
+
+def test_a_deed_only_recommended_was_not_done():
+    """"officers recommended that the scheme be approved" does not say it was approved."""
+    from rag.tense import TimeConflict
+    said = "Planning officers recommended that the Dunmore scheme be approved."
+    assert conflicts("The Dunmore scheme was approved.", said) == [TimeConflict("approve", "past", "open")]
+    assert conflicts("The Dunmore scheme was approved.", said.replace("be approved", "should be approved"))
+    assert not conflicts("The Dunmore scheme was approved.", said.replace("recommended", "said"
+                                                                          ).replace("be approved", "was approved"))
+
+
+def test_a_why_question_asks_a_reason_whatever_it_holds():
+    """"Why did the trust decline to say how much it paid?" asks a reason, not a number; the question's
+    "decline to say" (parsed as a clause of purpose) is the quote's refusal, not its opposite."""
+    from rag.question import NUMBER_
+    assert analyse("Why did the Ormond Trust decline to say how much it paid for the organ?").wants is None
+    assert analyse("How much did the Ormond Trust pay for the organ?").wants == NUMBER_
+    article = "The Ormond Trust declined to say how much it paid for the organ, citing a confidentiality clause."
+    ans = check("Why did the Ormond Trust decline to say how much it paid for the organ?", article=article)
+    assert not ans.abstained and "confidentiality" in ans.answer, (ans.answer, ans.error)
+
+
+def test_the_speaker_of_a_quotation_that_runs_over_sentences():
+    """'X said she was "saddened". "We tried for a year. The collection will be split," she said.': "she"
+    is X, two sentences back, across the sentence that only goes on quoting; a sentence that closes its
+    quotation or names someone stops the walk."""
+    from rag.checks import _with_sentence_before
+    from rag.schema import Citation
+    first = 'Ruth Calloway, the museum\'s director, said she was "saddened" by the vote. '
+    middle = '"Trustees examined every offer for a year and found none acceptable. '
+    last = 'The Harker collection will now be split," she said.'
+    article = "The vote was held on Monday. " + first + middle + last
+    quote = Citation(1, "d", "t", "s", last, len(article) - len(last), len(article))
+    assert _with_sentence_before(article, quote) == first + middle + last
+    closed = article.replace("none acceptable. ", 'none acceptable," she said. ')
+    quote = Citation(1, "d", "t", "s", last, len(closed) - len(last), len(closed))
+    assert _with_sentence_before(closed, quote) == '"Trustees examined every offer for a year and found none ' \
+        'acceptable," she said. ' + last
+    ans = check("According to Ruth Calloway, what will happen to the Harker collection?", article=first + middle + last)
+    assert not ans.abstained and "split" in ans.answer, (ans.answer, ans.error)
+
+
+def test_a_deed_told_only_from_the_other_side_names_its_doer():
+    """"The council sold the field to Corlett Homes": Corlett Homes bought it, the council did not; "Which
+    company" asks the buyer as "Who" does."""
+    sold = "Marden District Council sold the Elm Road playing field to Corlett Homes in May."
+    found = conflicts("Marden District Council bought the Elm Road playing field.", sold)
+    assert [str(x) for x in found] == [
+        "in the source Corlett Homes is the one who did \u201cbuy\u201d, not Marden District Council"]
+    assert not conflicts("Corlett Homes bought the Elm Road playing field.", sold)
+    assert not conflicts("Marden District Council bought the Elm Road playing field.",
+                         "Marden District Council sold its shares to Corlett Homes.")  # another thing sold
+    ans = check("Who bought the Elm Road playing field?", "Marden District Council [1]", article=sold)
+    assert "Marden District Council [1]" not in ans.answer, (ans.answer, ans.error)
+    ans = check("Which company is buying the Elm Road playing field?", article=sold)
+    assert not ans.abstained and "Corlett Homes" in ans.answer, (ans.answer, ans.error)
+
+
+def test_quotes_shown_for_the_model_name_the_questions_person():
+    """With a model, the quotes shown in place of its unsupported answer must name the question's person
+    (as in extractive mode): "she said" after another woman's words is not the councillor's saying."""
+    article = ("The residents' spokeswoman, Edna Morrow, told the committee that the consultation had cost the "
+               "street its trust. \"Nobody asked us about the trees,\" she said.")
+    ans = check('Why did Priya Lamb say "Nobody asked us about the trees"?', "Because the plans were secret [2].",
+                article=article, rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+    assert ans.abstained and "Priya Lamb" in (ans.error or ""), (ans.answer, ans.error)
+
+
+def test_a_place_below_or_under_something_answers_where():
+    """"below the pump tower", "under the kitchen" answer "where" as "in the kitchen" does."""
+    where = analyse("Where did the leak at Harlow Mill start?")
+    assert gives_kind(where, "It started below the pump tower.")
+    assert gives_kind(where, "It started under the old kitchen.")
+    assert not gives_kind(where, "It started below the waterline of expectations.")
+
+
+def test_the_one_accused_of_a_deed_is_its_doer():
+    """"Why did the trust accuse the union of delaying the repairs?" over "the union claimed the trust delayed
+    the repairs": the question makes the union the delayer, the source the trust."""
+    said = "The Stagehands' Union has claimed that the Fenwick Trust delayed the repairs to save money."
+    found = conflicts("Why did the Fenwick Trust accuse the union of delaying the repairs?", said)
+    assert [str(x) for x in found] == ["in the source Fenwick Trust is the one who did \u201cdelay\u201d, not union"]
+    assert not conflicts("Why did the union accuse the Fenwick Trust of delaying the repairs?", said)
+
+
+def test_a_thing_only_asked_for_did_nothing_yet():
+    """"she called for an independent inquiry", "demanded a recount": the inquiry found nothing yet; not when
+    the source says it was held."""
+    from rag.tense import NotYet
+    asked = "Tess Marlow, the tenants' organiser, called for an independent inquiry."
+    assert conflicts("The independent inquiry found faulty wiring.", asked) == [
+        NotYet("The independent inquiry", "call")]
+    assert conflicts("The recount changed the result.", "Okafor demanded a recount.")
+    assert not conflicts("The recount changed the result.", "Okafor demanded a recount, which was held on Friday.")
+    assert not conflicts("The inquiry found faulty wiring.", "The council opened an inquiry. Tenants called for an inquiry.")
+
+
+def test_what_time_asks_a_time():
+    from rag.question import DATE
+    assert analyse("At what time was the fire at the Halden Mill reported?").wants == DATE
+    assert analyse("What time did the polls close?").wants == DATE
