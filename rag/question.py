@@ -287,8 +287,20 @@ def gives_number(q: Question, answer: str) -> bool:
     found = q.quantities()
     asked = {m.group().lower() for m in found.finditer(q.text)}
     dates = _calendar_dates(answer, years=not q.asks_duration) if q.wants == NUMBER_ else []
+    if _HOW_MUCH.search(q.asked):
+        dates += _people_counted(answer)
     return any(m.group().lower() not in asked and not any(a <= m.start() < b for a, b in dates)
                for m in found.finditer(answer))
+
+
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+
+
+def _people_counted(text: str) -> list[tuple[int, int]]:
+    """Where the text counts people ("46 staff", "23 volunteers"): no answer to "how much", which asks an
+    amount, however many people the quote also counts."""
+    return [(t.idx, t.idx + len(t.text)) for t in parse(text)
+            if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and is_agent(t.head.lemma_.lower())]
 
 
 def _calendar_dates(text: str, years: bool = True) -> list[tuple[int, int]]:

@@ -2454,3 +2454,13 @@ def test_what_time_asks_a_time():
     from rag.question import DATE
     assert analyse("At what time was the fire at the Halden Mill reported?").wants == DATE
     assert analyse("What time did the polls close?").wants == DATE
+
+
+def test_a_count_of_people_answers_no_how_much():
+    """"How much was the hall insured for?" is not answered by "the union, which represents its 46 staff";
+    "How many staff ...?" is, and "how much" by an amount beside a count ("Its 300 members raised £5,000")."""
+    from rag.question import gives_number
+    union = "The union, which represents the venue's 46 staff, says the wiring was faulty."
+    assert not gives_number(analyse("How much was the Brindle Hall insured for?"), union)
+    assert gives_number(analyse("How many staff does the Brindle Hall have?"), union)
+    assert gives_number(analyse("How much did the union raise?"), "Its 300 members raised £5,000.")
