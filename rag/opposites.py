@@ -128,8 +128,7 @@ def _converse(asked, said) -> bool:
     who is the question's doer (or the one it asks for); "sold her company in 2019" is no buying."""
     if asked.pos_ != "VERB" or said.pos_ != "VERB":
         return False
-    to = [w for c in said.children if c.dep_ in ("prep", "dative") and c.lower_ == "to" for g in c.children
-          if g.dep_ == "pobj" for w in g.subtree if w.pos_ in ("PROPN", "NOUN")]
+    to = [w for g in takers(said) for w in g.subtree if w.pos_ in ("PROPN", "NOUN")]
     if not to:
         return False
     subj = next((c for c in asked.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -138,6 +137,12 @@ def _converse(asked, said) -> bool:
     if asks_doer:  # "Who" or "Which company": a named taker ("to Dana Whitlock"; not "to the public")
         return any(w.pos_ == "PROPN" for w in to)
     return bool(doer) and doer <= {token_key(w) for w in to}
+
+
+def takers(verb) -> list:
+    """Whom a deed is given to: the objects of its "to" ("sold the club to Dana Whitlock")."""
+    return [g for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+            for g in c.children if g.dep_ == "pobj"]
 
 
 def _held_verb(t, said) -> bool:

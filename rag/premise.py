@@ -266,19 +266,15 @@ def counts_missing(q: Question, windows: list[str]) -> list[str]:
     (numbers_missing reads digits and amounts)."""
     out = []
     for tok in parse(q.asked):
-        asked = _count(tok) if tok.dep_ == "nummod" else None
+        asked = number_value(tok.text) if tok.dep_ == "nummod" else None
         if asked is None:
             continue
         thing = tok.head.lemma_.lower()
-        counted = {_count(c) for w in windows for t in parse(w) if t.lemma_.lower() == thing
+        counted = {number_value(c.text) for w in windows for t in parse(w) if t.lemma_.lower() == thing
                    for c in t.children if c.dep_ == "nummod"} - {None}
         if counted and asked not in counted:
             out.append(f"{tok.text} {tok.head.text}")
     return out
-
-
-def _count(tok) -> int | None:
-    return number_value(tok.lower_)
 
 
 def number_value(word: str) -> int | None:

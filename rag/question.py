@@ -286,10 +286,10 @@ def gives_number(q: Question, answer: str) -> bool:
     answered by "a 30-year lease")."""
     found = q.quantities()
     asked = {m.group().lower() for m in found.finditer(q.text)}
-    dates = _calendar_dates(answer, years=not q.asks_duration) if q.wants == NUMBER_ else []
-    if _HOW_MUCH.search(q.asked):
-        dates += _people_counted(answer)
-    return any(m.group().lower() not in asked and not any(a <= m.start() < b for a, b in dates)
+    elsewhere = _calendar_dates(answer, years=not q.asks_duration) if q.wants == NUMBER_ else []
+    if _HOW_MUCH.search(q.asked):  # also a bare "How much?", which _COUNTED needs words after
+        elsewhere += _people_counted(answer)
+    return any(m.group().lower() not in asked and not any(a <= m.start() < b for a, b in elsewhere)
                for m in found.finditer(answer))
 
 

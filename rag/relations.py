@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from .agents import is_group
 from .declarative import as_declared
 from .nlp import entity_kind, parse
-from .opposites import opposites
+from .opposites import opposites, takers
 from .referents import (as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
                         pointing_subject)
 from .support import NAME, terms, token_key
@@ -218,11 +218,10 @@ def _converse_takers(claim_roles: list[Role], claimed, stated, surfaces: dict) -
         turned = set(opposites(verb)) if verb is not None else set()
         things = {s.key for s in claim_roles if s.predicate == r.predicate and s.role == "patient"}
         for o in (t for t in stated if t.pos_ == "VERB" and lemma(t) in turned):
-            takers = [g for c in o.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
-                      for g in c.children if g.dep_ == "pobj"]
+            given_to = takers(o)
             given = {token_key(w) for c in o.children if c.dep_ in ("dobj", "nsubjpass") for w in c.subtree}
-            if takers and (not things or things & given) and not any(r.key in phrase_keys(g) for g in takers):
-                out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, as_written(takers[0])))
+            if given_to and (not things or things & given) and not any(r.key in phrase_keys(g) for g in given_to):
+                out.append(OtherDoer(surfaces.get(r.key, r.key), r.predicate, as_written(given_to[0])))
     return out
 
 

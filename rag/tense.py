@@ -160,8 +160,8 @@ def _for_to(verb, aux: set[str]) -> bool:
 
 
 def _subjunctive(verb, aux: set[str]) -> bool:
-    """ "recommended that the scheme be approved", "demanded that she resign": a clause with no tense of its
-    own, under a verb of asking or advising, says what someone wanted done, not that it was."""
+    """ "recommended that the scheme be approved", "said it should be approved": a clause under another verb
+    with no tense of its own (or only "should") says what someone wanted done, not that it was."""
     if verb.dep_ != "ccomp" or aux - {"be", "should"}:
         return False
     return verb.tag_ == "VB" or verb.tag_ == "VBN" and bool(aux)  # "be approved", "should be approved"
