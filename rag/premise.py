@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from .nlp import parse
-from .question import DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TENS, YEAR, Question, person_noun, title_token
+from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
+                       title_token)
 from .referents import root_subject
 from .roles import LIGHT_VERBS
 from .schema import Source
@@ -85,7 +86,6 @@ def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
 
 _UNIT = r"(?:hour|day|week|month|year|decade)"
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365, "decade": 3650}
-_TEN_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _AMOUNT = rf"\d+|{TENS}|{'|'.join(SMALL_NUMBER_WORDS)}"
 # "a month-long clash", "the weeklong talks", "a three-week strike", "a 30-day ban", "took nine hours",
 # "for eighteen months": how long a thing lasts; not an age ("a 58-year-old").
@@ -285,9 +285,9 @@ def number_value(word: str) -> int | None:
     if word in SMALL_NUMBER_WORDS:
         return SMALL_NUMBER_WORDS.index(word) + 1
     tens, _, ones = word.partition("-")
-    if tens not in _TEN_WORDS or (ones and ones not in SMALL_NUMBER_WORDS[:9]):
+    if tens not in TEN_WORDS or (ones and ones not in SMALL_NUMBER_WORDS[:9]):
         return None
-    return 10 * (_TEN_WORDS.index(tens) + 2) + (SMALL_NUMBER_WORDS.index(ones) + 1 if ones else 0)
+    return 10 * (TEN_WORDS.index(tens) + 2) + (SMALL_NUMBER_WORDS.index(ones) + 1 if ones else 0)
 
 
 def _named_event(doc, keys: list[str]) -> list:

@@ -93,7 +93,8 @@ WHEN_WORDS = (r"(?-i:\b(?:" + "|".join(m for m in calendar.month_name if m) + "|
 SMALL_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                       "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 # Tens spelled out ("Forty firefighters", "twenty-two ships"), as news writes a number opening a sentence.
-TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+TEN_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+TENS = f"(?:{'|'.join(TEN_WORDS)})(?:-(?:{'|'.join(SMALL_NUMBER_WORDS[:9])}))?"
 _SMALL_NUMBERS = f"(?:{TENS}|{'|'.join(SMALL_NUMBER_WORDS)})"
 # "How many berths does ...": the words after it (at most four) say what the answer's number counts.
 _COUNTED = re.compile(r"\bhow (?P<how>many|much)\s+(?P<words>(?:[\w-]+\s*){1,4})", re.I)

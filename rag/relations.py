@@ -203,16 +203,17 @@ def conflicts(claim: str, source: str) -> list[Found]:
     return out + time_conflicts(claimed, stated) + _kind_conflicts(claimed, stated) + not_yet(claimed, stated) \
         + _exchanged(claim_roles, source_roles, surfaces) + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
-        + _received(claimed, stated, surfaces) + _converse_takers(claim_roles, claimed, stated, surfaces)
+        + _received(claimed, stated, surfaces) + _converse_takers(claim_roles, source_roles, claimed, stated, surfaces)
 
 
-def _converse_takers(claim_roles: list[Role], claimed, stated, surfaces: dict) -> list[OtherDoer]:
+def _converse_takers(claim_roles: list[Role], source_roles: list[Role], claimed, stated,
+                     surfaces: dict) -> list[OtherDoer]:
     """A claim's doer of a deed ("The council bought the field") that the source tells only from the other
     side, giving it to someone else: "The council sold the field to Corlett Homes" makes Corlett Homes the
     buyer (the opposite verb, rag.opposites, with "to": "lost the final to Carlton" makes Carlton the winner)."""
     out = []
     for r in (r for r in claim_roles if r.role == "agent" and _doer(r, claimed)):
-        if any(s.predicate == r.predicate for s in roles(stated)):
+        if any(s.predicate == r.predicate for s in source_roles):
             continue  # the source tells the deed itself: the other checks read who does it
         verb = next((t for t in claimed if t.pos_ == "VERB" and lemma(t) == r.predicate), None)
         turned = set(opposites(verb)) if verb is not None else set()
