@@ -45,18 +45,19 @@ from .errors import LLMError
 from .names import pieced
 from .nlp import irregular_forms, parse
 from .opposites import opposed
-from .premise import (counts_missing, dated, namesakes, numbers_missing, people_in_sources, people_missing,
+from .premise import (counts_missing, dated, namesakes, numbers_missing, others_unnamed, people_in_sources,
+                      people_missing,
                       people_named, said_about_missing, set_otherwise, time_side, title_of_another,
                       titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, says_which)
-from .referents import calls_by_head, definite_common, root_subject, with_referent, with_title_holder
+from .referents import calls_by_head, definite_common, root_subject, with_names, with_referent, with_title_holder
 from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
                         other_named_doer, referent_conflicts, restates, said_by_others, strangers)
 from .roles import LIGHT_VERBS, lemma
 from .schema import Answer, Citation, Sentence, Source
-from .sentences import sentence_spans
+from .sentences import sentence_spans, split_sentences
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 from .tense import denied
 from .words import SAYING
@@ -301,10 +302,24 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
+        + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \
         + title_of_another(q, windows, " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
     if not missing:
         return d
     return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
+
+
+def _with_names(case: Case, c: Citation) -> str:
+    """The quote with the sentence before it, each "the <noun>" in it written with the name the article gave
+    it earlier (rag.referents.with_names)."""
+    article = case.articles[c.doc_id]
+    window = _with_sentence_before(article, c)
+    return with_names(window, article[:c.end - len(window)])
+
+
+def _about(case: Case, citations: list[Citation]) -> list[str]:
+    """What the quotes' articles are about: their titles and first two sentences (a headline, the lede)."""
+    return list(dict.fromkeys(x for c in citations for x in (c.title, *split_sentences(case.articles[c.doc_id])[:2])))
 
 
 def _people_asked(case: Case, d: Draft) -> tuple[tuple[str, ...], ...]:
@@ -455,7 +470,7 @@ def _speaker_window(case: Case, c: Citation) -> str:
     # for ("The revolution ended their presence" still points back).
     named_before = m is not None and m.group().lower() in ("he", "she") and any(
         t.pos_ == "PROPN" for t in parse(c.quote[:m.start()]))
-    if m and not named_before:
+    if m and not named_before or _goes_on_quoting(c.quote):  # a quotation saying nothing of whose it is
         return _with_sentence_before(case.articles[c.doc_id], c)
     return with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c))
 
@@ -832,9 +847,10 @@ def _sentence_citations(answer: Answer, s: Sentence) -> list[Citation]:
 
 def _as_read(case: Case, citations: list[Citation]) -> str:
     """Quotes as one passage for the model, each once, a subject that points back followed by the name it
-    stands for ("The work (The Tidewater Triptych) was restored ..."): the model reads each alone."""
-    return " ".join(dict.fromkeys(with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c))
-                                  for c in citations))
+    stands for ("The work (The Tidewater Triptych) was restored ...", "The charity's (Dalesway Community
+    Transport) chair"): the model reads each alone."""
+    return " ".join(dict.fromkeys(with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c),
+                                                case.articles[c.doc_id][:c.start]) for c in citations))
 
 
 def _claim(case: Case, s: Sentence) -> str:
@@ -865,17 +881,30 @@ def _sentence_before(article: str, c: Citation) -> str:
 
 def _with_sentence_before(article: str, c: Citation) -> str:
     """The quote with the sentence before it; when that sentence only goes on with someone's words ('"Officers
-    examined this scheme." "The committee overturned it," he said.'), back to the one that says whose."""
+    examined this scheme." "The committee overturned it," he said.'), back to the one that says whose. A
+    quotation goes on past words a pronoun says too ('X called it "vandalism". "Staff did not cause this," he
+    said. "Management spent £31 million."'): back to the sentence that names him."""
     lead = max(0, c.start - 1200)  # three sentences are shorter than that; no need to split the whole article
     spans = sentence_spans(article[lead:c.start])
     k = len(spans) - 1
-    while k > 0 and len(spans) - k <= 3 and _goes_on_quoting(article[lead + spans[k][0]:lead + spans[k][1]]):
+    quoting = c.quote.lstrip()[:1] in _OPENING_QUOTES
+    while k > 0 and len(spans) - k <= 3 and (_goes_on_quoting(sentence := article[lead + spans[k][0]:lead + spans[k][1]])
+                                              or quoting and _said_by_pronoun(sentence)):
         k -= 1
     return article[lead + spans[k][0] if spans else c.start:c.end]
 
 
-def _goes_on_quoting(sentence: str) -> bool:
-    """A sentence wholly inside a quotation that began before it or goes on after it: it opens with a
-    quotation mark and has no other, so it says nothing of who is speaking."""
+def _said_by_pronoun(sentence: str) -> bool:
+    """A quotation whose speaker is only "he" or "she" ('"Staff did not cause this," he said on Tuesday.')."""
     s = sentence.strip()
-    return s[:1] in _OPENING_QUOTES and not any(ch in _QUOTE_MARKS for ch in s[1:])
+    close = max(s.rfind(ch) for ch in _QUOTE_MARKS)
+    tail = parse(s[close + 1:]) if s[:1] in _OPENING_QUOTES and close > 0 else []
+    return not any(t.pos_ == "PROPN" and t.ent_type_ not in ("DATE", "TIME") for t in tail) and any(
+        t.lower_ in ("he", "she", "they") and t.dep_ == "nsubj" and t.head.lemma_.lower() in SAYING for t in tail)
+
+
+def _goes_on_quoting(sentence: str) -> bool:
+    """A sentence wholly inside a quotation: it opens with a quotation mark and has no other but one that
+    closes it at its end, so it says nothing of who is speaking."""
+    s = sentence.strip()
+    return s[:1] in _OPENING_QUOTES and not any(ch in _QUOTE_MARKS for ch in s[1:].rstrip(_QUOTE_MARKS))

@@ -11,7 +11,9 @@ from spacy.util import filter_spans
 from .nlp import parse
 
 _AUX = r"(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|should)"
-_WH_AUX = re.compile(rf"^\W*(?:who|whom|whose|which|what|when|where|why|how)\b(?P<wh>.*?)\s+(?P<aux>{_AUX})\s+"
+# "To which firm did ...", "From whom was ...": the asked phrase may open with its preposition.
+_WH_AUX = re.compile(rf"^\W*(?:(?:to|from|for|with|by|in|on|at|into|against|of)\s+)?"
+                     rf"(?:who|whom|whose|which|what|when|where|why|how)\b(?P<wh>.*?)\s+(?P<aux>{_AUX})\s+"
                      rf"(?P<rest>.+?)\W*$", re.I | re.S)
 
 
@@ -44,7 +46,18 @@ def declarative(question: str) -> str:
     # "How many staff has Northshore hired?" parses with two subjects of "hired"; "Has Northshore hired?"
     # does not. Only when a subject follows the auxiliary: "Which firm has won it?" asks for the subject.
     asked = f"{aux.capitalize()} {rest}?"
-    return asked if _subject_after_aux(asked) else question
+    if _subject_after_aux(asked):
+        return asked
+    # "How much has Greenlane Events offered to people ...?" -> "Has Greenlane Events offered to people?" parses
+    # "Has" as the verb: the asked amount was the object, and "it" after the verb stands in for it.
+    cued = _object_after_verb(asked)
+    return cued if cued is not None and _subject_after_aux(cued) else question
+
+
+def _object_after_verb(asked: str) -> str | None:
+    """`asked` with "it" after its first participle past a subject ("Has X offered it to ..."), if it has one."""
+    verb = next((t for t in parse(asked)[2:] if t.tag_ in ("VBN", "VBD")), None)
+    return None if verb is None else f"{asked[:verb.idx + len(verb.text)]} it{asked[verb.idx + len(verb.text):]}"
 
 
 def _subject_after_aux(text: str) -> bool:

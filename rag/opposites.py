@@ -216,8 +216,10 @@ def _unstated(question: str, passage) -> list[tuple[object, list[str]]]:
             continue
         others = [o for o in opposites(t) if o not in asked]
         # A verb stated and its opposite too may be two deeds ("A's shares fell while B's rose"); a
-        # describing word stated is taken as said ("Brookvale, public once, is now private").
-        if (lemma(t) in stated or t.lower_ in stated) and not (t.pos_ == "VERB" and stated & set(others)):
+        # describing word stated is taken as said ("Brookvale, public once, is now private"). Stated as
+        # another part of speech is another word: "a fall in recruitment, with rising costs" states no rise.
+        held = any((lemma(o) == lemma(t) or o.lower_ == t.lower_) and _alike(_pos(o), _pos(t)) for o in said)
+        if held and not (t.pos_ == "VERB" and stated & set(others)):
             continue
         if others:
             found.append((t, others))

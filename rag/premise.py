@@ -36,6 +36,10 @@ def people_in_sources(q: Question, sources: list[Source]) -> tuple[tuple[str, ..
     """The question's names the tagger did not type there ("Why did Adeyemi call ...?") but does in the
     passages, where they stand in a sentence ("Vesterian President Ruth Adeyemi"): people too."""
     known = {k for person in q.people for k in person}
+    # "Ashcombe University": a word of a name the question gives something else is no one's name there,
+    # though a passage's "Ashcombe's MP" may be tagged a person
+    known |= {k for e in parse(q.asked).ents if e.label_ != "PERSON" for t in e if t.dep_ == "compound"
+              for k in [token_key(t)] if k}
     loose = {t.key for t in q.facts if t.kind == NAME and t.key not in known}
     if not loose:
         return ()
@@ -84,8 +88,8 @@ def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
             if not any(token_key(t) in Evidence.of(w.text).keys for w in said) and any(located(w) for w in said)]
 
 
-_UNIT = r"(?:hour|day|week|month|year|decade)"
-_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365, "decade": 3650}
+_UNIT = r"(?:hour|day|night|week|month|year|decade)"
+_DAYS = {"hour": 1 / 24, "day": 1, "night": 1, "week": 7, "month": 30, "year": 365, "decade": 3650}
 _AMOUNT = rf"\d+|{TENS}|{'|'.join(SMALL_NUMBER_WORDS)}"
 # "a month-long clash", "the weeklong talks", "a three-week strike", "a 30-day ban", "took nine hours",
 # "for eighteen months": how long a thing lasts; not an age ("a 58-year-old").
@@ -144,6 +148,21 @@ def namesakes(q: Question, windows: list[str]) -> list[str]:
         if len(mine) >= 2 and unsaid and not any(mine <= w for w in theirs) and any(_swapped(mine, w) for w in theirs):
             out.append(e.text)
     return out
+
+
+_NOT_NAMES = {"PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+
+
+def others_unnamed(q: Question, windows: list[str], about: list[str]) -> list[str]:
+    """An organisation or place of the question, named by a word before its noun ("Brackenfield Airways"), that
+    no window names, where the quotes' articles are not about it (their headlines and first sentences do not
+    name it): the quote is about another ("... sell Skerrymoor's maintenance hangar" for "When will
+    Brackenfield Airways' hangar be sold?"). The one an article is about goes without saying in its sentences
+    ("the students' union" of "Kelford University"), as people named there by title do not."""
+    said = Evidence.of(" ".join(windows + about)).keys
+    return [re.sub(r"['\u2019]s?$", "", e.text) for e in parse(q.asked).ents if e.label_ not in _NOT_NAMES and len(e) > 1
+            and (words := {k for t in e if t.dep_ == "compound" and t.pos_ == "PROPN" for k in [token_key(t)] if k})
+            and not words & said]
 
 
 def title_of_another(q: Question, windows: list[str], article: str) -> list[str]:

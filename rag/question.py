@@ -78,7 +78,7 @@ ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 _ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
 _AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)"  # "aged 24", "a 31-year-old", "Reyes (52)"
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
-DURATIONS = r"\b(?:minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
+DURATIONS = r"\b(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
 # common ("the two countries").
 _AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent|twice)\b"

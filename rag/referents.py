@@ -7,6 +7,7 @@ is written out ("Ashby River", "the Saga of Orm") and what counts as a name.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .agents import is_agent, is_group
 from .nlp import parse
@@ -21,18 +22,87 @@ _OBJECTS = {"it", "them"}  # not "him" / "her": a person pronoun may stand for a
 _PLURAL = {"NNS", "NNPS"}
 
 
-def with_referent(source: str, before: str) -> str:
+def with_referent(source: str, before: str, earlier: str = "") -> str:
     """The source with the name its pointing-back subject stands for written after it ("The work (The
-    Tidewater Triptych) was restored in Glasgow"), for a reader who sees the sentence alone."""
+    Tidewater Triptych) was restored in Glasgow"), for a reader who sees the sentence alone. Given the
+    article `earlier` than the quote, a "the <noun>" it holds is written with the one name that text gives
+    such a thing (`with_names`)."""
     doc = parse(source)
     subj, ante = pointing_subject(doc) or _pointing_owner(doc) or _pointing_object(doc), named_subject(before)
     if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS | _OBJECTS:
         ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
     if subj is None or ante is None or not may_stand_for(subj, ante) or not _agrees(subj, ante):
-        return _with_fuller(source, doc, before)
+        fuller = _with_fuller(source, doc, before)
+        return with_names(fuller, earlier) if fuller == source and earlier else fuller
     after = subj.doc[subj.i + 1] if subj.i + 1 < len(subj.doc) and subj.doc[subj.i + 1].tag_ == "POS" else subj
     end = after.idx + len(after.text)  # past an owner's "'s"
-    return f"{source[:end]} ({as_written(ante)}){source[end:]}"
+    # "Its chair" after "The trust denies it": the trust the article named before
+    written = (named_earlier(ante.lemma_.lower(), earlier) if earlier and definite_common(ante) else None) \
+        or as_written(ante)
+    return f"{source[:end]} ({written}){source[end:]}"
+
+
+def with_names(source: str, earlier: str) -> str:
+    """The source with each "the <noun>" in it that the article `earlier` gives exactly one name for written
+    with that name after it: "The charity's (Dalesway Community Transport) chair, Malcolm Reid, said ..."
+    after "Dalesway Community Transport, a charity founded in 2009, ..." paragraphs before. News names a
+    thing once and then calls it "the charity", "the trust", "the council"; a reader of the quote alone
+    (the model re-reading it) cannot tell which."""
+    doc, out, last = parse(source), [], 0
+    for t in doc:
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        if not definite_common(t) or source.rfind("(", 0, t.idx) > source.rfind(")", 0, t.idx) \
+                or nxt is not None and nxt.text == "(":
+            continue
+        name = named_earlier(t.lemma_.lower(), earlier)
+        if name is None or name.lower() in source.lower():
+            continue
+        end = nxt.idx + len(nxt.text) if nxt is not None and nxt.tag_ == "POS" else t.idx + len(t.text)
+        out.append(f"{source[last:end]} ({name})")
+        last = end
+    return "".join(out) + source[last:]
+
+
+@lru_cache(maxsize=1024)
+def named_earlier(lemma: str, earlier: str) -> str | None:
+    """The one name `earlier` gives a thing it calls <lemma>: a name built on that noun ("the Corvell Arts
+    Trust" for "trust"), or a name the noun stands beside or describes ("Dalesway Community Transport, a
+    charity", "its contractor, Halden Structural", "Marra Holdings is a charity"). None when it gives none or
+    several."""
+    stem = re.compile(rf"\b{re.escape(lemma[:-1])}", re.I)  # "charity" and "charities"
+    names: dict[str, str] = {}
+    for sentence in split_sentences(earlier):
+        if not stem.search(sentence):
+            continue  # parse only the sentences that may hold it
+        for t in parse(sentence):
+            named = _named_as(t, lemma)
+            if named is not None:
+                name = _name_of(named)
+                names[name.lower()] = name
+    return next(iter(names.values())) if len(names) == 1 else None
+
+
+def _named_as(t, lemma: str):
+    """The name token `t` makes a <lemma>, if it does."""
+    if t.lemma_.lower() != lemma:
+        return None
+    if t.pos_ == "PROPN":
+        return t if t.dep_ not in ("compound", "flat") else None
+    if t.pos_ != "NOUN":
+        return None
+    if t.dep_ == "appos" and t.head.pos_ == "PROPN":
+        return t.head
+    if t.dep_ == "attr":  # "Marra Holdings is a charity"
+        return next((c for c in t.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+    return next((c for c in t.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+
+
+def _name_of(tok) -> str:
+    """A name as its entity span writes it, without a leading "the" ("Corvell Arts Trust"), else with the
+    words of its name before it."""
+    span = next((e for e in tok.doc.ents if e.root == tok), None)
+    text = span.text if span is not None else full_name(tok)
+    return text[4:] if text.lower().startswith("the ") else text
 
 
 def _with_fuller(source: str, doc, before: str) -> str:

@@ -115,7 +115,8 @@ def not_yet(claimed, stated) -> list[NotYet]:
     out = []
     for verb in (t for t in claimed if t.pos_ == "VERB" and _time(t) == "past" and lemma(t) not in LIGHT_VERBS):
         for doer in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"):
-            mentions = [t for t in stated if t.pos_ == "NOUN" and lemma(t) == lemma(doer)]
+            # "the ban" is also the deed "banning" ("proposed banning late traders")
+            mentions = [t for t in stated if (t.pos_ == "NOUN" or t.tag_ == "VBG") and lemma(t) == lemma(doer)]
             makers = [_maker(t) for t in mentions]
             if mentions and all(m is not None and (_time(m) in ("future", "open") or _asks_for(m, t))
                                 for m, t in zip(makers, mentions)):
@@ -129,9 +130,9 @@ _ASKING_FOR = {"call", "ask", "press", "push", "campaign", "appeal"}
 
 
 def _maker(noun):
-    """The verb a noun is made or asked for by: its verb as object ("publish a report"), or the verb of its
-    "for" ("called for an inquiry")."""
-    if noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB":
+    """The verb a noun is made or asked for by: its verb as object ("publish a report", "proposed banning"), or
+    the verb of its "for" ("called for an inquiry")."""
+    if noun.dep_ in ("dobj", "nsubjpass") + (("xcomp",) if noun.tag_ == "VBG" else ()) and noun.head.pos_ == "VERB":
         return noun.head
     if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.pos_ == "VERB":
         return noun.head.head
