@@ -847,8 +847,8 @@ def _sentence_citations(answer: Answer, s: Sentence) -> list[Citation]:
 
 def _as_read(case: Case, citations: list[Citation]) -> str:
     """Quotes as one passage for the model, each once, a subject that points back followed by the name it
-    stands for ("The work (The Tidewater Triptych) was restored ...", "The charity's (Dalesway Community
-    Transport) chair"): the model reads each alone."""
+    stands for ("The work (The Tidewater Triptych) was restored ...", "The charity's (Daleside Transport)
+    chair"): the model reads each alone."""
     return " ".join(dict.fromkeys(with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c),
                                                 case.articles[c.doc_id][:c.start]) for c in citations))
 

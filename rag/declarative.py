@@ -48,7 +48,7 @@ def declarative(question: str) -> str:
     asked = f"{aux.capitalize()} {rest}?"
     if _subject_after_aux(asked):
         return asked
-    # "How much has Greenlane Events offered to people ...?" -> "Has Greenlane Events offered to people?" parses
+    # "How much has Brightwater Events offered to people ...?" -> "Has Brightwater Events offered to people?" parses
     # "Has" as the verb: the asked amount was the object, and "it" after the verb stands in for it.
     cued = _object_after_verb(asked)
     return cued if cued is not None and _subject_after_aux(cued) else question

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .nlp import parse
+from .nlp import entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
                        title_token)
 from .referents import root_subject
@@ -36,8 +36,8 @@ def people_in_sources(q: Question, sources: list[Source]) -> tuple[tuple[str, ..
     """The question's names the tagger did not type there ("Why did Adeyemi call ...?") but does in the
     passages, where they stand in a sentence ("Vesterian President Ruth Adeyemi"): people too."""
     known = {k for person in q.people for k in person}
-    # "Ashcombe University": a word of a name the question gives something else is no one's name there,
-    # though a passage's "Ashcombe's MP" may be tagged a person
+    # "Kelford University": a word of a name the question gives something else is no one's name there,
+    # though a passage's "Kelford's MP" may be tagged a person
     known |= {k for e in parse(q.asked).ents if e.label_ != "PERSON" for t in e if t.dep_ == "compound"
               for k in [token_key(t)] if k}
     loose = {t.key for t in q.facts if t.kind == NAME and t.key not in known}
@@ -150,17 +150,15 @@ def namesakes(q: Question, windows: list[str]) -> list[str]:
     return out
 
 
-_NOT_NAMES = {"PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
-
-
 def others_unnamed(q: Question, windows: list[str], about: list[str]) -> list[str]:
-    """An organisation or place of the question, named by a word before its noun ("Brackenfield Airways"), that
-    no window names, where the quotes' articles are not about it (their headlines and first sentences do not
-    name it): the quote is about another ("... sell Skerrymoor's maintenance hangar" for "When will
-    Brackenfield Airways' hangar be sold?"). The one an article is about goes without saying in its sentences
-    ("the students' union" of "Kelford University"), as people named there by title do not."""
+    """An organisation or place of the question, named by a word before its noun ("Brackton Airways"), that no
+    window names, where the quotes' articles are not about it (their headlines and first sentences do not name
+    it): the quote is about another ("... sell Skerrow Air's maintenance hangar" for "When will Brackton
+    Airways' hangar be sold?"). The one an article is about goes without saying in its sentences ("the
+    students' union" of "Kelford University"), as people named there by title do not."""
     said = Evidence.of(" ".join(windows + about)).keys
-    return [re.sub(r"['\u2019]s?$", "", e.text) for e in parse(q.asked).ents if e.label_ not in _NOT_NAMES and len(e) > 1
+    return [re.sub(r"['\u2019]s?$", "", e.text) for e in parse(q.asked).ents
+            if entity_kind(e.label_) not in ("person", "date", "amount") and len(e) > 1
             and (words := {k for t in e if t.dep_ == "compound" and t.pos_ == "PROPN" for k in [token_key(t)] if k})
             and not words & said]
 

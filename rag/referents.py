@@ -44,8 +44,8 @@ def with_referent(source: str, before: str, earlier: str = "") -> str:
 
 def with_names(source: str, earlier: str) -> str:
     """The source with each "the <noun>" in it that the article `earlier` gives exactly one name for written
-    with that name after it: "The charity's (Dalesway Community Transport) chair, Malcolm Reid, said ..."
-    after "Dalesway Community Transport, a charity founded in 2009, ..." paragraphs before. News names a
+    with that name after it: "The charity's (Daleside Transport) chair, Ivo Reese, said ..." after "Daleside
+    Transport, a charity founded in 2009, ..." paragraphs before. News names a
     thing once and then calls it "the charity", "the trust", "the council"; a reader of the quote alone
     (the model re-reading it) cannot tell which."""
     doc, out, last = parse(source), [], 0
@@ -65,9 +65,9 @@ def with_names(source: str, earlier: str) -> str:
 
 @lru_cache(maxsize=1024)
 def named_earlier(lemma: str, earlier: str) -> str | None:
-    """The one name `earlier` gives a thing it calls <lemma>: a name built on that noun ("the Corvell Arts
-    Trust" for "trust"), or a name the noun stands beside or describes ("Dalesway Community Transport, a
-    charity", "its contractor, Halden Structural", "Marra Holdings is a charity"). None when it gives none or
+    """The one name `earlier` gives a thing it calls <lemma>: a name built on that noun ("the Corvale Arts
+    Trust" for "trust"), or a name the noun stands beside or describes ("Daleside Transport, a charity", "its
+    contractor, Brenner Civil", "Marra Holdings is a charity"). None when it gives none or
     several."""
     stem = re.compile(rf"\b{re.escape(lemma[:-1])}", re.I)  # "charity" and "charities"
     names: dict[str, str] = {}
@@ -98,7 +98,7 @@ def _named_as(t, lemma: str):
 
 
 def _name_of(tok) -> str:
-    """A name as its entity span writes it, without a leading "the" ("Corvell Arts Trust"), else with the
+    """A name as its entity span writes it, without a leading "the" ("Corvale Arts Trust"), else with the
     words of its name before it."""
     span = next((e for e in tok.doc.ents if e.root == tok), None)
     text = span.text if span is not None else full_name(tok)
