@@ -12,7 +12,7 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
     gives_what_was_asked    "how many" gets a number, "which minister" a person, "when" a date...
     quotes_the_speaker      "According to X, ...?" is answered from what X said
     names_as_written        a name in the model's answer is one its sources write, not pieced together from two
-                            of its quotes' names ("Harlan Brothers Studios" from "Harlan Brothers" + "Meridian
+                            of its quotes' names ("Harlan Brothers Studios" from "Harlan Brothers" + "Larkspur
                             Film Studios")
     premise_stated          (without a model) the question's own names and numbers are stated where the quotes are
                             (rag.premise)
@@ -210,7 +210,7 @@ def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool
     """The text holds what the question asks for (always, when it asks for nothing in particular), its
     names typed in their quotes; the thing a bare "how many" number counts may be named by its quotes."""
     # "When": a year, or a date the tagger reads as one ("last winter", "on Monday"); not any number (a
-    # measure, "the 2.5-metre telescope", or a code, "C/2026 T3").
+    # measure, "the 2.5-metre telescope", or a code, "C/2031 R4").
     if q.wants == DATE:
         return gives_kind(q, text, quoted)
     if q.wants == NUMBER_:
@@ -258,7 +258,7 @@ def quotes_the_speaker(case: Case, d: Draft) -> Draft:
 
 def names_as_written(case: Case, d: Draft) -> Draft:
     """Each name in the model's answer is written so in its quotes or in the question: "Harlan Brothers
-    Studios" over "produced by Harlan Brothers and released by Meridian Film Studios" has every word stated
+    Studios" over "produced by Harlan Brothers and released by Larkspur Film Studios" has every word stated
     and names no one there (rag.names). Not in the whole article, nor with the sentence before: an article
     may write the pieced name about something else a sentence away."""
     if d.origin != "model":
@@ -288,7 +288,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         # held-out half names checked here added 20 points of false abstentions for 2 of declines
         # (bench.ablation; news writes "the Citadel", "their presence", "both" where questions name things).
         # Numbers are rarely reworded: those are still checked, and people the question's own parse
-        # missed (model_confirms reads "Adeyemi" in the question as a name like any other).
+        # missed (model_confirms reads "Olusanya" in the question as a name like any other).
         windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
             + people_missing(q, windows, _people_asked(case, d)) \
@@ -365,7 +365,7 @@ def deed_by_its_doer(case: Case, d: Draft) -> Draft:
     Words the question quotes are the speaker's it names only if no passage gives them to another by name
     (`relations.said_by_others`)."""
     # A quote giving the number or date asked for that names the doer may tell the deed in its own words
-    # ("Simon Vale came third with 4,211 votes" for "How many votes did Simon Vale receive?").
+    # ("Clive Tolley came third with 4,211 votes" for "How many votes did Clive Tolley receive?").
     if any(names_doer(case.question.text, c.quote) for c in _giving(case.question, d.answer.citations)):
         return d
     # Only passages of articles that name the doer: another article's "X played Y" says nothing of them.
@@ -409,8 +409,8 @@ def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
 
 def _answering(q: Question, citations: list[Citation]) -> list[Citation]:
     """The quotes that give the number or date asked for, when some do: the question's people and numbers
-    must be stated there, not in a quote beside it ("How many votes did Shah win?" is not answered by
-    "Marlow won 1,200 votes" quoted next to a sentence about Shah)."""
+    must be stated there, not in a quote beside it ("How many votes did Bhatia win?" is not answered by
+    "Thursby won 1,200 votes" quoted next to a sentence about Bhatia)."""
     return (_giving(q, citations) if q.wants in (NUMBER_, DATE) else []) or citations
 
 
@@ -424,8 +424,8 @@ def _names_beside(case: Case, citations: list[Citation]) -> list[str]:
     """The question's names that only a quote beside the one giving the thing asked holds: "Where is the
     Orla Trust based?" is not answered by "... Harlow Biotech, based in Leeds" quoted next to a sentence
     naming the trust. (A name no quote holds is left to the article-wide check: news rewords names.) A person
-    counts as named by one of their names: "Fournier, who joined in 2019, became chief executive in 2021"
-    names Camille Fournier, as the quote beside it did first."""
+    counts as named by one of their names: "Devereaux, who joined in 2019, became chief executive in 2021"
+    names Sylvie Devereaux, as the quote beside it did first."""
     q = case.question
     giving = _giving(q, citations)
     if not giving or len(giving) == len(citations):
@@ -441,7 +441,7 @@ def _names_beside(case: Case, citations: list[Citation]) -> list[str]:
 
 def _called_by_head(q: Question, windows: list[str]) -> set[str]:
     """The keys of the question's names that a window calls by the noun their name is built on: "the bank" is
-    "the Bank of Veldana" as news writes it after the first mention."""
+    "the Bank of Valdoria" as news writes it after the first mention."""
     said = " ".join(windows)
     return {k for e in parse(q.asked).ents if len(e) > 1 and calls_by_head(said, e)
             for t in e for k in [token_key(t)] if k}
@@ -466,7 +466,7 @@ def _speaker_window(case: Case, c: Citation) -> str:
     presence") that no name before it in the quote can stand for; or with the name a pointing-back subject
     stands for ("The event (the Harbour Games) took place ...", as the model steps read it)."""
     m = _PRONOUN.search(c.quote)
-    # "Whitlock, who owns a team in Ohio, said she would ...": a name before "he" or "she" is whom it stands
+    # "Pennock, who owns a team in Ohio, said she would ...": a name before "he" or "she" is whom it stands
     # for ("The revolution ended their presence" still points back).
     named_before = m is not None and m.group().lower() in ("he", "she") and any(
         t.pos_ == "PROPN" for t in parse(c.quote[:m.start()]))
@@ -600,7 +600,7 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
         windows = [Evidence.of(r) for r in read]
         for fact, t in facts:
             holding = [w for w in windows if w.credit(t) > 0.0]
-            # "the Bank of Veldana" is held too by a quote calling it "the bank"
+            # "the Bank of Valdoria" is held too by a quote calling it "the bank"
             calling = [w for w, r in zip(windows, read) if calls_by_head(r, parse(fact)[:])]
             if holding and not any(all(w.credit(x) > 0.0 for x in subject) for w in holding + calling):
                 return case.abstain(f"no one quote names both \"{named}\" and \"{fact}\", as the model's answer does",
@@ -667,8 +667,8 @@ def _subject_and_facts(sentence: str) -> tuple[str, list, list]:
     outside = [e for e in doc.ents if (e.end <= span.start or e.start >= span.end) and e.label_ in _NAMES]
     rest = sentence[:span.start_char] + " " + sentence[span.end_char:]
     facts = [(e.text, t) for e in outside for t in terms(e[-1].text)] + _untyped_names(doc, span)
-    # What the subject did is its fact too: "Ruth Adeyemi praised the players [1][2]" over "He ... praised
-    # the players" [1] and "Ruth Adeyemi will lead the new orchestra" [2].
+    # What the subject did is its fact too: "Edith Olusanya praised the players [1][2]" over "He ... praised
+    # the players" [1] and "Edith Olusanya will lead the new orchestra" [2].
     deed = [(root.text, t) for t in terms(root.text)] if root.pos_ == "VERB" and root.lemma_ not in LIGHT_VERBS else []
     return span.text, subject, facts + [(t.surface, t) for t in terms(rest) if t.kind == NUMBER] + deed
 

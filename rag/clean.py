@@ -202,7 +202,7 @@ def _may_end_sentence(word: str) -> bool:
 def _cut_glued_captions(lines: list[str]) -> list[str]:
     """Cut a caption glued after a paragraph's last sentence when it also stands on its own line.
 
-    "...at sea. Ruth Adeyemi: Vesteria's president ... - Coastal Herald" keeps "...at sea."
+    "...at sea. Edith Olusanya: Vesteria's president ... - Coastal Herald" keeps "...at sea."
     A caption has 3-25 words, so only a line's last 3-25 words can be one: looking those up in a set
     keeps this linear in the text (comparing every line with every caption was quadratic).
     """

@@ -43,7 +43,7 @@ def declarative(question: str) -> str:
         return asked
     if aux in ("was", "were", "is", "are"):
         return _passive(aux, rest) or question
-    # "How many staff has Northshore hired?" parses with two subjects of "hired"; "Has Northshore hired?"
+    # "How many staff has Eastmere hired?" parses with two subjects of "hired"; "Has Eastmere hired?"
     # does not. Only when a subject follows the auxiliary: "Which firm has won it?" asks for the subject.
     asked = f"{aux.capitalize()} {rest}?"
     if _subject_after_aux(asked):
@@ -67,7 +67,7 @@ def _subject_after_aux(text: str) -> bool:
 
 def as_declared(text: str):
     """The parse of `declarative(text)`, its names typed as in the question itself: the tagger knows
-    "Okafor" for a person in "Which library has Okafor promised to reopen?", not in "Has Okafor promised
+    "Obidike" for a person in "Which library has Obidike promised to reopen?", not in "Has Obidike promised
     to reopen?"."""
     said = declarative(text)
     doc = parse(said)

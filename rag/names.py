@@ -1,7 +1,7 @@
 """Names as the sources write them: a name in an answer must not be pieced together from two of theirs.
 
 "Which company released Night Harbour?" answered "Harlan Brothers Studios [1]" over "... produced by Harlan
-Brothers and released by Meridian Film Studios": every word of the answer is in its quote, so word-level
+Brothers and released by Larkspur Film Studios": every word of the answer is in its quote, so word-level
 support passes it, and a small model asked whether the quote states "Harlan Brothers Studios released Night
 Harbour." may well say yes (it did for such a case). The answer's name is one name with the last word of
 another: no source writes it (rag.checks.names_as_written).

@@ -66,8 +66,8 @@ def _pos(token) -> str | None:
 def opposed(question: str, quote: str) -> list[tuple[str, str]]:
     """(the question's word, the quote's opposite of it) for each content word of the question that the quote
     states the opposite of, in the same part of speech, of the same thing: where the quote lacks the word, or
-    says it only of other things ("Why did Kestra's shares fall in Stockholm?" over "Brightwell's shares
-    fell in Paris, while Kestra's shares rose in Stockholm": the opposite is said of more of what the
+    says it only of other things ("Why did Vallora's shares fall in Stockholm?" over "Hartridge's shares
+    fell in Paris, while Vallora's shares rose in Stockholm": the opposite is said of more of what the
     question says it of)."""
     said = parse(quote)
     found = []
@@ -75,8 +75,8 @@ def opposed(question: str, quote: str) -> list[tuple[str, str]]:
         mine = _anchors(t)
         held = max((len(mine & _anchors(o)) for o in said if lemma(o) == lemma(t)
                     or o.lower_ == t.lower_), default=0)
-        # With the question's verb stated too, an opposite done by someone else is another deed ("Pryce,
-        # whose father Alan bought the club, decided to sell").
+        # With the question's verb stated too, an opposite done by someone else is another deed ("Garside,
+        # whose father Reginald bought the club, decided to sell").
         other = next((o for o in said if lemma(o) in others and _alike(_pos(o), _pos(t))
                       and len(mine & _anchors(o)) > held and not (_held_verb(t, said) and _other_doers(t, o))
                       and not _converse(t, o)), None)
@@ -123,8 +123,8 @@ _WH_WORDS = {"who", "whom", "what", "which"}
 
 
 def _converse(asked, said) -> bool:
-    """The same deed told from the other side: "has been sold to Dana Whitlock" is Whitlock buying, "lost the
-    semi-final to Carlton Athletic" Carlton winning it. The quote's opposite verb gives its deed *to* someone,
+    """The same deed told from the other side: "has been sold to Carla Pennock" is Pennock buying, "lost the
+    semi-final to Brenford Athletic" Brenford winning it. The quote's opposite verb gives its deed *to* someone,
     who is the question's doer (or the one it asks for); "sold her company in 2019" is no buying."""
     if asked.pos_ != "VERB" or said.pos_ != "VERB":
         return False
@@ -134,13 +134,13 @@ def _converse(asked, said) -> bool:
     subj = next((c for c in asked.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     doer = _doer_words(asked)
     asks_doer = subj is not None and (subj.lower_ in _WH_WORDS or any(c.tag_ == "WDT" for c in subj.children))
-    if asks_doer:  # "Who" or "Which company": a named taker ("to Dana Whitlock"; not "to the public")
+    if asks_doer:  # "Who" or "Which company": a named taker ("to Carla Pennock"; not "to the public")
         return any(w.pos_ == "PROPN" for w in to)
     return bool(doer) and doer <= {token_key(w) for w in to}
 
 
 def takers(verb) -> list:
-    """Whom a deed is given to: the objects of its "to" ("sold the club to Dana Whitlock")."""
+    """Whom a deed is given to: the objects of its "to" ("sold the club to Carla Pennock")."""
     return [g for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
             for g in c.children if g.dep_ == "pobj"]
 
@@ -150,7 +150,7 @@ def _held_verb(t, said) -> bool:
 
 
 def _other_doers(a, b) -> bool:
-    """Two verbs whose subjects share no word ("Geoffrey Pryce ... decide to sell" / "whose father Alan
+    """Two verbs whose subjects share no word ("Nigel Garside ... decide to sell" / "whose father Reginald
     bought"); a pronoun or a missing subject may be anyone."""
     x, y = _doer_words(a), _doer_words(b)
     return bool(x) and bool(y) and not x & y
@@ -187,7 +187,7 @@ def _anchors(tok) -> set[str]:
         if tok.head.dep_ in ("aux", "auxpass"):  # "How far upstream were fish found?": said of the finding
             found_verb = tok.head.head
             near += [c for c in found_verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    # "sold her trucking company, Whitlock Freight": the name beside a noun is what it is said of too.
+    # "sold her trucking company, Pennock Freight": the name beside a noun is what it is said of too.
     near += [w for n in list(near) if n.i != tok.i for a in n.children if a.dep_ == "appos" for w in a.subtree
              if w.dep_ in ("appos", "compound")]
     found = {lemma(t) for t in near if t.pos_ in ("NOUN", "PROPN", "NUM") and t.i != tok.i}
@@ -195,7 +195,7 @@ def _anchors(tok) -> set[str]:
         found.add(lemma(tok.head))
     if tok.dep_ == "acomp" and tok.head.dep_ in ("aux", "auxpass") and tok.head.head.pos_ == "VERB":
         found.add(lemma(tok.head.head))
-    # Whose the subject is: "Kestra's shares fell" is said of Kestra's, not Brightwell's.
+    # Whose the subject is: "Vallora's shares fell" is said of Vallora's, not Hartridge's.
     found |= {lemma(g) for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for g in c.children
               if g.dep_ == "poss" and g.pos_ in ("NOUN", "PROPN")}
     return found

@@ -27,14 +27,14 @@ def people_missing(q: Question, windows: list[str], people: tuple[tuple[str, ...
 
 def people_named(windows: list[str], people: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
     """The people (their name keys) some window names, by one of their names as news does after the first
-    mention ("Fournier" for "Camille Fournier")."""
+    mention ("Devereaux" for "Sylvie Devereaux")."""
     said = " ".join(windows)
     return [person for person in people if _names_person(said, person)]
 
 
 def people_in_sources(q: Question, sources: list[Source]) -> tuple[tuple[str, ...], ...]:
-    """The question's names the tagger did not type there ("Why did Adeyemi call ...?") but does in the
-    passages, where they stand in a sentence ("Vesterian President Ruth Adeyemi"): people too."""
+    """The question's names the tagger did not type there ("Why did Olusanya call ...?") but does in the
+    passages, where they stand in a sentence ("Vesterian President Edith Olusanya"): people too."""
     known = {k for person in q.people for k in person}
     # "Kelford University": a word of a name the question gives something else is no one's name there,
     # though a passage's "Kelford's MP" may be tagged a person
@@ -77,7 +77,7 @@ _PLACES = {"GPE", "LOC"}
 
 def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
     """A place the question puts its event in ("... in Kenya?") that no quote names, where a quote puts its
-    event in another ("killed 11,000 people in Ghana", "in the village of Los Pinos"): the quote is about
+    event in another ("killed 11,000 people in Ghana", "in the village of Los Olmedos"): the quote is about
     somewhere else."""
     def located(doc):
         return [t for t in doc if t.ent_type_ in _PLACES and t.dep_ == "pobj" and (t.head.lower_ == "in" or (
@@ -136,8 +136,8 @@ def weekdays_elsewhere(q: Question, windows: list[str]) -> list[str]:
 
 def namesakes(q: Question, windows: list[str]) -> list[str]:
     """A name of the question that the quotes give only to a namesake: the same head and another of its
-    words, one of its own words swapped for another ("the Hadley Anglers' Association" where the quote has
-    "The Aldon Anglers' Association"). A shorter or longer form of it is no namesake; nor is a name the quotes
+    words, one of its own words swapped for another ("the Wexcombe Anglers' Association" where the quote has
+    "The Tolland Anglers' Association"). A shorter or longer form of it is no namesake; nor is a name the quotes
     also give whole."""
     docs = [parse(w) for w in windows]
     out = []
@@ -164,11 +164,11 @@ def others_unnamed(q: Question, windows: list[str], about: list[str]) -> list[st
 
 
 def title_of_another(q: Question, windows: list[str], article: str) -> list[str]:
-    """ "Who is Westway Ferries' chief inspector?" over "[The maritime accident investigation board has opened
-    an inquiry.] Its chief inspector, Laura Quint, said ...": the quotes give the title to another owner and
+    """ "Who is Greyhaven Ferries' chief inspector?" over "[The maritime accident investigation board has opened
+    an inquiry.] Its chief inspector, Nora Tillet, said ...": the quotes give the title to another owner and
     never name the question's. Another owner is another name, or a noun the article ties to another name or
-    describes by its own words ("the authority" of "The Dunmore Water Authority"); never one the article ties
-    to the question's owner ("the group" of "The Northshore Health hospital group")."""
+    describes by its own words ("the authority" of "The Cresswick Water Authority"); never one the article ties
+    to the question's owner ("the group" of "The Eastmere Health hospital group")."""
     noun = title_token(q)
     title = noun.lemma_.lower() if noun is not None else None
     asked = _owner(noun) if noun is not None else None
@@ -207,7 +207,7 @@ def _another_owner(owner, mine: set[str], article: str) -> bool:
         return False
     if any(t.pos_ == "PROPN" for t in owner.subtree):
         return True
-    tied = set()  # the names the article writes with this noun: "The Dunmore Water Authority", "Norbank, the bank"
+    tied = set()  # the names the article writes with this noun: "The Cresswick Water Authority", "Eldbank, the bank"
     for t in parse(article):
         if t.lemma_.lower() == owner.lemma_.lower():
             near = [t.head] if t.dep_ in ("appos", "compound") else []
@@ -229,7 +229,7 @@ TOPIC_MIN = 0.5  # the share of the topic's words one window must state with its
 
 
 def said_about_missing(q: Question, windows: list[str]) -> list[str]:
-    """ "What did Owen Llewellyn say about traffic and noise?": one quote (with the sentence a "he" points
+    """ "What did Emlyn Penhallow say about traffic and noise?": one quote (with the sentence a "he" points
     back to) must name the speaker and the topic together; his words on the investment beside the residents'
     complaints about traffic do not answer it."""
     for verb in parse(q.asked):
@@ -252,7 +252,7 @@ def titled_missing(q: Question, windows: list[str]) -> list[str]:
     """The question's doer named by a title and its owner ("What did Norland Air's chief executive say?"),
     while the quotes have the owner itself do it ("Norland Air said ...") and hold no such title: the
     airline's words are not its chief executive's. (Without the owner doing it the quotes may name the
-    holder without the title: "President Okonjo said" for "the Vesterian leader".)"""
+    holder without the title: "President Okereke said" for "the Vesterian leader".)"""
     doc = parse(q.asked)
     root = next(iter(doc.sents)).root if len(doc) else None
     doer = next((c for c in root.children if c.dep_ == "nsubj" and c.pos_ == "NOUN" and c.tag_ == "NN"), None) \
@@ -330,7 +330,7 @@ def _states_all(quote: str, words: list) -> bool:
 
 def _names_person(window: str, person: tuple[str, ...]) -> bool:
     """One of the person's names is in the window, and not only as part of another person's name; their
-    whole name, as the question writes it, always counts ("Dunmore Boats" beside "Tess Dunmore")."""
+    whole name, as the question writes it, always counts ("Cresswick Boats" beside "Tess Cresswick")."""
     if not any(k in Evidence.of(window).keys for k in person):
         return False
     keys = [t.key for t in terms(window)]
@@ -384,7 +384,7 @@ def _sides_differ(asked, said, key: str) -> bool:
 
 def _verb_of_another(window: str, asked, key: str) -> bool:
     """The quote hangs the number on another verb while it has the asked one apart ("Which firm rebuilt the
-    dam in 2019?" over "The firm rebuilt the Ashcombe dam, which reopened in 2019"). Verbs only: the parser
+    dam in 2019?" over "The firm rebuilt the Brantwick dam, which reopened in 2019"). Verbs only: the parser
     hangs a number near a noun loosely ("the 2011 comedy film")."""
     doc = parse(window)
     theirs = dated(doc, key)

@@ -70,13 +70,13 @@ _ASKS_DATE = re.compile(r"^\W*when\b|\b(what|which|in what) (year|date|month|day
                         re.I)
 _WH = re.compile(r"\b(who|whom|whose|which|what|when|where|why|how)\b", re.I)
 YEAR = re.compile(r"\b(?:1\d{3}|20\d{2})\b")
-# A number a date may be: not part of a code ("C/2026 T3", "A-380") or of a larger number ("1,000").
+# A number a date may be: not part of a code ("C/2031 R4", "A-380") or of a larger number ("1,000").
 _YEARISH = re.compile(r"(?<![\w/.,-])\d{3,4}(?![\w/-]|[.,]\d)")
 MONTH_NAMES = {m.lower() for m in calendar.month_name if m}
 DAY_NAMES = {d.lower() for d in calendar.day_name}
 ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 _ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
-_AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)"  # "aged 24", "a 31-year-old", "Reyes (52)"
+_AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)"  # "aged 24", "a 31-year-old", "Ferrer (52)"
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
 DURATIONS = r"\b(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
@@ -232,8 +232,8 @@ def _wh_noun(doc):
                 if child.dep_ in ("nsubj", "attr") and child.i != tok.i and child.pos_ in ("NOUN", "PROPN"):
                     of = [c for c in child.children if c.dep_ == "prep" and c.lower_ == "of"]
                     objs = [g for g in of[0].children if g.dep_ == "pobj"] if of else []
-                    # "the name of the company"; "the Bank of Veldana's main rate", which the parser reads
-                    # as "the Bank of (Veldana's main rate)": the owner's "'s" makes the rate the thing asked.
+                    # "the name of the company"; "the Bank of Valdoria's main rate", which the parser reads
+                    # as "the Bank of (Valdoria's main rate)": the owner's "'s" makes the rate the thing asked.
                     owned = [g for g in objs if any(c.dep_ == "poss" for c in g.children)]
                     return objs[0] if objs and child.lower_ == "name" else owned[0] if owned else child
         return None
@@ -254,7 +254,7 @@ def _needs_context(doc) -> bool:
                 continue  # "Norland and its partners": resolved inside the question
             if tok.lower_ in ("it", "they", "he", "she") and tok.dep_ in ("nsubj", "nsubjpass") \
                     and tok.head.dep_ != "ROOT" and _antecedent_before(doc, tok):
-                continue  # the subject of a clause after a name: "Why did Voss say they would settle?"
+                continue  # the subject of a clause after a name: "Why did Strand say they would settle?"
             return True
     words = [t for t in doc if t.is_alpha]
     if words and (words[0].lower_ == "and" or doc.text.lower().startswith(("what about", "how about"))):
@@ -336,7 +336,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
 
     title = identity_noun(q) if q.wants == PERSON else None
     if title and _says_noun(title, f"{answer} {context}"):
-        # "Who is the captain?" over "Tomas Reyes said the captain had ...": the quotes speak of the captain,
+        # "Who is the captain?" over "Rafael Ferrer said the captain had ...": the quotes speak of the captain,
         # so the person must be the one they call it, not any other name beside it.
         which = _title_words(q)
         linked = _linked_names(title, answer, which) | _linked_names(title, context, which)
@@ -353,7 +353,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         return bool(_YEARISH.search(answer)) and gives_number(q, answer) or any(
             not re.search(rf"\b{m.group()}\b", q.text, re.I) for m in re.finditer(WHEN_WORDS, answer))
     # A proper noun no tagger typed still names something (NER misses rare names; the tagger may call one
-    # an adjective, "Ardent tankers": a capital letter inside a sentence counts too).
+    # an adjective, "Steadfast tankers": a capital letter inside a sentence counts too).
     def untyped_or_asked(text: str) -> bool:  # typed in the quotes as another kind: not an answer
         found = kinds(text)
         return not found or labels is not None and bool(found & labels)
@@ -377,7 +377,7 @@ def says_which(q: Question, text: str) -> bool:
     doc = parse(text)
     own = Evidence.of(q.text)
     mentions = [t for t in doc if t.lemma_.lower() == q.wh_noun and t.dep_ != "compound"]  # not "film director"
-    if not mentions or any(t.pos_ == "PROPN" for t in mentions):  # "Kestrel General Hospital": a name
+    if not mentions or any(t.pos_ == "PROPN" for t in mentions):  # "Harrier General Hospital": a name
         return True
     return any(c.dep_ in _SPECIFYING and any(own.credit(x) == 0.0 for x in terms(" ".join(w.text for w in c.subtree)))
                for t in mentions for c in t.children)
@@ -393,7 +393,7 @@ _NOT_PLACES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDI
 def _place_phrase(tok) -> bool:
     """ "in the town's sports hall", "outside the courthouse": news answers "where" with a place named by a
     noun (rag.places) as often as by a name; not "at the end of the talks" (a part of something else). A name
-    after "in" or "from" is a place whatever type the tagger gave it ("a dry dock in Carrick", tagged a person;
+    after "in" or "from" is a place whatever type the tagger gave it ("a dry dock in Dunlaggan", tagged a person;
     "import fruit from Normandy", an organisation)."""
     if tok.dep_ != "pobj" or tok.head.lower_ not in _LOCATIVE:
         return False
@@ -419,8 +419,8 @@ def _unnamed_doer(q: Question, answer: str, is_new) -> bool:
 
 
 def _called(q: Question, text: str) -> set[str]:
-    """The words of names that `text` calls by the noun "which/what" asks about: "Kestrel Line, a company
-    owned by ..." and "the company Kestrel Line" answer "Which company ...?" whatever type the tagger gives a
+    """The words of names that `text` calls by the noun "which/what" asks about: "Harrier Line, a company
+    owned by ..." and "the company Harrier Line" answer "Which company ...?" whatever type the tagger gives a
     name it has never seen (it took that one for a person)."""
     if q.wh_noun is None:
         return set()
@@ -480,9 +480,9 @@ def _says_noun(lemma: str, text: str) -> bool:
 
 
 def _linked_names(lemma: str, text: str, which: set[str] = frozenset()) -> set[str]:
-    """The words of the names `text` gives the noun `lemma` to: "its chief inspector, Laura Quint", "Laura
-    Quint, the chief inspector", "chief inspector Laura Quint", "Quint is the chief inspector", "Quint, who
-    became chief inspector", "Quint was appointed (served as) chief inspector". With `which` ("foreign"), only
+    """The words of the names `text` gives the noun `lemma` to: "its chief inspector, Nora Tillet", "Nora
+    Tillet, the chief inspector", "chief inspector Nora Tillet", "Tillet is the chief inspector", "Tillet, who
+    became chief inspector", "Tillet was appointed (served as) chief inspector". With `which` ("foreign"), only
     a title written with those words: "Russian Foreign Minister Sergei Lavrov", not "Minister of Defense"."""
     found = set()
     for tok in parse(text) if text.strip() else ():
@@ -495,7 +495,7 @@ def _linked_names(lemma: str, text: str, which: set[str] = frozenset()) -> set[s
         names = [c for c in tok.children if c.dep_ == "appos"]
         if tok.dep_ in ("appos", "compound"):
             names.append(tok.head)
-        as_ = tok.dep_ == "pobj" and tok.head.lower_ == "as"  # "Quint served as chief inspector"
+        as_ = tok.dep_ == "pobj" and tok.head.lower_ == "as"  # "Tillet served as chief inspector"
         if tok.dep_ in ("attr", "oprd") or as_ or tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
             verb = tok.head.head if as_ else tok.head
             for c in verb.children:
@@ -506,7 +506,7 @@ def _linked_names(lemma: str, text: str, which: set[str] = frozenset()) -> set[s
 
 
 def _name_keys(name) -> set[str]:
-    """The term keys of a proper noun and the proper nouns before it ("Laura Quint")."""
+    """The term keys of a proper noun and the proper nouns before it ("Nora Tillet")."""
     return {t.key for t in terms(" ".join(w.text for w in name.doc[name.left_edge.i:name.i + 1] if w.pos_ == "PROPN"))}
 
 

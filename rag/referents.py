@@ -106,7 +106,7 @@ def _name_of(tok) -> str:
 
 
 def _with_fuller(source: str, doc, before: str) -> str:
-    """ "The foundation's president, Peter Okoye, said ..." after "... a grant from the Harmon Foundation":
+    """ "The foundation's president, Peter Onwuka, said ..." after "... a grant from the Pellow Foundation":
     a subject (or its owner) "the/those <noun>" written after it as the sentence before writes that noun
     in full, with a name or an "of/on" phrase ("Those talks (talks on their own contract) are due ...")."""
     sent = next(iter(doc.sents), None)
@@ -122,7 +122,7 @@ def _with_fuller(source: str, doc, before: str) -> str:
     if len(fuller) != 1:
         return source
     tok = fuller[0]
-    # "its newest weather satellite, Aurel-2": the name beside the noun is the fuller way to write it.
+    # "its newest weather satellite, Zephra-2": the name beside the noun is the fuller way to write it.
     named = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
     written = full_name(named) if named is not None else \
         tok.doc[tok.left_edge.i:tok.right_edge.i + 1].text if tok.pos_ == "NOUN" else as_written(tok)
@@ -215,7 +215,7 @@ def definite_common(tok) -> bool:
 
 
 def as_written(tok) -> str:
-    """A participant as written, from its first word to its head and an "of" name after it ("Halvard's Lay",
+    """A participant as written, from its first word to its head and an "of" name after it ("Torvald's Lay",
     "the Saga of Orm", "The poem")."""
     end = tok.i + 1
     of = next((c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -227,7 +227,7 @@ def as_written(tok) -> str:
 def full_name(tok) -> str:
     """A participant as written, with the words of its name before it ("Ashby River", not "River")."""
     start = tok.i
-    # "Kestrel Hill reservoir": "Kestrel" is a compound of "Hill", "Hill" of "reservoir".
+    # "Harrier Hill reservoir": "Harrier" is a compound of "Hill", "Hill" of "reservoir".
     while start > 0 and tok.doc[start - 1].dep_ in ("compound", "flat") and start <= tok.doc[start - 1].head.i <= tok.i:
         start -= 1
     return tok.doc[start:tok.i + 1].text
@@ -242,7 +242,7 @@ def is_named(tok) -> bool:
 
 def with_title_holder(question: str, article: str) -> str:
     """The question with a person it names only by a job ("What did the governor say?") named as the one
-    person the article gives that title ("Governor Irena Koval"), so that who did what is read as for a name.
+    person the article gives that title ("Governor Vera Lenski"), so that who did what is read as for a name.
     Unchanged when the article gives it to none or to several."""
     doc = parse(question)
     for tok in doc:
@@ -266,9 +266,9 @@ def _title_part(tok) -> list:
 
 
 def _titles(person) -> list[set[str]]:
-    """The title keys written before a person's name as a title, capitalised ("Finance Minister Pavel
-    Drozd": the words up to the last one naming a person's role): an office. Descriptions ("the Spanish
-    rider Luis Ortega", "the opposition leader, Hana Miller") are left out: "the rider" of a later sentence
+    """The title keys written before a person's name as a title, capitalised ("Finance Minister Bohdan
+    Zelenka": the words up to the last one naming a person's role): an office. Descriptions ("the Spanish
+    rider Javier Solano", "the opposition leader, Beatrix Lowther") are left out: "the rider" of a later sentence
     may be another rider."""
     words = sorted((c for c in person.subtree if c.i < person.i and c.dep_ == "compound"), key=lambda t: t.i)
     roles = [i for i, w in enumerate(words) if is_agent(w.lower_) and not is_group(w.lower_)]
@@ -280,7 +280,7 @@ def _titles(person) -> list[set[str]]:
 
 def calls_by_head(text: str, name) -> bool:
     """`text` calls the name (a parsed span) by the group noun it is built on: "the bank" for "the Bank of
-    Veldana", as news writes it after the first mention."""
+    Valdoria", as news writes it after the first mention."""
     head = name.root
     return head.pos_ == "PROPN" and head.text.istitle() and is_group(head.lower_) \
         and re.search(rf"\bthe {re.escape(head.lower_)}\b", text.lower()) is not None

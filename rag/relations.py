@@ -11,17 +11,17 @@ first one's role. Also when the claim gives a title or thing to one country it n
 minister") and the source's only one belongs to another country the claim names ("Norlandic Finance Minister
 Tomas Lind"). And when the claim puts a deed at another time than the source does (rag.tense: "will build"
 over "built"; "resigned" over "called for her to resign"). And when the claim means one thing ("the ferries",
-"the Kestrel Hill reservoir") and the source's same verb has only another of its kind ("a similar ferry", "a
+"the Harrier Hill reservoir") and the source's same verb has only another of its kind ("a similar ferry", "a
 smaller reservoir"). And when the claim gives a person a title ("Senator Mara Kowal") that the source gives to
-someone else while naming them under another ("Senator Mara Brandt and Representative Mara Kowal").
+someone else while naming them under another ("Senator Mara Kessler and Representative Mara Kowal").
 And when a question about a renaming takes the source's former name for the current one or the reverse
 ("What was the Harbour Light Authority formerly called?" over "Coastline Power (formerly Harbour Light
-Authority)"). And when the claim names a doer ("Which character did Lena Voss create?") that the source
-names too but gives the same verb's doer as another name of the same kind ("voiced by Lena Voss, and created
+Authority)"). And when the claim names a doer ("Which character did Lena Strand create?") that the source
+names too but gives the same verb's doer as another name of the same kind ("voiced by Lena Strand, and created
 by Tom Adler"); an organisation the claim names by a noun ("the county council") is such a doer too. And
 (`strangers`, read against all of an answer's quotes) when the claim's person or organisation is named in
 none of them while the same verb's doer is someone who cannot be them ("an automated survey photographed the
-comet" for "How many times had Ahl photographed the comet?").
+comet" for "How many times had Ekvall photographed the comet?").
 Same-role restatements and paraphrases with other verbs are never conflicts: this step only
 rejects, it does not confirm.
 """
@@ -210,7 +210,7 @@ def _converse_takers(claim_roles: list[Role], source_roles: list[Role], claimed,
                      surfaces: dict) -> list[OtherDoer]:
     """A claim's doer of a deed ("The council bought the field") that the source tells only from the other
     side, giving it to someone else: "The council sold the field to Corlett Homes" makes Corlett Homes the
-    buyer (the opposite verb, rag.opposites, with "to": "lost the final to Carlton" makes Carlton the winner)."""
+    buyer (the opposite verb, rag.opposites, with "to": "lost the final to Brenford" makes Brenford the winner)."""
     out = []
     for r in (r for r in claim_roles if r.role == "agent" and _doer(r, claimed)):
         if any(s.predicate == r.predicate for s in source_roles):
@@ -237,16 +237,16 @@ def _other_sense(claimed, stated) -> set[str]:
 
 def strangers(claim: str, source: str) -> list[OtherDoer | Conflict]:
     """The claim's people and organisations that the source never names, while it gives their deed, or what
-    they own, to one who cannot be them (`_stranger_doer`): "Where is Halvard's head office?" over "FreshWay's
-    head office in Lindby". Read against all of an answer's quotes together: one quote may name the claim's
-    doer doing it in other words ("came third with 4,211 votes") and another someone else doing it ("Marlow
+    they own, to one who cannot be them (`_stranger_doer`): "Where is Torvald's head office?" over "GreenCart's
+    head office in Marksby". Read against all of an answer's quotes together: one quote may name the claim's
+    doer doing it in other words ("came third with 4,211 votes") and another someone else doing it ("Thursby
     received 18,406 votes")."""
     claimed, stated = as_declared(claim), as_declared(source)
     out = []
     for r in roles(claimed):
         if r.role in ("agent", "owner") and r.predicate not in LIGHT_VERBS \
                 and not any(_mentions(r, s) for s in stated.sents) and (doer := _stranger_doer(r, claimed, stated)):
-            # Named as the claim writes it ("Had Ahl" is the declared form's misreading of "had Ahl").
+            # Named as the claim writes it ("Had Ekvall" is the declared form's misreading of "had Ekvall").
             asked = next((t for t in parse(claim) if token_key(t) == r.key), None)
             named = full_name(asked) if asked is not None else r.key
             out.append(OtherDoer(named, r.predicate, doer) if r.role == "agent"
@@ -275,7 +275,7 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
     out = []
     for r in _deed_doers(claimed):
         uses = [v for v in stated if v.pos_ in ("VERB", "AUX") and lemma(v) == r.predicate]
-        # "She retracted it" may be the claim's doer; "Stellwerk said it had tested ..." is Stellwerk.
+        # "She retracted it" may be the claim's doer; "Luftmark said it had tested ..." is Luftmark.
         reported = [_reported_speaker(v) for v in uses if subject(v) is not None and subject(v).pos_ == "PRON"]
         if not uses or None in reported or any(_untold_doer(v, claimed, r) for v in uses):
             continue
@@ -295,7 +295,7 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
 
 
 def said_by_others(claim: str, source: str) -> list[OtherDoer]:
-    """Words the claim quotes and gives to a named speaker ("Why did Ivo Marsh say the plan was 'rushed'?")
+    """Words the claim quotes and gives to a named speaker ("Why did Ivo Pellam say the plan was 'rushed'?")
     that every sentence of the source holding them gives to another by name ("The chair, Rhona Vetch, said the
     plan was 'rushed'"): read against all the passages, as `done_by_others` is. A speaker the source leaves
     unnamed ("she said") may be theirs: nothing is found."""
@@ -338,7 +338,7 @@ def _fullest(names: list) -> str:
 
 def _holder_of(name, key: str) -> bool:
     """`name` is set beside the common noun `key` as its holder's name: "the chair, Bo Lind" or "the mayor of
-    Tarn, Bo Lind" (where the parser hangs the name on "Tarn")."""
+    Ossery, Bo Lind" (where the parser hangs the name on "Ossery")."""
     head = name.head
     if name.dep_ != "appos":
         return False
@@ -366,7 +366,7 @@ def names_doer(claim: str, text: str) -> bool:
 
 def done_to_others(claim: str, source: str) -> list[OtherDoer]:
     """A person or organisation the claim has a deed done to ("Why was Ana Roth suspended?") where every use of
-    the verb in the source does it to another by name ("the governors suspended Adam Fell"), and none to a
+    the verb in the source does it to another by name ("the governors suspended Adam Crane"), and none to a
     pronoun or to no one said: `done_by_others` for the one acted on."""
     claimed, stated = as_declared(claim), parse(source)
     out = []
@@ -510,7 +510,7 @@ _NOT_NAMES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDIN
 
 
 def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
-    """A name the claim puts after a word and its preposition ("a gallery in Porto", "score for Marsh")
+    """A name the claim puts after a word and its preposition ("a gallery in Porto", "score for Pellam")
     where the source has that word and preposition with other names only ("the Rua Gallery in Braga",
     "scored 9 goals for Hollin"), the claim's name said nowhere in the source but elsewhere in its article: a
     name moved from another sentence ("cleaned in Porto"). A name the article never uses may be a rewording
@@ -541,7 +541,7 @@ def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
 
 def other_named_doer(claim: str, source: str, article: str) -> list[OtherDoer]:
     """A doer the claim calls by a common noun ("the trust") where the source's doer of that verb is another
-    common noun ("the association"), and the article names one of each ("the Hollin River Trust", "the Marsh
+    common noun ("the association"), and the article names one of each ("the Hollin River Trust", "the Pellam
     Anglers' Association"): two organisations, not one described twice. Without such names ("the firm" and
     "the company") the two words may be one doer: left alone."""
     out = []
@@ -597,7 +597,7 @@ def _span_text(tok) -> str:
 def _title_conflicts(claimed, stated) -> list[OtherTitle]:
     """A person the claim gives a title ("Senator Mara Kowal") whom the source only ever names under
     another one ("Representative Mara Kowal"), giving the claim's title to someone else ("Senator Mara
-    Brandt"): no word in common, nor one the short form of the other ("Sen." for "Senator"). A source that
+    Kessler"): no word in common, nor one the short form of the other ("Sen." for "Senator"). A source that
     names them without a title, or no one with the claim's, says nothing against it (a middle name reads
     as a title here)."""
     out = []
@@ -640,7 +640,7 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
 
 
 def _employers(person) -> frozenset[str]:
-    """The names a person's title belongs to ("Ida Holm, Tarrow's finance director": Tarrow): such a person
+    """The names a person's title belongs to ("Ida Berglund, Tarrow's finance director": Tarrow): such a person
     speaks and acts for them, so "He said the firm hoped ..." may answer what Tarrow hoped."""
     return frozenset(k for a in person.children if a.dep_ == "appos" for p in a.children
                      if p.dep_ == "poss" and p.pos_ == "PROPN" for k in phrase_keys(p))
@@ -709,8 +709,8 @@ _RECEIVING = {"win", "receive", "get", "gain", "secure", "obtain", "earn", "land
 
 
 def _received(claimed, stated, surfaces: dict) -> list[Conflict]:
-    """A claim's doer of a verb whom the source has receive the verb's noun: "Brightwell approved the trial"
-    over "Brightwell wins approval for the trial", "X funded it" over "X secured funding for it", "X
+    """A claim's doer of a verb whom the source has receive the verb's noun: "Hartridge approved the trial"
+    over "Hartridge wins approval for the trial", "X funded it" over "X secured funding for it", "X
     granted ..." over "X won a grant": the source's subject got the act, someone else did it. (Passive
     "was awarded / granted / given" too: its subject is the one given.)"""
     out = []
@@ -735,9 +735,9 @@ def _received(claimed, stated, surfaces: dict) -> list[Conflict]:
 
 def _other_owner(r: Role, stated) -> str | None:
     """Another name's <predicate> in a sentence of the source that names the claim's owner too: "Tamsin Reed
-    vowed to reopen the baths, which Hugo Brandt's council shut" does not say Reed's council shut them.
+    vowed to reopen the baths, which Hugo Kessler's council shut" does not say Reed's council shut them.
     (A source that names only the other owner may be about another <predicate> altogether.) A person and an
-    organisation are one kind here: the tagger takes "Hugo Brandt's" for an organisation."""
+    organisation are one kind here: the tagger takes "Hugo Kessler's" for an organisation."""
     for sent in stated.sents:
         if not _mentions(r, sent):
             continue
@@ -755,8 +755,8 @@ def _same_place(key: str | None, names) -> bool:
 
 def _same_participant(a: Role, b: Role) -> bool:
     """Same head word, and where both phrases say more ("Ashby Copper Mine", "Harlan Mines"),
-    some of it in common. A company named after its founder is not the founder: "Brightwell" tagged an
-    organisation is not "Pierre Brightwell" tagged a person."""
+    some of it in common. A company named after its founder is not the founder: "Hartridge" tagged an
+    organisation is not "Lucien Hartridge" tagged a person."""
     if a.key != b.key:
         return False
     more_a, more_b = a.names - {a.key}, b.names - {b.key}
@@ -767,7 +767,7 @@ def _same_participant(a: Role, b: Role) -> bool:
 
 def _another(claimed: Role, stated: Role) -> bool:
     """The source's participant is another one than the claim's: "a similar ferry" against "the ferries"; a
-    comparative ("a smaller reservoir") only against a claim that names its own ("the Kestrel Hill reservoir"),
+    comparative ("a smaller reservoir") only against a claim that names its own ("the Harrier Hill reservoir"),
     since "a smaller study for it" may be the very study a question calls "the study for the triptych"."""
     if stated.marked in ANOTHER:
         return True
@@ -854,10 +854,10 @@ def _other_doer(r: Role, stated) -> str | None:
             continue  # the claim's doer does it too ("the council and a cooperative, which together argued")
         busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
         for doer in [s for s in _same_verb(r, here) if (s.kind == r.kind or busy or _untyped_name(s, r, sent))
-                     and s.key not in r.names]:  # "whose father Alan bought" for "Alan Pryce bought"
+                     and s.key not in r.names]:  # "whose father Reginald bought" for "Reginald Garside bought"
             tok = next(t for t in sorted(sent, key=lambda t: not t.ent_type_)  # "Greyfield Seeds", not "seed"
                        if token_key(t) == doer.key and t.pos_ in ("NOUN", "PROPN", "NUM"))
-            # "Vesterian President Ruth Okonjo and Norlandic President Henrik Halvorsen" parsed as one
+            # "Vesterian President Agnes Okereke and Norlandic President Henrik Halvorsen" parsed as one
             # phrase headed by Halvorsen: a doer whose phrase holds the claim's is no other doer.
             # "as the visiting ministers held a meeting": an unnamed plural may be the claim's doer among others.
             plural = not doer.kind and tok.tag_ in ("NNS", "NNPS")
@@ -880,7 +880,7 @@ def _officer_of(tok, r: Role) -> bool:
 def _stranger_doer(r: Role, claimed, stated) -> str | None:
     """For a claim's person or organisation, a doer of the same verb (or owner of the same thing) who cannot
     be them: another name of their kind, or, for a doer, one thing brought in by "a" ("an automated survey in
-    Chile had photographed the comet" for "How many times had Ahl photographed the comet?"). Not a place (news
+    Chile had photographed the comet" for "How many times had Ekvall photographed the comet?"). Not a place (news
     writes "Moscow" for Russia), a plural ("officials" may be the claim doer's own) or "the ..." (may describe
     them)."""
     if not _who(r, claimed):
@@ -891,7 +891,7 @@ def _stranger_doer(r: Role, claimed, stated) -> str | None:
             if tok is None or s.key in r.names:
                 continue
             # The tagger types some names and not others: an untyped one is anyone's kind. An owner is a person
-            # or an organisation alike (it takes "Hugo Brandt's" for an organisation, "Ostmark's" for a person).
+            # or an organisation alike (it takes "Hugo Kessler's" for an organisation, "Ostmark's" for a person).
             # An organisation's deed is not a person's the quotes never name ("The dockers' union called the plan a
             # disgrace" for "What did Lena Holt call it?"); a person may speak for an organisation asked about.
             if tok.pos_ == "PROPN" and (_rival(r, s) or r.role == "owner" and s.kind in ("", *_WHO)):
@@ -912,7 +912,7 @@ def _rival(r: Role, s: Role) -> bool:
 def _namesake_doer(r: Role, stated) -> str | None:
     """Another of the same kind doing the deed, told apart by its name: "the district court, which had
     allowed the dredging" for "the appeals court allowed it" ("the city council" is not "the county council";
-    "the harbour board" is "the Port Calloway Harbour Board")."""
+    "the harbour board" is "the Port Ellery Harbour Board")."""
     mine = r.names - {r.key}
     for s in roles(stated, relatives=True) if mine and not r.kind else []:  # names are told apart elsewhere
         theirs = s.names - {s.key}
@@ -923,7 +923,7 @@ def _namesake_doer(r: Role, stated) -> str | None:
 
 
 def _reported_doer(predicate: str, sent, mentions) -> str | None:
-    """"Brightwell said on Thursday it would recall 60,000 heaters ...": the pronoun doing a reported deed
+    """"Hartridge said on Thursday it would recall 60,000 heaters ...": the pronoun doing a reported deed
     is the one who reports it, a name; someone else when the claim's doer is not in that name."""
     for verb in (t for t in sent if t.pos_ == "VERB" and lemma(t) == predicate and t.dep_ == "ccomp"):
         subj, speaker = subject(verb), _reported_speaker(verb)
@@ -934,13 +934,13 @@ def _reported_doer(predicate: str, sent, mentions) -> str | None:
 
 
 def _reported_speaker(verb):
-    """The named speaker a pronoun doing a reported deed stands for ("Stellwerk said it had tested ..."), or
-    None. A dateline ("LYON — Brightwell said") is parsed as a second subject: the nearest one speaks."""
+    """The named speaker a pronoun doing a reported deed stands for ("Luftmark said it had tested ..."), or
+    None. A dateline ("LYON — Hartridge said") is parsed as a second subject: the nearest one speaks."""
     speakers = [c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i] if verb.dep_ == "ccomp" else []
     speaker = speakers[-1] if speakers else None
     pointer = subject(verb)
     if speaker is not None and speaker.pos_ != "PROPN" and pointer is not None and pointer.lower_ in ("he", "she"):
-        # "One of them, Priya Desai, said she had spent ...": the person named beside the speaker
+        # "One of them, Anjali Varma, said she had spent ...": the person named beside the speaker
         speaker = next((c for c in speaker.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
     return speaker if speaker is not None and speaker.pos_ == "PROPN" else None
 
@@ -966,7 +966,7 @@ def _pronoun_doer(predicate: str, sent, mentions, names: set[str]) -> str | None
     """A pronoun that does the verb while the claim's name is said inside that verb's own clause: "He ...
     invented a valve that was used by Maria Costa" cannot have Maria Costa for "he" (a pronoun does not
     stand for a name it governs, binding theory's principle C), so someone else invented it. A name before
-    the pronoun may be what it stands for ("The trust asked Whitlock ...; she has promised ...")."""
+    the pronoun may be what it stands for ("The trust asked Pennock ...; she has promised ...")."""
     for verb in (t for t in sent if t.pos_ == "VERB" and lemma(t) == predicate):
         subj = subject(verb)
         if subj is not None and subj.lower_ in _PERSONAL and any(
@@ -976,7 +976,7 @@ def _pronoun_doer(predicate: str, sent, mentions, names: set[str]) -> str | None
 
 
 def _inside_other_name(tok, names: set[str]) -> bool:
-    """ "Whitlock" in "Whitlock Freight": part of a longer name than the claim's, not a mention of Whitlock."""
+    """ "Pennock" in "Pennock Freight": part of a longer name than the claim's, not a mention of Pennock."""
     return tok.dep_ == "compound" and tok.head.pos_ == "PROPN" and token_key(tok.head) not in names
 
 

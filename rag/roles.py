@@ -48,7 +48,7 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
             continue
         predicate, role = found
         tok = antecedent if antecedent is not None else tok
-        if _dateline(tok):  # "KELSO — Dunmore Air, the carrier, collapsed": the name beside it has its place
+        if _dateline(tok):  # "KELSO — Cresswick Air, the carrier, collapsed": the name beside it has its place
             tok = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
             if tok is None:
                 continue
@@ -56,7 +56,7 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
         # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
         acted_on = role_of(tok.head) if role == "owner" and tok.head != tok and antecedent is None else None
         extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
-        # "Drozd welcomed the decision but said ...": a doer does each verb joined to its own that has no subject.
+        # "Zelenka welcomed the decision but said ...": a doer does each verb joined to its own that has no subject.
         extra += [(lemma(v), "agent") for v in _joined_verbs(tok.head)] if role == "agent" \
             and tok.dep_ == "nsubj" and antecedent is None else []
         # "The deal, signed by Norland in 2019": a noun is the one acted on of the participle describing it.
@@ -80,7 +80,7 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
 
 
 def _dateline(tok) -> bool:
-    """ "LYON" in "LYON — Brightwell said ...": where the story was filed, which the parser takes for a subject."""
+    """ "LYON" in "LYON — Hartridge said ...": where the story was filed, which the parser takes for a subject."""
     following = tok.doc[tok.i + 1].text if tok.i + 1 < len(tok.doc) else ""
     return tok.text.isupper() and len(tok.text) > 1 and following in ("\u2014", "\u2013", "-") \
         and all(t.text.isupper() or t.is_punct for t in tok.doc[tok.sent.start:tok.i])
@@ -100,7 +100,7 @@ def _joined_verbs(verb) -> list:
 
 
 def _antecedent(tok):
-    """The noun a relative pronoun stands for ("Kestrel Line, which will run the ferry": Kestrel Line runs
+    """The noun a relative pronoun stands for ("Harrier Line, which will run the ferry": Harrier Line runs
     it), or None for any other word."""
     clause = tok.head
     if tok.tag_ not in ("WDT", "WP") and not (tok.lower_ == "that" and tok.dep_.startswith("nsubj")) \
@@ -179,7 +179,7 @@ def _marked(tok) -> str:
 
 
 def _conjuncts(tok) -> list:
-    """"Norland and Vesteria" share a role; so do "Vesteria's president, Ruth Adeyemi" and every name of a list
+    """"Norland and Vesteria" share a role; so do "Vesteria's president, Edith Olusanya" and every name of a list
     ("A, B and C": the parser hangs C on B)."""
     out, todo = [], [tok]
     while todo:

@@ -189,7 +189,7 @@ def time_conflicts(claimed, stated) -> list[TimeConflict]:
 
 
 def _other_subjects(a, b) -> bool:
-    """Two uses of a verb by plainly different doers: two names ("Whitlock paid" / "Pryce could pay"), or a
+    """Two uses of a verb by plainly different doers: two names ("Pennock paid" / "Garside could pay"), or a
     person's name and a group ("the family could no longer pay"). A pronoun or a common noun may be either."""
     x, y = subject(a), subject(b)
     if x is None or y is None or x.pos_ == "PRON" or y.pos_ == "PRON":
