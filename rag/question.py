@@ -379,6 +379,10 @@ def says_which(q: Question, text: str) -> bool:
     mentions = [t for t in doc if t.lemma_.lower() == q.wh_noun and t.dep_ != "compound"]  # not "film director"
     if not mentions or any(t.pos_ == "PROPN" for t in mentions):  # "Harrier General Hospital": a name
         return True
+    # "the consultancy Tennant Hale": a name written right after the noun says which (the parser may hang it
+    # elsewhere)
+    if any(t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "PROPN" for t in mentions):
+        return True
     return any(c.dep_ in _SPECIFYING and any(own.credit(x) == 0.0 for x in terms(" ".join(w.text for w in c.subtree)))
                for t in mentions for c in t.children)
 

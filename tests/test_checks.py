@@ -2559,3 +2559,14 @@ def test_a_definite_noun_is_written_with_the_one_name_the_article_gave_it():
     article = "The hall is run by the Corvale Arts Trust, a charity. The trust strongly denies the claim. "
     assert with_referent("Its chair, Dee Lang, said the work was done.", "The trust strongly denies the claim. ",
                          article) == "Its (Corvale Arts Trust) chair, Dee Lang, said the work was done."
+
+
+def test_a_name_right_after_the_asked_noun_says_which():
+    """Found in the UI trial: "Which consultancy inspected the roof?" over "... engineers from the consultancy
+    Tennant Hale had inspected the roof" (the parser makes the name the subject of "inspected"): the sentence
+    was passed over for two that did not answer, one from another article."""
+    article = ("The council said engineers from the consultancy Tarrant Vale had inspected the roof on Thursday. "
+               "The council said a second inspection had been delayed by the pandemic. "
+               "Regular consultations continue at the highest levels.")
+    ans = check("Which consultancy inspected the roof?", article=article)
+    assert not ans.abstained and "Tarrant Vale" in ans.answer and "consultations" not in ans.answer
