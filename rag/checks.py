@@ -283,13 +283,13 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     q = case.question
     if not d.answer.citations:
         return d
+    windows = [_speaker_window(case, c) for c in d.answer.citations]
     if case.rate is not None:
         # With a model, model_confirms reads the quotes against the question instead: on the shipped
         # held-out half names checked here added 20 points of false abstentions for 2 of declines
         # (bench.ablation; news writes "the Citadel", "their presence", "both" where questions name things).
         # Numbers are rarely reworded: those are still checked, and people the question's own parse
         # missed (model_confirms reads "Olusanya" in the question as a name like any other).
-        windows = [_speaker_window(case, c) for c in d.answer.citations]
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
             + people_missing(q, windows, _people_asked(case, d)) \
             + _names_beside(case, d.answer.citations) \
@@ -298,7 +298,6 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations)
-    windows = [_speaker_window(case, c) for c in d.answer.citations]
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
