@@ -231,7 +231,14 @@ def _counts_the_thing_asked(q: Question, text: str) -> bool:
             break
         counted += found
     evidence = Evidence.of(text)
+    if any(t.key in _MONEY_WORDS for t in counted) and _MONEY.search(text):
+        return True  # "How much money did it lose?" is answered by "£310,000", which never says "money"
     return not counted or any(evidence.credit(t) for t in counted)
+
+
+_MONEY_WORDS = {"money", "cash"}
+_MONEY = re.compile(r"[£$€¥]\s?\d|\d(?:[\d.,]*)\s?(?:(?:m|bn|k|million|billion|thousand)\s)?"
+                    r"(?:pounds?|dollars?|euros?|yen|francs?|kronor|krona|rupees?|pence|cents?)\b", re.I)
 
 
 def quotes_the_speaker(case: Case, d: Draft) -> Draft:
@@ -440,9 +447,10 @@ def _names_beside(case: Case, citations: list[Citation]) -> list[str]:
 
 def _called_by_head(q: Question, windows: list[str]) -> set[str]:
     """The keys of the question's names that a window calls by the noun their name is built on: "the bank" is
-    "the Bank of Valdoria" as news writes it after the first mention."""
+    "the Bank of Valdoria" as news writes it after the first mention. Any noun: the quote beside names it in
+    full ("The reserve ... houses 40 deer" beside "... move to the Kelso Deer Reserve")."""
     said = " ".join(windows)
-    return {k for e in parse(q.asked).ents if len(e) > 1 and calls_by_head(said, e)
+    return {k for e in parse(q.asked).ents if len(e) > 1 and calls_by_head(said, e, any_noun=True)
             for t in e for k in [token_key(t)] if k}
 
 
@@ -528,6 +536,10 @@ def dates_agree(case: Case, d: Draft) -> Draft:
         if not numbers:
             continue
         said, stated = parse(_dated_claim(case, s)), parse(quote)
+        other_date = _asked_event_dated_otherwise(case.question, parse(parse_markers(s.text)[0]), stated)
+        if other_date:  # the quote says when: it stands in for the model's misreading
+            return _instead(case, f"the model's answer gives another date than its quote's for \"{other_date[0]}\" "
+                                  f"({other_date[1]})")
         for t in numbers:
             side, other = time_side(said, t.key), time_side(stated, t.key)
             if side and other and side != other:
@@ -539,6 +551,27 @@ def dates_agree(case: Case, d: Draft) -> Draft:
                 return case.abstain(f"the model's answer gives {t.surface} to \"{mine.text}\"; its quote "
                                     f"gives it to \"{theirs.text}\"", shown=d.answer)
     return d
+
+
+def _asked_event_dated_otherwise(q: Question, answer, stated) -> tuple[str, str] | None:
+    """(the event, its date) when a "when" question's event is in the quote dated there, and the answer's
+    dates are all others: "When did Tarvey Buses announce the cut?" over "Tarvey Buses announced on Monday
+    9 October that the route would close on Friday 3 March" is not answered by 3 March."""
+    if q.wants != DATE:
+        return None
+    doc = parse(q.asked)
+    when = next((t for t in doc if t.lower_ == "when"), None)  # what "when" asks of: not "that it would close"
+    verb = when.head if when is not None else next(iter(doc.sents)).root
+    asked = {lemma(verb)} if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS else set()
+    given = {token_key(t) for e in answer.ents if e.label_ == "DATE" for t in e} - {""}
+    if not asked or not given:
+        return None
+    for e in (e for e in stated.ents if e.label_ == "DATE"):
+        keys = {token_key(t) for t in e} - {""}
+        event = next((v for v in (dated(stated, k) for k in keys) if v is not None), None)
+        if event is not None and event.pos_ == "VERB" and lemma(event) in asked and not keys & given:
+            return event.text, e.text
+    return None
 
 
 _DATE_PREPOSITION = re.compile(r"(?i)(in|on|at|since|by|from|during|until|before|after)\b")

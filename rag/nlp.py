@@ -88,3 +88,30 @@ def irregular_forms(lemma: str) -> frozenset[str]:
     the WordNet table word-level support keys words by (rag.support), which leaves out a form that is a verb of
     its own ("found" a company): a caller here confirms the lemma on the parse."""
     return _irregular_verb_forms().get(lemma.lower(), frozenset())
+
+
+_ASKING_AUX = {"do", "will", "would", "can", "could", "shall", "should", "may", "might", "must"}
+_CLAUSE_MARKS = {"if", "when", "after", "before", "because", "while", "as", "once", "unless", "until"}
+
+
+def misread_verb(tok) -> bool:
+    """A noun that is the question's bare main verb, misread by the small tagger: one with an auxiliary of its
+    own ("How much did spending fall?"), or the last noun after a question's "did"/"will" that no verb follows
+    before the clause ends ("By how much will the fare on the 12 fall if ...?" tags "fall" a noun after "12")."""
+    if tok.pos_ != "NOUN":
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        return True
+    sent = tok.sent
+    if not sent.text.rstrip().endswith("?"):
+        return False
+    aux = next((t for t in sent if t.pos_ == "AUX" and t.lemma_.lower() in _ASKING_AUX), None)
+    if aux is None or tok.i <= aux.i:
+        return False
+    clause = []
+    for t in tok.doc[aux.i + 1:sent.end]:
+        if t.lower_ in _CLAUSE_MARKS or t.is_punct:
+            break
+        clause.append(t)
+    return not any(t.pos_ in ("VERB", "AUX") for t in clause) and tok in clause \
+        and tok.i == max(t.i for t in clause if t.pos_ == "NOUN")

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import wordnet
-from .nlp import parse
+from .nlp import misread_verb, parse
 from .roles import lemma
 from .support import token_key
 from .words import stopwords, us_spelling
@@ -56,9 +56,9 @@ def opposites(token) -> list[str]:
 
 
 def _pos(token) -> str | None:
-    """WordNet's part of speech of a token: a noun with an auxiliary of its own is a verb the tagger misread
-    ("How much did spending fall?" tags "fall" a noun)."""
-    if token.pos_ == "NOUN" and any(c.dep_ in ("aux", "auxpass") for c in token.children):
+    """WordNet's part of speech of a token: a question's verb the tagger misread as a noun is a verb
+    (rag.nlp.misread_verb)."""
+    if misread_verb(token):
         return "v"
     return _POS.get(token.pos_)
 
@@ -178,6 +178,9 @@ def _anchors(tok) -> set[str]:
     subject). Opposite words contradict only when said of the same thing: "the old harbour" and "new
     residents" do not."""
     near = [tok.head, *tok.children] + [g for c in tok.children if c.dep_ == "prep" for g in c.children]
+    # "the single fare on the 12 would rise": said of the fare on the 12, which names which fare.
+    near += [g for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for p in c.children if p.dep_ == "prep"
+             for g in p.children if g.dep_ == "pobj"]
     head = tok.head
     while head.dep_ == "compound" and head.head.i != head.i:  # "public research university": university
         head = head.head

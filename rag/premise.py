@@ -361,8 +361,14 @@ def _dates_same_event(question: str, window: str, number) -> bool:
 def _says_word(window: str, tok) -> bool:
     """The window has the word of `tok`, by its key or, for an irregular form the keys cannot join ("find"
     and "found", "build" and "built"), by its dictionary form."""
+    # The event may be told as a verb in one and a noun in the other ("a fall in visits" / "visits fell"),
+    # and the small parser tags a question's bare verb a noun after a number ("did journeys on the 12 fall").
+    kinds = {tok.pos_} | (_EVENT_POS if tok.pos_ in _EVENT_POS else set())
     return token_key(tok) in Evidence.of(window).keys or any(
-        t.lemma_.lower() == tok.lemma_.lower() and t.pos_ == tok.pos_ for t in parse(window))
+        t.lemma_.lower() == tok.lemma_.lower() and t.pos_ in kinds for t in parse(window))
+
+
+_EVENT_POS = {"NOUN", "VERB"}
 
 
 _BEFORE, _AFTER = {"before", "until", "till"}, {"after", "since"}

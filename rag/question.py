@@ -335,6 +335,8 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         return any(own.credit(t) == 0.0 for t in terms(text))
 
     title = identity_noun(q) if q.wants == PERSON else None
+    if labels is WHO_LABELS and _NOUN_KIND.get(title) == PERSON:
+        labels = ENTITY_LABELS[PERSON]  # "Who is the managing director of X?": a person, not the X beside
     if title and _says_noun(title, f"{answer} {context}"):
         # "Who is the captain?" over "Rafael Ferrer said the captain had ...": the quotes speak of the captain,
         # so the person must be the one they call it, not any other name beside it.

@@ -28,6 +28,9 @@ def with_referent(source: str, before: str, earlier: str = "") -> str:
     article `earlier` than the quote, a "the <noun>" it holds is written with the one name that text gives
     such a thing (`with_names`)."""
     doc = parse(source)
+    named = _with_fuller(source, doc, before, names_only=True)
+    if named != source:  # "The reserve, which covers ..." after "... to the Kelso Deer Reserve": that one
+        return named
     subj, ante = pointing_subject(doc) or _pointing_owner(doc) or _pointing_object(doc), named_subject(before)
     if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS | _OBJECTS:
         ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
@@ -105,10 +108,11 @@ def _name_of(tok) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
-def _with_fuller(source: str, doc, before: str) -> str:
+def _with_fuller(source: str, doc, before: str, names_only: bool = False) -> str:
     """ "The foundation's president, Peter Onwuka, said ..." after "... a grant from the Pellow Foundation":
     a subject (or its owner) "the/those <noun>" written after it as the sentence before writes that noun
-    in full, with a name or an "of/on" phrase ("Those talks (talks on their own contract) are due ...")."""
+    in full, with a name or an "of/on" phrase ("Those talks (talks on their own contract) are due ...");
+    with `names_only`, a name built on the noun only ("the Pellow Foundation")."""
     sent = next(iter(doc.sents), None)
     subj = root_subject(sent) if sent else None
     owner = next((c for c in subj.children if c.dep_ == "poss"), None) if subj is not None else None
@@ -117,7 +121,7 @@ def _with_fuller(source: str, doc, before: str) -> str:
         return source
     last = list(parse(before).sents)[-1]
     fuller = [t for t in last if t.lemma_.lower() == pointing.lemma_.lower() and t.pos_ in ("NOUN", "PROPN")
-              and (t.pos_ == "PROPN" or any(c.dep_ == "prep" and c.lower_ in ("of", "on") or c.dep_ == "appos"
+              and (t.pos_ == "PROPN" or not names_only and any(c.dep_ == "prep" and c.lower_ in ("of", "on") or c.dep_ == "appos"
                                             and c.pos_ == "PROPN" for c in t.children))]
     if len(fuller) != 1:
         return source
@@ -158,10 +162,17 @@ def _agrees(owner, ante) -> bool:
     if owner.lower_ not in _OWNERS | _OBJECTS:
         return True
     if owner.lower_ in ("its", "it"):
-        return ante.tag_ not in _PLURAL and ante.ent_type_ != "PERSON"
+        return (ante.tag_ not in _PLURAL or _named_group(ante)) and ante.ent_type_ != "PERSON"
     if owner.lower_ in ("their", "them"):
         return ante.tag_ in _PLURAL
     return ante.ent_type_ == "PERSON"
+
+
+def _named_group(tok) -> bool:
+    """A plural word heading one group's name: "Friends of the 12", "the campaign group Friends of Route 9"
+    (a capital inside the sentence, or a group noun before it), which "its" stands for."""
+    return (tok.text[:1].isupper() and tok.i > tok.sent.start) or any(
+        c.dep_ == "compound" and is_group(c.lemma_.lower()) for c in tok.children)
 
 
 def _pointing_object(doc):
@@ -216,10 +227,10 @@ def definite_common(tok) -> bool:
 
 def as_written(tok) -> str:
     """A participant as written, from its first word to its head and an "of" name after it ("Torvald's Lay",
-    "the Saga of Orm", "The poem")."""
+    "the Saga of Orm", "Friends of the 12", "The poem")."""
     end = tok.i + 1
     of = next((c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of is not None and any(g.pos_ == "PROPN" for g in of.children):
+    if of is not None and any(g.pos_ == "PROPN" or g.pos_ == "NUM" and tok.text[:1].isupper() for g in of.children):
         end = of.right_edge.i + 1
     return tok.doc[tok.left_edge.i if tok.left_edge.i < tok.i else tok.i:end].text
 
@@ -278,9 +289,10 @@ def _titles(person) -> list[set[str]]:
     return [{k for w in title for k in [token_key(w)] if k}]
 
 
-def calls_by_head(text: str, name) -> bool:
+def calls_by_head(text: str, name, any_noun: bool = False) -> bool:
     """`text` calls the name (a parsed span) by the group noun it is built on: "the bank" for "the Bank of
-    Valdoria", as news writes it after the first mention."""
+    Valdoria", as news writes it after the first mention; with `any_noun`, by any noun ("the reserve" for
+    "the Kelso Deer Reserve"), for a text the name is written beside."""
     head = name.root
-    return head.pos_ == "PROPN" and head.text.istitle() and is_group(head.lower_) \
+    return head.pos_ == "PROPN" and head.text.istitle() and (any_noun or is_group(head.lower_)) \
         and re.search(rf"\bthe {re.escape(head.lower_)}\b", text.lower()) is not None

@@ -2570,3 +2570,66 @@ def test_a_name_right_after_the_asked_noun_says_which():
                "Regular consultations continue at the highest levels.")
     ans = check("Which consultancy inspected the roof?", article=article)
     assert not ans.abstained and "Tarrant Vale" in ans.answer and "consultations" not in ans.answer
+
+def test_how_much_money_is_answered_by_an_amount_of_money():
+    article = ("The Orvale line carries fewer passengers each year. "
+               "The operator said the line lost about £310,000 last year.")
+    ans = check("How much money did the Orvale line lose last year?", article=article)
+    assert not ans.abstained and "£310,000" in ans.answer
+
+
+def test_a_question_verb_the_parser_reads_as_a_noun_matches_the_quote_verb():
+    from rag.premise import numbers_missing
+    from rag.question import analyse
+    q = analyse("By how much did journeys on the 12 fall between 2018 and 2022?")
+    said = "Figures show that journeys on the 12 fell by 14 per cent between 2018 and 2022, to 80,000 a year."
+    assert numbers_missing(q, [said]) == []
+    assert numbers_missing(q, ["Journeys on the 12 began in 2018 and grew every year to 2022."]) != []
+
+
+def test_the_opposite_of_a_misread_question_verb_is_seen():
+    from rag.opposites import opposed
+    quote = ("Mr Dunn said a grant would keep the route running, but warned that the single fare on the 12 "
+             "would still rise from £4.10 to £4.60.")
+    assert opposed("By how much will the single fare on the 12 fall if the grant is paid?", quote) == [("fall", "rise")]
+    assert opposed("By how much will the single fare on the 12 rise if the grant is paid?", quote) == []
+
+
+def test_the_noun_a_name_is_built_on_calls_it_beside_the_quote_naming_it():
+    article = ("The Orla Trust said the deer would move to the Kelso Deer Reserve in May. "
+               "The reserve, which covers 200 acres, already houses 40 deer.")
+    ans = check("How big is the Kelso Deer Reserve?", article=article)
+    assert not ans.abstained and "200 acres" in ans.answer
+
+
+def test_who_holds_a_persons_title_is_a_person_not_an_organisation_beside_them():
+    article = ("The campaign group Friends of Route 9 has sent a petition calling on Pell County Council to act. "
+               "Mark Dunn, Tarvey Buses' managing director, said the cut was needed.")
+    assert check("Who is the managing director of Pell County Council?", article=article).abstained
+    ans = check("Who is the managing director of Tarvey Buses?", article=article)
+    assert not ans.abstained and "Mark Dunn" in ans.answer
+
+
+def test_when_the_quote_dates_the_asked_event_the_models_other_date_gives_way_to_it():
+    article = "Tarvey Buses announced on Monday 9 October that the route would close on Friday 3 March."
+    ans = check("When did Tarvey Buses announce that the route would close?",
+                "Tarvey Buses announced that the route would close on Friday 3 March [1].", article=article)
+    assert not ans.abstained and "Monday 9 October" in ans.answer and "another date" in ans.error
+    ans = check("When did Tarvey Buses announce that the route would close?",
+                "Tarvey Buses announced it on Monday 9 October [1].", article=article)
+    assert not ans.abstained and ans.error is None
+
+
+def test_its_stands_for_a_group_named_by_a_plural():
+    from rag.referents import with_referent
+    before = "The campaign group Friends of the 12, set up last week, has collected 900 signatures."
+    assert with_referent("Its chair, Ann Lee, said the bus was a lifeline.", before) == \
+        "Its (The campaign group Friends of the 12) chair, Ann Lee, said the bus was a lifeline."
+    assert with_referent("Its chair, Ann Lee, said so.", "Residents signed a petition.") == "Its chair, Ann Lee, said so."
+
+
+def test_the_noun_points_back_to_the_name_built_on_it_not_to_the_subject_before():
+    from rag.referents import with_referent
+    before = "The Orla Trust said the deer would move to the Kelso Deer Reserve in May."
+    assert with_referent("The reserve, which covers 200 acres, houses 40 deer.", before) == \
+        "The reserve (the Kelso Deer Reserve), which covers 200 acres, houses 40 deer."
