@@ -45,13 +45,12 @@ from .errors import LLMError
 from .names import pieced
 from .nlp import irregular_forms, parse
 from .opposites import opposed
-from .premise import (counts_missing, dated, namesakes, numbers_missing, others_unnamed, people_in_sources,
-                      people_missing,
-                      people_named, said_about_missing, set_otherwise, time_side, title_of_another,
-                      titled_missing)
+from .premise import (counts_missing, dated, event_unsaid, namesakes, numbers_missing, others_unnamed,
+                      people_in_sources, people_missing, people_named, said_about_missing, set_otherwise, time_side,
+                      title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
-                       gives_kind, gives_number, says_which)
+                       gives_kind, gives_number, says_which, when_event)
 from .referents import calls_by_head, definite_common, root_subject, with_names, with_referent, with_title_holder
 from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
                         other_named_doer, referent_conflicts, restates, said_by_others, strangers)
@@ -304,7 +303,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
-        missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations)
+        missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations) \
+            + event_unsaid(q, windows)
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
@@ -557,19 +557,14 @@ def _asked_event_dated_otherwise(q: Question, answer, stated) -> tuple[str, str]
     """(the event, its date) when a "when" question's event is in the quote dated there, and the answer's
     dates are all others: "When did Tarvey Buses announce the cut?" over "Tarvey Buses announced on Monday
     9 October that the route would close on Friday 3 March" is not answered by 3 March."""
-    if q.wants != DATE:
-        return None
-    doc = parse(q.asked)
-    when = next((t for t in doc if t.lower_ == "when"), None)  # what "when" asks of: not "that it would close"
-    verb = when.head if when is not None else next(iter(doc.sents)).root
-    asked = {lemma(verb)} if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS else set()
+    verb = when_event(q)
     given = {token_key(t) for e in answer.ents if e.label_ == "DATE" for t in e} - {""}
-    if not asked or not given:
+    if verb is None or not given:
         return None
     for e in (e for e in stated.ents if e.label_ == "DATE"):
         keys = {token_key(t) for t in e} - {""}
         event = next((v for v in (dated(stated, k) for k in keys) if v is not None), None)
-        if event is not None and event.pos_ == "VERB" and lemma(event) in asked and not keys & given:
+        if event is not None and event.pos_ == "VERB" and lemma(event) == lemma(verb) and not keys & given:
             return event.text, e.text
     return None
 

@@ -10,9 +10,9 @@ import re
 
 from .nlp import entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
-                       title_token)
+                       title_token, when_event)
 from .referents import root_subject
-from .roles import LIGHT_VERBS
+from .roles import LIGHT_VERBS, lemma
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 from .words import SAYING
@@ -356,6 +356,26 @@ def _dates_same_event(question: str, window: str, number) -> bool:
         return True
     return _says_word(window, head) and not _year_of_another(window, token_key(head), number.key) \
         and not _verb_of_another(window, head, number.key)
+
+
+def event_unsaid(q: Question, windows: list[str]) -> list[str]:
+    """A "when" question's event that no window tells, by its verb or by a noun it is done to: "When did the
+    residents file for a judicial review?" is not answered by the day their petition began, nor by a date
+    the company gave the route. (A question with no such noun is left alone: "When did the plant open?" over
+    "... began operating in 2013" tells the event in other words.)"""
+    verb = when_event(q)
+    if verb is None:
+        return []
+    things = [t for t in verb.children if t.dep_ in ("dobj", "nsubjpass") and t.pos_ == "NOUN"] + [
+        g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+    # "When did the ban come into force?" over "proposed banning ...": the deed is told by its own verb (and
+    # rag.tense says it is only proposed).
+    deeds = {lemma(t) for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN"}
+    if not things or any(_says_word(w, verb) or {lemma(t) for t in things} & {lemma(t) for t in parse(w)}
+                         or any(t.pos_ == "VERB" and lemma(t) in deeds for t in parse(w)) for w in windows):
+        return []
+    thing = things[0]
+    return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]
 
 
 def _says_word(window: str, tok) -> bool:

@@ -21,7 +21,7 @@ from .agents import is_agent, is_group
 from .declarative import answered
 from .nlp import parse
 from .places import is_place
-from .roles import Role, roles
+from .roles import LIGHT_VERBS, Role, lemma, roles
 from .sentences import split_sentences
 from .support import NAME, NUMBER, Evidence, Term, terms
 
@@ -166,6 +166,17 @@ def analyse(text: str) -> Question:
                     wh_noun=noun.lemma_.lower() if noun is not None else None, facts=facts, local_facts=local,
                     people=tuple(p for p in people if p), roles=frozenset(roles(asked)),
                     needs_context=_needs_context(doc))
+
+
+def when_event(q: Question):
+    """The verb a "when" question asks the date of ("When did X announce that the route would close?":
+    announce, not close), if it is one that says something (not "be", "have", "take"...); None for others."""
+    if q.wants != DATE:
+        return None
+    doc = parse(q.asked)
+    when = next((t for t in doc if t.lower_ == "when"), None)
+    verb = when.head if when is not None else next(iter(doc.sents)).root
+    return verb if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS else None
 
 
 def asked_part(question: str) -> str:

@@ -2633,3 +2633,13 @@ def test_the_noun_points_back_to_the_name_built_on_it_not_to_the_subject_before(
     before = "The Orla Trust said the deer would move to the Kelso Deer Reserve in May."
     assert with_referent("The reserve, which covers 200 acres, houses 40 deer.", before) == \
         "The reserve (the Kelso Deer Reserve), which covers 200 acres, houses 40 deer."
+
+
+def test_a_when_question_needs_a_quote_telling_its_event():
+    """Without a model, the date of another event is no answer: "When did the residents file for a judicial
+    review?" over the day their group was set up."""
+    article = ("The residents group, set up last week, has collected 900 signatures against the closure. "
+               "The council will keep the library open until at least 2027.")
+    ans = check("When did the residents file for a judicial review of the closure?", article=article)
+    assert ans.abstained and "file for a judicial review" in ans.error
+    assert not check("When was the residents group set up?", article=article).abstained
