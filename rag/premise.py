@@ -360,8 +360,8 @@ def _dates_same_event(question: str, window: str, number) -> bool:
 
 def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     """A "when" question's event that no window tells, by its verb or by a noun it is done to: "When did the
-    residents file for a judicial review?" is not answered by the day their petition began, nor by a date
-    the company gave the route. (A question with no such noun is left alone: "When did the plant open?" over
+    tenants lodge an appeal against the rent rise?" is not answered by the day their association was set up,
+    nor by a date the landlord gave the hall. (A question with no such noun is left alone: "When did the plant open?" over
     "... began operating in 2013" tells the event in other words.)"""
     verb = when_event(q)
     if verb is None:

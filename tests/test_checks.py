@@ -2636,10 +2636,10 @@ def test_the_noun_points_back_to_the_name_built_on_it_not_to_the_subject_before(
 
 
 def test_a_when_question_needs_a_quote_telling_its_event():
-    """Without a model, the date of another event is no answer: "When did the residents file for a judicial
-    review?" over the day their group was set up."""
-    article = ("The residents group, set up last week, has collected 900 signatures against the closure. "
-               "The council will keep the library open until at least 2027.")
-    ans = check("When did the residents file for a judicial review of the closure?", article=article)
-    assert ans.abstained and "file for a judicial review" in ans.error
-    assert not check("When was the residents group set up?", article=article).abstained
+    """Without a model, the date of another event is no answer: "When did the tenants lodge an appeal?" over
+    the day their association was set up."""
+    article = ("The tenants association, set up last week, has collected 900 signatures against the rent rise. "
+               "The landlord will keep the hall open until at least 2027.")
+    ans = check("When did the tenants lodge an appeal against the rent rise?", article=article)
+    assert ans.abstained and "lodge an appeal against the rent rise" in ans.error
+    assert not check("Until when will the landlord keep the hall open?", article=article).abstained
