@@ -303,8 +303,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
-        missing += _local_facts_missing(case, _answering(q, d.answer.citations)) + _names_beside(case, d.answer.citations) \
-            + event_unsaid(q, windows)
+        missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
+            + _names_beside(case, d.answer.citations) + event_unsaid(q, windows)
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \

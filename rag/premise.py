@@ -361,18 +361,26 @@ def _dates_same_event(question: str, window: str, number) -> bool:
 def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     """A "when" question's event that no window tells, by its verb or by a noun it is done to: "When did the
     tenants lodge an appeal against the rent rise?" is not answered by the day their association was set up,
-    nor by a date the landlord gave the hall. (A question with no such noun is left alone: "When did the plant open?" over
-    "... began operating in 2013" tells the event in other words.)"""
+    nor by a date the landlord gave the hall. (A question with no such noun is left alone: "When did the plant
+    open?" over "... began operating in 2013" tells the event in other words.)"""
     verb = when_event(q)
     if verb is None:
         return []
     things = [t for t in verb.children if t.dep_ in ("dobj", "nsubjpass") and t.pos_ == "NOUN"] + [
         g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+    if not things:
+        return []
+    done_to = {lemma(t) for t in things}
     # "When did the ban come into force?" over "proposed banning ...": the deed is told by its own verb (and
     # rag.tense says it is only proposed).
     deeds = {lemma(t) for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN"}
-    if not things or any(_says_word(w, verb) or {lemma(t) for t in things} & {lemma(t) for t in parse(w)}
-                         or any(t.pos_ == "VERB" and lemma(t) in deeds for t in parse(w)) for w in windows):
+
+    def tells(window: str) -> bool:
+        said = parse(window)
+        return _says_word(window, verb) or any(lemma(t) in done_to or t.pos_ == "VERB" and lemma(t) in deeds
+                                               for t in said)
+
+    if any(tells(w) for w in windows):
         return []
     thing = things[0]
     return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]

@@ -121,8 +121,9 @@ def _with_fuller(source: str, doc, before: str, names_only: bool = False) -> str
         return source
     last = list(parse(before).sents)[-1]
     fuller = [t for t in last if t.lemma_.lower() == pointing.lemma_.lower() and t.pos_ in ("NOUN", "PROPN")
-              and (t.pos_ == "PROPN" or not names_only and any(c.dep_ == "prep" and c.lower_ in ("of", "on") or c.dep_ == "appos"
-                                            and c.pos_ == "PROPN" for c in t.children))]
+              and (t.pos_ == "PROPN" or not names_only and any(
+                  c.dep_ == "prep" and c.lower_ in ("of", "on") or c.dep_ == "appos" and c.pos_ == "PROPN"
+                  for c in t.children))]
     if len(fuller) != 1:
         return source
     tok = fuller[0]
