@@ -42,15 +42,16 @@ from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
 from .declarative import answered, as_declared, declarative
 from .errors import LLMError
+from .money import is_money
 from .names import pieced
 from .nlp import irregular_forms, parse
 from .opposites import opposed
-from .premise import (counts_missing, dated, event_unsaid, namesakes, numbers_missing, others_unnamed,
+from .premise import (counts_missing, dated, event_unsaid, names_apart, namesakes, numbers_missing, others_unnamed,
                       people_in_sources, people_missing, people_named, said_about_missing, set_otherwise, time_side,
                       title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
-                       gives_kind, gives_number, says_which, when_event)
+                       gives_kind, gives_number, names_which, says_which, when_event)
 from .referents import calls_by_head, definite_common, root_subject, with_names, with_referent, with_title_holder
 from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
                         other_named_doer, referent_conflicts, restates, said_by_others, strangers)
@@ -193,7 +194,8 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
         return _instead(case, f"the model's answer did not give the {missing} asked for")
     # The quotes that share most of the question's words may not hold what it asks for ("The town opened a
     # tidal power station" for "Who built the station?"): the best quotes among the passages that do.
-    holding = [s for s in case.sources if _gives(q, s.text)]
+    # For a kind asked, not a passage speaking of the asked one unnamed ("that supplier ..., Fournier said").
+    holding = [s for s in case.sources if _gives(q, s.text) and (q.wants is None or names_which(q, s.text))]
     if holding and len(holding) < len(case.sources):
         again = case.quotes(sources=holding)
         if not again.answer.abstained and _gives(q, parse_markers(again.answer.answer)[0]):
@@ -222,20 +224,21 @@ def _counts_the_thing_asked(q: Question, text: str) -> bool:
     """ "How many berths ...?" is not answered by "opened in 2016": the count must be of the thing
     asked (the noun phrase after "how many", up to its first stopword or verb: "How many pike died ...?" is
     not answered by "Thousands of fish have died")."""
-    verbs = {t.text for t in parse(q.asked) if t.pos_ in ("VERB", "AUX")}
-    counted = []
+    asked = parse(q.asked)
+    verbs = {t.text for t in asked if t.pos_ in ("VERB", "AUX")}
+    counted, nouns = [], set()
     for word in q.counted_words():
         found = terms(word)
         if not found or word in verbs:
             break
         counted += found
+        nouns |= {t.lemma_.lower() for t in asked if t.text == word and t.pos_ == "NOUN"}
     evidence = Evidence.of(text)
-    if any(t.key in _MONEY_WORDS for t in counted) and _MONEY.search(text):
-        return True  # "How much money did it lose?" is answered by "£310,000", which never says "money"
+    if any(is_money(n) for n in nouns) and _MONEY.search(text):
+        return True  # "How much compensation will it pay?" is answered by "£45 off the bill", which never says it
     return not counted or any(evidence.credit(t) for t in counted)
 
 
-_MONEY_WORDS = {"money", "cash"}
 _MONEY = re.compile(r"[£$€¥]\s?\d|\d(?:[\d.,]*)\s?(?:(?:m|bn|k|million|billion|thousand)\s)?"
                     r"(?:pounds?|dollars?|euros?|yen|francs?|kronor|krona|rupees?|pence|cents?)\b", re.I)
 
@@ -304,7 +307,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
-            + _names_beside(case, d.answer.citations) + event_unsaid(q, windows)
+            + _names_beside(case, d.answer.citations) + event_unsaid(q, windows) + names_apart(q, windows)
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \

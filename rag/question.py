@@ -385,8 +385,16 @@ _SPECIFYING = {"compound", "amod", "poss", "appos", "nmod", "relcl", "acl", "pre
 def says_which(q: Question, text: str) -> bool:
     """ "Which hospital treated them?" is not answered by "treated in hospital": a text that names the asked
     noun only bare (no name, modifier, owner or clause the question lacks) does not say which one."""
-    if q.wants is not None or q.wh_noun is None or not _WHICH.match(q.asked):  # a kind asked: gives_kind
+    if q.wh_noun is None or not _WHICH.match(q.asked):
         return True
+    if q.wants is not None:  # a kind asked: gives_kind, unless the text fills the asked part with the bare noun
+        return not _restates_the_unknown(q, text)
+    return names_which(q, text)
+
+
+def names_which(q: Question, text: str) -> bool:
+    """The text's mentions of the noun "which" asks about are a name or carry words the question lacks (or
+    there are none): "the hospital" alone, or "that supplier", speaks of one it leaves unnamed."""
     doc = parse(text)
     own = Evidence.of(q.text)
     mentions = [t for t in doc if t.lemma_.lower() == q.wh_noun and t.dep_ != "compound"]  # not "film director"
@@ -398,6 +406,19 @@ def says_which(q: Question, text: str) -> bool:
         return True
     return any(c.dep_ in _SPECIFYING and any(own.credit(x) == 0.0 for x in terms(" ".join(w.text for w in c.subtree)))
                for t in mentions for c in t.children)
+
+
+def _restates_the_unknown(q: Question, text: str) -> bool:
+    """ "The council hired the firm" for "Which firm was hired?": the text puts the asked noun, bare, where the
+    question asks which one, so any name it holds (here the hirer's) answers something else."""
+    asked = [r for r in roles(q.asked) if r.names == {r.key} and r.key in {t.key for t in terms(q.wh_noun)}]
+    own, said = Evidence.of(q.text), roles(text)
+
+    def bare(s: Role) -> bool:
+        return not s.kind and all(own.credit(t) > 0 for t in terms(" ".join(s.names)))
+    # every participant there bare: "Almaz-Antey, a defence company, supplied ..." names the company beside it
+    return any(any(s.key == a.key for s in slot) and all(bare(s) for s in slot) for a in asked
+               for slot in [[s for s in said if s.predicate == a.predicate and s.role == a.role]])
 
 
 # "towed to a dry dock", "taken into a shelter": where it ended up; "below the fly tower": where it is.

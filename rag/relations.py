@@ -872,9 +872,10 @@ def _other_doer(r: Role, stated) -> str | None:
 
 def _officer_of(tok, r: Role) -> bool:
     """ "Its chief executive" or "the board's chair" doing the claim doer's deed: one who acts and speaks for
-    it, not another doer."""
+    it, not another doer; so is the name beside such a title ("Its chairman, Ivo Brandt, said")."""
+    titles = [tok, *(c for c in tok.children if c.dep_ == "appos")] + ([tok.head] if tok.dep_ == "appos" else [])
     return any(c.dep_ == "poss" and (c.lower_ in ("its", "their") or token_key(c) in r.names | {r.key})
-               for c in tok.children)
+               for t in titles for c in t.children)
 
 
 def _stranger_doer(r: Role, claimed, stated) -> str | None:

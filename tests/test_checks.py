@@ -3,6 +3,8 @@ The model's yes/no rating is a plain function here, as the steps take it; tests/
 real model through the same steps."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rag.checks import ABSTAIN_TEXT, STEP_NAMES, Case, Draft, run_checks
 from rag.question import analyse, gives_kind
 from rag.relations import conflicts
@@ -2338,6 +2340,17 @@ def test_another_speakers_saying_beside_the_answer_is_no_conflict():
     assert _but_others_saying([(q, untold), (q, roths)], roth) == roth
 
 
+def test_an_officer_named_beside_the_title_speaks_for_the_group():
+    """ "Its chairman, Ivo Brandt, said ..." answers why the Kessel Ferry Company said something: the name beside
+    the group's own title is its officer, not another doer; a name with no such title still is."""
+    q = "Why did the Kessel Ferry Company say it had cancelled the sailings?"
+    told = "Its chairman, Ivo Brandt, said the company had cancelled the sailings because the harbour was closed."
+    assert conflicts(q, told) == []
+    other = "Ivo Brandt, a passenger, said the company had cancelled the sailings because the harbour was closed."
+    assert [str(x) for x in conflicts(q, other)] == [
+        "in the source Ivo Brandt is the one who did \u201csay\u201d, not Kessel Ferry Company"]
+
+
 def test_a_length_of_time_counted_in_words_is_compared_by_its_length():
     """"Why did it take the crew two days ...?" over "it took engineers nine hours ...": lengths in words
     and other units are lengths too (48 hours is two days); not an age ("a 58-year-old")."""
@@ -2571,11 +2584,60 @@ def test_a_name_right_after_the_asked_noun_says_which():
     ans = check("Which consultancy inspected the roof?", article=article)
     assert not ans.abstained and "Tarrant Vale" in ans.answer and "consultations" not in ans.answer
 
+def test_the_asked_noun_left_bare_where_the_question_asks_which_says_nothing():
+    """ "Which firm was hired to mend the pier?" answered "The Corran council hired the firm to mend the pier":
+    the council is an organisation, but the answer leaves the firm asked about unnamed."""
+    article = ("Corran Borough Council hired a firm to mend the pier in May. "
+               "The council signed a contract with Halden Marine. The work will take a year.")
+    q = "Which firm was hired to mend the pier?"
+    ans = check(q, "Corran Borough Council hired the firm to mend the pier [1].", article=article)
+    assert ans.abstained or "Halden Marine" in ans.answer, ans.answer
+    ans = check(q, "Halden Marine was hired to mend the pier [2].", article=article,
+                skip=frozenset({"facts_from_one_quote", "deed_from_its_quotes"}))
+    assert "Halden Marine" in ans.answer, (ans.answer, ans.error)
+    # The quotes: "made by a supplier in Spain" leaves the supplier unnamed, and so does the quote on "that
+    # supplier" beside a person's name
+    article = ("The chief executive, Ana Ruiz, said the cords had been made by a supplier in Spain. "
+               "\"We have stopped working with that supplier,\" Ruiz said.")
+    ans = check("Which supplier made the cords?", article=article)
+    assert ans.abstained, ans.answer
+
+
 def test_how_much_money_is_answered_by_an_amount_of_money():
     article = ("The Orvale line carries fewer passengers each year. "
                "The operator said the line lost about £310,000 last year.")
     ans = check("How much money did the Orvale line lose last year?", article=article)
     assert not ans.abstained and "£310,000" in ans.answer
+
+
+def test_how_much_of_a_kind_of_money_is_answered_by_an_amount():
+    """ "How much compensation ...?" is answered by "£45 off its next bill", which never says
+    "compensation": the noun names money (rag.money, from WordNet); "how much rain" is not answered so."""
+    from rag.money import is_money
+    assert [is_money(w) for w in ("compensation", "funding", "grant", "fee", "rain", "water")] == \
+        [True, True, True, True, False, False]
+    article = "The Corby Gas Company apologised. Every affected home would receive £45 off its next bill."
+    ans = check("How much compensation will each affected home receive?", article=article)
+    assert not ans.abstained and "£45" in ans.answer, (ans.answer, ans.error)
+    ans = check("How much rain fell on each affected home?", article=article)
+    assert ans.abstained, ans.answer
+
+
+def test_two_names_the_quotes_state_only_apart_are_no_relation():
+    """ "Which shop at the Corve Sports Centre does Ravi Dale own?" over a quote on the centre and another on
+    the bakery he owns: neither states the two together (extractive mode has no model to read them). Names
+    asked about together in one quote, or compared ("Alder or Birch"), are left alone."""
+    from rag.premise import names_apart
+    from rag.question import analyse
+    centre = "Bottles were handed out at the Corve Sports Centre."
+    bakery = "Ravi Dale, who owns the Mill Lane Bakery, said he had thrown away stock."
+    q = analyse("Which shop at the Corve Sports Centre does Ravi Dale own?")
+    assert names_apart(q, [centre, bakery]) == ["the Corve Sports Centre and Ravi Dale together"]
+    assert names_apart(q, [centre + " Ravi Dale owns the cafe at the Corve Sports Centre.", bakery]) == []
+    ans = check("Which shop at the Corve Sports Centre does Ravi Dale own?", article=f"{centre} {bakery}")
+    assert ans.abstained, ans.answer
+    compared = analyse("Which opened first, the Alder Library or the Birch Museum?")
+    assert names_apart(compared, ["The Alder Library opened in 1990.", "The Birch Museum opened in 1995."]) == []
 
 
 def test_a_question_verb_the_parser_reads_as_a_noun_matches_the_quote_verb():

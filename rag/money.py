@@ -1,0 +1,38 @@
+"""Nouns that name money: a sum, a payment, a cost, a gain or loss, a fund, a loan, a grant ("How much
+compensation ...?", "How much funding ...?"). An amount in a currency answers "how much" of such a thing
+though it never says the noun ("£45 off its next bill").
+
+The list (rag/data/money.txt) is WordNet 3.0's single-word nouns whose commonest sense is a kind of money, sum,
+payment, cost, outgo, financial gain or loss, fund, funding, loan, debt, gift or investing.
+Rebuilt from the WordNet database files with
+
+    python -m rag.money /usr/share/wordnet > rag/data/money.txt
+"""
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from . import wordnet
+
+DATA = Path(__file__).resolve().parent / "data"
+SENSES = 1  # the commonest sense only: a "bill" is a law before it is a sum to pay
+_ROOTS = ("money", "sum", "payment", "cost", "outgo", "financial_gain", "financial_loss", "fund", "funding", "loan",
+          "debt", "gift", "investing")
+
+
+@lru_cache(maxsize=1)
+def _words() -> frozenset[str]:
+    return frozenset((DATA / "money.txt").read_text(encoding="utf-8").split())
+
+
+def is_money(lemma: str) -> bool:
+    """Whether a noun (lower-case lemma) names money."""
+    return lemma in _words()
+
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(10000)
+    print("\n".join(wordnet.nouns_under(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT,
+                                        _ROOTS, SENSES)))
