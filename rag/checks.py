@@ -46,7 +46,7 @@ from .money import is_money
 from .names import pieced
 from .nlp import irregular_forms, parse
 from .opposites import opposed
-from .premise import (counts_missing, dated, event_unsaid, names_apart, namesakes, numbers_missing, others_unnamed,
+from .premise import (counts_missing, dated, event_unsaid, namesakes, numbers_missing, others_unnamed,
                       people_in_sources, people_missing, people_named, said_about_missing, set_otherwise, time_side,
                       title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
@@ -307,7 +307,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
-            + _names_beside(case, d.answer.citations) + event_unsaid(q, windows) + names_apart(q, windows)
+            + _names_beside(case, d.answer.citations) + event_unsaid(q, windows)
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \

@@ -150,37 +150,6 @@ def namesakes(q: Question, windows: list[str]) -> list[str]:
     return out
 
 
-def names_apart(q: Question, windows: list[str]) -> list[str]:
-    """Two names of the question (people, organisations, buildings) each stated by some quote but never
-    together: "Which shop at the Corve Sports Centre does Ravi Dale own?" over one quote on the centre and
-    another on his bakery. The quotes join what the article keeps apart, so the relation the question asks
-    about is not stated. Names the question lists or compares ("Alder or Birch") are not one relation; a
-    country or city is left out (news writes "Moscow" for "the Kremlin")."""
-    if len(windows) < 2:
-        return []
-    ents = [e for e in parse(q.asked).ents if e.label_ not in _METONYMS and entity_kind(e.label_) not in ("date", "amount")
-            and e.root.dep_ != "conj" and not _speaker(e.root) and any(t.kind == NAME for t in terms(e.text))]
-    held = [Evidence.of(w) for w in windows]
-
-    def holds(w: Evidence, e) -> bool:
-        return any(w.credit(t) > 0.0 for t in terms(e.text))
-    if len(ents) < 2 or not all(any(holds(w, e) for w in held) for e in ents) \
-            or any(all(holds(w, e) for e in ents) for w in held):
-        return []
-    return [" and ".join(e.text for e in ents) + " together"]
-
-
-_METONYMS = {"GPE", "LOC", "NORP"}
-
-
-def _speaker(tok) -> bool:
-    """ "According to Ruth Dale, ...", "What did Ruth Dale say about ...": a speaker's words may run on over
-    sentences that no longer name her."""
-    head = tok.head
-    return tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according" \
-        or tok.dep_ == "nsubj" and head.lemma_.lower() in SAYING
-
-
 def others_unnamed(q: Question, windows: list[str], about: list[str]) -> list[str]:
     """An organisation or place of the question, named by a word before its noun ("Brackton Airways"), that no
     window names, where the quotes' articles are not about it (their headlines and first sentences do not name

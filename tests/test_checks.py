@@ -2623,23 +2623,6 @@ def test_how_much_of_a_kind_of_money_is_answered_by_an_amount():
     assert ans.abstained, ans.answer
 
 
-def test_two_names_the_quotes_state_only_apart_are_no_relation():
-    """ "Which shop at the Corve Sports Centre does Ravi Dale own?" over a quote on the centre and another on
-    the bakery he owns: neither states the two together (extractive mode has no model to read them). Names
-    asked about together in one quote, or compared ("Alder or Birch"), are left alone."""
-    from rag.premise import names_apart
-    from rag.question import analyse
-    centre = "Bottles were handed out at the Corve Sports Centre."
-    bakery = "Ravi Dale, who owns the Mill Lane Bakery, said he had thrown away stock."
-    q = analyse("Which shop at the Corve Sports Centre does Ravi Dale own?")
-    assert names_apart(q, [centre, bakery]) == ["the Corve Sports Centre and Ravi Dale together"]
-    assert names_apart(q, [centre + " Ravi Dale owns the cafe at the Corve Sports Centre.", bakery]) == []
-    ans = check("Which shop at the Corve Sports Centre does Ravi Dale own?", article=f"{centre} {bakery}")
-    assert ans.abstained, ans.answer
-    compared = analyse("Which opened first, the Alder Library or the Birch Museum?")
-    assert names_apart(compared, ["The Alder Library opened in 1990.", "The Birch Museum opened in 1995."]) == []
-
-
 def test_a_question_verb_the_parser_reads_as_a_noun_matches_the_quote_verb():
     from rag.premise import numbers_missing
     from rag.question import analyse
