@@ -2,8 +2,9 @@
 compensation ...?", "How much funding ...?"). An amount in a currency answers "how much" of such a thing
 though it never says the noun ("£45 off its next bill").
 
-The list (rag/data/money.txt) is WordNet 3.0's single-word nouns whose commonest sense is a kind of money, sum,
-payment, cost, outgo, financial gain or loss, fund, funding, loan, debt, gift or investing.
+The list (rag/data/money.txt) is WordNet 3.0's single-word nouns whose commonest sense is a kind of money,
+currency, sum, payment, cost, outgo, monetary value, financial gain or loss, fund, funding, loan, debt, gift or
+investing.
 Rebuilt from the WordNet database files with
 
     python -m rag.money /usr/share/wordnet > rag/data/money.txt
@@ -18,8 +19,8 @@ from . import wordnet
 
 DATA = Path(__file__).resolve().parent / "data"
 SENSES = 1  # the commonest sense only: a "bill" is a law before it is a sum to pay
-_ROOTS = ("money", "sum", "payment", "cost", "outgo", "financial_gain", "financial_loss", "fund", "funding", "loan",
-          "debt", "gift", "investing")
+_ROOTS = ("money", "currency", "sum", "payment", "cost", "outgo", "monetary_value", "financial_gain", "financial_loss",
+          "fund", "funding", "loan", "debt", "gift", "investing")  # currency: "cash"; monetary value: "price"
 
 
 @lru_cache(maxsize=1)

@@ -2614,8 +2614,8 @@ def test_how_much_of_a_kind_of_money_is_answered_by_an_amount():
     """ "How much compensation ...?" is answered by "£45 off its next bill", which never says
     "compensation": the noun names money (rag.money, from WordNet); "how much rain" is not answered so."""
     from rag.money import is_money
-    assert [is_money(w) for w in ("compensation", "funding", "grant", "fee", "rain", "water")] == \
-        [True, True, True, True, False, False]
+    assert [is_money(w) for w in ("money", "cash", "price", "compensation", "funding", "grant", "fee", "rain",
+                                  "water")] == [True] * 7 + [False, False]
     article = "The Corby Gas Company apologised. Every affected home would receive £45 off its next bill."
     ans = check("How much compensation will each affected home receive?", article=article)
     assert not ans.abstained and "£45" in ans.answer, (ans.answer, ans.error)
