@@ -411,7 +411,7 @@ def names_which(q: Question, text: str) -> bool:
 def _restates_the_unknown(q: Question, text: str) -> bool:
     """ "The council hired the firm" for "Which firm was hired?": the text puts the asked noun, bare, where the
     question asks which one, so any name it holds (here the hirer's) answers something else."""
-    asked = [r for r in roles(q.asked) if r.names == {r.key} and r.key in {t.key for t in terms(q.wh_noun)}]
+    asked = [r for r in q.roles if r.names == {r.key} and r.key in {t.key for t in terms(q.wh_noun)}]
     own, said = Evidence.of(q.text), roles(text)
 
     def bare(s: Role) -> bool:

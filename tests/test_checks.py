@@ -3,8 +3,6 @@ The model's yes/no rating is a plain function here, as the steps take it; tests/
 real model through the same steps."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rag.checks import ABSTAIN_TEXT, STEP_NAMES, Case, Draft, run_checks
 from rag.question import analyse, gives_kind
 from rag.relations import conflicts
