@@ -13,30 +13,23 @@ names elsewhere). Rebuilt from the WordNet database files with
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 from . import wordnet
 
-DATA = Path(__file__).resolve().parent / "data"
 SENSES = 2  # a word's first two senses: "regulator" is a device first, an official second
 _ROOTS = ("person", "social_group")  # each the first sense of that lemma
 _GROUP_ROOTS = ("social_group",)
 
 
-@lru_cache(maxsize=2)
-def _words(name: str) -> frozenset[str]:
-    return frozenset((DATA / name).read_text(encoding="utf-8").split())
-
-
 def is_agent(lemma: str) -> bool:
     """Whether a noun (lower-case lemma) names a person or an organised group."""
-    return lemma in _words("agents.txt")
+    return lemma in wordnet.word_list("agents.txt")
 
 
 def is_group(lemma: str) -> bool:
     """Whether a noun (lower-case lemma) names an organised group ("council", "ministry", "union")."""
-    return lemma in _words("groups.txt")
+    return lemma in wordnet.word_list("groups.txt")
 
 
 def wordnet_agents(root: Path, roots: tuple[str, ...] = _ROOTS) -> list[str]:

@@ -12,25 +12,18 @@ Rebuilt from the WordNet database files with
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 from . import wordnet
 
-DATA = Path(__file__).resolve().parent / "data"
 SENSES = 1  # the commonest sense only: a "bill" is a law before it is a sum to pay
 _ROOTS = ("money", "currency", "sum", "payment", "cost", "outgo", "monetary_value", "financial_gain", "financial_loss",
           "fund", "funding", "loan", "debt", "gift", "investing")  # currency: "cash"; monetary value: "price"
 
 
-@lru_cache(maxsize=1)
-def _words() -> frozenset[str]:
-    return frozenset((DATA / "money.txt").read_text(encoding="utf-8").split())
-
-
 def is_money(lemma: str) -> bool:
     """Whether a noun (lower-case lemma) names money."""
-    return lemma in _words()
+    return lemma in wordnet.word_list("money.txt")
 
 
 if __name__ == "__main__":

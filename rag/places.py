@@ -12,26 +12,19 @@ Rebuilt from the WordNet database files with
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 from . import wordnet
 
-DATA = Path(__file__).resolve().parent / "data"
 SENSES = 2
 _ROOTS = ("location", "structure", "facility", "geological_formation", "body_of_water", "road", "thoroughfare",
           "tract", "way.6", "paved_surface")  # way.6: a path or passage ("on cycle paths", "in the corridor")
 _EXCLUDING = ("conduit", "tube", "ladder")  # ways that are objects: a pipe, a catheter, a stepladder
 
 
-@lru_cache(maxsize=1)
-def _words() -> frozenset[str]:
-    return frozenset((DATA / "places.txt").read_text(encoding="utf-8").split())
-
-
 def is_place(lemma: str) -> bool:
     """Whether a noun (lower-case lemma) names a place."""
-    return lemma in _words()
+    return lemma in wordnet.word_list("places.txt")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,22 @@
 """Reading Princeton WordNet 3.0's database files (wndb format; Debian's wordnet-base puts them in
 /usr/share/wordnet). Used only to rebuild the small word lists in rag/data (`python -m rag.opposites`,
-`python -m rag.agents`, `python -m rag.places`, and `python -m rag.wordnet` for the irregular verb forms);
-nothing reads WordNet at run time. Licence: rag/data/WORDNET-LICENSE."""
+`python -m rag.agents`, `python -m rag.places`, `python -m rag.money`, and `python -m rag.wordnet` for the
+irregular verb forms); nothing reads WordNet at run time, only those lists (`word_list`). Licence:
+rag/data/WORDNET-LICENSE."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_ROOT = Path("/usr/share/wordnet")
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=8)
+def word_list(name: str) -> frozenset[str]:
+    """One of the word lists built from WordNet (rag/data/<name>), read once: what the modules using them
+    read at run time."""
+    return frozenset((DATA / name).read_text(encoding="utf-8").split())
 
 
 def senses(root: Path, pos: str) -> dict[str, list[str]]:
