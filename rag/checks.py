@@ -23,6 +23,8 @@ abstention. When a step replaces a model draft with quotes, the quotes go throug
                             participants the same roles (rag.relations)
     dates_agree             which date or number belongs to which event: not one the quote gives to another
     reasons_stated          a reason the model's answer gives ("because ...", "due to ...") is in its quotes
+    reason_given            "why" gets a reason of the deed's own, not the deed alone or as the reason for
+                            another ("appointed after the bank called in a loan"; rag.reasons)
     facts_from_one_quote    an answer sentence citing several quotes takes each name and number from a quote
                             that also names its subject: not "X paid 15 million" from "X built it" + "Y paid 15 million"
     model_reads_claims      the model reads each answer sentence against its quote: is it stated there?
@@ -52,6 +54,7 @@ from .premise import (counts_missing, dated, event_unsaid, namesakes, numbers_mi
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, names_which, says_which, when_event)
+from .reasons import asks_reason, gives_reason
 from .referents import calls_by_head, definite_common, root_subject, with_names, with_referent, with_title_holder
 from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
                         other_named_doer, referent_conflicts, restates, said_by_others, strangers)
@@ -227,7 +230,12 @@ def _counts_the_thing_asked(q: Question, text: str) -> bool:
     asked = parse(q.asked)
     verbs = {t.text for t in asked if t.pos_ in ("VERB", "AUX")}
     counted, nouns = [], set()
-    for word in q.counted_words():
+    # "How much longer are journeys?", "How much more money ...?": a comparative asks by how much, it is
+    # not the thing counted.
+    comparatives = {t.text for t in asked if t.tag_ in ("JJR", "RBR")}
+    for i, word in enumerate(q.counted_words()):
+        if i == 0 and word in comparatives:
+            continue
         found = terms(word)
         if not found or word in verbs:
             break
@@ -609,6 +617,22 @@ def reasons_stated(case: Case, d: Draft) -> Draft:
     return d
 
 
+def reason_given(case: Case, d: Draft) -> Draft:
+    """ "Why ...?" is answered only by a reason of the asked deed's own (rag.reasons.gives_reason), in the model's
+    answer or its quotes. No other passage stands in: one giving a reason for some other deed, or its speaker's
+    other words, would replace the quotes that hold the question's own words; those are shown as what the
+    articles say."""
+    q = case.question
+    if not asks_reason(q.asked) or not d.answer.citations:
+        return d
+    answer = parse_markers(d.answer.answer)[0] if d.origin == "model" else ""
+    if gives_reason(q.asked, f"{answer} {_quoted(d.answer)}"):
+        return d
+    if d.origin == "model":
+        return _instead(case, "the model's answer gave no reason for the deed asked about")
+    return case.abstain("the quotes give no reason for the deed asked about", shown=d.answer)
+
+
 def facts_from_one_quote(case: Case, d: Draft) -> Draft:
     """A sentence built from several quotes must not join one quote's subject to another quote's fact: "The
     Sundvik operator will pay 15 million euros [2][3]" over "Brenna Marine built a ferry for Sundvik" [2] and
@@ -830,6 +854,7 @@ STEPS: list[tuple[str, Step]] = [
     ("roles_agree", roles_agree),
     ("dates_agree", dates_agree),
     ("reasons_stated", reasons_stated),
+    ("reason_given", reason_given),
     ("facts_from_one_quote", facts_from_one_quote),
     ("deed_from_its_quotes", deed_from_its_quotes),
     ("model_reads_claims", model_reads_claims),

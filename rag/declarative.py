@@ -23,7 +23,7 @@ def declarative(question: str) -> str:
     not a compound of "supply"). The asked-about phrase is dropped: it is the unknown, not a participant.
     Other text is returned as it is."""
     m = _WH_AUX.match(question)
-    if not m or not question.rstrip().endswith("?") or len(m.group("wh").split()) > 4:
+    if not m or not question.rstrip().endswith("?") or not _asked_phrase(m.group("wh")):
         return question
     aux, rest = m.group("aux").lower(), m.group("rest")
     if aux in ("did", "does", "do"):
@@ -52,6 +52,13 @@ def declarative(question: str) -> str:
     # "Has" as the verb: the asked amount was the object, and "it" after the verb stands in for it.
     cued = _object_after_verb(asked)
     return cued if cued is not None and _subject_after_aux(cued) else question
+
+
+def _asked_phrase(wh: str) -> bool:
+    """What follows the wh-word is the asked phrase alone: short, or a longer noun phrase with no verb ("How
+    many people with heat stroke has ...") rather than a clause of its own ("Who said the plan ...")."""
+    words = wh.split()
+    return len(words) <= 4 or len(words) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in parse(wh))
 
 
 def _object_after_verb(asked: str) -> str | None:

@@ -39,7 +39,7 @@ from .referents import (as_written, definite_common, full_name, is_named, may_st
 from .support import NAME, terms, token_key
 from .roles import ANOTHER, LIGHT_VERBS, Role, lemma, phrase_keys, role_of, roles, subject
 from .tense import NotYet, TimeConflict, not_yet, time_conflicts
-from .words import SAYING, fold
+from .words import INFORMING, SAYING, fold
 
 OPPOSED = {frozenset(p) for p in (("agent", "patient"), ("agent", "attr"), ("agent", "to"), ("from", "to"),
                                    ("owner", "to"), ("owner", "from"), ("agent", "patient_owner"),
@@ -175,7 +175,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
     for r in claim_roles:
         if r.predicate in LIGHT_VERBS:
             continue  # "be", "have": too general to say who does what
-        same = [s for s in source_roles if s.predicate == r.predicate and _same_participant(r, s)]
+        same = [s for s in source_roles if _one_deed(s.predicate, r.predicate) and _same_participant(r, s)]
         alike = [s for s in same if s.role == r.role]
         if alike and r.marked == "definite" and all(_another(r, s) for s in alike):
             out.append(AnotherOne(surfaces.get(r.key, r.key), r.predicate, alike[0].marked))
@@ -204,6 +204,12 @@ def conflicts(claim: str, source: str) -> list[Found]:
         + _exchanged(claim_roles, source_roles, surfaces) + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces) + _converse_takers(claim_roles, source_roles, claimed, stated, surfaces)
+
+
+def _one_deed(a: str, b: str) -> bool:
+    """Two verbs telling one deed with the same roles: the same verb, or two of informing ("notified the
+    company" / "it had been told": the one informed is the object of either)."""
+    return a == b or a in INFORMING and b in INFORMING
 
 
 def _converse_takers(claim_roles: list[Role], source_roles: list[Role], claimed, stated,

@@ -37,12 +37,13 @@ class Role:
 
 
 def roles(doc_or_text, relatives: bool = False) -> list[Role]:
-    """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text; with
-    `relatives`, a relative pronoun's role goes to the noun it stands for (`_antecedent`)."""
+    """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text; a reported
+    subject pronoun's role goes to the one reporting (`_reporter`); with `relatives`, a relative pronoun's role
+    goes to the noun it stands for (`_antecedent`)."""
     doc = as_declared(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
     out = []
     for tok in doc:
-        antecedent = _antecedent(tok) if relatives else None
+        antecedent = (_antecedent(tok) if relatives else None) or _reporter(tok)
         found = _noun_role(tok) if antecedent is not None else role_of(tok)
         if found is None:
             continue
@@ -107,6 +108,26 @@ def _antecedent(tok):
             or clause.dep_ != "relcl" or clause.head.pos_ not in ("NOUN", "PROPN"):
         return None
     return clause.head
+
+
+_REPORTED = {"he", "she", "it", "they"}
+
+
+def _reporter(tok):
+    """The subject of a verb whose reported clause has `tok` for its subject pronoun, when they agree: "The
+    inspectorate confirmed it had been told", "Marsh said she was sacked" (the one reporting is who the pronoun
+    means, as in most news copy); None for any other word."""
+    clause = tok.head
+    if tok.lower_ not in _REPORTED or not tok.dep_.startswith("nsubj") or clause.dep_ != "ccomp":
+        return None
+    who = next((c for c in clause.head.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")), None)
+    if who is None:
+        return None
+    if tok.lower_ == "it":
+        return who if who.tag_ in ("NN", "NNP") and who.ent_type_ != "PERSON" else None
+    if tok.lower_ == "they":
+        return who if who.tag_ in ("NNS", "NNPS") else None
+    return who if who.ent_type_ == "PERSON" else None
 
 
 def role_of(tok) -> tuple[str, str] | None:

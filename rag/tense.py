@@ -57,6 +57,10 @@ _UNDECIDED = {"whether", "if"}  # "to decide whether to approve the deal", "if i
 _IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "happen", "help", "have", "use",
                 "force", "compel", "oblige", "choose", "proceed", "resume", "tend", "bother", "dare", "remember",
                 "be", "seem", "appear", "prove", "turn", "vote", "opt", "elect"}
+# Verbs whose "-ing" deed is only weighed, not done ("considered cancelling its registration", "discussed
+# closing the centre"); not "stopped making", "admitted taking", "began building".
+_WEIGHING = {"consider", "discuss", "propose", "suggest", "recommend", "contemplate", "debate", "explore",
+             "envisage", "weigh", "mull", "favor", "advocate"}
 _REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
 _REFUSED_STEMS = tuple(v.removesuffix("e") for v in _REFUSED)  # "refus" for "refused", "refusing"
 # Nouns whose "to ..." is only a power, plan or threat ("has the power to order a review", "a plan to build",
@@ -91,6 +95,8 @@ def _time(verb) -> str | None:
     if verb.dep_ in ("xcomp", "advcl") and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) in _REFUSED:
         return "not"
     if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) not in _IMPLICATIVE:
+        return "open"
+    if verb.dep_ == "xcomp" and verb.tag_ == "VBG" and lemma(verb.head) in _WEIGHING:  # "considered cancelling"
         return "open"
     if _for_to(verb, aux) or verb.dep_ == "acl" and "to" in aux and lemma(verb.head) in _ONLY_POSSIBLE:
         return "open"

@@ -23,6 +23,9 @@ NEGATIONS = frozenset({"not", "no", "nor", "never", "cannot"})
 # Verbs that report speech: "What did X say?" is answered by any of them ("X warned", "X called on ...").
 SAYING = frozenset({"say", "tell", "warn", "claim", "argue", "comment", "complain", "think", "believe", "write",
                     "predict", "insist", "suggest", "add", "announce", "reveal", "admit", "deny"})
+# Verbs of informing someone: the one told is their object, whichever of them a sentence uses.
+INFORMING = frozenset({"tell", "inform", "notify", "warn", "alert", "advise", "brief", "remind", "apprise",
+                       "update", "caution"})
 # Connectives and hedges an answer adds around a fact; the NLTK list does not have them.
 CONNECTIVES = frozenset({
     "also", "according", "although", "though", "however", "moreover", "furthermore", "additionally",

@@ -43,7 +43,7 @@ def check(question: str, reply: str | None = None, rate=None, skip=frozenset(), 
 
 def test_the_steps_are_listed_in_one_place_in_order():
     assert STEP_NAMES == ["model_declined", "invented_number", "aligned", "gives_what_was_asked",
-                          "quotes_the_speaker", "names_as_written", "premise_stated", "not_the_opposite", "deed_not_denied", "deed_by_its_doer", "roles_agree", "dates_agree", "reasons_stated",
+                          "quotes_the_speaker", "names_as_written", "premise_stated", "not_the_opposite", "deed_not_denied", "deed_by_its_doer", "roles_agree", "dates_agree", "reasons_stated", "reason_given",
                           "facts_from_one_quote", "deed_from_its_quotes",
                           "model_reads_claims",
                           "model_confirms", "model_contrasts"]
@@ -259,7 +259,8 @@ def test_a_deed_every_passage_does_to_another_by_name_was_not_done_to_the_questi
     assert not done_to_others("Why was Rhys Tarrant suspended?", article + " He was suspended in May.")
     ans = check("Why was Rhys Tarrant suspended?", article=article)
     assert ans.abstained and "Owen Pell" in ans.error, (ans.answer, ans.error)
-    assert not check("Why was Owen Pell suspended?", article=article).abstained
+    # (the article gives no reason: reason_given, a later step, declines that; this step passes it)
+    assert not check("Why was Owen Pell suspended?", article=article, skip=frozenset({"reason_given"})).abstained
 
 
 def test_a_thing_described_by_another_deed_is_another_thing():
@@ -530,14 +531,14 @@ def test_premise_stated_a_person_the_question_leaves_untyped():
     assert analyse("Why did Vartanian call the plan a turning point?").people == ()
     ans = check("Why did Vartanian call the plan a turning point?", article=article)  # extractive: no model
     assert ans.abstained and "Vartanian" in ans.error, ans.error
-    ans = check("Why did Solberg call the plan a turning point?", article=article)
-    assert not ans.abstained and "Ingrid Solberg" in ans.answer, ans.error
+    ans = check("Why did Solberg call the plan a turning point?", article=article, skip=frozenset({"reason_given"}))
+    assert not ans.abstained and "Ingrid Solberg" in ans.answer, ans.error  # (no reason given: a later step's)
     # With a model too (which checks the question's other names itself): the model's reading cannot stand in.
     reply, yes = "The plan was called a turning point for the harbour [2].", lambda *a, **k: 0.9
     ans = check("Why did Vartanian call the plan a turning point?", reply, rate=yes, states=yes, article=article)
     assert ans.abstained and "Vartanian" in ans.error, ans.error
     assert not check("Why did Solberg call the plan a turning point?", reply, rate=yes, states=yes,
-                     article=article).abstained
+                     article=article, skip=frozenset({"reason_given"})).abstained
 
 
 def test_premise_stated_date_of_another_event():
@@ -2686,3 +2687,92 @@ def test_a_when_question_needs_a_quote_telling_its_event():
     ans = check("When did the tenants lodge an appeal against the rent rise?", article=article)
     assert ans.abstained and "lodge an appeal against the rent rise" in ans.error
     assert not check("Until when will the landlord keep the hall open?", article=article).abstained
+
+
+def test_a_reported_subject_pronoun_is_the_one_reporting():
+    """"The inspectorate said it had been told about the leak": "it" is the inspectorate, the one told, so
+    "The inspectorate told the water company ..." swaps who told whom; "she" stands for a person who reports,
+    "it" never does."""
+    source = "The inspectorate said it had been told about the leak on Monday."
+    assert conflicts("The inspectorate told the water company about the leak on Monday.", source)
+    assert conflicts("Helen Marsh told the water company about the leak on Monday.",
+                     "Helen Marsh said she had been told about the leak on Monday.")
+    assert not conflicts("Helen Marsh told the water company about the leak on Monday.",
+                         "Helen Marsh said it had been told about the leak on Monday.")
+    assert not conflicts("The water company told the inspectorate about the leak on Monday.", source)
+
+
+def test_a_long_asked_phrase_without_a_verb_is_still_the_asked_phrase():
+    """"How many people with heat stroke has the main hospital admitted?": the hospital admits them. Read as
+    it stood, the small parser made the hospital the one admitted (a "had their results annulled" reading),
+    and a quote where "it" (the hospital) admitted 86 people was declined for it."""
+    from rag.declarative import declarative
+    assert declarative("How many people with heat stroke has the main hospital admitted?") == \
+        "Has the main hospital admitted?"
+    assert declarative("Who said the plan was too expensive?") == "Who said the plan was too expensive?"
+    article = "The city's main hospital said it had admitted 86 people with heat stroke since Thursday."
+    ans = check("How many people with heat stroke has the main hospital admitted?", article=article)
+    assert not ans.abstained and "86" in ans.answer, (ans.answer, ans.error)
+
+
+def test_why_is_answered_by_a_reason_for_that_deed():
+    """"Why" asks a reason (rag.reasons): a quote with the deed alone, or with the deed as the reason for
+    something else ("sacked its manager after the owners sold the stadium"), does not answer it, and is shown
+    as what the articles say; a reason on the deed itself does."""
+    article = ("The cabinet met on Thursday and considered a grant of £500,000 for the repairs, but the proposal "
+               "was not put to a vote. The bridge was closed on Monday after engineers found cracks in two of its "
+               "hangers. The club sacked its manager after the owners sold the stadium.")
+    for q in ("Why didn't the cabinet put the grant to a vote?", "Why did the owners sell the stadium?"):
+        ans = check(q, article=article)
+        assert ans.abstained and "no reason" in ans.error and "What they say" in ans.answer, (q, ans.answer)
+    for q in ("Why was the bridge closed?", "Why did the club sack its manager?"):
+        ans = check(q, article=article)
+        assert not ans.abstained, (q, ans.answer, ans.error)
+    # A model's answer giving no reason gives way to the quotes, which are read the same way.
+    ans = check("Why did the owners sell the stadium?", "The owners sold the stadium [3].", article=article)
+    assert ans.abstained and "no reason" in ans.error
+
+
+def test_a_reason_is_read_from_the_parse():
+    from rag.reasons import gives_reason
+    assert gives_reason("Why did Kelli Ward resign?", "Donahue replaced Kelli Ward, who resigned to run for the Senate.")
+    assert gives_reason("Why did Okafor request the recount?",
+                        "Okafor requested the recount on Wednesday, citing problems with a counting machine.")
+    assert gives_reason("Why was the firm fined?", "The authority fined the firm in 2022 for failing to report a sale.")
+    # "for" a time or a party is no reason; nor "since" a year
+    assert not gives_reason("Why was the firm fined?", "The authority fined the firm for the second time since 2019.")
+    # the one asked about giving their own account
+    assert gives_reason("Why does Graham Pettifer oppose the plan?", "Graham Pettifer said he would vote against it.")
+    assert not gives_reason("Why does Graham Pettifer oppose the plan?", "Ruth Lane said he would vote against it.")
+
+
+def test_a_deed_only_weighed_was_not_done():
+    """"had considered cancelling its registration but decided against it" does not say the registration was
+    cancelled; "stopped making heaters" says they were made."""
+    source = "The regulator said it had considered cancelling the home's registration in May but decided against it."
+    assert any(getattr(c, "source_time", "") == "open" for c in conflicts(
+        "The regulator cancelled the home's registration in May.", source))
+    ans = check("When did the regulator cancel the home's registration?", article=source)
+    assert ans.abstained, (ans.answer, ans.error)
+    assert not conflicts("The firm made heaters until 2019.", "The firm stopped making heaters in 2019.")
+
+
+def test_a_comparative_after_how_much_is_not_the_thing_counted():
+    """"How much longer are journeys?" asks by how much: "adding roughly 50 minutes to journeys" answers it,
+    though it never says "longer"; "How much more money ...?" still counts money."""
+    article = "Replacement buses run between the two towns, adding roughly 50 minutes to journeys."
+    ans = check("How much longer are journeys on the replacement buses?", article=article)
+    assert not ans.abstained and "50 minutes" in ans.answer, (ans.answer, ans.error)
+    article = "The council will spend 40 more staff on the scheme this year."
+    assert check("How much more money will the council spend on the scheme?", article=article).abstained
+
+
+def test_two_verbs_of_informing_tell_one_deed():
+    """"The regulator notified the firm" over "The regulator said it had been told about the leak": two verbs
+    of informing (rag.words.INFORMING) have the one told as their object, so the regulator was told, it did not
+    tell; the firm notifying the regulator is not contradicted."""
+    source = "The regulator said it had been told about the leak on Friday 3 May."
+    found = conflicts("The regulator notified Vantry Water about the leak on Friday 3 May.", source)
+    assert found and found[0].claim_role == "agent" and found[0].source_role == "patient"
+    assert not conflicts("Vantry Water notified the regulator about the leak on Friday 3 May.", source)
+    assert not conflicts("The regulator approved the plan.", "The regulator said it had been told of the plan.")

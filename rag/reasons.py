@@ -1,0 +1,117 @@
+"""Whether a passage gives a reason for the deed a "why" question asks about.
+
+"Why did the bank call in the loan?" is not answered by "Administrators were appointed after the bank called
+in a loan": the calling-in is there, but as the reason for something else, with none of its own. Nor "Why
+didn't the cabinet put the grant to a vote?" by "... but the proposal was not put to a vote": the deed alone.
+A reason is read from the parse: a word that gives one ("because", "due to", "citing", "blamed"), a clause
+that explains ("after engineers found cracks", "when the firm asked for ..."), a purpose ("resigned to run for
+the Senate"), a finding or argument given with the deed ("ruling that ...", "saying ..."). When a sentence has
+the asked verb, a reason must be given in its sentence, and inside the verb's own clause when that clause is
+the reason for another; when none has it (the passage words it otherwise), only a word that says a reason
+outright will do. Who the question asks about giving their own account ("X said ...") answers "Why does X
+oppose ...?" in X's words. The answer path's `reason_given` step reads the answer and its quotes so.
+"""
+from __future__ import annotations
+
+import re
+
+from .declarative import as_declared
+from .nlp import parse
+from .roles import lemma, phrase_keys
+from .words import SAYING
+
+_WHY = re.compile(r"^\W*why\b", re.I)
+# Words that say a reason whatever they hang on ("because", "due to", "thanks to", "blamed", "citing").
+_REASON_WORDS = {"because", "cause", "reason", "blame", "cite", "due", "owing", "thanks", "amid", "result",
+                 "response", "protest", "purpose", "order"}
+# Conjunctions that open a clause explaining the verb it hangs on ("closed after engineers found ...",
+# "broke down in September, when the firm asked ..."), and prepositions that do ("following the ruling",
+# "fined for failing to ..."); not "since 2017", "as part of".
+_EXPLAINING = {"after", "as", "since", "when", "so"}
+_EXPLAINING_PREP = {"after", "following", "for"}
+# "ruling that ...", "arguing that ...": the finding or argument given with the deed.
+_GIVING = SAYING | {"rule", "argue", "cite", "find", "conclude", "accuse"}
+_MEANT = {"design", "aim", "intend", "mean"}  # "designed to ...": what the thing is for
+
+
+def asks_reason(question: str) -> bool:
+    return bool(_WHY.match(question))
+
+
+def gives_reason(question: str, text: str) -> bool:
+    """`text` gives a reason for the deed `question` asks why of (see the module doc)."""
+    deed = _asked_deed(question)
+    doc = parse(text)
+    if _in_own_words(question, doc):
+        return True
+    verbs = [t for t in doc if t.pos_ == "VERB" and deed is not None and lemma(t) == deed]
+    if verbs:
+        return any(_explained(v) for v in verbs)
+    if deed is None:  # "Why is X significant?": a state, which any reason of the passage may explain
+        return any(_explains(t) for t in doc)
+    # The deed worded otherwise, or not there at all: only a word that says a reason or purpose outright,
+    # since a clause explaining some other verb ("objected to the plans, after ...") may be of another deed.
+    return any(lemma(t) in _REASON_WORDS or _meant(t) for t in doc)
+
+
+def _asked_deed(question: str) -> str | None:
+    """The lemma of the verb the question asks why of ("Why did X call in the loan?": call); None when it
+    asks why of a state ("Why is X unhappy?")."""
+    root = next(iter(as_declared(question).sents)).root
+    if root.pos_ == "VERB" and lemma(root) not in _AUXILIARY:
+        return lemma(root)
+    # "the bridge was closed.": the statement's participle reads as an adjective; the question's as a verb
+    verb = next((t for t in parse(question) if t.pos_ == "VERB" and lemma(t) not in _AUXILIARY), None)
+    return lemma(verb) if verb is not None else None
+
+
+_AUXILIARY = {"do", "be", "have"}  # "Did the firm miss ...?" may parse with "did" as its verb
+
+
+def _explained(verb) -> bool:
+    """A reason is given with `verb`: in its sentence ("was among the four not inspected, because it arrived
+    late"), or, when the verb's clause is itself the reason for another ("appointed after the bank called in
+    a loan"), inside that clause past the word that opens it."""
+    if _explaining_another(verb):
+        return any(_explains(t) for t in verb.subtree if not (t.head == verb and t.dep_ in ("mark", "advmod")))
+    return any(_explains(t) for t in verb.sent if not (t.head == verb and t.dep_ in ("mark", "advmod")))
+
+
+def _explaining_another(verb) -> bool:
+    opener = any(c.dep_ in ("mark", "advmod") and (c.lower_ in _EXPLAINING or c.lower_ == "because")
+                 for c in verb.children)
+    return opener or verb.dep_ == "pcomp" and verb.head.lower_ in _EXPLAINING_PREP
+
+
+def _explains(tok) -> bool:
+    if lemma(tok) in _REASON_WORDS:
+        return True
+    if tok.lower_ in _EXPLAINING and (tok.dep_ == "mark" or tok.dep_ == "advmod" and tok.head.dep_ in (
+            "advcl", "relcl")):
+        return True
+    if tok.lower_ in _EXPLAINING_PREP and tok.dep_ == "prep":
+        # "for failing to tell it": a deed; not "for six months", "for the council"
+        return tok.lower_ != "for" or any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in tok.children)
+    if tok.dep_ in ("advcl", "xcomp") and tok.pos_ == "VERB":
+        # "resigned to run for the Senate", "a measure designed to increase trade" (a purpose); "...,
+        # ruling that the agency had ..." (a finding)
+        purpose = tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+        return purpose or _meant(tok) or tok.dep_ == "advcl" and tok.tag_ == "VBG" and lemma(tok) in _GIVING
+    return False
+
+
+def _meant(tok) -> bool:
+    """ "a measure designed to increase trade": what a thing is for."""
+    return tok.dep_ == "xcomp" and lemma(tok.head) in _MEANT and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def _in_own_words(question: str, doc) -> bool:
+    """The one the question asks about says something in the passage ("Why does Pettifer oppose the plan?"
+    over "Pettifer said he would vote against it")."""
+    asked = as_declared(question)
+    subject = next((t for t in asked if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")), None)
+    if subject is None:
+        return False
+    keys = phrase_keys(subject)
+    return any(t.dep_ == "nsubj" and lemma(t.head) in SAYING and phrase_keys(t) & keys for t in doc)
