@@ -37,7 +37,7 @@ from .opposites import opposites, takers
 from .referents import (as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
                         pointing_subject)
 from .support import NAME, terms, token_key
-from .roles import ANOTHER, LIGHT_VERBS, Role, lemma, phrase_keys, role_of, roles, subject
+from .roles import ANOTHER, LIGHT_VERBS, Role, lemma, phrase_keys, reporter, role_of, roles, subject
 from .tense import NotYet, TimeConflict, not_yet, time_conflicts
 from .words import INFORMING, SAYING, fold
 
@@ -942,13 +942,8 @@ def _reported_doer(predicate: str, sent, mentions) -> str | None:
 
 def _reported_speaker(verb):
     """The named speaker a pronoun doing a reported deed stands for ("Luftmark said it had tested ..."), or
-    None. A dateline ("LYON — Hartridge said") is parsed as a second subject: the nearest one speaks."""
-    speakers = [c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i] if verb.dep_ == "ccomp" else []
-    speaker = speakers[-1] if speakers else None
-    pointer = subject(verb)
-    if speaker is not None and speaker.pos_ != "PROPN" and pointer is not None and pointer.lower_ in ("he", "she"):
-        # "One of them, Anjali Varma, said she had spent ...": the person named beside the speaker
-        speaker = next((c for c in speaker.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    None (rag.roles.reporter, names only)."""
+    speaker = reporter(verb)
     return speaker if speaker is not None and speaker.pos_ == "PROPN" else None
 
 

@@ -113,15 +113,28 @@ def _antecedent(tok):
 _REPORTED = {"he", "she", "it", "they"}
 
 
-def _reporter(tok):
-    """The subject of a verb whose reported clause has `tok` for its subject pronoun, when they agree: "The
-    inspectorate confirmed it had been told", "Marsh said she was sacked" (the one reporting is who the pronoun
-    means, as in most news copy); None for any other word."""
-    clause = tok.head
-    if tok.lower_ not in _REPORTED or not tok.dep_.startswith("nsubj") or clause.dep_ != "ccomp":
+def reporter(clause):
+    """Who reports a reported clause ("Luftmark said it had tested ...": Luftmark), or None: the nearest
+    subject before it (a dateline, "LYON — Hartridge said", is parsed as a second one); for "he" / "she" after
+    a common noun, the person named beside it ("One of them, Anjali Varma, said she had spent ...")."""
+    if clause.dep_ != "ccomp":
         return None
-    who = next((c for c in clause.head.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")), None)
-    if who is None:
+    speakers = [c for c in clause.head.children if c.dep_ == "nsubj" and c.i < clause.i]
+    speaker = speakers[-1] if speakers else None
+    pointer = subject(clause)
+    if speaker is not None and speaker.pos_ != "PROPN" and pointer is not None and pointer.lower_ in ("he", "she"):
+        speaker = next((c for c in speaker.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    return speaker
+
+
+def _reporter(tok):
+    """The one reporting a clause whose subject pronoun `tok` is, when they agree: "The inspectorate confirmed
+    it had been told", "Marsh said she was sacked" (the one reporting is who the pronoun means, as in most
+    news copy); None for any other word."""
+    if tok.lower_ not in _REPORTED or not tok.dep_.startswith("nsubj"):
+        return None
+    who = reporter(tok.head)
+    if who is None or who.pos_ not in ("NOUN", "PROPN"):
         return None
     if tok.lower_ == "it":
         return who if who.tag_ in ("NN", "NNP") and who.ent_type_ != "PERSON" else None
