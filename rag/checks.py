@@ -43,6 +43,7 @@ from typing import Callable
 from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
 from .declarative import answered, as_declared, declarative
+from .agents import is_agent
 from .errors import LLMError
 from .money import is_money
 from .names import pieced
@@ -63,6 +64,7 @@ from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans, split_sentences
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 from .tense import denied
+from .units import is_unit
 from .words import SAYING
 
 ABSTAIN_TEXT = "The articles don't say. The closest passages are listed under Sources."
@@ -244,7 +246,34 @@ def _counts_the_thing_asked(q: Question, text: str) -> bool:
     evidence = Evidence.of(text)
     if any(is_money(n) for n in nouns) and _MONEY.search(text):
         return True  # "How much compensation will it pay?" is answered by "£45 off the bill", which never says it
+    if nouns and _counts_only_others(nouns, text, q.counted_how()):
+        return False
     return not counted or any(evidence.credit(t) for t in counted)
+
+
+_NOT_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+
+
+def _count_kind(noun: str) -> str:
+    return "unit" if is_unit(noun) else "people" if is_agent(noun) else "thing"
+
+
+def _counts_only_others(nouns: set[str], text: str, how: str) -> bool:
+    """Every number of the text counts a noun of another kind than the asked one (people, units of measure
+    (rag.units), other things): "How many members does the cooperative have?" is not answered by "About 40
+    boats, most of them belonging to members of the cooperative", nor by "met members for 90 minutes". A
+    number counting no noun ("has 212", "1.2 million") may count anything; "how much" is answered by any
+    amount ("worth £14,200", "40,000 euros")."""
+    kinds = {_count_kind(n) for n in nouns}
+    numbers = [t for t in parse(text) if t.pos_ == "NUM" or t.like_num]
+
+    def amount(t) -> bool:
+        return how == "much" and (t.ent_type_ in ("MONEY", "QUANTITY", "PERCENT") or t.head.pos_ == "NOUN" and (
+            is_unit(lemma(t.head)) or is_money(lemma(t.head))))
+
+    counting = [t for t in numbers if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and not amount(t)]
+    free = [t for t in numbers if t not in counting and (amount(t) or t.ent_type_ not in _NOT_COUNTS)]
+    return bool(counting) and not free and all(_count_kind(lemma(t.head)) not in kinds for t in counting)
 
 
 _MONEY = re.compile(r"[£$€¥]\s?\d|\d(?:[\d.,]*)\s?(?:(?:m|bn|k|million|billion|thousand)\s)?"

@@ -366,7 +366,9 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     verb = when_event(q)
     if verb is None:
         return []
-    things = [t for t in verb.children if t.dep_ in ("dobj", "nsubjpass") and t.pos_ == "NOUN"] + [
+    passive = any(c.dep_ == "auxpass" for c in verb.children)  # "When was X built?": the parser may call X "nsubj"
+    things = [t for t in verb.children if (t.dep_ in ("dobj", "nsubjpass") or passive and t.dep_ == "nsubj")
+              and t.pos_ in ("NOUN", "PROPN")] + [
         g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
     if not things:
         return []
@@ -377,13 +379,27 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
 
     def tells(window: str) -> bool:
         said = parse(window)
-        return _says_word(window, verb) or any(lemma(t) in done_to or t.pos_ == "VERB" and lemma(t) in deeds
-                                               for t in said)
+        return _says_word(window, verb) or any(lemma(t) in done_to and _dated_with(t) or t.pos_ == "VERB"
+                                               and lemma(t) in deeds for t in said)
 
     if any(tells(w) for w in windows):
         return []
     thing = things[0]
     return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]
+
+
+def _dated_with(noun) -> bool:
+    """A date of the noun's sentence is about it: in the clause of the verb the date hangs on ("The plant was
+    rebuilt in 2019"), or inside the noun's own phrase ("the plant, which began operating in 2013"); not a
+    date of another clause ("Year 11, who sit exams next summer, will be taught at the leisure centre")."""
+    # a date that is a subject or object is a thing, not a time ("Years 11 and 13 will return", tagged a date)
+    for date in (e.root for e in noun.doc.ents if e.label_ == "DATE" and e.sent == noun.sent
+                 and e.root.dep_ not in ("nsubj", "nsubjpass", "dobj", "appos", "compound")):
+        clause = next((h for h in date.ancestors if h.pos_ in ("VERB", "AUX")), None)
+        if noun.left_edge.i <= date.i <= noun.right_edge.i or clause is not None and (
+                clause.left_edge.i <= noun.i <= clause.right_edge.i):
+            return True
+    return False
 
 
 def _says_word(window: str, tok) -> bool:

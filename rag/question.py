@@ -22,8 +22,10 @@ from .declarative import answered
 from .nlp import parse
 from .places import is_place
 from .roles import LIGHT_VERBS, Role, lemma, roles
+from .money import is_money
 from .sentences import split_sentences
 from .support import NAME, NUMBER, Evidence, Term, terms
+from .units import is_unit
 
 NUMBER_, DATE, PERSON, PLACE, ORG, COMPANY, NAMED = "number", "date", "person", "place", "organisation", "company", \
     "name"
@@ -135,6 +137,11 @@ class Question:
             parts.append(rf"\b{_SMALL_NUMBERS}\s+(?:[\w-]+\s+)?(?:{things})\w*")
         return re.compile("|".join(parts), re.I)
 
+    def counted_how(self) -> str:
+        """ "many" or "much" for a "how many / how much" question, "" for others."""
+        m = _COUNTED.search(self.asked)
+        return m.group("how").lower() if m else ""
+
     def counted_words(self) -> list[str]:
         """The words after "how many" / "how much" (at most four), as written; none for other questions."""
         m = _COUNTED.search(self.asked)
@@ -176,6 +183,8 @@ def when_event(q: Question):
     doc = parse(q.asked)
     when = next((t for t in doc if t.lower_ == "when"), None)
     verb = when.head if when is not None else next(iter(doc.sents)).root
+    if verb.dep_ in ("aux", "auxpass") and verb.head.pos_ == "VERB":  # "When was it built?": "when" hung on "was"
+        verb = verb.head
     return verb if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS else None
 
 
@@ -300,7 +309,7 @@ def gives_number(q: Question, answer: str) -> bool:
     asked = {m.group().lower() for m in found.finditer(q.text)}
     elsewhere = _calendar_dates(answer, years=not q.asks_duration) if q.wants == NUMBER_ else []
     if _HOW_MUCH.search(q.asked):  # also a bare "How much?", which _COUNTED needs words after
-        elsewhere += _people_counted(answer)
+        elsewhere += _things_counted(answer) + [m.span() for m in _CLOCK_TIME.finditer(answer)]  # not "5am"
     return any(m.group().lower() not in asked and not any(a <= m.start() < b for a, b in elsewhere)
                for m in found.finditer(answer))
 
@@ -308,11 +317,13 @@ def gives_number(q: Question, answer: str) -> bool:
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 
 
-def _people_counted(text: str) -> list[tuple[int, int]]:
-    """Where the text counts people ("46 staff", "23 volunteers"): no answer to "how much", which asks an
-    amount, however many people the quote also counts."""
+def _things_counted(text: str) -> list[tuple[int, int]]:
+    """Where the text counts people or things ("46 staff", "about 40 boats"): no answer to "how much", which
+    asks an amount (money, a quantity, a share, a length of time: "£14,200", "8,400 tonnes", "50 minutes"),
+    however many of anything the quote also counts (nor does a time of day, "from 5am")."""
     return [(t.idx, t.idx + len(t.text)) for t in parse(text)
-            if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and is_agent(t.head.lemma_.lower())]
+            if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.ent_type_ in ("CARDINAL", "")
+            and not is_unit(t.head.lemma_.lower()) and not is_money(t.head.lemma_.lower())]
 
 
 def _calendar_dates(text: str, years: bool = True) -> list[tuple[int, int]]:
@@ -354,6 +365,8 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         which = _title_words(q)
         linked = _linked_names(title, answer, which) | _linked_names(title, context, which)
         return any(t.key in linked and is_new(t.surface) for t in terms(answer))
+    if q.wants == DATE and _ASKS_CLOCK.search(q.asked):  # "What time did she arrive?": not "on Monday"
+        return any(is_new(m.group()) for m in _CLOCK_TIME.finditer(answer))
     for ent in doc.ents:
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text) \
                 and not (q.wants == DATE and _FREQUENCY.match(ent.text) and not _HABITUAL.match(q.asked)):
@@ -375,6 +388,11 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
                and untyped_or_asked(t.text) and is_new(t.text) for t in doc)
 
 
+_ASKS_CLOCK = re.compile(r"\b(?:what|which) time\b|\bat what hour\b", re.IGNORECASE)
+# A time of day: "2.40am", "11:30", "noon", "in the early hours", "on Sunday evening".
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[.:]\d{2}\b|\bo'clock\b"
+                         r"|\b(?:noon|midday|midnight|dawn|dusk|morning|afternoon|evening|night|early hours)\b",
+                         re.IGNORECASE)
 # "every month", "each year": how often, not when; it answers "When does the club meet?", not "When did ...?"
 _FREQUENCY = re.compile(r"(?:every|each)\b|(?:daily|weekly|monthly|quarterly|yearly|annually)$", re.IGNORECASE)
 _HABITUAL = re.compile(r"^\W*when\s+(?:does|do|is|are)\b", re.IGNORECASE)

@@ -181,7 +181,8 @@ def conflicts(claim: str, source: str) -> list[Found]:
             out.append(AnotherOne(surfaces.get(r.key, r.key), r.predicate, alike[0].marked))
         if alike:
             continue
-        opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED), None)
+        opposite = next((s.role for s in same if frozenset((r.role, s.role)) in OPPOSED
+                         and not _owned_from(r, s, claim_roles, source_roles)), None)
         if opposite:
             out.append(Conflict(surfaces.get(r.key, r.key), r.predicate, r.role, opposite))
         elif r.predicate in other_sense:
@@ -204,6 +205,16 @@ def conflicts(claim: str, source: str) -> list[Found]:
         + _exchanged(claim_roles, source_roles, surfaces) + _moved_complements(claimed, stated) \
         + _title_conflicts(claimed, stated) + _renamed(claim, source) \
         + _received(claimed, stated, surfaces) + _converse_takers(claim_roles, source_roles, claimed, stated, surfaces)
+
+
+def _owned_from(r: Role, s: Role, claim_roles: list[Role], source_roles: list[Role]) -> bool:
+    """ "The firm's engineers" and "engineers from the firm" say one thing: a noun's "from" is its owner when
+    nothing else owns it on that side ("Russia's imports from Iran" against "Iran's imports from Russia" is
+    still the owner and the origin swapped)."""
+    if {r.role, s.role} != {"owner", "from"}:
+        return False
+    side = source_roles if s.role == "from" else claim_roles
+    return not any(x.predicate == s.predicate and x.role == "owner" and x.key != r.key for x in side)
 
 
 def _one_deed(a: str, b: str) -> bool:

@@ -4,6 +4,9 @@ A predicate is a verb, or a noun like "ambassador" with its owner and its "to". 
 
     agent    subject of an active verb, or "by X" of a passive one
     patient  object, or subject of a passive verb
+    undergoer  subject of an ergative verb used without an object ("The pier closed"): opposed to neither
+             agent nor patient, as "the council closed the pier" says the same, and a question's object
+             may be the part it asks ("What did the audit find?")
     attr     what the subject becomes or is ("X became Y")
     owner    "X's" of a noun, or its "of X"
     holder   X of "X is a N of Y": the one the relation N is said of (Y owns it)
@@ -15,7 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .agents import is_agent
 from .declarative import as_declared
+from .ergative import is_ergative
 from .nlp import entity_kind
 from .referents import DEFINITE
 from .support import token_key
@@ -172,7 +177,7 @@ def _noun_role(tok) -> tuple[str, str] | None:
         passive = any(c.dep_ == "auxpass" for c in head.children) or _by_doer(head) and not aux or _had_done(head)
         if head.tag_ == "VBN" and not passive and not aux:
             return None  # "(born Tomasz Wierzbic)": a participle alone has no subject; the parser guessed one
-        return lemma(head), "patient" if passive else "agent"
+        return lemma(head), "patient" if passive else "undergoer" if _undergoes(tok, head) else "agent"
     if dep in ("dobj", "nsubjpass", "dative"):
         return lemma(head), "patient" if dep != "dative" else "to"
     if dep in ("attr", "oprd") and head.pos_ in ("VERB", "AUX") and head.lemma_ != "be":
@@ -186,6 +191,21 @@ def _noun_role(tok) -> tuple[str, str] | None:
     if dep == "pobj" and head.dep_ == "prep" and head.lower_ in _DIRECTIONS:
         return lemma(head.head), _DIRECTIONS[head.lower_]
     return None
+
+
+_ACTORS = {"PERSON", "ORG", "GPE", "NORP"}
+_OBJECTS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "dative"}
+
+
+def _undergoes(subj, verb) -> bool:
+    """ "The blockade ended at 11am", "the pier, which closed in May": an ergative verb (rag.ergative) with no
+    object has a subject that undergoes it, unless that subject is one that acts (a person, an organisation,
+    a country, a noun naming people, a name left untyped: "The union closed", "Officials met"); a ship or a
+    building the tagger types as such undergoes it ("The Morvoren sank")."""
+    who = _antecedent(subj) or subj
+    return is_ergative(lemma(verb)) and not any(c.dep_ in _OBJECTS for c in verb.children) \
+        and who.ent_type_ not in _ACTORS and not is_agent(who.lemma_.lower()) \
+        and not (who.pos_ == "PROPN" and not who.ent_type_)  # a name the tagger left untyped: a firm, a person
 
 
 def _had_done(verb) -> bool:

@@ -69,6 +69,27 @@ def nouns_under(root: Path, roots: tuple[str, ...], first: int, excluding: tuple
                   and any(inside(o) and not outside(o) for o in offs[:first]))
 
 
+def verb_frames(root: Path) -> dict[str, list[set[int]]]:
+    """lemma -> the sentence frames of each of its verb senses (data.verb's frame numbers: 1 "Something
+    ----s", 2 "Somebody ----s", 8 "Somebody ----s something", ...), single words only."""
+    frames: dict[str, set[int]] = {}  # "offset word" -> frames
+    for line in (root / "data.verb").read_text(encoding="latin-1").splitlines():
+        if line.startswith(" "):
+            continue
+        f = line.split("|")[0].split()
+        n = int(f[3], 16)
+        words = [w.lower() for w in f[4:4 + 2 * n:2]]
+        i = 4 + 2 * n
+        i += 1 + 4 * int(f[i])  # past the pointers
+        for k in range(int(f[i])):
+            _, number, word = f[i + 1 + 3 * k:i + 4 + 3 * k]
+            for j, w in enumerate(words):  # word 00: the frame holds for every word of the synset
+                if int(word, 16) in (0, j + 1):
+                    frames.setdefault(f"{f[0]} {w}", set()).add(int(number))
+    return {w: [frames.get(f"{o} {w}", set()) for o in offs]
+            for w, offs in senses(root, "verb").items() if "_" not in w and w.isalpha()}
+
+
 def irregular_verbs(root: Path) -> list[tuple[str, str]]:
     """(form, base) of WordNet's irregular verb inflections (verb.exc: "taught teach", "wrote write") that a
     stemmer cannot join, single words only; not a form that is itself a verb ("found": to found a company;
