@@ -2864,3 +2864,20 @@ def test_how_much_is_not_answered_by_a_count_of_things():
     assert gives_number(analyse("How much did the quota fall?"), "The quota fell from 12,600 tonnes to 8,400 tonnes.")
     article = "About 40 boats blocked the harbour from 5am on 14 June, stopping the Corran Star and its timber cargo."
     assert check("How much was the Corran Star's timber cargo worth?", article=article).abstained
+
+
+def test_a_named_owner_s_thing_spoken_of_in_the_past_must_have_happened():
+    """"What was the outcome of the Lowmoor Parents' Forum's judicial review?" over "The forum has threatened
+    to seek a judicial review": the review is still to come; so is a ballot the source tells as a verb ("the
+    union would ballot members if ..."). A review the source says was heard, or a thing acted on in the claim
+    ("ordered the council to pay the union's legal costs"), is left alone."""
+    threatened = "The Lowmoor Parents' Forum has threatened to seek a judicial review if the board refuses."
+    found = conflicts("What was the outcome of the Lowmoor Parents' Forum's judicial review?", threatened)
+    assert [type(x).__name__ for x in found] == ["NotYet"], found
+    assert check("What was the outcome of the Lowmoor Parents' Forum's judicial review?", article=threatened).abstained
+    assert conflicts("What was the outcome of Unison's ballot over the job losses?",
+                     "Its organiser said the union would ballot members over the job losses if the council refused.")
+    heard = threatened + " The forum's judicial review was heard in May and the court rejected it."
+    assert not conflicts("What was the outcome of the Lowmoor Parents' Forum's judicial review?", heard)
+    assert not conflicts("Who ordered the council to pay the union's legal costs?",
+                         "Judge Ada Rusk ordered the council to pay the union's legal costs.")
