@@ -40,10 +40,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from .agents import is_agent
 from .align import align_answer, extractive_answer, parse_markers, render_answer
 from .contrast import contrasts
 from .declarative import answered, as_declared, declarative
-from .agents import is_agent
 from .errors import LLMError
 from .money import is_money
 from .names import pieced

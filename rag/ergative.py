@@ -1,8 +1,9 @@
 """Verbs whose subject, used without an object, is the one acted on: "The blockade ended at 11am" says what
 "talks ended the blockade" says, the blockade being ended either way ("ergative" verbs: end, close, open,
-sink, break). rag.roles reads such a subject as the one acted on when it is not one that acts (a person, an
-organisation, a country, or a noun naming people): "The pier closed" is done to the pier; "The union
-closed its office" has an object, and the union remains the doer.
+sink, break). rag.roles gives such a subject the role "undergoer", opposed to neither doer nor the one acted
+on, unless it is one that acts (a person, an organisation, a country, a noun naming people, a name left
+untyped): "The pier closed" is done to the pier; "The union closed its office" has an object, and the union
+remains the doer.
 
 The list (rag/data/ergative.txt) is WordNet 3.0's single-word verbs that have a sense taking only "Something
 ----s" (frame 1, not "Somebody ----s" as well) and a sense taking an object ("Somebody ----s something" and

@@ -11,9 +11,6 @@ Rebuilt from the WordNet database files with
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from . import wordnet
 
 SENSES = 1  # the commonest sense only: a "bill" is a law before it is a sum to pay
@@ -27,6 +24,4 @@ def is_money(lemma: str) -> bool:
 
 
 if __name__ == "__main__":
-    sys.setrecursionlimit(10000)
-    print("\n".join(wordnet.nouns_under(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT,
-                                        _ROOTS, SENSES)))
+    wordnet.print_nouns_under(_ROOTS, SENSES)

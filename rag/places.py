@@ -11,9 +11,6 @@ Rebuilt from the WordNet database files with
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from . import wordnet
 
 SENSES = 2
@@ -28,6 +25,4 @@ def is_place(lemma: str) -> bool:
 
 
 if __name__ == "__main__":
-    sys.setrecursionlimit(10000)
-    print("\n".join(wordnet.nouns_under(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT,
-                                        _ROOTS, SENSES, _EXCLUDING)))
+    wordnet.print_nouns_under(_ROOTS, SENSES, _EXCLUDING)

@@ -123,7 +123,7 @@ def not_yet(claimed, stated) -> list[NotYet]:
         for doer in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"):
             # "the ban" is also the deed "banning" ("proposed banning late traders")
             mentions = [t for t in stated if (t.pos_ == "NOUN" or t.tag_ == "VBG") and lemma(t) == lemma(doer)]
-            found = _only_to_come(mentions)
+            found = _only_to_come(mentions, verbs=False)
             if found:
                 out.append(NotYet(as_written(doer), found))
     # "What was the outcome of the forum's judicial review?" over "has threatened to seek a judicial review":
@@ -135,17 +135,18 @@ def not_yet(claimed, stated) -> list[NotYet]:
         for owned in (t for t in claimed if t.pos_ == "NOUN" and t.dep_ == "pobj" and any(
                 c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in t.children)):
             mentions = [t for t in stated if t.pos_ in ("NOUN", "VERB") and lemma(t) == lemma(owned)]
-            found = _only_to_come(mentions)
+            found = _only_to_come(mentions, verbs=True)
             if found and all(o.thing != as_written(owned) for o in out):
                 out.append(NotYet(as_written(owned), found))
     return out
 
 
-def _only_to_come(mentions: list) -> str | None:
+def _only_to_come(mentions: list, verbs: bool) -> str | None:
     """The verb that makes the first of these mentions, when every one is still to come or only asked for
-    ("will publish a report", "threatened to seek a review", "would ballot members if ...", "called for an
-    inquiry"); None otherwise (or when there are none)."""
-    makers = [_maker(t) or (t if t.pos_ == "VERB" else None) for t in mentions]
+    ("will publish a report", "threatened to seek a review", "called for an inquiry"; with `verbs`, a mention
+    that is a verb with no maker is its own: "would ballot members if ..."); None otherwise (or when there
+    are none)."""
+    makers = [_maker(t) or (t if verbs and t.pos_ == "VERB" else None) for t in mentions]
     if mentions and all(m is not None and (_time(m) in ("future", "open") or m is not t and _asks_for(m, t))
                         for m, t in zip(makers, mentions)):
         return lemma(makers[0])

@@ -9,9 +9,6 @@ measurement, time unit, time period or proportion. Rebuilt from the WordNet data
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from . import wordnet
 
 SENSES = 1  # the commonest sense only: a "foot" is a body part before it is a length
@@ -24,6 +21,4 @@ def is_unit(lemma: str) -> bool:
 
 
 if __name__ == "__main__":
-    sys.setrecursionlimit(10000)
-    print("\n".join(wordnet.nouns_under(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT,
-                                        _ROOTS, SENSES)))
+    wordnet.print_nouns_under(_ROOTS, SENSES)

@@ -5,6 +5,7 @@ irregular verb forms); nothing reads WordNet at run time, only those lists (`wor
 rag/data/WORDNET-LICENSE."""
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,6 +70,14 @@ def nouns_under(root: Path, roots: tuple[str, ...], first: int, excluding: tuple
                   and any(inside(o) and not outside(o) for o in offs[:first]))
 
 
+def print_nouns_under(roots: tuple[str, ...], first: int, excluding: tuple[str, ...] = ()) -> None:
+    """The body of `python -m rag.places / rag.money / rag.units [WORDNET_DIR]`: `nouns_under` one a line, from
+    the WordNet directory given (DEFAULT_ROOT without one)."""
+    sys.setrecursionlimit(10000)  # the hypernym walk recurses as deep as WordNet's noun hierarchy
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_ROOT
+    print("\n".join(nouns_under(root, roots, first, excluding)))
+
+
 def verb_frames(root: Path) -> dict[str, list[set[int]]]:
     """lemma -> the sentence frames of each of its verb senses (data.verb's frame numbers: 1 "Something
     ----s", 2 "Somebody ----s", 8 "Somebody ----s something", ...), single words only."""
@@ -107,7 +116,5 @@ def irregular_verbs(root: Path) -> list[tuple[str, str]]:
 
 
 if __name__ == "__main__":
-    import sys
-
     for form, base in irregular_verbs(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_ROOT):
         print(f"{form}\t{base}")

@@ -2829,8 +2829,8 @@ def test_what_time_asks_for_a_time_of_day():
 
 def test_a_count_of_another_kind_does_not_count_the_thing_asked():
     """"How many members ...?" is not answered by "About 40 boats, most of them belonging to members", nor by
-    "met members for 90 minutes": the number counts boats, minutes (another kind: people, lengths of time,
-    things); "which has 212 members" answers it, and "how much" is answered by an amount ("worth £14,200")."""
+    "met members for 90 minutes": the number counts boats, minutes (another kind: people, units of
+    measure, other things); "which has 212 members" answers it, and "how much" is answered by an amount ("worth £14,200")."""
     article = ("About 40 boats, most of them belonging to members of the Tarrow Cooperative, blocked the harbour. "
                "The cooperative, which has 212 members, says the cut will cost crews £4.7 million.")
     ans = check("How many members does the Tarrow Cooperative have?", article=article)
