@@ -97,7 +97,8 @@ _CLAUSE_MARKS = {"if", "when", "after", "before", "because", "while", "as", "onc
 def misread_verb(tok) -> bool:
     """A noun that is the question's bare main verb, misread by the small tagger: one with an auxiliary of its
     own ("How much did spending fall?"), or the last noun after a question's "did"/"will" that no verb follows
-    before the clause ends ("By how much will the fare on the 12 fall if ...?" tags "fall" a noun after "12")."""
+    before the clause ends ("By how much will the fare on the 12 fall if ...?" tags "fall" a noun after "12";
+    "When did the box office for the festival close?" tags "did" the main verb and "close" a noun)."""
     if tok.pos_ != "NOUN":
         return False
     if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
@@ -105,7 +106,9 @@ def misread_verb(tok) -> bool:
     sent = tok.sent
     if not sent.text.rstrip().endswith("?"):
         return False
-    aux = next((t for t in sent if t.pos_ == "AUX" and t.lemma_.lower() in _ASKING_AUX), None)
+    # "When did the box office close?": "did" itself may be tagged the main verb, "close" a noun after it
+    aux = next((t for t in sent if t.lemma_.lower() in _ASKING_AUX and (
+        t.pos_ == "AUX" or t.pos_ == "VERB" and t.dep_ == "ROOT" and t.lemma_.lower() == "do")), None)
     if aux is None or tok.i <= aux.i:
         return False
     clause = []

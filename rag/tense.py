@@ -132,8 +132,7 @@ def not_yet(claimed, stated) -> list[NotYet]:
     # may tell it as a noun or as its verb ("the union would ballot members").
     root = next(iter(claimed.sents)).root if len(claimed) else None
     if root is not None and root.pos_ in ("VERB", "AUX") and _time(root) == "past":
-        for owned in (t for t in claimed if t.pos_ == "NOUN" and t.dep_ == "pobj" and any(
-                c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") for c in t.children)):
+        for owned in (t for t in claimed if t.pos_ == "NOUN" and _owned_and_done(t)):
             mentions = [t for t in stated if t.pos_ in ("NOUN", "VERB") and lemma(t) == lemma(owned)]
             found = _only_to_come(mentions, verbs=True)
             if found and all(o.thing != as_written(owned) for o in out):
@@ -141,14 +140,26 @@ def not_yet(claimed, stated) -> list[NotYet]:
     return out
 
 
+def _owned_and_done(noun) -> bool:
+    """Someone's thing the claim speaks of after a preposition (a named owner: "the outcome of the forum's
+    review"), or says was done ("Did the firm file its legal challenge?"); not one only ordered or weighed
+    ("ordered to pay the trust's costs", "decided against landing their catch")."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    if noun.dep_ == "pobj":
+        return any(c.pos_ in ("NOUN", "PROPN") for c in owners)
+    return bool(owners) and noun.dep_ in ("dobj", "nsubjpass") and noun.head.pos_ == "VERB" \
+        and _time(noun.head) == "past"
+
+
 def _only_to_come(mentions: list, verbs: bool) -> str | None:
     """The verb that makes the first of these mentions, when every one is still to come or only asked for
-    ("will publish a report", "threatened to seek a review", "called for an inquiry"; with `verbs`, a mention
+    ("will publish a report", "threatened to seek a review", "called for an inquiry", "was considering a legal
+    challenge"; with `verbs`, a mention
     that is a verb with no maker is its own: "would ballot members if ..."); None otherwise (or when there
     are none)."""
     makers = [_maker(t) or (t if verbs and t.pos_ == "VERB" else None) for t in mentions]
-    if mentions and all(m is not None and (_time(m) in ("future", "open") or m is not t and _asks_for(m, t))
-                        for m, t in zip(makers, mentions)):
+    if mentions and all(m is not None and (_time(m) in ("future", "open") or m is not t and (
+            _asks_for(m, t) or _weighed(m, t))) for m, t in zip(makers, mentions)):
         return lemma(makers[0])
     return None
 
@@ -166,6 +177,12 @@ def _maker(noun):
     if noun.dep_ == "pobj" and noun.head.lower_ == "for" and noun.head.head.pos_ == "VERB":
         return noun.head.head
     return None
+
+
+def _weighed(verb, noun) -> bool:
+    """Only weighed: "was considering a legal challenge" (not "considered the report", which exists)."""
+    return lemma(verb) in _WEIGHING and noun.dep_ == "dobj" \
+        and not any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in noun.children)
 
 
 def _asks_for(verb, noun) -> bool:

@@ -2881,3 +2881,26 @@ def test_a_named_owner_s_thing_spoken_of_in_the_past_must_have_happened():
     assert not conflicts("What was the outcome of the Lowmoor Parents' Forum's judicial review?", heard)
     assert not conflicts("Who ordered the council to pay the union's legal costs?",
                          "Judge Ada Rusk ordered the council to pay the union's legal costs.")
+
+
+def test_did_tagged_the_main_verb_leaves_the_question_s_verb_a_misread_noun():
+    """"When did the box office for the Carne Festival close?": the tagger may call "did" the main verb and
+    "close" a noun; it is the question's verb, so "The box office opened on Wednesday" states its opposite."""
+    from rag.opposites import opposed
+    quote = "The festival's box office opened on Wednesday morning, and 1,400 tickets had been sold by noon."
+    assert opposed("When did the box office for the Carne Festival close?", quote) == [("close", "opened")]
+    assert check("When did the box office for the Carne Festival close?", article=quote).abstained
+    assert not opposed("What did the council do?", "The council opened the pier.")
+
+
+def test_a_thing_only_weighed_or_someone_s_thing_said_to_be_done():
+    """"When did Tarrant Yards file its legal challenge?" over "was considering a legal challenge": a thing
+    weighed (an indefinite object of "consider") is still to come, and "its legal challenge", said to be filed,
+    is taken to exist; "considered the firm's plan" weighs a plan that exists."""
+    source = "Tarrant Yards said on Monday that it was considering a legal challenge to the award."
+    found = conflicts("When did Tarrant Yards file its legal challenge to the award?", source)
+    assert [type(x).__name__ for x in found] == ["NotYet"], found
+    assert check("When did Tarrant Yards file its legal challenge to the award?", article=source).abstained
+    assert not conflicts("When did Tarrant Yards file its legal challenge to the award?",
+                         "Tarrant Yards filed a legal challenge to the award on Monday.")
+    assert not conflicts("The council approved the firm's plan.", "The council considered the firm's plan on Monday.")
