@@ -475,6 +475,9 @@ def dated(doc, key: str):
     for tok in doc:
         if token_key(tok) != key:
             continue
+        elided = _elided_count(tok)
+        if elided is not None:
+            return elided
         head = _governor(tok)
         while head.lemma_.lower() in _PARTS_OF_TIME and head.dep_ == "pobj" and head.head.dep_ == "prep" \
                 or head.lemma_.lower() in _PARTS_OF_DAY and tok.dep_ == "compound" and head.dep_ == "pobj":
@@ -487,6 +490,19 @@ def dated(doc, key: str):
             return None
         return head
     return None
+
+
+_MORE = {"more", "fewer", "less", "other", "others", "extra", "further", "additional"}
+
+
+def _elided_count(number):
+    """ "protect 640 existing jobs and create 210 more": a number standing for a noun it leaves out counts
+    what the count before it in the sentence counts."""
+    if number.dep_ not in ("dobj", "nsubj", "nsubjpass", "pobj", "attr", "conj") \
+            or not any(c.lower_ in _MORE for c in number.children):
+        return None
+    before = [t for t in number.sent if t.i < number.i and t.dep_ == "nummod" and t.head.pos_ == "NOUN"]
+    return before[-1].head if before else None
 
 
 def _shares(quote: str, words: list) -> bool:

@@ -244,10 +244,22 @@ def _conjuncts(tok) -> list:
 
 
 def phrase_keys(tok) -> frozenset[str]:
-    """The keys of a participant's name words: itself, its compounds and titles, its appositions."""
+    """The keys of a participant's name words: itself, its compounds and titles, its appositions, and a
+    person's name written right after a common noun ("by the cellist Ruth Amankwah", which the parser may hang
+    elsewhere)."""
     words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "appos", "flat")
-                     or (c.dep_ == "amod" and c.pos_ == "PROPN")]
+                     or (c.dep_ == "amod" and c.pos_ == "PROPN")] + _name_after(tok)
     return frozenset(k for w in words for k in [token_key(w)] if k)
+
+
+def _name_after(tok) -> list:
+    """The words of a person's name that starts right after the common noun `tok` ("the cellist Ruth
+    Amankwah")."""
+    if tok.pos_ != "NOUN" or tok.i + 1 >= len(tok.doc) or tok.doc[tok.i + 1].ent_type_ != "PERSON" \
+            or tok.doc[tok.i + 1].ent_iob_ != "B":
+        return []
+    ent = next(e for e in tok.doc.ents if e.start == tok.i + 1)
+    return list(ent)
 
 
 def lemma(tok) -> str:

@@ -2904,3 +2904,21 @@ def test_a_thing_only_weighed_or_someone_s_thing_said_to_be_done():
     assert not conflicts("When did Tarrant Yards file its legal challenge to the award?",
                          "Tarrant Yards filed a legal challenge to the award on Monday.")
     assert not conflicts("The council approved the firm's plan.", "The council considered the firm's plan on Monday.")
+
+
+def test_a_name_right_after_a_common_noun_is_that_participant():
+    """"a petition started by the cellist Ruth Amankwah": the parser may hang the name on the main verb as a
+    second subject; written right after "the cellist", it names the cellist, who started the petition."""
+    source = "Within a fortnight, a petition started by the cellist Ruth Amankwah had gathered 27,000 signatures."
+    assert not conflicts("Ruth Amankwah started the petition against the cut.", source)
+
+
+def test_a_number_that_leaves_out_its_noun_counts_what_the_count_before_it_counts():
+    """"protect 640 existing jobs and create 210 more": 210 counts jobs, so "The order will create 210 new
+    jobs" gives it to the same thing as its quote."""
+    from rag.nlp import parse
+    from rag.premise import dated
+    quote = "The company said the order would protect 640 existing jobs and create 210 more, including 45 apprenticeships."
+    assert dated(parse(quote), "210").lemma_ == "job"
+    ans = check("How many new jobs will the order create?", "The order will create 210 new jobs [1].", article=quote)
+    assert not ans.abstained, ans.error
