@@ -260,10 +260,10 @@ def _count_kind(noun: str) -> str:
 
 def _counts_only_others(nouns: set[str], text: str, how: str) -> bool:
     """Every number of the text counts a noun of another kind than the asked one (people, units of measure
-    (rag.units), other things): "How many members does the cooperative have?" is not answered by "About 40
-    boats, most of them belonging to members of the cooperative", nor by "met members for 90 minutes". A
+    (rag.units), other things): "How many members does the union have?" is not answered by "About 40
+    lorries, most of them driven by members of the union", nor by "met members for 90 minutes". A
     number counting no noun ("has 212", "1.2 million") may count anything; "how much" is answered by any
-    amount ("worth £14,200", "40,000 euros")."""
+    amount ("worth £9,500", "40,000 euros")."""
     kinds = {_count_kind(n) for n in nouns}
     numbers = [t for t in parse(text) if t.pos_ == "NUM" or t.like_num]
 

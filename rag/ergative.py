@@ -1,5 +1,5 @@
-"""Verbs whose subject, used without an object, is the one acted on: "The blockade ended at 11am" says what
-"talks ended the blockade" says, the blockade being ended either way ("ergative" verbs: end, close, open,
+"""Verbs whose subject, used without an object, is the one acted on: "The strike ended at noon" says what
+"talks ended the strike" says, the strike being ended either way ("ergative" verbs: end, close, open,
 sink, break). rag.roles gives such a subject the role "undergoer", opposed to neither doer nor the one acted
 on, unless it is one that acts (a person, an organisation, a country, a noun naming people, a name left
 untyped): "The pier closed" is done to the pier; "The union closed its office" has an object, and the union

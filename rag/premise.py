@@ -391,7 +391,7 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
 def _dated_with(noun) -> bool:
     """A date of the noun's sentence is about it: in the clause of the verb the date hangs on ("The plant was
     rebuilt in 2019"), or inside the noun's own phrase ("the plant, which began operating in 2013"); not a
-    date of another clause ("Year 11, who sit exams next summer, will be taught at the leisure centre")."""
+    date of another clause ("The juniors, who play in the spring, will train in the sports hall")."""
     # a date that is a subject or object is a thing, not a time ("Years 11 and 13 will return", tagged a date)
     for date in (e.root for e in noun.doc.ents if e.label_ == "DATE" and e.sent == noun.sent
                  and e.root.dep_ not in ("nsubj", "nsubjpass", "dobj", "appos", "compound")):

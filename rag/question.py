@@ -318,8 +318,8 @@ _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 
 
 def _things_counted(text: str) -> list[tuple[int, int]]:
-    """Where the text counts people or things ("46 staff", "about 40 boats"): no answer to "how much", which
-    asks an amount (money, a quantity, a share, a length of time: "£14,200", "8,400 tonnes", "50 minutes"),
+    """Where the text counts people or things ("46 staff", "about 40 lorries"): no answer to "how much", which
+    asks an amount (money, a quantity, a share, a length of time: "£9,500", "3,000 tonnes", "50 minutes"),
     however many of anything the quote also counts (nor does a time of day, "from 5am")."""
     return [(t.idx, t.idx + len(t.text)) for t in parse(text)
             if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.ent_type_ in ("CARDINAL", "")

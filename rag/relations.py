@@ -208,7 +208,7 @@ def conflicts(claim: str, source: str) -> list[Found]:
 
 
 def _owned_from(r: Role, s: Role, claim_roles: list[Role], source_roles: list[Role]) -> bool:
-    """ "The firm's engineers" and "engineers from the firm" say one thing: a noun's "from" is its owner when
+    """ "The council's lawyers" and "lawyers from the council" say one thing: a noun's "from" is its owner when
     nothing else owns it on that side ("Russia's imports from Iran" against "Iran's imports from Russia" is
     still the owner and the origin swapped)."""
     if {r.role, s.role} != {"owner", "from"}:

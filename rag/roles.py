@@ -198,10 +198,10 @@ _OBJECTS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "dative"}
 
 
 def _undergoes(subj, verb) -> bool:
-    """ "The blockade ended at 11am", "the pier, which closed in May": an ergative verb (rag.ergative) with no
+    """ "The strike ended at noon", "the pier, which closed in May": an ergative verb (rag.ergative) with no
     object has a subject that undergoes it, unless that subject is one that acts (a person, an organisation,
     a country, a noun naming people, a name left untyped: "The union closed", "Officials met"); a ship or a
-    building the tagger types as such undergoes it ("The Morvoren sank")."""
+    building the tagger types as such undergoes it ("The Kestrel sank")."""
     who = _antecedent(subj) or subj
     return is_ergative(lemma(verb)) and not any(c.dep_ in _OBJECTS for c in verb.children) \
         and who.ent_type_ not in _ACTORS and not is_agent(who.lemma_.lower()) \
@@ -245,7 +245,7 @@ def _conjuncts(tok) -> list:
 
 def phrase_keys(tok) -> frozenset[str]:
     """The keys of a participant's name words: itself, its compounds and titles, its appositions, and a
-    person's name written right after a common noun ("by the cellist Ruth Amankwah", which the parser may hang
+    person's name written right after a common noun ("by the surveyor Ana Ruiz", which the parser may hang
     elsewhere)."""
     words = [tok] + [c for c in tok.children if c.dep_ in ("compound", "appos", "flat")
                      or (c.dep_ == "amod" and c.pos_ == "PROPN")] + _name_after(tok)
@@ -253,8 +253,8 @@ def phrase_keys(tok) -> frozenset[str]:
 
 
 def _name_after(tok) -> list:
-    """The words of a person's name that starts right after the common noun `tok` ("the cellist Ruth
-    Amankwah")."""
+    """The words of a person's name that starts right after the common noun `tok` ("the surveyor Ana
+    Ruiz")."""
     if tok.pos_ != "NOUN" or tok.i + 1 >= len(tok.doc) or tok.doc[tok.i + 1].ent_type_ != "PERSON" \
             or tok.doc[tok.i + 1].ent_iob_ != "B":
         return []

@@ -126,10 +126,10 @@ def not_yet(claimed, stated) -> list[NotYet]:
             found = _only_to_come(mentions, verbs=False)
             if found:
                 out.append(NotYet(as_written(doer), found))
-    # "What was the outcome of the forum's judicial review?" over "has threatened to seek a judicial review":
-    # a named owner's thing spoken about (after a preposition, not acted on: "ordered to pay the trust's costs"
+    # "What was the outcome of the tenants' appeal?" over "have threatened to lodge an appeal":
+    # a named owner's thing spoken about (after a preposition, not acted on: "ordered to pay the council's costs"
     # does not say the costs were paid), in a claim told in the past, is taken to have happened; the source
-    # may tell it as a noun or as its verb ("the union would ballot members").
+    # may tell it as a noun or as its verb ("the drivers would strike if ...").
     root = next(iter(claimed.sents)).root if len(claimed) else None
     if root is not None and root.pos_ in ("VERB", "AUX") and _time(root) == "past":
         for owned in (t for t in claimed if t.pos_ == "NOUN" and _owned_and_done(t)):
@@ -141,9 +141,9 @@ def not_yet(claimed, stated) -> list[NotYet]:
 
 
 def _owned_and_done(noun) -> bool:
-    """Someone's thing the claim speaks of after a preposition (a named owner: "the outcome of the forum's
-    review"), or says was done ("Did the firm file its legal challenge?"); not one only ordered or weighed
-    ("ordered to pay the trust's costs", "decided against landing their catch")."""
+    """Someone's thing the claim speaks of after a preposition (a named owner: "the outcome of the tenants'
+    appeal"), or says was done ("Did the club lodge its appeal?"); not one only ordered or weighed
+    ("ordered to pay the council's costs", "decided against selling their boats")."""
     owners = [c for c in noun.children if c.dep_ == "poss"]
     if noun.dep_ == "pobj":
         return any(c.pos_ in ("NOUN", "PROPN") for c in owners)
@@ -153,9 +153,9 @@ def _owned_and_done(noun) -> bool:
 
 def _only_to_come(mentions: list, verbs: bool) -> str | None:
     """The verb that makes the first of these mentions, when every one is still to come or only asked for
-    ("will publish a report", "threatened to seek a review", "called for an inquiry", "was considering a legal
-    challenge"; with `verbs`, a mention
-    that is a verb with no maker is its own: "would ballot members if ..."); None otherwise (or when there
+    ("will publish a report", "threatened to lodge an appeal", "called for an inquiry", "was considering a takeover
+    bid"; with `verbs`, a mention
+    that is a verb with no maker is its own: "would strike if ..."); None otherwise (or when there
     are none)."""
     makers = [_maker(t) or (t if verbs and t.pos_ == "VERB" else None) for t in mentions]
     if mentions and all(m is not None and (_time(m) in ("future", "open") or m is not t and (
@@ -180,7 +180,7 @@ def _maker(noun):
 
 
 def _weighed(verb, noun) -> bool:
-    """Only weighed: "was considering a legal challenge" (not "considered the report", which exists)."""
+    """Only weighed: "was considering a takeover bid" (not "considered the report", which exists)."""
     return lemma(verb) in _WEIGHING and noun.dep_ == "dobj" \
         and not any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in noun.children)
 

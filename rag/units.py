@@ -1,6 +1,6 @@
 """Nouns that name a unit of measure: of money ("euro", "krone"), weight, length or area ("tonne", "hectare"),
 time ("minute", "week", "year") or a share ("percent"). "How much ...?" asks an amount, which such a unit
-counts ("40,000 euros", "8,400 tonnes"); a number counting anything else ("about 40 boats") is no amount.
+counts ("40,000 euros", "3,000 tonnes"); a number counting anything else ("about 40 lorries") is no amount.
 
 The list (rag/data/units.txt) is WordNet 3.0's single-word nouns whose commonest sense is a kind of unit of
 measurement, time unit, time period or proportion. Rebuilt from the WordNet database files with
