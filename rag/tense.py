@@ -129,7 +129,7 @@ def not_yet(claimed, stated) -> list[NotYet]:
     # "What was the outcome of the tenants' appeal?" over "have threatened to lodge an appeal":
     # a named owner's thing spoken about (after a preposition, not acted on: "ordered to pay the council's costs"
     # does not say the costs were paid), in a claim told in the past, is taken to have happened; the source
-    # may tell it as a noun or as its verb ("the drivers would strike if ...").
+    # may tell it as a noun or as its verb ("the tenants would appeal if ...").
     root = next(iter(claimed.sents)).root if len(claimed) else None
     if root is not None and root.pos_ in ("VERB", "AUX") and _time(root) == "past":
         for owned in (t for t in claimed if t.pos_ == "NOUN" and _owned_and_done(t)):
@@ -155,7 +155,7 @@ def _only_to_come(mentions: list, verbs: bool) -> str | None:
     """The verb that makes the first of these mentions, when every one is still to come or only asked for
     ("will publish a report", "threatened to lodge an appeal", "called for an inquiry", "was considering a takeover
     bid"; with `verbs`, a mention
-    that is a verb with no maker is its own: "would strike if ..."); None otherwise (or when there
+    that is a verb with no maker is its own: "would appeal if ..."); None otherwise (or when there
     are none)."""
     makers = [_maker(t) or (t if verbs and t.pos_ == "VERB" else None) for t in mentions]
     if mentions and all(m is not None and (_time(m) in ("future", "open") or m is not t and (
