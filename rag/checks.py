@@ -54,7 +54,7 @@ from .premise import (counts_missing, dated, event_unsaid, namesakes, numbers_mi
                       title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
-                       gives_kind, gives_number, names_which, says_which, when_event)
+                       gives_kind, gives_number, is_amount, names_which, says_which, when_event)
 from .reasons import asks_reason, gives_reason
 from .referents import calls_by_head, definite_common, root_subject, with_names, with_referent, with_title_holder
 from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
@@ -268,8 +268,7 @@ def _counts_only_others(nouns: set[str], text: str, how: str) -> bool:
     numbers = [t for t in parse(text) if t.pos_ == "NUM" or t.like_num]
 
     def amount(t) -> bool:
-        return how == "much" and (t.ent_type_ in ("MONEY", "QUANTITY", "PERCENT") or t.head.pos_ == "NOUN" and (
-            is_unit(lemma(t.head)) or is_money(lemma(t.head))))
+        return how == "much" and is_amount(t)
 
     counting = [t for t in numbers if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and not amount(t)]
     free = [t for t in numbers if t not in counting and (amount(t) or t.ent_type_ not in _NOT_COUNTS)]

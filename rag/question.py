@@ -322,8 +322,14 @@ def _things_counted(text: str) -> list[tuple[int, int]]:
     asks an amount (money, a quantity, a share, a length of time: "£9,500", "3,000 tonnes", "50 minutes"),
     however many of anything the quote also counts (nor does a time of day, "from 5am")."""
     return [(t.idx, t.idx + len(t.text)) for t in parse(text)
-            if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.ent_type_ in ("CARDINAL", "")
-            and not is_unit(t.head.lemma_.lower()) and not is_money(t.head.lemma_.lower())]
+            if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and t.ent_type_ in ("CARDINAL", "") and not is_amount(t)]
+
+
+def is_amount(number) -> bool:
+    """A number token of an amount: money, a quantity or a share as the tagger types them, or one counting a
+    unit of measure or of money (rag.units, rag.money: "40,000 euros", which the tagger calls a plain number)."""
+    return number.ent_type_ in ("MONEY", "QUANTITY", "PERCENT") or number.head.pos_ == "NOUN" and (
+        is_unit(lemma(number.head)) or is_money(lemma(number.head)))
 
 
 def _calendar_dates(text: str, years: bool = True) -> list[tuple[int, int]]:
