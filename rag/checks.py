@@ -49,7 +49,7 @@ from .money import is_money
 from .names import pieced
 from .nlp import irregular_forms, parse
 from .opposites import opposed
-from .premise import (counts_missing, dated, event_unsaid, namesakes, numbers_missing, others_unnamed,
+from .premise import (counted_apart, counts_missing, dated, event_unsaid, namesakes, numbers_missing, others_unnamed,
                       people_in_sources, people_missing, people_named, said_about_missing, set_otherwise, time_side,
                       title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
@@ -58,7 +58,7 @@ from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, OR
 from .reasons import asks_reason, gives_reason
 from .referents import calls_by_head, definite_common, root_subject, with_names, with_referent, with_title_holder
 from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
-                        other_named_doer, referent_conflicts, restates, said_by_others, strangers)
+                        other_named_doer, referent_conflicts, restates, said_by_others, speaks_for, strangers)
 from .roles import LIGHT_VERBS, lemma
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans, split_sentences
@@ -345,6 +345,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
             + _names_beside(case, d.answer.citations) + event_unsaid(q, windows)
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
+        + counted_apart(q, windows) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
         + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \
@@ -446,8 +447,11 @@ def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
     found = read(case.question.text, " ".join(text for _, text in using)) if using else []
     if not found:
         return d
-    # The sentence saying so (read alone, the parser may split it otherwise than inside all of them).
-    source, text = next(((s, t) for s, t in using if read(case.question.text, t)), using[0])
+    # The sentence saying so (read alone, the parser may split it otherwise than inside all of them); of
+    # several, the one sharing most words with the question.
+    asked = {t.key for t in terms(case.question.text)}
+    saying = [(s, t) for s, t in using if read(case.question.text, t)] or using[:1]
+    source, text = max(saying, key=lambda st: len(asked & {t.key for t in terms(st[1])}))
     shown = case.quotes(hint=text, min_relevance=0.0, sources=[source]).answer
     return case.abstain(f"the question does not match the articles: {found[0]}", shown=shown)
 
@@ -530,6 +534,7 @@ def roles_agree(case: Case, d: Draft) -> Draft:
                                [x for c in d.answer.citations for x in conflicts(asked[c.doc_id], c.quote)]) \
         or [x for doc_id, text in asked.items() for x in strangers(
             text, " ".join(c.quote for c in d.answer.citations if c.doc_id == doc_id))]
+    found = _not_for_its_own(case, found, d.answer.citations)
     found += [x for c in d.answer.citations if not found
               for x in referent_conflicts(case.question.text, c.quote, _sentence_before(case.articles[c.doc_id], c))]
     found += [x for c in d.answer.citations if not found
@@ -544,11 +549,20 @@ def roles_agree(case: Case, d: Draft) -> Draft:
         claim = _claim(case, s) if s.supported and cited else None
         clash = (_but_others_saying([(claim, c) for c in _sentence_citations(d.answer, s)], conflicts(claim, cited))
                  or strangers(claim, cited)) if claim is not None else []
+        clash = _not_for_its_own(case, clash, _sentence_citations(d.answer, s))
         if clash and restates(case.question.text, clash[0]):  # the question's premise is what clashes
             return case.abstain(f"the question does not match its quotes: {clash[0]}", shown=d.answer)
         if clash:
             return _instead(case, f"the model's answer does not match its quotes: {clash[0]}")
     return d
+
+
+def _not_for_its_own(case: Case, found: list, citations: list[Citation]) -> list:
+    """The conflicts found, but not a deed done by one the article makes an officer of its doer ("Ana Roth, the
+    agency's chief executive"): she speaks and acts for it."""
+    article = " ".join(dict.fromkeys(case.articles[c.doc_id] for c in citations))
+    return [x for x in found if not (isinstance(x, OtherDoer) and not x.acted_on
+                                     and speaks_for(x.doer, x.participant, article))]
 
 
 def _but_others_saying(read: list[tuple[str, Citation]], found: list) -> list:

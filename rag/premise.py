@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .kindred import kindred
 from .nlp import entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
                        title_token, when_event)
@@ -166,25 +167,31 @@ def others_unnamed(q: Question, windows: list[str], about: list[str]) -> list[st
 def title_of_another(q: Question, windows: list[str], article: str) -> list[str]:
     """ "Who is Greyhaven Ferries' chief inspector?" over "[The maritime accident investigation board has opened
     an inquiry.] Its chief inspector, Nora Tillet, said ...": the quotes give the title to another owner and
-    never name the question's. Another owner is another name, or a noun the article ties to another name or
+    never to the question's (nor, naming it, leave the title's owner unsaid). Another owner is another name, or a noun the article ties to another name or
     describes by its own words ("the authority" of "The Cresswick Water Authority"); never one the article ties
     to the question's owner ("the group" of "The Eastmere Health hospital group")."""
     noun = title_token(q)
     title = noun.lemma_.lower() if noun is not None else None
     asked = _owner(noun) if noun is not None else None
     mine = {x.key for x in terms(_phrase(asked))} if asked is not None and asked.pos_ == "PROPN" else set()
-    if not mine or any(mine & {x.key for x in terms(w)} for w in windows):
+    if not mine:
         return []
+    others = []
     for w in windows:
+        named = bool(mine & {x.key for x in terms(w)})
         for tok in parse(w):
             owner = _owner(tok) if tok.lemma_.lower() == title and tok.pos_ == "NOUN" else None
             if owner is not None and owner.lower_ in ("its", "their") and tok.sent.start > 0:
                 before = tok.doc[tok.sent.start - 1].sent  # what "its" points back to: the subject before
                 owner = root_subject(before)
             if owner is not None and owner.pos_ in ("NOUN", "PROPN") and _another_owner(owner, mine, article):
-                name = " ".join(t.text for t in asked.subtree if t.dep_ not in ("det", "case"))
-                written = " ".join([t.text for t in noun.lefts if t.dep_ in ("compound", "amod")] + [noun.text])
-                return [f"{name}' {written}" if name.endswith("s") else f"{name}'s {written}"]
+                others.append(tok)
+            elif named and tok.lemma_.lower() == title and tok.pos_ == "NOUN":
+                return []  # a title the window may give the question's owner, whom it names
+    if others:
+        name = " ".join(t.text for t in asked.subtree if t.dep_ not in ("det", "case"))
+        written = " ".join([t.text for t in noun.lefts if t.dep_ in ("compound", "amod")] + [noun.text])
+        return [f"{name}' {written}" if name.endswith("s") else f"{name}'s {written}"]
     return []
 
 
@@ -202,7 +209,9 @@ def _phrase(tok) -> str:
 
 def _another_owner(owner, mine: set[str], article: str) -> bool:
     """`owner` is not the one whose name has the words `mine` (see title_of_another)."""
-    theirs = {x.key for x in terms(_phrase(owner))}
+    # the whole name the tagger marks, where the parse splits it ("Calloway & Pike's" read as "Pike's")
+    name = next((e.text for e in owner.doc.ents if e.start <= owner.i < e.end), "")
+    theirs = {x.key for x in terms(_phrase(owner) + " " + name)}
     if theirs & mine:
         return False
     if any(t.pos_ == "PROPN" for t in owner.subtree):
@@ -373,19 +382,34 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     if not things:
         return []
     done_to = {lemma(t) for t in things}
+    # "When did the club go into receivership?" over "was put in receivership": a verb without an object
+    # may be told by its place or state's own verb
+    transitive = any(t.dep_ in ("dobj", "nsubjpass") or passive and t.dep_ == "nsubj" for t in things)
     # "When did the ban come into force?" over "proposed banning ...": the deed is told by its own verb (and
     # rag.tense says it is only proposed).
     deeds = {lemma(t) for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN"}
 
     def tells(window: str) -> bool:
         said = parse(window)
-        return _says_word(window, verb) or any(lemma(t) in done_to and _dated_with(t) or t.pos_ == "VERB"
-                                               and lemma(t) in deeds for t in said)
+        return _says_word(window, verb) or any(lemma(t) in done_to and _dated_with(t) and not (
+            transitive and _done_otherwise(t, verb)) or t.pos_ == "VERB" and lemma(t) in deeds for t in said)
 
     if any(tells(w) for w in windows):
         return []
     thing = things[0]
     return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]
+
+
+def _done_otherwise(noun, asked) -> bool:
+    """The noun is what another deed is done to ("When did the mayor lift the curfew?" over "the mayor imposed
+    a curfew in May"): the date is that deed's. Not a light verb's ("had a curfew", "made an offer"), nor a
+    kindred verb's, which may tell the asked deed ("delivered the keys" for "handed over")."""
+    deed = noun
+    while deed.dep_ in ("dobj", "nsubjpass", "pobj", "prep") and deed.head.pos_ != "VERB":
+        deed = deed.head  # "imposed a curfew on the town": the town is what "imposed" is done to
+    deed = deed.head if deed.dep_ in ("dobj", "nsubjpass", "pobj", "prep") else None
+    return deed is not None and deed.pos_ == "VERB" and lemma(deed) not in LIGHT_VERBS \
+        and not kindred(lemma(deed), lemma(asked))
 
 
 def _dated_with(noun) -> bool:
@@ -508,3 +532,56 @@ def _elided_count(number):
 def _shares(quote: str, words: list) -> bool:
     ev = Evidence.of(quote)
     return not words or any(ev.credit(t) > 0.0 for t in words)
+
+
+_NOT_NAMED = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+
+
+def counted_apart(q: Question, windows: list[str]) -> list[str]:
+    """ "How many members voted for <a name>?" is not answered by "The hall was called <the name> after a
+    poll that 300 members joined": the quote counts the asked thing in a clause of its own that
+    leaves out the name the question hangs on its verb by a preposition, while the quote's sentence holds
+    that name elsewhere. (A name the quote lacks is for the other checks.)"""
+    if q.counted_how() != "many":
+        return []
+    doc = parse(q.asked)
+    things = {lemma(t.head) for t in doc if t.lower_ == "many" and t.head.pos_ == "NOUN"}
+    names = [t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in _NOT_NAMED and _hung_on_verb(t)]
+    out = []
+    for name in names:
+        key = token_key(name)
+        found = [key in {token_key(t) for t in _clause(n.head).subtree}
+                 for w in windows for sent in parse(w).sents if key in {token_key(t) for t in sent}
+                 for n in sent if n.dep_ == "nummod" and lemma(n.head) in things]
+        if found and not any(found):
+            out.append(name.text)
+    return out
+
+
+def _hung_on_verb(name) -> bool:
+    """The name is what a preposition of a verb takes, or names it ("voted for the name X")."""
+    while name.dep_ in ("appos", "compound") and name.head.pos_ in ("NOUN", "PROPN"):
+        name = name.head
+    return name.dep_ == "pobj" and name.head.head.pos_ == "VERB"
+
+
+def _clause(noun):
+    """The clause a noun is said in: its verb's, reaching past a clause that only describes another noun to
+    that noun's verb ("filed a claim listing 300 names" is the filing's), but not past a time it marks
+    ("called X after a poll that 300 members joined" is the poll's), and past a saying
+    verb ("officials in the town said 300 died")."""
+    tok = noun
+    while True:
+        verb = next((t for t in tok.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        if verb is None:
+            return tok.sent.root
+        if verb.dep_ == "ccomp" and lemma(verb.head) in SAYING:
+            return verb.head
+        if verb.dep_ not in ("relcl", "acl", "appos"):
+            return verb
+        tok = verb.head
+        if tok.dep_ == "pobj" and tok.head.lower_ in _TIME_MARKS:
+            return tok
+
+
+_TIME_MARKS = {"after", "before", "following", "since", "until", "during", "ahead"}

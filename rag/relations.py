@@ -663,6 +663,32 @@ def _employers(person) -> frozenset[str]:
                      if p.dep_ == "poss" and p.pos_ == "PROPN" for k in phrase_keys(p))
 
 
+def speaks_for(speaker: str, organisation: str, article: str) -> bool:
+    """The article gives the person `speaker` a title of the organisation's ("Ana Roth, the agency's chief
+    executive"), so what she says or does the organisation does: the owner written by one of its names, by
+    the abbreviation the article gives it in brackets ("the Tarrow Water Agency (TWA)"), or by the head noun
+    of its name ("the agency")."""
+    mine = {x.key for x in terms(organisation)}
+    if not mine:
+        return False
+    doc = parse(article)
+    names = [organisation]
+    for m in re.finditer(r"((?:[A-Z][\w'&-]*\s+){1,6})\(([A-Z]{2,6})\)", article):
+        if mine & {x.key for x in terms(m.group(2))} or mine & {x.key for x in terms(m.group(1))}:
+            names += [m.group(1), m.group(2)]
+    keys = {x.key for n in names for x in terms(n)}
+    heads = {n.split()[-1].lower() for n in names if len(n.split()) > 1}
+    said = {x.key for x in terms(speaker)}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or not said & {x.key for x in terms(ent.text)}:
+            continue
+        for title in (c for c in ent.root.children if c.dep_ == "appos"):
+            for owner in (c for c in title.children if c.dep_ == "poss"):
+                if phrase_keys(owner) & keys or owner.pos_ == "NOUN" and owner.lower_ in heads:
+                    return True
+    return False
+
+
 _MARKER = re.compile(r"\s*[(,]\s*(?:formerly|previously|originally|once)(?:\s+(?:known\s+as|called|named))?\s+", re.I)
 _SEGMENT = re.compile(r"[^(),;.]{1,120}")
 # "What was X formerly called?", "What was X called before?" (X is the name now); "What is X now called?",

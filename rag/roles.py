@@ -112,7 +112,9 @@ def _antecedent(tok):
     if tok.tag_ not in ("WDT", "WP") and not (tok.lower_ == "that" and tok.dep_.startswith("nsubj")) \
             or clause.dep_ != "relcl" or clause.head.pos_ not in ("NOUN", "PROPN"):
         return None
-    return clause.head
+    # "Ana Roth, a nurse who lives in Leeds": the nurse is Ana Roth, who lives there
+    noun = clause.head
+    return noun.head if noun.dep_ == "appos" and noun.head.pos_ == "PROPN" else noun
 
 
 _REPORTED = {"he", "she", "it", "they"}

@@ -61,6 +61,11 @@ _IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "ha
 # closing the centre"); not "stopped making", "admitted taking", "began building".
 _WEIGHING = {"consider", "discuss", "propose", "suggest", "recommend", "contemplate", "debate", "explore",
              "envisage", "weigh", "mull", "favor", "advocate"}
+# Verbs whose bare infinitive happens as they do ("made the pumps fail", "saw the wall collapse"): no wish
+# of the kind "demanded that the board resign".
+_BARE_INFINITIVE = {"make", "let", "have", "help", "see", "hear", "watch", "feel", "notice"}
+# Verbs whose "-ing" deed is done as far as they say ("finished paving the road", "began building")
+_ASPECTUAL = {"finish", "complete", "start", "begin", "stop", "continue", "resume", "keep", "cease", "quit"}
 _REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
 _REFUSED_STEMS = tuple(v.removesuffix("e") for v in _REFUSED)  # "refus" for "refused", "refusing"
 # Nouns whose "to ..." is only a power, plan or threat ("has the power to order a review", "a plan to build",
@@ -98,10 +103,14 @@ def _time(verb) -> str | None:
         return "open"
     if verb.dep_ == "xcomp" and verb.tag_ == "VBG" and lemma(verb.head) in _WEIGHING:  # "considered cancelling"
         return "open"
+    if verb.dep_ == "xcomp" and verb.tag_ == "VBG" and lemma(verb.head) in _ASPECTUAL:  # "finished paving"
+        return _time(verb.head)
     if _for_to(verb, aux) or verb.dep_ == "acl" and "to" in aux and lemma(verb.head) in _ONLY_POSSIBLE:
         return "open"
     if _subjunctive(verb, aux):
         return "open"
+    if verb.dep_ == "ccomp" and verb.tag_ == "VB" and not aux and lemma(verb.head) in _BARE_INFINITIVE:
+        return _time(verb.head)
     if aux & _FUTURE:
         return "future"
     # "the pump would restart once engineers had repaired it": a time clause takes its main verb's time
@@ -209,7 +218,7 @@ def _for_to(verb, aux: set[str]) -> bool:
 def _subjunctive(verb, aux: set[str]) -> bool:
     """ "recommended that the scheme be approved", "said it should be approved": a clause under another verb
     with no tense of its own (or only "should") says what someone wanted done, not that it was."""
-    if verb.dep_ != "ccomp" or aux - {"be", "should"}:
+    if verb.dep_ != "ccomp" or aux - {"be", "should"} or lemma(verb.head) in _BARE_INFINITIVE:
         return False
     return verb.tag_ == "VB" or verb.tag_ == "VBN" and bool(aux)  # "be approved", "should be approved"
 
@@ -221,8 +230,8 @@ def time_conflicts(claimed, stated) -> list[TimeConflict]:
     out = []
     for verb in (t for t in claimed if t.pos_ == "VERB" and lemma(t) not in LIGHT_VERBS):
         mine = _time(verb)
-        theirs = {_time(t) for t in stated if t.pos_ == "VERB" and lemma(t) == lemma(verb)
-                  and not _other_subjects(verb, t)}
+        theirs = {_time(t) for t in _closest_uses(verb, [t for t in stated if t.pos_ == "VERB"
+                                                         and lemma(t) == lemma(verb) and not _other_subjects(verb, t)])}
         if theirs == {"not"} and mine != "not":
             out.append(TimeConflict(lemma(verb), mine or "present", "not"))
         elif mine == "not" and theirs and theirs <= {"past", "future"}:  # "Why did X refuse to pay?" / "X paid"
@@ -232,6 +241,25 @@ def time_conflicts(claimed, stated) -> list[TimeConflict]:
         elif mine == "past" and "open" in theirs and theirs <= {"open", "future"}:
             out.append(TimeConflict(lemma(verb), mine, "open"))
     return out
+
+
+def _closest_uses(verb, uses: list) -> list:
+    """The source's uses of the claim's verb that share the most words of what it is done to or says
+    ("said it had repaired 12 pumps, but refused to say when the others would run": the claim's "said the others
+    would run on Friday" is the second); all of them when none shares any."""
+    mine = _said_of(verb)
+    shared = [len(mine & _said_of(t)) for t in uses]
+    best = max(shared, default=0)
+    return [t for t, n in zip(uses, shared) if n == best] if best else uses
+
+
+_NOT_SAID_OF = {"nsubj", "nsubjpass", "aux", "auxpass", "neg", "punct", "cc", "conj", "mark", "advmod"}
+
+
+def _said_of(verb) -> set[str]:
+    """The content words of what a verb is done to or says (not its doer)."""
+    return {k for c in verb.children if c.dep_ not in _NOT_SAID_OF for t in c.subtree
+            if t.pos_ in ("NOUN", "PROPN", "VERB", "NUM") for k in [token_key(t)] if k}
 
 
 def _other_subjects(a, b) -> bool:
