@@ -158,10 +158,14 @@ def others_unnamed(q: Question, windows: list[str], about: list[str]) -> list[st
     Airways' hangar be sold?"). The one an article is about goes without saying in its sentences ("the
     students' union" of "Kelford University"), as people named there by title do not."""
     said = Evidence.of(" ".join(windows + about)).keys
+    # "the Ashcombe Organ" where the lede tells of "a 200-year-old church organ": what the article is about,
+    # described before it is named
+    described = {t.lemma_.lower() for a in about for t in parse(a) if t.pos_ == "NOUN" and any(
+        c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)}
     return [re.sub(r"['\u2019]s?$", "", e.text) for e in parse(q.asked).ents
             if entity_kind(e.label_) not in ("person", "date", "amount") and len(e) > 1
             and (words := {k for t in e if t.dep_ == "compound" and t.pos_ == "PROPN" for k in [token_key(t)] if k})
-            and not words & said]
+            and not words & said and e.root.lemma_.lower() not in described]
 
 
 def title_of_another(q: Question, windows: list[str], article: str) -> list[str]:

@@ -371,6 +371,8 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         which = _title_words(q)
         linked = _linked_names(title, answer, which) | _linked_names(title, context, which)
         return any(t.key in linked and is_new(t.surface) for t in terms(answer))
+    if title and person_noun(title) and not _says_title(title, f"{answer} {context}"):
+        return False  # "Who is the panel's spokesman?" over "X acted on the panel's advice": no one is called so
     if q.wants == DATE and _ASKS_CLOCK.search(q.asked):  # "What time did she arrive?": not "on Monday"
         return any(is_new(m.group()) for m in _CLOCK_TIME.finditer(answer))
     for ent in doc.ents:
@@ -534,6 +536,16 @@ def title_token(q: Question):
             return c
         return None
     return None
+
+
+_GENDERED = re.compile(r"(?:wo)?m[ae]n$|person$|people$")
+
+
+def _says_title(lemma: str, text: str) -> bool:
+    """`text` uses the title or one built on it: "chairwoman" for "chair", "spokesperson" for "spokesman"."""
+    base = _GENDERED.sub("", lemma) or lemma
+    return any(t.pos_ in ("NOUN", "PROPN") and (t.lemma_.lower().startswith(base) or base.startswith(
+        _GENDERED.sub("", t.lemma_.lower()) or "-")) for t in parse(text)) if text.strip() else False
 
 
 def _says_noun(lemma: str, text: str) -> bool:

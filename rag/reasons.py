@@ -31,6 +31,7 @@ _EXPLAINING = {"after", "as", "since", "when", "so"}
 _EXPLAINING_PREP = {"after", "following", "for"}
 # "ruling that ...", "arguing that ...": the finding or argument given with the deed.
 _GIVING = SAYING | {"rule", "argue", "cite", "find", "conclude", "accuse"}
+_CAUSING = {"make", "cause", "force", "lead", "prompt", "drive", "compel", "trigger", "push"}  # "made X do"
 _MEANT = {"design", "aim", "intend", "mean"}  # "designed to ...": what the thing is for
 
 
@@ -72,6 +73,8 @@ def _explained(verb) -> bool:
     """A reason is given with `verb`: in its sentence ("was among the four not inspected, because it arrived
     late"), or, when the verb's clause is itself the reason for another ("appointed after the bank called in
     a loan"), inside that clause past the word that opens it."""
+    if verb.dep_ in ("ccomp", "xcomp") and lemma(verb.head) in _CAUSING:
+        return True  # "a fault which made the gates reject tickets": the fault is the reason
     if _explaining_another(verb):
         return any(_explains(t) for t in verb.subtree if not (t.head == verb and t.dep_ in ("mark", "advmod")))
     return any(_explains(t) for t in verb.sent if not (t.head == verb and t.dep_ in ("mark", "advmod")))

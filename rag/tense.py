@@ -46,6 +46,7 @@ class NotYet:
 
 
 _FUTURE = {"will", "shall", "'ll", "wo", "would"}  # "wo" is how the parser splits "won't"
+_WILL = {"will", "shall", "'ll"}  # the future itself, not a past one ("would")
 _PAST_AUX = {"was", "were", "did", "had", "has", "have", "'d", "'ve"}
 _OTHER_TIME = {"past": "future", "future": "past"}
 _MAYBE = {"could", "might", "may"}
@@ -113,9 +114,11 @@ def _time(verb) -> str | None:
         return _time(verb.head)
     if aux & _FUTURE:
         return "future"
-    # "the pump would restart once engineers had repaired it": a time clause takes its main verb's time
+    # "the pump would restart once engineers had repaired it": a time clause takes its main verb's time; not
+    # a plain past under "will" ("will stay open after donors raised £9,000": the raising is done)
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _WHEN for c in verb.children) \
-            and verb.head.pos_ in ("VERB", "AUX") and _time(verb.head) == "future":
+            and verb.head.pos_ in ("VERB", "AUX") and _time(verb.head) == "future" \
+            and not (verb.tag_ == "VBD" and not aux and _WILL & {c.lower_ for c in verb.head.children}):
         return "future"
     return "past" if verb.tag_ == "VBD" or aux & _PAST_AUX else None
 

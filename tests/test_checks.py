@@ -2429,6 +2429,13 @@ def test_a_deed_finished_is_done():
     assert not conflicts("The council finished paving the road.", "The council paved the road in May.")
 
 
+def test_a_plain_past_in_a_time_clause_under_will_was_done():
+    """"will stay open after donors raised £9,000": the raising is done; "would restart once engineers had
+    repaired it" is still to come."""
+    assert not conflicts("Donors raised £9,000.", "The hall will stay open after donors raised £9,000.")
+    assert conflicts("Engineers repaired the pump.", "The pump would restart once engineers had repaired it.")
+
+
 def test_a_why_question_asks_a_reason_whatever_it_holds():
     """"Why did the trust decline to say how much it paid?" asks a reason, not a number; the question's
     "decline to say" (parsed as a clause of purpose) is the quote's refusal, not its opposite."""
@@ -2607,6 +2614,39 @@ def test_an_organisation_the_article_is_not_about_must_be_named_by_its_quote():
     ans = check("When will Brackton Airways' maintenance hangar be sold?", article=article)
     assert ans.abstained and "Brackton Airways" in ans.error
     assert not check("Where will the meeting for Skerrow Air staff be held?", article=article).abstained
+
+
+def test_an_article_is_about_what_its_lede_describes_and_the_next_sentence_names():
+    """News describes its subject in the lede ("A 200-year-old church organ ...") and names it in the sentence
+    after ("The Ashcombe Organ, built in 1820, ..."): the lede's quote answers about the named one. An article's
+    text begins with its title, which is not one of the two sentences."""
+    article = ("Church organ saved after appeal\n\nA 200-year-old church organ that was set to be scrapped will "
+               "stay in Kelby after a trust raised £90,000 to restore it. The Ashcombe Organ, built in 1820, had "
+               "been silent for a decade. The trust's appeal drew 900 donors.")
+    ans = check("How much did the trust raise to restore the Ashcombe Organ?", article=article)
+    assert not ans.abstained and "£90,000" in ans.answer, ans.error
+
+
+def test_who_holds_a_title_is_answered_only_by_a_quote_giving_it():
+    """"Who is the review board's spokesman?" is not answered by "Ida Kell acted on the advice of the review
+    board": no one there is called its spokesman; "the board's spokeswoman, Ana Roth" answers it."""
+    article = "Ida Kell acted on the advice of the review board, which ruled on Monday. The market opens at 9am."
+    ans = check("Who is the review board's spokesman?", article=article)
+    assert ans.abstained, ans.answer
+    article = "The board's spokesman, Ana Roth, said it ruled on Monday. The market opens at 9am."
+    ans = check("Who is the review board's spokesman?", article=article)
+    assert not ans.abstained and "Ana Roth" in ans.answer, ans.error
+    ans = check("Who is the chair of the review board?",
+                article="The review board's chairwoman, Ana Roth, said it ruled on Monday. The market opens at 9am.")
+    assert not ans.abstained and "Ana Roth" in ans.answer, ans.error
+
+
+def test_a_deed_someone_or_something_made_happen_has_its_maker_as_its_reason():
+    """"a faulty update, which made the gates reject every ticket": the update is why they rejected them."""
+    from rag.reasons import gives_reason
+    said = "The engineers said a faulty update, which made the gates reject every ticket, was sent at 2am."
+    assert gives_reason("Why did the gates reject every ticket?", said)
+    assert not gives_reason("Why did the gates reject every ticket?", "The gates rejected every ticket on Monday.")
 
 
 def test_a_definite_noun_is_written_with_the_one_name_the_article_gave_it():
