@@ -63,7 +63,7 @@ from .roles import LIGHT_VERBS, lemma
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans, split_sentences
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
-from .tense import denied
+from .tense import denied, withheld
 from .units import is_unit
 from .words import SAYING
 
@@ -221,11 +221,11 @@ def _gives(q: Question, text: str, quoted: str = "", bare: bool = False) -> bool
         return gives_kind(q, text, quoted)
     if q.wants == NUMBER_:
         counted = f"{text} {quoted}" if bare else text
-        return gives_number(q, text) and _counts_the_thing_asked(q, counted)
+        return gives_number(q, text) and _counts_the_thing_asked(q, counted, text if bare else "")
     return says_which(q, text) and (q.wants is None or gives_kind(q, text, quoted))
 
 
-def _counts_the_thing_asked(q: Question, text: str) -> bool:
+def _counts_the_thing_asked(q: Question, text: str, answer: str = "") -> bool:
     """ "How many berths ...?" is not answered by "opened in 2016": the count must be of the thing
     asked (the noun phrase after "how many", up to its first stopword or verb: "How many pike died ...?" is
     not answered by "Thousands of fish have died")."""
@@ -243,12 +243,43 @@ def _counts_the_thing_asked(q: Question, text: str) -> bool:
             break
         counted += found
         nouns |= {t.lemma_.lower() for t in asked if t.text == word and t.pos_ == "NOUN"}
+    # "How many of the book's 212 pages are gilded?": the pages counted, not what comes before "of"
+    nouns |= {lemma(g) for t in asked if t.lower_ == "many" for p in t.children if p.dep_ == "prep"
+              and p.lower_ == "of" for g in p.children if g.dep_ == "pobj" and g.pos_ == "NOUN"}
+    if nouns and _counts_another_part(q, nouns, answer or text, text):
+        return False
     evidence = Evidence.of(text)
     if any(is_money(n) for n in nouns) and _MONEY.search(text):
         return True  # "How much compensation will it pay?" is answered by "£45 off the bill", which never says it
     if nouns and _counts_only_others(nouns, text, q.counted_how()):
         return False
     return not counted or any(evidence.credit(t) for t in counted)
+
+
+def _counts_another_part(q: Question, nouns: set[str], answer: str, text: str) -> bool:
+    """The text counts the asked thing only by numbers the question gives, and the answer's other numbers
+    count something else: "How many of the book's 212 pages are gilded?" is not answered by "212 pages and 48
+    plates, 16 of which are gilded" (16 of the plates)."""
+    given = {token_key(t) for t in parse(q.asked) if t.like_num}
+    said = parse(text.removeprefix(answer) if answer != text else text)  # a bare answer's quotes, without it
+    own = [t for t in said if t.like_num and _counted_noun(t) in nouns]
+    offered = [t for t in parse(answer) if t.like_num and token_key(t) not in given]
+    if not own or any(token_key(t) not in given for t in own) or not offered:
+        return False
+    return all(uses and all(_counted_noun(u) not in nouns | {None} for u in uses)
+               for n in offered for uses in [[t for t in said if token_key(t) == token_key(n)]])
+
+
+def _counted_noun(number) -> str | None:
+    """The noun a number counts: its noun ("48 plates"), or the whole it is part of ("16 of the plates", "16
+    of which" for the plates a clause describes)."""
+    if number.dep_ == "nummod" and number.head.pos_ == "NOUN":
+        return lemma(number.head)
+    whole = next((g for p in number.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
+                  if g.dep_ == "pobj"), None)
+    if whole is not None and whole.lower_ == "which" and number.head.dep_ == "relcl":
+        return lemma(number.head.head)
+    return lemma(whole) if whole is not None and whole.pos_ == "NOUN" else None
 
 
 _NOT_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
@@ -345,7 +376,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
             + _names_beside(case, d.answer.citations) + event_unsaid(q, windows)
     missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
-        + counted_apart(q, windows) \
+        + counted_apart(q, windows, _about(case, d.answer.citations)) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
         + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \
@@ -401,7 +432,12 @@ def deed_not_denied(case: Case, d: Draft) -> Draft:
     much will the operator raise tolls?", quotes picked for their numbers hold no "raise", while another
     sentence says the operator "would not raise tolls this year". Every passage sentence with the question's
     verb is read (`relations.denied`: each use of it refused or negated); that sentence is shown instead."""
-    return _deed_as_told(case, d, denied)
+    told = _deed_as_told(case, d, denied)
+    if told is not d:
+        return told
+    # "What is the identity of the donor?" over "refused to reveal the identity of the donor"
+    asked = {t.key for t in terms(case.question.asked) if t.kind == WORD}
+    return _deed_as_told(case, d, withheld, words=asked)
 
 
 def deed_by_its_doer(case: Case, d: Draft) -> Draft:
@@ -429,11 +465,15 @@ def _inflects(sentence: str, lemmas: set[str], forms: set[str]) -> bool:
 
 
 def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
-                  keep: Callable[[Source], bool] = lambda s: True) -> Draft:
-    """Every passage sentence using the question's verb (of the sources `keep` keeps), read together by `read`
-    (question, text) -> found."""
+                  keep: Callable[[Source], bool] = lambda s: True, words: set[str] | None = None) -> Draft:
+    """Every passage sentence using the question's verb (or, given `words`, one of those), of the sources
+    `keep` keeps, read together by `read` (question, text) -> found."""
     if not d.answer.citations:
         return d
+    if words is not None:
+        using = [(s, s.text[a:b]) for s in case.sources if keep(s) for a, b in sentence_spans(s.text)
+                 if words & {t.key for t in terms(s.text[a:b])}]
+        return _told(case, d, read, using)
     # Read in the declarative too: the small tagger takes "offer" in "How much reward did the council offer?"
     # for a noun.
     said = [t for doc in (parse(case.question.text), as_declared(case.question.text)) for t in doc
@@ -444,6 +484,11 @@ def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
     using = [(s, s.text[a:b]) for s in case.sources for a, b in sentence_spans(s.text)
              if verbs & {t.key for t in terms(s.text[a:b])} or _inflects(s.text[a:b], lemmas, forms)]
     using = [(s, text) for s, text in using if keep(s)]
+    return _told(case, d, read, using)
+
+
+def _told(case: Case, d: Draft, read: Callable[[str, str], list], using: list[tuple[Source, str]]) -> Draft:
+    """The draft, or the question declined with the passage sentence `read` finds against it shown."""
     found = read(case.question.text, " ".join(text for _, text in using)) if using else []
     if not found:
         return d

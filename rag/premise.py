@@ -541,25 +541,42 @@ def _shares(quote: str, words: list) -> bool:
 _NOT_NAMED = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 
 
-def counted_apart(q: Question, windows: list[str]) -> list[str]:
+def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str]:
     """ "How many members voted for <a name>?" is not answered by "The hall was called <the name> after a
     poll that 300 members joined": the quote counts the asked thing in a clause of its own that
     leaves out the name the question hangs on its verb by a preposition, while the quote's sentence holds
-    that name elsewhere. (A name the quote lacks is for the other checks.)"""
+    that name elsewhere. (A name the quote lacks is for the other checks.) Nor "How many shops in <a town>
+    closed?" by "40 shops closed", when no count of shops has the town and the article is not about it
+    (its headline and lede, `about`, do not name it)."""
     if q.counted_how() != "many":
         return []
     doc = parse(q.asked)
     things = {lemma(t.head) for t in doc if t.lower_ == "many" and t.head.pos_ == "NOUN"}
-    names = [t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in _NOT_NAMED and _hung_on_verb(t)]
+    said = parse(" ".join(windows))
+    counts = [n for n in said if n.dep_ == "nummod" and lemma(n.head) in things]
+    setting = {token_key(t) for a in about for t in parse(a)}
     out = []
-    for name in names:
+    for name in (t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in _NOT_NAMED):
         key = token_key(name)
-        found = [key in {token_key(t) for t in _clause(n.head).subtree}
-                 for w in windows for sent in parse(w).sents if key in {token_key(t) for t in sent}
-                 for n in sent if n.dep_ == "nummod" and lemma(n.head) in things]
+        if _hung_on_verb(name):
+            found = [key in _keys(_clause(n.head)) for n in counts if key in _keys(n.sent)]
+        elif _narrows(name, things) and key not in setting:
+            found = [key in _keys(_clause(n.head)) or key in _keys(n.sent) for n in counts]
+        else:
+            continue
         if found and not any(found):
             out.append(name.text)
     return out
+
+
+def _keys(span) -> set[str]:
+    return {token_key(t) for t in (span.subtree if hasattr(span, "subtree") else span)}
+
+
+def _narrows(name, things: set[str]) -> bool:
+    """The name says which of the counted things are asked about ("shops in <a town>")."""
+    return name.dep_ == "pobj" and name.head.dep_ == "prep" and name.head.lower_ in ("in", "at", "from") \
+        and lemma(name.head.head) in things
 
 
 def _hung_on_verb(name) -> bool:

@@ -18,6 +18,7 @@ import re
 from .declarative import as_declared
 from .nlp import parse
 from .roles import lemma, phrase_keys
+from .support import token_key
 from .words import SAYING
 
 _WHY = re.compile(r"^\W*why\b", re.I)
@@ -117,4 +118,14 @@ def _in_own_words(question: str, doc) -> bool:
     if subject is None:
         return False
     keys = phrase_keys(subject)
-    return any(t.dep_ == "nsubj" and lemma(t.head) in SAYING and phrase_keys(t) & keys for t in doc)
+    asked_words = {token_key(t) for t in asked}
+    return any(t.dep_ == "nsubj" and lemma(t.head) in SAYING and phrase_keys(t) & keys
+               and not _restates(t.head, asked_words) for t in doc)
+
+
+def _restates(saying, asked_words: set[str]) -> bool:
+    """What is said holds no word the question lacks ("The board said it had no record of the letter" for "Why
+    did the board have no record of the letter?"): the asked state told again, no account of it."""
+    said = {token_key(t) for c in saying.children if c.dep_ == "ccomp" for t in c.subtree
+            if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and lemma(t) not in _AUXILIARY}
+    return bool(said) and said - {""} <= asked_words

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .agents import is_group
 from .declarative import as_declared
-from .nlp import entity_kind
+from .nlp import entity_kind, parse
 from .referents import as_written
 from .roles import LIGHT_VERBS, lemma, subject
 from .support import token_key
@@ -85,6 +85,30 @@ def denied(claim: str, source: str) -> list[TimeConflict]:
     if not (words & NEGATIONS or any(w.endswith("n't") or w.startswith(_REFUSED_STEMS) for w in words)):
         return []
     return [t for t in time_conflicts(as_declared(claim), as_declared(source)) if t.source_time == "not"]
+
+
+def withheld(question: str, source: str) -> list[TimeConflict]:
+    """ "What is the cost of the deal?" over "the firm refused to disclose the cost of the deal": the thing a
+    "what is the <noun>" question asks is one the source says was kept back (its verb refused or not done);
+    "of ..." the source gives it must share a word with the question's."""
+    doc = parse(question)
+    root = next(iter(doc.sents)).root if len(doc) else None
+    if root is None or root.lemma_ != "be" or doc[0].lower_ != "what":
+        return []
+    asked = [c for c in root.children if c.dep_ in ("nsubj", "attr") and c.pos_ == "NOUN"]
+    out = []
+    for noun in asked:
+        mine = _of_words(noun)
+        for t in parse(source):
+            if lemma(t) == lemma(noun) and t.dep_ == "dobj" and t.head.pos_ == "VERB" and _time(t.head) == "not" \
+                    and (not mine or not _of_words(t) or mine & _of_words(t)):
+                out.append(TimeConflict(lemma(t.head), "present", "not"))
+    return out
+
+
+def _of_words(noun) -> set[str]:
+    return {k for p in noun.children if p.dep_ == "prep" and p.lower_ == "of" for t in p.subtree
+            if t.pos_ in ("NOUN", "PROPN") for k in [token_key(t)] if k}
 
 
 def _time(verb) -> str | None:
