@@ -369,7 +369,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
             + people_missing(q, windows, _people_asked(case, d)) \
             + _names_beside(case, d.answer.citations) \
-            + set_otherwise(q, windows)
+            + set_otherwise(q, windows) + event_unsaid(q, windows)
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
@@ -538,8 +538,12 @@ def _called_by_head(q: Question, windows: list[str]) -> set[str]:
     "the Bank of Valdoria" as news writes it after the first mention. Any noun: the quote beside names it in
     full ("The reserve ... houses 40 deer" beside "... move to the Kelso Deer Reserve")."""
     said = " ".join(windows)
-    return {k for e in parse(q.asked).ents if len(e) > 1 and calls_by_head(said, e, any_noun=True)
-            for t in e for k in [token_key(t)] if k}
+    # or by the noun with "a", as a lede describes what the next sentence names ("A 200-year-old church organ
+    # ..." beside "The Ashcombe Organ, built in 1820, ..."); not a noun set beside another name ("Kelso, a trust")
+    described = {t.lemma_.lower() for t in parse(said) if t.pos_ == "NOUN" and t.dep_ != "appos"
+                 and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)}
+    return {k for e in parse(q.asked).ents if len(e) > 1 and (calls_by_head(said, e, any_noun=True) or (
+            e.root.pos_ == "PROPN" and e.root.lemma_.lower() in described)) for t in e for k in [token_key(t)] if k}
 
 
 def _local_facts_missing(case: Case, citations: list[Citation]) -> list[str]:

@@ -157,12 +157,18 @@ def _other_doers(a, b) -> bool:
 
 
 def _doer_words(verb) -> set[str]:
-    """The words of a verb's subject, or of the verb it hangs on ("decided to sell": who decided)."""
+    """The words of a verb's doer: its subject, its "by" for a passive one ("was sold by an auction house"; none
+    without one), or the doer of the verb it hangs on ("decided to sell", "raised money to buy": who decided,
+    who raised)."""
     while verb is not None:
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None:
-            return {k for w in subj.subtree if w.pos_ in ("NOUN", "PROPN") for k in [token_key(w)] if k}
-        verb = verb.head if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i else None
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        doer = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None) \
+            if passive else next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if doer is not None or passive:
+            return {k for w in doer.subtree if w.pos_ in ("NOUN", "PROPN") for k in [token_key(w)] if k} \
+                if doer is not None else set()
+        purpose = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        verb = verb.head if (verb.dep_ in ("conj", "xcomp") or purpose) and verb.head.i != verb.i else None
     return set()
 
 

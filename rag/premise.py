@@ -488,7 +488,9 @@ def _year_of_another(window: str, head: str, year: str) -> bool:
 _GENERIC_HEADS = LIGHT_VERBS | {"happen", "occur", "year", "time"}
 _UNITS_OF_NUMBER = {"%", "percent", "cent", "pc"}  # "30%", "30 per cent" say what 30 is, not what it counts
 # Parts of a stretch of time: "at the end of March" dates the verb "at" hangs on, not "end".
-_PARTS_OF_TIME = {"end", "start", "beginning", "middle", "turn", "half"}
+# "at the end of May", "at 2am on Tuesday": a part of a time dates what the time it is part of dates
+_PARTS_OF_TIME = {"end", "start", "beginning", "middle", "turn", "half", "am", "pm", "a.m.", "p.m.", "noon",
+                  "midnight"}
 # "on Sunday night" dates the verb "on" hangs on, not "night".
 _PARTS_OF_DAY = {"morning", "afternoon", "evening", "night"}
 

@@ -2625,6 +2625,20 @@ def test_an_article_is_about_what_its_lede_describes_and_the_next_sentence_names
                "been silent for a decade. The trust's appeal drew 900 donors.")
     ans = check("How much did the trust raise to restore the Ashcombe Organ?", article=article)
     assert not ans.abstained and "£90,000" in ans.answer, ans.error
+    # the model answering from the lede and citing the naming sentence beside it
+    ans = check("How much did the trust raise to restore the Ashcombe Organ?",
+                "The trust raised £90,000 to restore it [1]. The Ashcombe Organ was built in 1820 [2].", article=article)
+    assert not ans.abstained and "£90,000" in ans.answer, ans.error
+    from rag.checks import _called_by_head
+    q = analyse("How much did the museum raise to buy the Dunmore Tapestry?")
+    assert _called_by_head(q, ["A woven tapestry that was set to be sold abroad will stay in Kelby."])
+    assert not _called_by_head(q, ["Kelso, a tapestry dealer, will stay in Kelby."])
+    # the question's verb in the quote, its opposite done by another ("was sold by an auction house") beside it
+    from rag.opposites import opposed
+    quote = ("A woven tapestry will stay in Kelby after the museum raised £2 million to buy it. The Dunmore "
+             "Tapestry was sold at auction by Dell & Moss last year to a collector.")
+    assert opposed("How much did the museum raise to buy the Dunmore Tapestry?", quote) == []
+    assert opposed("When did the Kelby trust buy the hall?", "The hall was sold by the Kelby trust in May.")
 
 
 def test_who_holds_a_title_is_answered_only_by_a_quote_giving_it():
@@ -2672,6 +2686,18 @@ def test_a_state_told_again_in_its_holder_s_words_is_no_reason_for_it():
     q = "Why did the Kelby board have no record of the tenants' letter?"
     assert not gives_reason(q, "The Kelby board said it had no record of that letter.")
     assert gives_reason(q, "The Kelby board said its files had been lost in a flood.")
+
+
+def test_a_day_after_a_time_of_day_dates_the_deed():
+    """"sent at 2am on Tuesday": Tuesday dates the sending, however the parser hangs it on "am"."""
+    from rag.nlp import parse
+    from rag.premise import dated
+    assert dated(parse("A faulty update was sent to the gates at 2am on Tuesday."), "tuesday").text == "sent"
+    ans = check("Why did the gates reject every ticket?",
+                "A faulty update sent to the gates at 2am on Tuesday made them reject every ticket [1].",
+                article="A faulty update, which made the gates reject every ticket, was sent to the gates at 2am on "
+                        "Tuesday. The market opens at 9am.")
+    assert not ans.abstained, ans.error
 
 
 def test_a_deed_someone_or_something_made_happen_has_its_maker_as_its_reason():
