@@ -184,6 +184,10 @@ def _anchors(tok) -> set[str]:
     subject). Opposite words contradict only when said of the same thing: "the old harbour" and "new
     residents" do not."""
     near = [tok.head, *tok.children] + [g for c in tok.children if c.dep_ == "prep" for g in c.children]
+    # "the valve was replaced and passed an inspection": a verb joined with no subject of its own shares its
+    # first verb's
+    if tok.pos_ == "VERB" and tok.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        near += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     # "the single fare on the 12 would rise": said of the fare on the 12, which names which fare.
     near += [g for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for p in c.children if p.dep_ == "prep"
              for g in p.children if g.dep_ == "pobj"]

@@ -2700,6 +2700,16 @@ def test_a_day_after_a_time_of_day_dates_the_deed():
     assert not ans.abstained, ans.error
 
 
+def test_a_verb_joined_without_a_subject_is_said_of_the_first_verb_s_subject():
+    """"the pump had been replaced and passed an inspection in May" says the pump passed it: "When did the pump
+    fail an inspection?" is its opposite, though another pump "failed" in the quote beside."""
+    from rag.opposites import opposed
+    quote = ("Its director said the pump had been replaced in 2021 and passed an inspection in May. The flood began "
+             "when a pump failed at the station.")
+    assert opposed("When did the pump fail an inspection?", quote) == [("fail", "passed")]
+    assert opposed("When did the pump pass an inspection?", quote) == []
+
+
 def test_a_deed_someone_or_something_made_happen_has_its_maker_as_its_reason():
     """"a faulty update, which made the gates reject every ticket": the update is why they rejected them."""
     from rag.reasons import gives_reason
