@@ -600,6 +600,10 @@ def _clause(noun):
             return tok.sent.root
         if verb.dep_ == "ccomp" and lemma(verb.head) in SAYING:
             return verb.head
+        if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children):
+            tok = verb  # "..., leaving 300 residents without a home": no subject of its own, its verb's clause
+            continue
         if verb.dep_ not in ("relcl", "acl", "appos"):
             return verb
         tok = verb.head

@@ -3137,6 +3137,9 @@ def test_premise_stated_a_count_said_apart_from_the_name_asked_does_not_answer()
     lede = ["Storm closes shops across Brayton", "A storm closed shops across Brayton on Monday."]
     assert counted_apart(analyse("How many shops in Brayton closed?"), ["In total, 40 shops closed."], lede) == []
     assert counted_apart(analyse("How many shops in Brayfield closed?"), ["In total, 40 shops closed."], lede)
+    # a clause with no subject of its own is its verb's: the name there is said with the count
+    said = ["Kelso Care, which runs 12 homes, closed on Friday, leaving about 300 residents without a place."]
+    assert counted_apart(analyse("How many residents live in the Kelso Care homes?"), said, []) == []
     # the name in a clause that describes the counted thing's place is said with the count
     ans = check("How many members voted in Tarrow?",
                 article="Tarrow, where 300 members voted on Monday, is the club's home. The hall opens in May.")
