@@ -49,9 +49,9 @@ from .money import is_money
 from .names import pieced
 from .nlp import irregular_forms, parse
 from .opposites import opposed
-from .premise import (counted_apart, counts_missing, dated, event_unsaid, namesakes, numbers_missing, others_unnamed,
-                      people_in_sources, people_missing, people_named, said_about_missing, set_otherwise, time_side,
-                      title_of_another, titled_missing)
+from .premise import (counted_apart, counts_missing, dated, described_nouns, event_unsaid, namesakes,
+                      numbers_missing, others_unnamed, people_in_sources, people_missing, people_named,
+                      said_about_missing, set_otherwise, time_side, title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
@@ -538,10 +538,8 @@ def _called_by_head(q: Question, windows: list[str]) -> set[str]:
     "the Bank of Valdoria" as news writes it after the first mention. Any noun: the quote beside names it in
     full ("The reserve ... houses 40 deer" beside "... move to the Kelso Deer Reserve")."""
     said = " ".join(windows)
-    # or by the noun with "a", as a lede describes what the next sentence names ("A 200-year-old church organ
-    # ..." beside "The Ashcombe Organ, built in 1820, ..."); not a noun set beside another name ("Kelso, a trust")
-    described = {t.lemma_.lower() for t in parse(said) if t.pos_ == "NOUN" and t.dep_ != "appos"
-                 and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)}
+    # or by the noun with "a", as a lede describes what the next sentence names
+    described = described_nouns([said])
     return {k for e in parse(q.asked).ents if len(e) > 1 and (calls_by_head(said, e, any_noun=True) or (
             e.root.pos_ == "PROPN" and e.root.lemma_.lower() in described)) for t in e for k in [token_key(t)] if k}
 

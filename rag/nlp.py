@@ -66,6 +66,10 @@ _KIND = {"PERSON": "person", "ORG": "group", "GPE": "place", "NORP": "place", "L
          "PERCENT": "amount", "EVENT": "event", "WORK_OF_ART": "work", "PRODUCT": "work"}
 
 
+# Labels of times and amounts (and ranks): no names, whatever their capitals.
+NOT_NAMES = frozenset(label for label, kind in _KIND.items() if kind in ("date", "amount")) | {"ORDINAL"}
+
+
 def entity_kind(label: str) -> str:
     """What an entity label names, coarsely ("person", "place", "group", "date", ...), or "" for none."""
     return _KIND.get(label, "")

@@ -161,15 +161,19 @@ def _doer_words(verb) -> set[str]:
     without one), or the doer of the verb it hangs on ("decided to sell", "raised money to buy": who decided,
     who raised)."""
     while verb is not None:
-        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-        doer = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None) \
-            if passive else next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if doer is not None or passive:
-            return {k for w in doer.subtree if w.pos_ in ("NOUN", "PROPN") for k in [token_key(w)] if k} \
-                if doer is not None else set()
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+            agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            return _words(agent) if agent is not None else set()
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            return _words(subj)
         purpose = verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
         verb = verb.head if (verb.dep_ in ("conj", "xcomp") or purpose) and verb.head.i != verb.i else None
     return set()
+
+
+def _words(phrase) -> set[str]:
+    return {k for w in phrase.subtree if w.pos_ in ("NOUN", "PROPN") for k in [token_key(w)] if k}
 
 
 def _alike(a: str | None, b: str | None) -> bool:

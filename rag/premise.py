@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .kindred import kindred
-from .nlp import entity_kind, parse
+from .nlp import NOT_NAMES, entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
                        title_token, when_event)
 from .referents import root_subject
@@ -160,20 +160,27 @@ def others_unnamed(q: Question, windows: list[str], about: list[str]) -> list[st
     said = Evidence.of(" ".join(windows + about)).keys
     # "the Ashcombe Organ" where the lede tells of "a 200-year-old church organ": what the article is about,
     # described before it is named
-    described = {t.lemma_.lower() for a in about for t in parse(a) if t.pos_ == "NOUN" and any(
-        c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)}
+    described = described_nouns(about)
     return [re.sub(r"['\u2019]s?$", "", e.text) for e in parse(q.asked).ents
             if entity_kind(e.label_) not in ("person", "date", "amount") and len(e) > 1
             and (words := {k for t in e if t.dep_ == "compound" and t.pos_ == "PROPN" for k in [token_key(t)] if k})
             and not words & said and e.root.lemma_.lower() not in described]
 
 
+def described_nouns(texts: list[str]) -> set[str]:
+    """The nouns the texts bring in with "a" / "an", not beside another name ("Kelso, a trust"): what news
+    describes before it names it ("A 200-year-old church organ ..." then "The Ashcombe Organ, built in 1820")."""
+    return {t.lemma_.lower() for text in texts for t in parse(text) if t.pos_ == "NOUN" and t.dep_ != "appos"
+            and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)}
+
+
 def title_of_another(q: Question, windows: list[str], article: str) -> list[str]:
     """ "Who is Greyhaven Ferries' chief inspector?" over "[The maritime accident investigation board has opened
     an inquiry.] Its chief inspector, Nora Tillet, said ...": the quotes give the title to another owner and
-    never to the question's (nor, naming it, leave the title's owner unsaid). Another owner is another name, or a noun the article ties to another name or
-    describes by its own words ("the authority" of "The Cresswick Water Authority"); never one the article ties
-    to the question's owner ("the group" of "The Eastmere Health hospital group")."""
+    never to the question's (nor, naming it, leave the title's owner unsaid). Another owner is another name, or a
+    noun the article ties to another name or describes by its own words ("the authority" of "The Cresswick Water
+    Authority"); never one the article ties to the question's owner ("the group" of "The Eastmere Health
+    hospital group")."""
     noun = title_token(q)
     title = noun.lemma_.lower() if noun is not None else None
     asked = _owner(noun) if noun is not None else None
@@ -540,9 +547,6 @@ def _shares(quote: str, words: list) -> bool:
     return not words or any(ev.credit(t) > 0.0 for t in words)
 
 
-_NOT_NAMED = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
-
-
 def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str]:
     """ "How many members voted for <a name>?" is not answered by "The hall was called <the name> after a
     poll that 300 members joined": the quote counts the asked thing in a clause of its own that
@@ -558,12 +562,12 @@ def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str
     counts = [n for n in said if n.dep_ == "nummod" and lemma(n.head) in things]
     setting = {token_key(t) for a in about for t in parse(a)}
     out = []
-    for name in (t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in _NOT_NAMED):
+    for name in (t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in NOT_NAMES):
         key = token_key(name)
         if _hung_on_verb(name):
-            found = [key in _keys(_clause(n.head)) for n in counts if key in _keys(n.sent)]
+            found = [key in _keys(_clause(n.head).subtree) for n in counts if key in _keys(n.sent)]
         elif _narrows(name, things) and key not in setting:
-            found = [key in _keys(_clause(n.head)) or key in _keys(n.sent) for n in counts]
+            found = [key in _keys(_clause(n.head).subtree) or key in _keys(n.sent) for n in counts]
         else:
             continue
         if found and not any(found):
@@ -571,8 +575,8 @@ def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str
     return out
 
 
-def _keys(span) -> set[str]:
-    return {token_key(t) for t in (span.subtree if hasattr(span, "subtree") else span)}
+def _keys(tokens) -> set[str]:
+    return {token_key(t) for t in tokens}
 
 
 def _narrows(name, things: set[str]) -> bool:
@@ -591,8 +595,9 @@ def _hung_on_verb(name) -> bool:
 def _clause(noun):
     """The clause a noun is said in: its verb's, reaching past a clause that only describes another noun to
     that noun's verb ("filed a claim listing 300 names" is the filing's), but not past a time it marks
-    ("called X after a poll that 300 members joined" is the poll's), and past a saying
-    verb ("officials in the town said 300 died")."""
+    ("called X after a poll that 300 members joined" is the poll's); past a clause with no subject of its own
+    ("closed on Friday, leaving 300 residents without a home") and past a saying verb ("officials in the town
+    said 300 died")."""
     tok = noun
     while True:
         verb = next((t for t in tok.ancestors if t.pos_ in ("VERB", "AUX")), None)

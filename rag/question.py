@@ -19,7 +19,7 @@ from itertools import takewhile
 
 from .agents import is_agent, is_group
 from .declarative import answered
-from .nlp import parse
+from .nlp import NOT_NAMES, parse
 from .places import is_place
 from .roles import LIGHT_VERBS, Role, lemma, roles
 from .money import is_money
@@ -451,7 +451,7 @@ def _restates_the_unknown(q: Question, text: str) -> bool:
 _LOCATIVE = {"in", "at", "on", "near", "outside", "inside", "beside", "behind", "within", "opposite", "across", "along",
               "off", "to", "into", "from", "below", "above", "under", "beneath", "underneath", "between", "among"}
 _IN_A_NAME = {"in", "at", "near", "from"}  # "import fruit from Normandy" (tagged an organisation): where it came from
-_NOT_PLACES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "NORP"}
+_NOT_PLACES = NOT_NAMES | {"NORP"}
 
 
 def _place_phrase(tok) -> bool:

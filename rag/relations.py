@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from .agents import is_group
 from .declarative import as_declared
-from .nlp import entity_kind, parse
+from .nlp import NOT_NAMES, entity_kind, parse
 from .opposites import opposites, takers
 from .referents import (as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
                         pointing_subject)
@@ -523,7 +523,6 @@ def _moved_complements(claimed, stated) -> list[MovedComplement]:
 
 
 _NAME_PREPS = {"in", "from", "for", "at", "to", "of", "with", "against", "by"}
-_NOT_NAMES = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 
 
 def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
@@ -589,7 +588,7 @@ def _head_word(text: str, key: str) -> str:
 
 
 def _a_name(tok) -> bool:
-    return tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_NAMES
+    return tok.pos_ == "PROPN" and tok.ent_type_ not in NOT_NAMES
 
 
 def _anchors(head) -> set[str]:
