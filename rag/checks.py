@@ -49,9 +49,9 @@ from .money import is_money
 from .names import pieced
 from .nlp import irregular_forms, parse
 from .opposites import opposed
-from .premise import (counted_apart, counts_missing, dated, described_nouns, event_unsaid, namesakes,
-                      numbers_missing, others_unnamed, people_in_sources, people_missing, people_named,
-                      said_about_missing, set_otherwise, time_side, title_of_another, titled_missing)
+from .premise import (counted_apart, counts_missing, dated, described_nouns, event_undated, event_unsaid,
+                      namesakes, numbers_missing, others_unnamed, part_counted, people_in_sources, people_missing,
+                      people_named, said_about_missing, set_otherwise, time_side, title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
@@ -63,7 +63,7 @@ from .roles import LIGHT_VERBS, lemma
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans, split_sentences
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
-from .tense import denied, withheld
+from .tense import denied, what_is, withheld
 from .units import is_unit
 from .words import SAYING
 
@@ -275,11 +275,8 @@ def _counted_noun(number) -> str | None:
     of which" for the plates a clause describes)."""
     if number.dep_ == "nummod" and number.head.pos_ == "NOUN":
         return lemma(number.head)
-    whole = next((g for p in number.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
-                  if g.dep_ == "pobj"), None)
-    if whole is not None and whole.lower_ == "which" and number.head.dep_ == "relcl":
-        return lemma(number.head.head)
-    return lemma(whole) if whole is not None and whole.pos_ == "NOUN" else None
+    whole = part_counted(number)
+    return lemma(whole) if whole is not None else None
 
 
 _NOT_COUNTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
@@ -369,13 +366,14 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         missing = numbers_missing(q, windows) + counts_missing(q, windows) \
             + people_missing(q, windows, _people_asked(case, d)) \
             + _names_beside(case, d.answer.citations) \
-            + set_otherwise(q, windows) + event_unsaid(q, windows)
+            + set_otherwise(q, windows)
     else:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
-            + _names_beside(case, d.answer.citations) + event_unsaid(q, windows)
-    missing += _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
+            + _names_beside(case, d.answer.citations)
+    missing += event_unsaid(q, windows) + event_undated(q, windows) \
+        + _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + counted_apart(q, windows, _about(case, d.answer.citations)) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
@@ -433,7 +431,7 @@ def deed_not_denied(case: Case, d: Draft) -> Draft:
     sentence says the operator "would not raise tolls this year". Every passage sentence with the question's
     verb is read (`relations.denied`: each use of it refused or negated); that sentence is shown instead."""
     told = _deed_as_told(case, d, denied)
-    if told is not d:
+    if told is not d or not what_is(case.question.asked):
         return told
     # "What is the identity of the donor?" over "refused to reveal the identity of the donor"
     asked = {t.key for t in terms(case.question.asked) if t.kind == WORD}
@@ -560,14 +558,19 @@ _PRONOUN = re.compile(r"\b(he|she|his|her|him|they|their|them|its)\b", re.I)
 
 def _speaker_window(case: Case, c: Citation) -> str:
     """The quote, with the sentence before it when the quote refers back by a pronoun ("He said", "their
-    presence") that no name before it in the quote can stand for; or with the name a pointing-back subject
-    stands for ("The event (the Harbour Games) took place ...", as the model steps read it)."""
+    presence") that no name before it in the quote can stand for; a lede describing its doer with the
+    sentence naming them (`_with_name_after`); or with the name a pointing-back subject stands for ("The
+    event (the Harbour Games) took place ...", as the model steps read it)."""
     m = _PRONOUN.search(c.quote)
     # "Pennock, who owns a team in Ohio, said she would ...": a name before "he" or "she" is whom it stands
     # for ("The revolution ended their presence" still points back).
     named_before = m is not None and m.group().lower() in ("he", "she") and any(
         t.pos_ == "PROPN" for t in parse(c.quote[:m.start()]))
-    if m and not named_before or _goes_on_quoting(c.quote):  # a quotation saying nothing of whose it is
+    named_after = _with_name_after(case.articles[c.doc_id], c)  # its "his" is the one named after it
+    if named_after != c.quote:
+        return named_after
+    # a quotation saying nothing of whose it is, or a sentence of one
+    if m and not named_before or _goes_on_quoting(c.quote) or _in_quotation(case.articles[c.doc_id], c):
         return _with_sentence_before(case.articles[c.doc_id], c)
     return with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c))
 
@@ -739,7 +742,8 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
         if not subject:
             continue
         read = [_with_sentence_before(case.articles[c.doc_id], c)
-                if _leans_back(c.quote, _sentence_before(case.articles[c.doc_id], c)) else c.quote for c in cited]
+                if _leans_back(c.quote, _sentence_before(case.articles[c.doc_id], c))
+                else _with_name_after(case.articles[c.doc_id], c) for c in cited]
         windows = [Evidence.of(r) for r in read]
         for fact, t in facts:
             holding = [w for w in windows if w.credit(t) > 0.0]
@@ -749,6 +753,21 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
                 return case.abstain(f"no one quote names both \"{named}\" and \"{fact}\", as the model's answer does",
                                     shown=d.answer)
     return d
+
+
+def _with_name_after(article: str, c: Citation) -> str:
+    """A lede that describes its doer before naming it ("A former treasurer of a sailing club took £90,000
+    ...") with the next sentence, which names them ("Peter Lund, 58, denies ..."), as news writes; any other
+    quote alone."""
+    opening = split_sentences(article)[:3]
+    if c.quote.strip() not in (x.strip() for x in opening[:2]):
+        return c.quote
+    # the first subject: the deed's, not the reporting clause's ("..., a jury heard yesterday")
+    subj = next((t for t in parse(c.quote) if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.pos_ != "NOUN" or not any(d.lower_ in ("a", "an") for d in subj.children):
+        return c.quote
+    following = opening[[x.strip() for x in opening].index(c.quote.strip()) + 1:]
+    return f"{c.quote} {following[0]}" if following else c.quote
 
 
 def deed_from_its_quotes(case: Case, d: Draft) -> Draft:
@@ -993,8 +1012,16 @@ def _as_read(case: Case, citations: list[Citation]) -> str:
     """Quotes as one passage for the model, each once, a subject that points back followed by the name it
     stands for ("The work (The Tidewater Triptych) was restored ...", "The charity's (Daleside Transport)
     chair"): the model reads each alone."""
-    return " ".join(dict.fromkeys(with_referent(c.quote, _sentence_before(case.articles[c.doc_id], c),
-                                                case.articles[c.doc_id][:c.start]) for c in citations))
+    return " ".join(dict.fromkeys(_with_speaker(case.articles[c.doc_id], c) for c in citations))
+
+
+def _with_speaker(article: str, c: Citation) -> str:
+    """The quote as the model reads it alone: a sentence of someone's quotation with the sentences back to
+    the one saying whose ("I have sailed here for 30 years" is nobody's alone), any other with the names
+    its pointing words stand for."""
+    if _goes_on_quoting(c.quote) or _in_quotation(article, c):
+        return _with_sentence_before(article, c)
+    return with_referent(c.quote, _sentence_before(article, c), article[:c.start])
 
 
 def _claim(case: Case, s: Sentence) -> str:
@@ -1031,11 +1058,18 @@ def _with_sentence_before(article: str, c: Citation) -> str:
     lead = max(0, c.start - 1200)  # three sentences are shorter than that; no need to split the whole article
     spans = sentence_spans(article[lead:c.start])
     k = len(spans) - 1
-    quoting = c.quote.lstrip()[:1] in _OPENING_QUOTES
+    quoting = c.quote.lstrip()[:1] in _OPENING_QUOTES or _in_quotation(article, c)
     while k > 0 and len(spans) - k <= 3 and (_goes_on_quoting(sentence := article[lead + spans[k][0]:lead + spans[k][1]])
                                               or quoting and _said_by_pronoun(sentence)):
         k -= 1
     return article[lead + spans[k][0] if spans else c.start:c.end]
+
+
+def _in_quotation(article: str, c: Citation) -> bool:
+    """The quote starts inside a quotation its paragraph opened before it ('"I sold nothing. I have sailed
+    here for 30 years."': the second sentence)."""
+    before = article[article.rfind("\n", 0, c.start) + 1:c.start]
+    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
 
 
 def _said_by_pronoun(sentence: str) -> bool:

@@ -13,7 +13,7 @@ from .nlp import NOT_NAMES, entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
                        title_token, when_event)
 from .referents import root_subject
-from .roles import LIGHT_VERBS, lemma
+from .roles import LIGHT_VERBS, joined_without_subject, lemma
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 from .words import SAYING
@@ -386,7 +386,9 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     verb = when_event(q)
     if verb is None:
         return []
-    passive = any(c.dep_ == "auxpass" for c in verb.children)  # "When was X built?": the parser may call X "nsubj"
+    # "When was X built?": the parser may call X "nsubj", and may hang "built" on "was"
+    passive = any(c.dep_ == "auxpass" for c in verb.children) or verb.dep_ == "ccomp" and verb.head.lemma_ == "be" \
+        and verb.tag_ in ("VBN", "VBD")
     things = [t for t in verb.children if (t.dep_ in ("dobj", "nsubjpass") or passive and t.dep_ == "nsubj")
               and t.pos_ in ("NOUN", "PROPN")] + [
         g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
@@ -411,6 +413,50 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]
 
 
+def event_undated(q: Question, windows: list[str]) -> list[str]:
+    """A "when" question's event that the windows tell by its own verb but never date, their dates all
+    another deed's ("When did X sell the boat?" over "X sold the boat at an auction and is due to buy another
+    next week": next week is the buying's). Not a saying, whose date a reader takes from what was said
+    ("When did X say the vote would be held?")."""
+    verb = when_event(q)
+    if verb is None or lemma(verb) in SAYING or q.wh_noun not in (None, *_TIME_NOUNS):  # "Which year groups ..."
+        return []
+    uses = [t for w in windows for t in parse(w) if t.pos_ == "VERB" and lemma(t) == lemma(verb)]
+    # (the tagger may call "9 February 2022" an event); not "for five years"
+    dates = [(e.root, t) for t in uses for e in t.doc.ents if e.sent == t.sent and (
+        e.label_ == "DATE" or any(x.lower_ in MONTH_NAMES for x in e)) and e.root.dep_ not in _NOT_TIMES
+        and e.root.head.lower_ != "for"]
+    # the question's things ("births" of "When will births be suspended?"): a clause dated with one of them
+    # may tell the asked deed in other words ("will no longer be able to give birth from 3 March")
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    things = {lemma(t) for t in verb.children if t.pos_ == "NOUN" and (
+        t.dep_ in ("dobj", "nsubjpass") or passive and t.dep_ == "nsubj")}
+    if not dates or any(_dates(date, use) or _with_thing(date, things) for date, use in dates):
+        return []
+    return [f"date of \"{verb.text}\""]
+
+
+_TIME_NOUNS = ("year", "date", "month", "day", "decade", "century", "time")
+
+
+def _with_thing(date, things: set[str]) -> bool:
+    clause = next((h for h in date.ancestors if h.pos_ == "VERB"), None)
+    return clause is not None and any(lemma(t) in things and _dates(t, clause) for t in clause.subtree)
+
+
+def _dates(date, verb) -> bool:
+    """The date is the verb's: the verb is above it with no other clause's verb between ("offered to mediate
+    an end to the clash on Thursday"), or the verb's "when" clause is on the verb the date is ("The curfew
+    was set in May when the mayor imposed it")."""
+    at_once = verb.dep_ == "advcl" and any(c.lower_ in ("when", "as", "while") for c in verb.children)
+    for tok in date.ancestors:
+        if tok == verb or at_once and tok == verb.head:
+            return True
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ in ("conj", "relcl", "advcl"):  # "... and is due to"
+            return False
+    return False
+
+
 def _done_otherwise(noun, asked) -> bool:
     """The noun is what another deed is done to ("When did the mayor lift the curfew?" over "the mayor imposed
     a curfew in May"): the date is that deed's. Not a light verb's ("had a curfew", "made an offer"), nor a
@@ -418,21 +464,29 @@ def _done_otherwise(noun, asked) -> bool:
     deed = noun
     while deed.dep_ in ("dobj", "nsubjpass", "pobj", "prep") and deed.head.pos_ != "VERB":
         deed = deed.head  # "imposed a curfew on the town": the town is what "imposed" is done to
-    deed = deed.head if deed.dep_ in ("dobj", "nsubjpass", "pobj", "prep") else None
-    return deed is not None and deed.pos_ == "VERB" and lemma(deed) not in LIGHT_VERBS \
-        and not kindred(lemma(deed), lemma(asked))
+    deeds = [deed.head] if deed.dep_ in ("dobj", "nsubjpass", "pobj", "prep") else []
+    if noun.dep_ == "nsubj":  # "the bill passed its first reading and was signed in May": signed
+        deeds = [v for v in joined_without_subject(noun.head) if any(c.dep_ == "auxpass" for c in v.children)]
+    return any(d.pos_ == "VERB" and lemma(d) not in LIGHT_VERBS and not kindred(lemma(d), lemma(asked))
+               for d in deeds)
+
+
+
+# A date that is a subject, object or aside is a thing, not a time ("Years 11 and 13 will return", "Ana
+# Roth, 49," tagged dates).
+_NOT_TIMES = ("nsubj", "nsubjpass", "dobj", "appos", "compound")
 
 
 def _dated_with(noun) -> bool:
     """A date of the noun's sentence is about it: in the clause of the verb the date hangs on ("The plant was
     rebuilt in 2019"), or inside the noun's own phrase ("the plant, which began operating in 2013"); not a
     date of another clause ("The juniors, who play in the spring, will train in the sports hall")."""
-    # a date that is a subject or object is a thing, not a time ("Years 11 and 13 will return", tagged a date)
     for date in (e.root for e in noun.doc.ents if e.label_ == "DATE" and e.sent == noun.sent
-                 and e.root.dep_ not in ("nsubj", "nsubjpass", "dobj", "appos", "compound")):
+                 and e.root.dep_ not in _NOT_TIMES):
         clause = next((h for h in date.ancestors if h.pos_ in ("VERB", "AUX")), None)
         if noun.left_edge.i <= date.i <= noun.right_edge.i or clause is not None and (
-                clause.left_edge.i <= noun.i <= clause.right_edge.i):
+                clause.left_edge.i <= noun.i <= clause.right_edge.i
+                or noun.dep_ in ("nsubj", "nsubjpass") and clause in joined_without_subject(noun.head)):
             return True
     return False
 
@@ -512,9 +566,11 @@ def dated(doc, key: str):
     for tok in doc:
         if token_key(tok) != key:
             continue
-        elided = _elided_count(tok)
-        if elided is not None:
-            return elided
+        counted = _elided_count(tok)
+        if counted is None:
+            counted = part_counted(tok)
+        if counted is not None:
+            return counted
         head = _governor(tok)
         while head.lemma_.lower() in _PARTS_OF_TIME and head.dep_ == "pobj" and head.head.dep_ == "prep" \
                 or head.lemma_.lower() in _PARTS_OF_DAY and tok.dep_ == "compound" and head.dep_ == "pobj":
@@ -523,6 +579,9 @@ def dated(doc, key: str):
             if head.head == head:
                 return None
             head = _governor(head)
+        # "the 2023 contract uplift": the uplift; not a name the tagger calls a noun ("the 2001 film Serendipity")
+        while head.dep_ == "compound" and head.head.pos_ == "NOUN" and not head.head.is_title:
+            head = head.head
         if head == tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
             return None
         return head
@@ -542,6 +601,21 @@ def _elided_count(number):
     return before[-1].head if before else None
 
 
+def part_counted(number):
+    """The noun a number counts part of: "400 of the seats"; "640 seats, of which 400 can be saved" and "48
+    plates, 16 of which are gilded" (the noun the clause describes; the parser hangs the number on the
+    verb as its subject)."""
+    whole = next((g for p in number.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children
+                  if g.dep_ == "pobj"), None)
+    clause = number.head
+    relative = whole is not None and whole.lower_ in ("which", "whom") or whole is None and number.dep_ in (
+        "nsubj", "nsubjpass") and any(c.dep_ == "prep" and c.lower_ == "of" and any(
+            g.lower_ in ("which", "whom") for g in c.children) for c in clause.children)
+    if relative:
+        return clause.head if clause.dep_ == "relcl" and clause.head.pos_ == "NOUN" else None
+    return whole if whole is not None and whole.pos_ == "NOUN" else None
+
+
 def _shares(quote: str, words: list) -> bool:
     ev = Evidence.of(quote)
     return not words or any(ev.credit(t) > 0.0 for t in words)
@@ -553,7 +627,8 @@ def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str
     leaves out the name the question hangs on its verb by a preposition, while the quote's sentence holds
     that name elsewhere. (A name the quote lacks is for the other checks.) Nor "How many shops in <a town>
     closed?" by "40 shops closed", when no count of shops has the town and the article is not about it
-    (its headline and lede, `about`, do not name it)."""
+    (its headline and lede, `about`, do not name it); so too a place the question gives the counted deed by
+    a name or a described noun ("How many trees were felled in the old orchard?")."""
     if q.counted_how() != "many":
         return []
     doc = parse(q.asked)
@@ -562,16 +637,14 @@ def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str
     counts = [n for n in said if n.dep_ == "nummod" and lemma(n.head) in things]
     setting = {token_key(t) for a in about for t in parse(a)}
     out = []
-    for name in (t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in NOT_NAMES):
+    for name in (t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in NOT_NAMES or _described_place(t)):
         key = token_key(name)
-        if _hung_on_verb(name):
-            found = [key in _keys(_clause(n.head).subtree) for n in counts if key in _keys(n.sent)]
-        elif _narrows(name, things) and key not in setting:
+        found = [key in _keys(_clause(n.head).subtree) for n in counts if key in _keys(n.sent)] \
+            if name.pos_ == "PROPN" and _hung_on_verb(name) else []
+        if not found and (_narrows(name, things) or _placed(name)) and key not in setting:
             found = [key in _keys(_clause(n.head).subtree) or key in _keys(n.sent) for n in counts]
-        else:
-            continue
         if found and not any(found):
-            out.append(name.text)
+            out.append(name.text if name.pos_ == "PROPN" else name.doc[name.left_edge.i:name.i + 1].text)
     return out
 
 
@@ -583,6 +656,17 @@ def _narrows(name, things: set[str]) -> bool:
     """The name says which of the counted things are asked about ("shops in <a town>")."""
     return name.dep_ == "pobj" and name.head.dep_ == "prep" and name.head.lower_ in ("in", "at", "from") \
         and lemma(name.head.head) in things
+
+
+def _placed(name) -> bool:
+    """The name or noun says where the counted deed was done ("tested positive on <the moors>")."""
+    return name.dep_ == "pobj" and name.head.lower_ in ("in", "at", "on") and name.head.head.pos_ == "VERB"
+
+
+def _described_place(tok) -> bool:
+    """A common noun with words of its own saying where ("on the heather moors", "in the old town"), not
+    a bare "in the area"."""
+    return tok.pos_ == "NOUN" and _placed(tok) and any(c.dep_ in ("amod", "compound") for c in tok.children)
 
 
 def _hung_on_verb(name) -> bool:

@@ -78,7 +78,8 @@ MONTH_NAMES = {m.lower() for m in calendar.month_name if m}
 DAY_NAMES = {d.lower() for d in calendar.day_name}
 ASKS_DURATION = re.compile(r"\bhow (?:long|old|often)\b", re.IGNORECASE)
 _ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
-_AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)"  # "aged 24", "a 31-year-old", "Ferrer (52)"
+# "aged 24", "a 31-year-old", "Ferrer (52)", "Ana Roth, 52, of Leeds"
+_AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)|(?<=[a-z], )\d{1,3}(?=,)"
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
 DURATIONS = r"\b(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
@@ -100,6 +101,8 @@ TENS = f"(?:{'|'.join(TEN_WORDS)})(?:-(?:{'|'.join(SMALL_NUMBER_WORDS[:9])}))?"
 _SMALL_NUMBERS = f"(?:{TENS}|{'|'.join(SMALL_NUMBER_WORDS)})"
 # "How many berths does ...": the words after it (at most four) say what the answer's number counts.
 _COUNTED = re.compile(r"\bhow (?P<how>many|much)\s+(?P<words>(?:[\w-]+\s*){1,4})", re.I)
+# "how many of the seven ...", "of its 212 ..."
+_PART_OF = re.compile(rf"of\s+(?:(?:the|its|their|his|her)\s+)?(?:(?:[\d,]+|{_SMALL_NUMBERS})\s+)?", re.I)
 _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",
              "those", "there", "then"}
 
@@ -130,9 +133,13 @@ class Question:
         parts = [_AMOUNTS] + ([DURATIONS] if self.asks_duration else []) + ([WHEN_WORDS] if self.wants == DATE else [])
         m = _COUNTED.search(self.asked)
         if m and m.group("how").lower() == "many" and m.group("words")[0].isalpha():
+            part = _PART_OF.match(m.group("words"))
+            if part:  # "How many of the nine members ...?" over "Of the nine, six voted ...": no noun
+                parts.append(rf"\b{_SMALL_NUMBERS}\b")
             # Any word of the counted phrase, up to its first stopword: "how many extra buses" is answered by
             # "six buses" as by "six extra coaches".
-            words = list(takewhile(terms, m.group("words").split())) or m.group("words").split()[:1]
+            rest = m.group("words")[part.end():] if part else m.group("words")
+            words = list(takewhile(terms, rest.split())) or rest.split()[:1] or m.group("words").split()[:1]
             things = "|".join(re.escape(re.sub(r"(?:es|s)$", "", w.lower())) for w in words)
             parts.append(rf"\b{_SMALL_NUMBERS}\s+(?:[\w-]+\s+)?(?:{things})\w*")
         return re.compile("|".join(parts), re.I)
@@ -183,8 +190,11 @@ def when_event(q: Question):
     doc = parse(q.asked)
     when = next((t for t in doc if t.lower_ == "when"), None)
     verb = when.head if when is not None else next(iter(doc.sents)).root
-    if verb.dep_ in ("aux", "auxpass") and verb.head.pos_ == "VERB":  # "When was it built?": "when" hung on "was"
+    # "When was it built?": "when" hung on "was"
+    if verb.dep_ in ("aux", "auxpass", "advcl") and verb.head.pos_ == "VERB":
         verb = verb.head
+    elif verb.pos_ == "AUX":  # "On what date was X's bill published?" parsed with "published" a clause of "was"
+        verb = next((c for c in verb.children if c.pos_ == "VERB" and c.dep_ in ("ccomp", "xcomp")), verb)
     return verb if verb.pos_ == "VERB" and lemma(verb) not in LIGHT_VERBS else None
 
 
@@ -307,14 +317,33 @@ def gives_number(q: Question, answer: str) -> bool:
     answered by "a 30-year lease")."""
     found = q.quantities()
     asked = {m.group().lower() for m in found.finditer(q.text)}
-    elsewhere = _calendar_dates(answer, years=not q.asks_duration) if q.wants == NUMBER_ else []
+    elsewhere = _calendar_dates(answer, years=not q.asks_duration) + _singled_out(answer) \
+        + ([] if _ASKS_AGE.search(q.asked) else _ages(answer)) if q.wants == NUMBER_ else []
     if _HOW_MUCH.search(q.asked):  # also a bare "How much?", which _COUNTED needs words after
         elsewhere += _things_counted(answer) + [m.span() for m in _CLOCK_TIME.finditer(answer)]  # not "5am"
+    elif _HOW_LONG_DOING.search(q.asked):  # how long a deed went on: not "four counts of theft"
+        elsewhere += _things_counted(answer)
     return any(m.group().lower() not in asked and not any(a <= m.start() < b for a, b in elsewhere)
                for m in found.finditer(answer))
 
 
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+# "How long did she serve?", not "How long is the poem?" (answered by "143 lines")
+_HOW_LONG_DOING = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would)\b", re.I)
+
+
+def _ages(text: str) -> list[tuple[int, int]]:
+    """Where a number set beside a name gives a person's age ("Ana Roth, 52, of Leeds"): no count or amount
+    unless an age is asked."""
+    return [(t.idx, t.idx + len(t.text)) for t in parse(text)
+            if t.like_num and t.dep_ == "appos" and t.head.pos_ == "PROPN"]
+
+
+def _singled_out(text: str) -> list[tuple[int, int]]:
+    """Where "one" singles out a person it names ("One resident, Ana Roth, said ...", "One of them, Ana
+    Roth, ..."): no count of anything."""
+    return [(t.idx, t.idx + len(t.text)) for t in parse(text) if t.lower_ == "one" and any(
+        c.dep_ == "appos" and c.pos_ == "PROPN" for c in (t.head if t.dep_ == "nummod" else t).children)]
 
 
 def _things_counted(text: str) -> list[tuple[int, int]]:
@@ -393,7 +422,15 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         return not found or labels is not None and bool(found & labels)
 
     return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start or _acronym(t)) and not t.ent_type_
-               and untyped_or_asked(t.text) and is_new(t.text) for t in doc)
+               and untyped_or_asked(t.text) and not _joined_to_another_kind(t, labels) and is_new(t.text)
+               for t in doc)
+
+
+def _joined_to_another_kind(tok, labels: set[str] | None) -> bool:
+    """An untyped name joined by "and" to a typed one is of its kind ("Ilan and Joel Farrow": people, no
+    answer to "In which city ...?")."""
+    joined = [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else [])
+    return labels is not None and any(j.ent_type_ and j.ent_type_ not in labels for j in joined)
 
 
 _ASKS_CLOCK = re.compile(r"\b(?:what|which) time\b|\bat what hour\b", re.IGNORECASE)
@@ -488,13 +525,24 @@ def _called(q: Question, text: str) -> set[str]:
     name it has never seen (it took that one for a person)."""
     if q.wh_noun is None:
         return set()
+    nouns = {q.wh_noun} | _equated(q)
     found = set()
     for tok in parse(text):
-        if tok.lemma_.lower() != q.wh_noun:
+        if tok.lemma_.lower() not in nouns:
             continue
         names = [tok.head] if tok.dep_ in ("appos", "compound") else [c for c in tok.children if c.dep_ == "appos"]
         found |= {k for n in names if n.pos_ == "PROPN" for k in _name_keys(n)}
     return found
+
+
+def _equated(q: Question) -> set[str]:
+    """The noun "which <noun> is/was" equates with the asked one ("Which firm were the club's lawyers?":
+    lawyer), so a name the text calls by it answers as the asked noun would."""
+    doc = parse(q.asked)
+    root = next(iter(doc.sents)).root if len(doc) else None
+    if root is None or root.lemma_ != "be" or not _WHICH.match(q.asked):
+        return set()
+    return {c.lemma_.lower() for c in root.children if c.dep_ == "attr" and c.pos_ == "NOUN"}
 
 
 def identity_noun(q: Question) -> str | None:

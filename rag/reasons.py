@@ -44,7 +44,8 @@ def gives_reason(question: str, text: str) -> bool:
     """`text` gives a reason for the deed `question` asks why of (see the module doc)."""
     deed = _asked_deed(question)
     doc = parse(text)
-    if _in_own_words(question, doc):
+    # "Why did X say ...?" asks the reason for a saying: X saying something else is not one
+    if deed not in SAYING and _in_own_words(question, doc):
         return True
     verbs = [t for t in doc if t.pos_ == "VERB" and deed is not None and lemma(t) == deed]
     if verbs:

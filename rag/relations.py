@@ -37,7 +37,8 @@ from .opposites import opposites, takers
 from .referents import (as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
                         pointing_subject)
 from .support import NAME, terms, token_key
-from .roles import ANOTHER, LIGHT_VERBS, Role, lemma, phrase_keys, reporter, role_of, roles, subject
+from .roles import (ANOTHER, LIGHT_VERBS, Role, antecedent, lemma, phrase_keys, reporter, role_of, roles,
+                    subject)
 from .tense import NotYet, TimeConflict, not_yet, time_conflicts
 from .words import INFORMING, SAYING, fold
 
@@ -293,7 +294,9 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
     for r in _deed_doers(claimed):
         uses = [v for v in stated if v.pos_ in ("VERB", "AUX") and lemma(v) == r.predicate]
         # "She retracted it" may be the claim's doer; "Luftmark said it had tested ..." is Luftmark.
-        reported = [_reported_speaker(v) for v in uses if subject(v) is not None and subject(v).pos_ == "PRON"]
+        # ("Ana Roth, who chairs the board" is Ana Roth: roles reads a relative pronoun's antecedent)
+        reported = [_reported_speaker(v) for v in uses if subject(v) is not None and subject(v).pos_ == "PRON"
+                    and antecedent(subject(v)) is None]
         if not uses or None in reported or any(_untold_doer(v, claimed, r) for v in uses):
             continue
         doers = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))] \
@@ -655,11 +658,15 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
             if r.predicate in verbs and r.role == role and r.key in named and not r.names & said]
 
 
+def _title_owners(person) -> list:
+    """The owners of the titles set beside a person ("Ida Berglund, Tarrow's finance director": Tarrow)."""
+    return [p for a in person.children if a.dep_ == "appos" for p in a.children if p.dep_ == "poss"]
+
+
 def _employers(person) -> frozenset[str]:
-    """The names a person's title belongs to ("Ida Berglund, Tarrow's finance director": Tarrow): such a person
-    speaks and acts for them, so "He said the firm hoped ..." may answer what Tarrow hoped."""
-    return frozenset(k for a in person.children if a.dep_ == "appos" for p in a.children
-                     if p.dep_ == "poss" and p.pos_ == "PROPN" for k in phrase_keys(p))
+    """The names a person's titles belong to (`_title_owners`, written as names): such a person speaks and
+    acts for them, so "He said the firm hoped ..." may answer what Tarrow hoped."""
+    return frozenset(k for p in _title_owners(person) if p.pos_ == "PROPN" for k in phrase_keys(p))
 
 
 def speaks_for(speaker: str, organisation: str, article: str) -> bool:
@@ -681,10 +688,9 @@ def speaks_for(speaker: str, organisation: str, article: str) -> bool:
     for ent in doc.ents:
         if ent.label_ != "PERSON" or not said & {x.key for x in terms(ent.text)}:
             continue
-        for title in (c for c in ent.root.children if c.dep_ == "appos"):
-            for owner in (c for c in title.children if c.dep_ == "poss"):
-                if phrase_keys(owner) & keys or owner.pos_ == "NOUN" and owner.lower_ in heads:
-                    return True
+        for owner in _title_owners(ent.root):
+            if phrase_keys(owner) & keys or owner.pos_ == "NOUN" and owner.lower_ in heads:
+                return True
     return False
 
 
@@ -914,7 +920,8 @@ def _other_doer(r: Role, stated) -> str | None:
 
 def _officer_of(tok, r: Role) -> bool:
     """ "Its chief executive" or "the board's chair" doing the claim doer's deed: one who acts and speaks for
-    it, not another doer; so is the name beside such a title ("Its chairman, Ivo Brandt, said")."""
+    it, not another doer; so is the name beside such a title ("Its chairman, Ivo Brandt, said"). (Reads a
+    title as the doer itself, where `_title_owners` reads a person's.)"""
     titles = [tok, *(c for c in tok.children if c.dep_ == "appos")] + ([tok.head] if tok.dep_ == "appos" else [])
     return any(c.dep_ == "poss" and (c.lower_ in ("its", "their") or token_key(c) in r.names | {r.key})
                for t in titles for c in t.children)

@@ -44,38 +44,38 @@ class Role:
 def roles(doc_or_text, relatives: bool = False) -> list[Role]:
     """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text; a reported
     subject pronoun's role goes to the one reporting (`_reporter`); with `relatives`, a relative pronoun's role
-    goes to the noun it stands for (`_antecedent`)."""
+    goes to the noun it stands for (`antecedent`)."""
     doc = as_declared(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
     out = []
     for tok in doc:
-        antecedent = (_antecedent(tok) if relatives else None) or _reporter(tok)
-        found = _noun_role(tok) if antecedent is not None else role_of(tok)
+        stands_for = (antecedent(tok) if relatives else None) or _reporter(tok)
+        found = _noun_role(tok) if stands_for is not None else role_of(tok)
         if found is None:
             continue
         predicate, role = found
-        tok = antecedent if antecedent is not None else tok
+        tok = stands_for if stands_for is not None else tok
         if _dateline(tok):  # "KELSO — Cresswick Air, the carrier, collapsed": the name beside it has its place
             tok = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
             if tok is None:
                 continue
         # "Norland built Vesteria's plant": Vesteria owns what Norland acted on, a role of "build" too, so that
         # "Vesteria built Norland's plant" reads as the doer and the owner swapped.
-        acted_on = role_of(tok.head) if role == "owner" and tok.head != tok and antecedent is None else None
+        acted_on = role_of(tok.head) if role == "owner" and tok.head != tok and stands_for is None else None
         extra = [(acted_on[0], "patient_owner")] if acted_on and acted_on[1] == "patient" else []
         # "Zelenka welcomed the decision but said ...": a doer does each verb joined to its own that has no subject.
         extra += [(lemma(v), "agent") for v in _joined_verbs(tok.head)] if role == "agent" \
-            and tok.dep_ == "nsubj" and antecedent is None else []
+            and tok.dep_ == "nsubj" and stands_for is None else []
         # "The deal, signed by Norland in 2019": a noun is the one acted on of the participle describing it.
         extra += [(lemma(c), "patient") for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
                   and not any(g.dep_.startswith("nsubj") for g in c.children) and (_by_doer(c) or not any(
                       g.dep_ == "agent" for g in c.children))]
         # "accused the union of delaying the repairs", "blamed the council for closing it": the one accused
         # or blamed is the doer of the deed it is accused of.
-        extra += [(lemma(g), "agent") for c in tok.head.children if tok.dep_ == "dobj" and antecedent is None
+        extra += [(lemma(g), "agent") for c in tok.head.children if tok.dep_ == "dobj" and stands_for is None
                   and c.dep_ == "prep" and c.lower_ in ("of", "for") for g in c.children
                   if g.dep_ == "pcomp" and g.tag_ == "VBG"]
         # "the council and a cooperative, which together argued": the clause may be about the whole list.
-        listed = antecedent is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN")
+        listed = stands_for is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN")
         first = [tok.head] if listed else []
         for part in [*first, tok, *_conjuncts(tok)]:
             key = token_key(part)
@@ -98,14 +98,20 @@ def _joined_verbs(verb) -> list:
     joining from the other end but walks up through a passive verb joined between: "Hot Feet is a musical ...
     and was conceived, directed and choreographed by Hines" would make the musical the choreographer.)"""
     out = []
-    for c in verb.children:
-        if c.dep_ == "conj" and c.pos_ == "VERB" and not any(
-                g.dep_ in ("nsubj", "nsubjpass", "auxpass", "expl") for g in c.children):
+    for c in joined_without_subject(verb):
+        if c.pos_ == "VERB" and not any(g.dep_ == "auxpass" for g in c.children):
             out += [c, *_joined_verbs(c)]
     return out
 
 
-def _antecedent(tok):
+def joined_without_subject(verb) -> list:
+    """Verbs joined to `verb` by "and" / "but" that have no subject of their own: theirs is its ("the bill
+    passed its first reading and was signed in May")."""
+    return [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+            and not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)]
+
+
+def antecedent(tok):
     """The noun a relative pronoun stands for ("Harrier Line, which will run the ferry": Harrier Line runs
     it), or None for any other word."""
     clause = tok.head
@@ -204,7 +210,7 @@ def _undergoes(subj, verb) -> bool:
     object has a subject that undergoes it, unless that subject is one that acts (a person, an organisation,
     a country, a noun naming people, a name left untyped: "The union closed", "Officials met"); a ship or a
     building the tagger types as such undergoes it ("The Kestrel sank")."""
-    who = _antecedent(subj) or subj
+    who = antecedent(subj) or subj
     return is_ergative(lemma(verb)) and not any(c.dep_ in _OBJECTS for c in verb.children) \
         and who.ent_type_ not in _ACTORS and not is_agent(who.lemma_.lower()) \
         and not (who.pos_ == "PROPN" and not who.ent_type_)  # a name the tagger left untyped: a firm, a person

@@ -91,19 +91,23 @@ def withheld(question: str, source: str) -> list[TimeConflict]:
     """ "What is the cost of the deal?" over "the firm refused to disclose the cost of the deal": the thing a
     "what is the <noun>" question asks is one the source says was kept back (its verb refused or not done);
     "of ..." the source gives it must share a word with the question's."""
-    doc = parse(question)
-    root = next(iter(doc.sents)).root if len(doc) else None
-    if root is None or root.lemma_ != "be" or doc[0].lower_ != "what":
-        return []
-    asked = [c for c in root.children if c.dep_ in ("nsubj", "attr") and c.pos_ == "NOUN"]
     out = []
-    for noun in asked:
+    for noun in what_is(question):
         mine = _of_words(noun)
         for t in parse(source):
             if lemma(t) == lemma(noun) and t.dep_ == "dobj" and t.head.pos_ == "VERB" and _time(t.head) == "not" \
                     and (not mine or not _of_words(t) or mine & _of_words(t)):
                 out.append(TimeConflict(lemma(t.head), "present", "not"))
     return out
+
+
+def what_is(question: str) -> list:
+    """The nouns a "what is the <noun> ..." question asks for ("What is the identity of the donor?": identity)."""
+    doc = parse(question)
+    root = next(iter(doc.sents)).root if len(doc) else None
+    if root is None or root.lemma_ != "be" or doc[0].lower_ != "what":
+        return []
+    return [c for c in root.children if c.dep_ in ("nsubj", "attr") and c.pos_ == "NOUN"]
 
 
 def _of_words(noun) -> set[str]:
