@@ -755,11 +755,16 @@ def facts_from_one_quote(case: Case, d: Draft) -> Draft:
     return d
 
 
+_LEDE_CHARS = 1500  # a headline and a lede sentence are shorter than that
+
+
 def _with_name_after(article: str, c: Citation) -> str:
     """A lede that describes its doer before naming it ("A former treasurer of a sailing club took £90,000
     ...") with the next sentence, which names them ("Peter Lund, 58, denies ..."), as news writes; any other
     quote alone."""
-    opening = split_sentences(article)[:3]
+    if c.start > _LEDE_CHARS:
+        return c.quote
+    opening = split_sentences(article[:c.end + _LEDE_CHARS])[:3]  # the headline or lede, and the sentence after
     if c.quote.strip() not in (x.strip() for x in opening[:2]):
         return c.quote
     # the first subject: the deed's, not the reporting clause's ("..., a jury heard yesterday")

@@ -386,9 +386,7 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     verb = when_event(q)
     if verb is None:
         return []
-    # "When was X built?": the parser may call X "nsubj", and may hang "built" on "was"
-    passive = any(c.dep_ == "auxpass" for c in verb.children) or verb.dep_ == "ccomp" and verb.head.lemma_ == "be" \
-        and verb.tag_ in ("VBN", "VBD")
+    passive = _passive(verb)
     things = [t for t in verb.children if (t.dep_ in ("dobj", "nsubjpass") or passive and t.dep_ == "nsubj")
               and t.pos_ in ("NOUN", "PROPN")] + [
         g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
@@ -426,9 +424,9 @@ def event_undated(q: Question, windows: list[str]) -> list[str]:
     dates = [(e.root, t) for t in uses for e in t.doc.ents if e.sent == t.sent and (
         e.label_ == "DATE" or any(x.lower_ in MONTH_NAMES for x in e)) and e.root.dep_ not in _NOT_TIMES
         and e.root.head.lower_ != "for"]
-    # the question's things ("births" of "When will births be suspended?"): a clause dated with one of them
-    # may tell the asked deed in other words ("will no longer be able to give birth from 3 March")
-    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    # the question's things ("bookings" of "When will bookings be suspended?"): a clause dated with one of them
+    # may tell the asked deed in other words ("will no longer take bookings from 3 May")
+    passive = _passive(verb)
     things = {lemma(t) for t in verb.children if t.pos_ == "NOUN" and (
         t.dep_ in ("dobj", "nsubjpass") or passive and t.dep_ == "nsubj")}
     if not dates or any(_dates(date, use) or _with_thing(date, things) for date, use in dates):
@@ -457,6 +455,12 @@ def _dates(date, verb) -> bool:
     return False
 
 
+def _passive(verb) -> bool:
+    """ "When was X built?": the parser may call X "nsubj", and may hang "built" on "was"."""
+    return any(c.dep_ == "auxpass" for c in verb.children) or verb.dep_ == "ccomp" and verb.head.lemma_ == "be" \
+        and verb.tag_ in ("VBN", "VBD")
+
+
 def _done_otherwise(noun, asked) -> bool:
     """The noun is what another deed is done to ("When did the mayor lift the curfew?" over "the mayor imposed
     a curfew in May"): the date is that deed's. Not a light verb's ("had a curfew", "made an offer"), nor a
@@ -469,7 +473,6 @@ def _done_otherwise(noun, asked) -> bool:
         deeds = [v for v in joined_without_subject(noun.head) if any(c.dep_ == "auxpass" for c in v.children)]
     return any(d.pos_ == "VERB" and lemma(d) not in LIGHT_VERBS and not kindred(lemma(d), lemma(asked))
                for d in deeds)
-
 
 
 # A date that is a subject, object or aside is a thing, not a time ("Years 11 and 13 will return", "Ana
@@ -579,7 +582,7 @@ def dated(doc, key: str):
             if head.head == head:
                 return None
             head = _governor(head)
-        # "the 2023 contract uplift": the uplift; not a name the tagger calls a noun ("the 2001 film Serendipity")
+        # "the 2022 grant uplift": the uplift; not a name the tagger calls a noun ("the 2001 film <title>")
         while head.dep_ == "compound" and head.head.pos_ == "NOUN" and not head.head.is_title:
             head = head.head
         if head == tok or head.pos_ not in ("VERB", "NOUN") or head.lemma_.lower() in _GENERIC_HEADS:
@@ -659,13 +662,13 @@ def _narrows(name, things: set[str]) -> bool:
 
 
 def _placed(name) -> bool:
-    """The name or noun says where the counted deed was done ("tested positive on <the moors>")."""
+    """The name or noun says where the counted deed was done ("felled in <the old orchard>")."""
     return name.dep_ == "pobj" and name.head.lower_ in ("in", "at", "on") and name.head.head.pos_ == "VERB"
 
 
 def _described_place(tok) -> bool:
-    """A common noun with words of its own saying where ("on the heather moors", "in the old town"), not
-    a bare "in the area"."""
+    """A common noun with words of its own saying where ("in the old orchard", "on the north bank"), not a
+    bare "in the area"."""
     return tok.pos_ == "NOUN" and _placed(tok) and any(c.dep_ in ("amod", "compound") for c in tok.children)
 
 

@@ -427,7 +427,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
 
 
 def _joined_to_another_kind(tok, labels: set[str] | None) -> bool:
-    """An untyped name joined by "and" to a typed one is of its kind ("Ilan and Joel Farrow": people, no
+    """An untyped name joined by "and" to a typed one is of its kind ("Ilya and Joel Kent": people, no
     answer to "In which city ...?")."""
     joined = [c for c in tok.children if c.dep_ == "conj"] + ([tok.head] if tok.dep_ == "conj" else [])
     return labels is not None and any(j.ent_type_ and j.ent_type_ not in labels for j in joined)
