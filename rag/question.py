@@ -103,6 +103,8 @@ _SMALL_NUMBERS = f"(?:{TENS}|{'|'.join(SMALL_NUMBER_WORDS)})"
 _COUNTED = re.compile(r"\bhow (?P<how>many|much)\s+(?P<words>(?:[\w-]+\s*){1,4})", re.I)
 # "how many of the seven ...", "of its 212 ..."
 _PART_OF = re.compile(rf"of\s+(?:(?:the|its|their|his|her)\s+)?(?:(?:[\d,]+|{_SMALL_NUMBERS})\s+)?", re.I)
+_NOW = {"year", "week", "month", "morning", "afternoon", "evening", "weekend", "spring", "summer", "autumn",
+        "winter", "season", "term", "quarter"}
 _POINTING = {"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "this", "that", "these",
              "those", "there", "then"}
 
@@ -280,6 +282,8 @@ def _needs_context(doc) -> bool:
                 continue  # "that" opening a clause ("the treaty that Norland signed")
             if tok.lower_ == "there" and tok.dep_ == "expl":
                 continue  # "Are there ...", "Is there ..."
+            if tok.lower_ in ("this", "these") and tok.dep_ == "det" and tok.head.lemma_.lower() in _NOW:
+                continue  # "this year", "this week": today's, not something said before
             if tok.lower_ in ("its", "their", "his", "her") and _antecedent_before(doc, tok):
                 continue  # "Norland and its partners": resolved inside the question
             if tok.lower_ in ("it", "they", "he", "she") and tok.dep_ in ("nsubj", "nsubjpass") \

@@ -3347,3 +3347,11 @@ def test_a_lede_describing_its_doer_is_read_with_the_sentence_naming_them():
                 "Peter Lund is accused of taking £90,000 from the Harbour Sailing Club [2][3].", article=named,
                 rate=lambda p, q=None: 0.9)
     assert ans.abstained
+
+
+def test_this_year_is_no_word_pointing_back():
+    """"How much of the repair bill is needed this year?" stands alone: "this year" is today's, not something
+    the conversation said (the question had been joined to the one before it, and declined)."""
+    assert not analyse("How much of the repair bill is needed this year?").needs_context
+    assert analyse("How much of this bill is needed?").needs_context
+    assert analyse("What did she say about it?").needs_context
