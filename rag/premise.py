@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .kindred import kindred
+from .places import is_place
 from .nlp import NOT_NAMES, entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
                        title_token, when_event)
@@ -46,8 +47,20 @@ def people_in_sources(q: Question, sources: list[Source]) -> tuple[tuple[str, ..
         return ()
     named = (tuple(x.key for x in terms(e.text) if x.key in loose)
              for s in sources for e in parse(s.text).ents if e.label_ == "PERSON")
-    people = list(dict.fromkeys(p for p in named if p))
+    people = list(dict.fromkeys(p for p in named if p and not _modifier_only(q, p)))
     return tuple(p for p in people if not any(set(p) < set(o) for o in people))  # "Tomas" within "Tomas Lind"
+
+
+def _modifier_only(q: Question, person: tuple[str, ...]) -> bool:
+    """The passage's "person" holds a word the question puts before another name's last word, and not that
+    word: "Marlow" of the question's "Marlow Gazette" is not the person a passage's "Marlow Live" (typed a
+    person by the tagger) would make it. A person's name ends where the question's name does."""
+    for tok in parse(q.asked):
+        head = tok.head
+        if tok.dep_ == "compound" and tok.pos_ == "PROPN" and head.pos_ == "PROPN" and token_key(tok) in person \
+                and token_key(head) not in person:
+            return True
+    return False
 
 
 def numbers_missing(q: Question, windows: list[str]) -> list[str]:
@@ -86,7 +99,19 @@ def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
 
     said = [parse(w) for w in windows]
     return [t.text for t in located(parse(q.asked))
-            if not any(token_key(t) in Evidence.of(w.text).keys for w in said) and any(located(w) for w in said)]
+            if not any(token_key(t) in Evidence.of(w.text).keys for w in said)
+            and any(located(w) or _placed_by_noun(w) for w in said)]
+
+
+def _placed_by_noun(doc) -> list:
+    """Names a window places something by with a place noun ("a depot on the edge of <a town>", "at the port of
+    <a town>"): a place whatever type the tagger gives a name it has never seen, short of a person or a group."""
+    return [t for t in doc if t.pos_ == "PROPN" and entity_kind(t.ent_type_) in ("", "place") and t.dep_ == "pobj"
+            and t.head.lower_ == "of" and is_place(lemma(t.head.head)) and t.head.head.dep_ == "pobj"
+            and t.head.head.head.lower_ in _LOCATING]
+
+
+_LOCATING = ("in", "on", "at", "near", "outside", "beyond", "by")
 
 
 _UNIT = r"(?:hour|day|night|week|month|year|decade)"

@@ -526,7 +526,7 @@ def _unnamed_doer(q: Question, answer: str, is_new) -> bool:
 def _called(q: Question, text: str) -> set[str]:
     """The words of names that `text` calls by the noun "which/what" asks about: "Harrier Line, a company
     owned by ..." and "the company Harrier Line" answer "Which company ...?" whatever type the tagger gives a
-    name it has never seen (it took that one for a person)."""
+    name it has never seen (it took that one for a person); so does "the town of <a name>" for a place noun."""
     if q.wh_noun is None:
         return set()
     nouns = {q.wh_noun} | _equated(q)
@@ -535,6 +535,9 @@ def _called(q: Question, text: str) -> set[str]:
         if tok.lemma_.lower() not in nouns:
             continue
         names = [tok.head] if tok.dep_ in ("appos", "compound") else [c for c in tok.children if c.dep_ == "appos"]
+        if is_place(tok.lemma_.lower()):  # "the village of <a name>", "the port of <a name>"
+            names += [n for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for n in c.children
+                      if n.dep_ == "pobj"]
         found |= {k for n in names if n.pos_ == "PROPN" for k in _name_keys(n)}
     return found
 

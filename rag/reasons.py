@@ -7,7 +7,7 @@ A reason is read from the parse: a word that gives one ("because", "due to", "ci
 that explains ("after engineers found cracks", "when the firm asked for ..."), a purpose ("resigned to run for
 the Senate"), a finding or argument given with the deed ("ruling that ...", "saying ..."). When a sentence has
 the asked verb, a reason must be given in its sentence, and inside the verb's own clause when that clause is
-the reason for another; when none has it (the passage words it otherwise), only a word that says a reason
+the reason for another (and be more than the deed named again: "corroded due to corrosion", rag.nominals); when none has it (the passage words it otherwise), only a word that says a reason
 outright will do. Who the question asks about giving their own account ("X said ...") answers "Why does X
 oppose ...?" in X's words. The answer path's `reason_given` step reads the answer and its quotes so.
 """
@@ -17,6 +17,7 @@ import re
 
 from .declarative import as_declared
 from .nlp import parse
+from .nominals import names_deed
 from .roles import lemma, phrase_keys
 from .support import token_key
 from .words import SAYING
@@ -78,8 +79,24 @@ def _explained(verb) -> bool:
     if verb.dep_ in ("ccomp", "xcomp") and lemma(verb.head) in _CAUSING:
         return True  # "a fault which made the gates reject tickets": the fault is the reason
     if _explaining_another(verb):
-        return any(_explains(t) for t in verb.subtree if not (t.head == verb and t.dep_ in ("mark", "advmod")))
-    return any(_explains(t) for t in verb.sent if not (t.head == verb and t.dep_ in ("mark", "advmod")))
+        return any(_explains(t) and not _deed_again(t, verb) for t in verb.subtree
+                   if not (t.head == verb and t.dep_ in ("mark", "advmod")))
+    return any(_explains(t) and not _deed_again(t, verb) for t in verb.sent
+               if not (t.head == verb and t.dep_ in ("mark", "advmod")))
+
+
+def _deed_again(tok, verb) -> bool:
+    """A reason word whose reason is the verb's own deed named as a noun ("the fans corroded due to
+    corrosion"): no reason. Not the deed of something else ("closed because of the closure of the road")."""
+    if lemma(tok) not in _REASON_WORDS:
+        return False
+    noun = next((t for t in tok.subtree if t.pos_ == "NOUN" and t.i > tok.i), None)
+    if noun is None or not (lemma(noun) == lemma(verb) or names_deed(lemma(noun), lemma(verb))):
+        return False
+    doers = {token_key(t) for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")}
+    whose = [g for c in noun.children if c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ == "of"
+             for g in ([c] if c.dep_ == "poss" else c.children) if g.pos_ in ("NOUN", "PROPN")]
+    return all(token_key(g) in doers for g in whose)
 
 
 def _explaining_another(verb) -> bool:

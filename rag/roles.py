@@ -41,6 +41,9 @@ class Role:
     kind: str = ""  # what the participant names (rag.nlp.entity_kind): "person", "place", "group"; "" for no name
 
 
+_DEED_PREPS = ("for", "by", "after", "before", "in", "on", "without")
+
+
 def roles(doc_or_text, relatives: bool = False) -> list[Role]:
     """The roles of the participants (nouns, names; not pronouns) of a parsed sentence or a text; a reported
     subject pronoun's role goes to the one reporting (`_reporter`); with `relatives`, a relative pronoun's role
@@ -74,6 +77,11 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
         extra += [(lemma(g), "agent") for c in tok.head.children if tok.dep_ == "dobj" and stands_for is None
                   and c.dep_ == "prep" and c.lower_ in ("of", "for") for g in c.children
                   if g.dep_ == "pcomp" and g.tag_ == "VBG"]
+        # "got 2 million for selling the site", "resigned after losing the vote": a deed told by a gerund with
+        # no subject of its own is its verb's subject's.
+        extra += [(lemma(g), "agent") for c in tok.head.children if tok.dep_ == "nsubj" and stands_for is None
+                  and c.dep_ == "prep" and c.lower_ in _DEED_PREPS for g in c.children
+                  if g.dep_ == "pcomp" and g.tag_ == "VBG" and not any(x.dep_.startswith("nsubj") for x in g.children)]
         # "the council and a cooperative, which together argued": the clause may be about the whole list.
         listed = stands_for is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN")
         first = [tok.head] if listed else []

@@ -1,0 +1,47 @@
+"""Nouns that name a verb's own deed or state: "corrosion" of "corrode", "closure" of "close", "failure" of
+"fail". "Why did the fans corrode?" is not answered by "The fans corroded due to corrosion": a reason that
+only names the deed again gives none (rag.reasons).
+
+Two words are one deed's when WordNet 3.0 links them as derivationally related forms (its "+" pointers from a
+verb sense to a noun sense; rag/data/nominals.txt: each line a verb and its nouns, single words only).
+Rebuilt from the WordNet database files with
+
+    python -m rag.nominals /usr/share/wordnet > rag/data/nominals.txt
+"""
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from . import wordnet
+
+
+def names_deed(noun: str, verb: str) -> bool:
+    """Whether a noun (lower-case lemma) names the deed of a verb (lower-case lemma)."""
+    return noun in _nouns().get(verb, frozenset())
+
+
+@lru_cache(maxsize=1)
+def _nouns() -> dict[str, frozenset[str]]:
+    lines = (wordnet.DATA / "nominals.txt").read_text(encoding="utf-8").splitlines()
+    return {verb: frozenset(nouns) for line in lines for verb, *nouns in [line.split()]}
+
+
+def verb_nouns(root: Path) -> dict[str, set[str]]:
+    verbs, nouns = wordnet.synsets(root, "verb"), wordnet.synsets(root, "noun")
+    out: dict[str, set[str]] = {}
+    for words, pointers in verbs.values():
+        for symbol, target, pos, ends in pointers:
+            if symbol != "+" or pos != "n":
+                continue
+            source, aim = int(ends[:2], 16), int(ends[2:], 16)
+            verb, noun = words[source - 1], nouns[target][0][aim - 1]
+            if verb.isalpha() and noun.isalpha():
+                out.setdefault(verb, set()).add(noun)
+    return out
+
+
+if __name__ == "__main__":
+    found = verb_nouns(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT)
+    print("\n".join(f"{v} {' '.join(sorted(found[v]))}" for v in sorted(found)))
