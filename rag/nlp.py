@@ -53,10 +53,50 @@ def _silent_e_lemmas(nlp, name):
 
 @lru_cache(maxsize=4096)
 def parse(text: str):
-    """The spaCy Doc of `text` (cached: treat it as read-only)."""
+    """The spaCy Doc of `text` (cached: treat it as read-only), names the tagger misread re-read as names."""
+    doc = _parsed(text)
+    misread = {t.i for t in doc if _misread_name(t)}
+    return _as_names(doc, misread) if misread else doc
+
+
+def _parsed(text: str):
     nlp = _pipeline()
     with _lock:
         return nlp(text)
+
+
+_NON_NAME_POS = ("VERB", "AUX", "ADV")
+_OPENERS = {'"', "\u201c", "\u2018", "'", "(", "\u2014", "-", ":", ";"}
+
+
+def _misread_name(tok) -> bool:
+    """A capitalised word inside a sentence written in lower case that the small tagger reads as a verb or an
+    adverb is a name it has never seen ("When did Basketly bring ...?", "When did Rosalind Teague file
+    ...?"): ordinary verbs and adverbs are written in lower case there. Not the first word after a quotation
+    mark or a dash (a sentence of its own), nor a word of a title ("Woman Reading by a Window")."""
+    if not tok.is_title or tok.i == tok.sent.start or tok.pos_ not in _NON_NAME_POS or tok.ent_type_ in (
+            "WORK_OF_ART", *NOT_NAMES) or tok.doc[tok.i - 1].text in _OPENERS:
+        return False
+    return any(t.is_lower and len(t) > 3 for t in tok.sent)  # not a headline written in title case
+
+
+STAND_IN = "Jones"  # a name the tagger knows as one, for each misread name, to read the rest of the sentence
+
+
+def _as_names(doc, misread):
+    """`doc` with the tags and parse of its text with each misread name replaced by STAND_IN (a name like
+    any other to the parser), its own words and entities kept."""
+    from spacy.tokens import Doc
+
+    stand_in = "".join(STAND_IN + t.whitespace_ if t.i in misread else t.text_with_ws for t in doc)
+    other = _parsed(stand_in)
+    if len(other) != len(doc):  # a stand-in tokenised otherwise: keep the parse as it was
+        return doc
+    return Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
+               tags=[o.tag_ for o in other], pos=[o.pos_ for o in other], morphs=[str(o.morph) for o in other],
+               lemmas=[t.text if t.i in misread else o.lemma_ for t, o in zip(doc, other)],
+               heads=[o.head.i for o in other], deps=[o.dep_ for o in other],
+               ents=[f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "O" for t in doc])
 
 
 # spaCy entity labels that stand in for one another: a person for a person, a place or people for a place

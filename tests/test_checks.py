@@ -3420,3 +3420,15 @@ def test_a_reason_that_only_names_the_deed_again_gives_none():
     article = "The Kestle works was shut on 4 May after engineers found severe corrosion in six of its eight pumps."
     ans = check(q, "The pumps corroded due to severe corrosion in six of its eight pumps [1].", article=article)
     assert ans.abstained, ans.answer
+
+
+def test_a_name_the_tagger_reads_as_an_adverb_is_read_as_a_name():
+    from rag.nlp import parse
+    doc = parse("When did Cartly bring its case against the union?")
+    assert [(t.text, t.pos_, t.dep_) for t in doc][2] == ("Cartly", "PROPN", "nsubj")
+    assert doc.text == "When did Cartly bring its case against the union?" and doc[2].lemma_ == "Cartly"
+    # "Take" opening a quotation and a title-case headline are left as they are
+    assert parse('"Take it away and you cut them off."')[1].pos_ == "VERB"
+    article = "The app Cartly lost its appeal on Monday. The case was brought in May by the Couriers' Guild."
+    ans = check("When did Cartly bring its case against the Couriers' Guild?", article=article)
+    assert ans.abstained, ans.answer
