@@ -656,7 +656,8 @@ def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str
     that name elsewhere. (A name the quote lacks is for the other checks.) Nor "How many shops in <a town>
     closed?" by "40 shops closed", when no count of shops has the town and the article is not about it
     (its headline and lede, `about`, do not name it); so too a place the question gives the counted deed by
-    a name or a described noun ("How many trees were felled in the old orchard?")."""
+    a name or a described noun ("How many trees were felled in the old orchard?"). A name the deed is done in
+    that the article is about ("... set off in the <town> Marathon?") goes without saying in its counts."""
     if q.counted_how() != "many":
         return []
     doc = parse(q.asked)
@@ -668,7 +669,7 @@ def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str
     for name in (t for t in doc if t.pos_ == "PROPN" and t.ent_type_ not in NOT_NAMES or _described_place(t)):
         key = token_key(name)
         found = [key in _keys(_clause(n.head).subtree) for n in counts if key in _keys(n.sent)] \
-            if name.pos_ == "PROPN" and _hung_on_verb(name) else []
+            if name.pos_ == "PROPN" and _hung_on_verb(name) and not (_placed(_named(name)) and key in setting) else []
         if not found and (_narrows(name, things) or _placed(name)) and key not in setting:
             found = [key in _keys(_clause(n.head).subtree) or key in _keys(n.sent) for n in counts]
         if found and not any(found):
@@ -699,9 +700,15 @@ def _described_place(tok) -> bool:
 
 def _hung_on_verb(name) -> bool:
     """The name is what a preposition of a verb takes, or names it ("voted for the name X")."""
+    name = _named(name)
+    return name.dep_ == "pobj" and name.head.head.pos_ == "VERB"
+
+
+def _named(name):
+    """The noun a word of a name builds ("the name X", "the <town> Marathon")."""
     while name.dep_ in ("appos", "compound") and name.head.pos_ in ("NOUN", "PROPN"):
         name = name.head
-    return name.dep_ == "pobj" and name.head.head.pos_ == "VERB"
+    return name
 
 
 def _clause(noun):

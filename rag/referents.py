@@ -247,9 +247,11 @@ def full_name(tok) -> str:
 
 def is_named(tok) -> bool:
     """A name ("Aldheim", "the Citadel") or a people's group ("Vesterian rulers"); not a thing that merely has a
-    name in front of it ("a Coastal League veto")."""
+    name in front of it ("a Coastal League veto"). A capitalised noun inside the sentence is a name the tagger
+    read as a common noun ("Harlow Events, the firm that ...")."""
     return tok.pos_ == "PROPN" or bool(tok.ent_type_) or any(
-        c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children)
+        c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE") for c in tok.children) or (
+        tok.pos_ == "NOUN" and tok.is_title and tok.i > tok.sent.start)
 
 
 def with_title_holder(question: str, article: str) -> str:

@@ -30,9 +30,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .agents import is_group
+from .agents import is_agent, is_group
 from .declarative import as_declared
 from .nlp import NOT_NAMES, entity_kind, parse
+from .nominals import names_deed
 from .opposites import opposites, takers
 from .referents import (as_written, definite_common, full_name, is_named, may_stand_for, named_subject,
                         pointing_subject)
@@ -293,14 +294,16 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
     out = []
     for r in _deed_doers(claimed):
         uses = [v for v in stated if v.pos_ in ("VERB", "AUX") and lemma(v) == r.predicate]
+        titled = _titled_doers(stated, r.predicate)
         # "She retracted it" may be the claim's doer; "Luftmark said it had tested ..." is Luftmark.
         # ("Ana Roth, who chairs the board" is Ana Roth: roles reads a relative pronoun's antecedent)
         reported = [_reported_speaker(v) for v in uses if subject(v) is not None and subject(v).pos_ == "PRON"
                     and antecedent(subject(v)) is None]
-        if not uses or None in reported or any(_untold_doer(v, claimed, r) for v in uses):
+        if not (uses or titled) or None in reported or any(_untold_doer(v, claimed, r) for v in uses):
             continue
         doers = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))] \
-            + [Role(r.predicate, "agent", token_key(t), phrase_keys(t), "", entity_kind(t.ent_type_)) for t in reported]
+            + [Role(r.predicate, "agent", token_key(t), phrase_keys(t), "", entity_kind(t.ent_type_)) for t in reported] \
+            + _titled_doers(stated, r.predicate)
         if not doers or any(s.key in r.names or r.key in s.names for s in doers):
             continue
         others = [s for s in doers if _rival(r, s)]
@@ -343,6 +346,20 @@ def _named(who) -> list:
     if who.pos_ == "PROPN":
         return [who]
     return [t for t in who.sent if t.pos_ == "PROPN" and _holder_of(t, token_key(who))]
+
+
+def _titled_doers(stated, verb: str) -> list[Role]:
+    """The doers of a verb the source names by the doer's noun ("its supplier, Hallam Foods" supplies; "the
+    builder Corrie & Sons" builds; rag.nominals)."""
+    out = []
+    for t in stated:
+        noun = t.lemma_.lower()
+        if t.pos_ != "NOUN" or not is_agent(noun) or not names_deed(noun, verb):
+            continue
+        out += [c for c in t.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        if t.dep_ in ("appos", "compound") and t.head.pos_ == "PROPN":
+            out.append(t.head)
+    return [Role(verb, "agent", token_key(n), phrase_keys(n), "", entity_kind(n.ent_type_)) for n in out]
 
 
 def _names_of(participants: list[Role], stated) -> list:
@@ -876,8 +893,9 @@ def _doer(r: Role, claimed) -> bool:
     """A participant that does things: a name of a person, place or group, or an organisation known to the
     reader ("the county council", "the ministry"). Not one described by a job ("the producer"): a claim
     may call someone named elsewhere so ("The producer of the album also produced ...")."""
-    return r.kind in _DOERS or not r.kind and r.marked == "definite" and any(
+    return r.kind in _DOERS or not r.kind and (r.marked == "definite" and any(
         token_key(t) == r.key and t.pos_ == "NOUN" and is_group(t.lemma_.lower()) for t in claimed)
+        or any(token_key(t) == r.key and t.pos_ == "PROPN" for t in claimed))  # a name the tagger left untyped
 
 
 def _same_verb(r: Role, source_roles: list[Role]) -> list[Role]:
@@ -897,7 +915,7 @@ def _other_doer(r: Role, stated) -> str | None:
             continue
         # "Greyfield Seeds, which will sell the barley ...; the institute will keep the patent": the
         # relative clause is Greyfield Seeds' deed, so the institute keeping the patent is another doer.
-        here = roles(sent.as_doc(), relatives=True)
+        here = roles(sent.as_doc(), relatives=True) + _titled_doers(sent, r.predicate)
         if any(r.key in s.names for s in _same_verb(r, here)):
             continue  # the claim's doer does it too ("the council and a cooperative, which together argued")
         busy = any(s.role == "agent" and s.predicate != r.predicate and _same_participant(r, s) for s in here)
@@ -923,8 +941,9 @@ def _officer_of(tok, r: Role) -> bool:
     it, not another doer; so is the name beside such a title ("Its chairman, Ivo Brandt, said"). (Reads a
     title as the doer itself, where `_title_owners` reads a person's.)"""
     titles = [tok, *(c for c in tok.children if c.dep_ == "appos")] + ([tok.head] if tok.dep_ == "appos" else [])
+    # "its supplier, X" supplies it: a noun of the deed itself names whom it is done for, not an officer
     return any(c.dep_ == "poss" and (c.lower_ in ("its", "their") or token_key(c) in r.names | {r.key})
-               for t in titles for c in t.children)
+               for t in titles if not names_deed(t.lemma_.lower(), r.predicate) for c in t.children)
 
 
 def _stranger_doer(r: Role, claimed, stated) -> str | None:

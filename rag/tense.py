@@ -197,10 +197,21 @@ def _only_to_come(mentions: list, verbs: bool) -> str | None:
     bid"; with `verbs`, a mention
     that is a verb with no maker is its own: "would appeal if ..."); None otherwise (or when there
     are none)."""
-    makers = [_maker(t) or (t if verbs and t.pos_ == "VERB" else None) for t in mentions]
+    makers = [_maker(t) or _deed_to_come(t) or (t if verbs and t.pos_ == "VERB" else None) for t in mentions]
     if mentions and all(m is not None and (_time(m) in ("future", "open") or m is not t and (
             _asks_for(m, t) or _weighed(m, t))) for m, t in zip(makers, mentions)):
         return lemma(makers[0])
+    return None
+
+
+def _deed_to_come(noun):
+    """The verb a noun does that is still to come ("an external review would report in June"): of a thing
+    that has done nothing yet, if no other mention says otherwise, nor a clause of its own ("a ferry service
+    that closed in 1974 may return")."""
+    verb = noun.head
+    if noun.dep_ == "nsubj" and verb.pos_ == "VERB" and _time(verb) in ("future", "open") \
+            and not any(c.dep_ in ("relcl", "acl") for c in noun.children):
+        return verb
     return None
 
 

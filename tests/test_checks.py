@@ -3432,3 +3432,42 @@ def test_a_name_the_tagger_reads_as_an_adverb_is_read_as_a_name():
     article = "The app Cartly lost its appeal on Monday. The case was brought in May by the Couriers' Guild."
     ans = check("When did Cartly bring its case against the Couriers' Guild?", article=article)
     assert ans.abstained, ans.answer
+
+
+def test_a_count_in_the_event_the_article_is_about_needs_no_name_beside_it():
+    from rag.premise import counted_apart
+    lede = ["Kelmouth Half Marathon called off", "The Kelmouth Half Marathon was called off on Sunday, an hour "
+            "before 3,100 runners were due to start from the quay."]
+    q = analyse("How many runners were due to start in the Kelmouth Half Marathon?")
+    assert counted_apart(q, lede[1:], lede) == []
+    # not about it: the name is hung on the verb, apart from the count
+    assert counted_apart(q, lede[1:], ["Storm hits the coast", "A storm hit the coast on Sunday."])
+
+
+def test_a_thing_whose_only_deed_is_still_to_come_did_nothing_yet():
+    article = ("The trust said new locks had been fitted on Friday, and that an inquiry by the lawyers Pask & Oduya "
+               "would report in May. The hospital has 300 beds.")
+    ans = check("What did Pask & Oduya's inquiry find?", article=article)
+    assert ans.abstained and "still to come" in ans.error, ans.error
+    done = "An inquiry by the lawyers Pask & Oduya found that the locks had failed. The hospital has 300 beds."
+    assert not check("What did Pask & Oduya's inquiry find?", article=done).abstained
+
+
+def test_a_noun_of_the_deed_with_a_name_tells_who_does_it():
+    """ "its supplier, <a name>": that name supplies, not the owner of "its" (rag.nominals, rag.agents)."""
+    from rag.relations import conflicts
+    src = ("Harlow Events, the firm that has run the fair since 2015, said a van carrying 900 pies from its "
+           "supplier, Tenby Bakers, had broken down.")
+    found = conflicts("Harlow Events supplied the pies for the fair.", src)
+    assert found and found[0].doer == "Tenby Bakers", found
+    assert conflicts("Tenby Bakers supplied the pies for the fair.", src) == []
+    ans = check("Which company was supplying the pies for the fair?", "Harlow Events supplied the pies for the fair [1].",
+                article=src)
+    assert "does not match its quotes" in ans.error and "Tenby Bakers" in ans.answer, ans.error
+
+
+def test_a_capitalised_noun_inside_the_sentence_is_a_name_a_pointing_owner_stands_for():
+    from rag.referents import with_referent
+    before = "Harlow Events, the Leeds-based company that has run the fair since 2015, said a van had broken down."
+    said = with_referent("The firm's managing director, Ada Quill, said it was a hard call.", before, before)
+    assert said.startswith("The firm's (Harlow Events) managing director"), said
