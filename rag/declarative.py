@@ -116,11 +116,12 @@ def answered(question: str, answer: str) -> str | None:
 
 def _passive(aux: str, rest: str) -> str | None:
     """"When was the choir The Night Ferries formed?" read as "the choir The Night Ferries was formed": asked
-    as it is, the parser makes "formed" a clause of "choir" with "The Night Ferries" as its doer. None when no past
-    participle follows a subject as its first verb."""
+    as it is, the parser makes "formed" a clause of "choir" with "The Night Ferries" as its doer; so too "Why is
+    Harlow Foods suing the council?" ("Harlow Foods is suing the council"). None when no past participle or
+    "-ing" form follows a subject as its first verb."""
     doc = parse(rest)
     verb = next((t for t in doc if t.pos_ in ("VERB", "AUX")), None)
-    if verb is None or verb.tag_ not in ("VBN", "VBD") or verb.i == 0 \
+    if verb is None or verb.tag_ not in ("VBN", "VBD", "VBG") or verb.i == 0 \
             or any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[:verb.i]) or _second_phrase(doc[:verb.i]):
         return None  # "was weighing ... when Halvorsen issued", "the event that Caldora competed in": no passive
     return f"{doc[:verb.i].text} {aux} {doc[verb.i:].text}."

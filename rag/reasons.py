@@ -90,7 +90,7 @@ def _deed_again(tok, verb) -> bool:
     corrosion"): no reason. Not the deed of something else ("closed because of the closure of the road")."""
     if lemma(tok) not in _REASON_WORDS:
         return False
-    noun = next((t for t in tok.subtree if t.pos_ == "NOUN" and t.i > tok.i), None)
+    noun = next((t for t in tok.subtree if t.dep_ == "pobj" and t.pos_ == "NOUN" and t.i > tok.i), None)
     if noun is None or not (lemma(noun) == lemma(verb) or names_deed(lemma(noun), lemma(verb))):
         return False
     doers = {token_key(t) for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")}

@@ -221,9 +221,12 @@ def _definite_subject(text: str):
 
 
 def definite_common(tok) -> bool:
-    """"the poem", "this company": a common noun that points back, with no name of its own."""
-    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children) \
-        and not any(t.pos_ == "PROPN" for t in tok.subtree)
+    """"the poem", "this company": a common noun that points back, with no name of its own (a name in a clause
+    describing it is another's: "The paper, founded by <a name>, ...")."""
+    if tok.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children):
+        return False
+    described = {t.i for c in tok.children if c.dep_ in ("acl", "relcl") for t in c.subtree}
+    return not any(t.pos_ == "PROPN" and t.i not in described for t in tok.subtree)
 
 
 def as_written(tok) -> str:

@@ -1045,6 +1045,7 @@ def _inside_other_name(tok, names: set[str]) -> bool:
 
 
 def _mentions(r: Role, sent) -> list:
-    """Where a sentence names the claim's participant (a country also by its people's adjective, "Vesterian")."""
+    """Where a sentence names the claim's participant (a country also by its people's adjective, "Vesterian";
+    a person or organisation by a word of their name, "Clearwater" for "Clearwater Logistics")."""
     return [t for t in sent if token_key(t) == r.key or r.kind == "place" and t.ent_type_ in _COUNTRY
-            and _same_place(token_key(t), {r.key})]
+            and _same_place(token_key(t), {r.key}) or r.kind in _WHO and t.pos_ == "PROPN" and token_key(t) in r.names]

@@ -159,7 +159,8 @@ def not_yet(claimed, stated) -> list[NotYet]:
     only says will or may be made ("expected to publish a first report within eight weeks"): each mention of
     it the one acted on of a verb still to come. Common nouns only: a name is of something that exists."""
     out = []
-    for verb in (t for t in claimed if t.pos_ == "VERB" and _time(t) == "past" and lemma(t) not in LIGHT_VERBS):
+    for verb in (t for t in claimed if t.pos_ == "VERB" and _time(t) == "past" and lemma(t) not in LIGHT_VERBS
+                 and not _modal_before(t)):
         for doer in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"):
             # "the ban" is also the deed "banning" ("proposed banning late traders")
             mentions = [t for t in stated if (t.pos_ == "NOUN" or t.tag_ == "VBG") and lemma(t) == lemma(doer)]
@@ -202,6 +203,12 @@ def _only_to_come(mentions: list, verbs: bool) -> str | None:
             _asks_for(m, t) or _weighed(m, t))) for m, t in zip(makers, mentions)):
         return lemma(makers[0])
     return None
+
+
+def _modal_before(verb) -> bool:
+    """ "What could the deal set off?": a modal before the verb, wherever the parser hangs it ("set" may be read
+    as a past tense), asks what may happen, not what did."""
+    return any(t.tag_ == "MD" and t.i < verb.i for t in verb.sent)
 
 
 def _deed_to_come(noun):
