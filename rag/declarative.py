@@ -122,6 +122,7 @@ def _passive(aux: str, rest: str) -> str | None:
     doc = parse(rest)
     verb = next((t for t in doc if t.pos_ in ("VERB", "AUX")), None)
     if verb is None or verb.tag_ not in ("VBN", "VBD", "VBG") or verb.i == 0 \
+            or verb.tag_ == "VBG" and verb.dep_ in ("amod", "compound") \
             or any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[:verb.i]) or _second_phrase(doc[:verb.i]):
         return None  # "was weighing ... when Halvorsen issued", "the event that Caldora competed in": no passive
     return f"{doc[:verb.i].text} {aux} {doc[verb.i:].text}."

@@ -3478,6 +3478,7 @@ def test_a_progressive_question_is_read_as_its_statement_and_a_short_name_names_
     from rag.declarative import declarative
     from rag.relations import conflicts
     assert declarative("Why is Harlow Foods suing the council?") == "Harlow Foods is suing the council."
+    assert declarative("Who is Cartwell's managing director?") == "Who is Cartwell's managing director?"
     src = "Dunmore said it planned to cut prices within 28 days and was considering legal action against Tenby."
     found = conflicts("On what grounds is Tenby Logistics considering legal action against Dunmore Events?", src)
     assert found and found[0].doer == "Dunmore", found
