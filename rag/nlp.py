@@ -71,7 +71,7 @@ _OPENERS = {'"', "\u201c", "\u2018", "'", "(", "\u2014", "-", ":", ";"}
 
 def _misread_name(tok) -> bool:
     """A capitalised word inside a sentence written in lower case that the small tagger reads as a verb or an
-    adverb is a name it has never seen ("When did Basketly bring ...?", "When did Rosalind Teague file
+    adverb is a name it has never seen ("When did Cartly bring ...?", "When did Rosalind Pike file
     ...?"): ordinary verbs and adverbs are written in lower case there. Not the first word after a quotation
     mark or a dash (a sentence of its own), nor a word of a title ("Woman Reading by a Window")."""
     if not tok.is_title or tok.i == tok.sent.start or tok.pos_ not in _NON_NAME_POS or tok.ent_type_ in (
