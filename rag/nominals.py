@@ -29,6 +29,7 @@ def _nouns() -> dict[str, frozenset[str]]:
 
 
 def verb_nouns(root: Path) -> dict[str, set[str]]:
+    """verb -> the nouns its senses' "+" pointers name, from data.verb and data.noun (single words only)."""
     verbs, nouns = wordnet.synsets(root, "verb"), wordnet.synsets(root, "noun")
     out: dict[str, set[str]] = {}
     for words, pointers in verbs.values():

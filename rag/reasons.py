@@ -7,8 +7,8 @@ A reason is read from the parse: a word that gives one ("because", "due to", "ci
 that explains ("after engineers found cracks", "when the firm asked for ..."), a purpose ("resigned to run for
 the Senate"), a finding or argument given with the deed ("ruling that ...", "saying ..."). When a sentence has
 the asked verb, a reason must be given in its sentence, and inside the verb's own clause when that clause is
-the reason for another (and be more than the deed named again: "corroded due to corrosion", rag.nominals); when none has it (the passage words it otherwise), only a word that says a reason
-outright will do. Who the question asks about giving their own account ("X said ...") answers "Why does X
+the reason for another (and be more than the deed named again: "corroded due to corrosion", rag.nominals);
+when none has it (the passage words it otherwise), only a word that says a reason outright will do. Who the question asks about giving their own account ("X said ...") answers "Why does X
 oppose ...?" in X's words. The answer path's `reason_given` step reads the answer and its quotes so.
 """
 from __future__ import annotations

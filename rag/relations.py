@@ -303,7 +303,7 @@ def done_by_others(claim: str, source: str) -> list[OtherDoer]:
             continue
         doers = [s for sent in stated.sents for s in _same_verb(r, roles(sent.as_doc(), relatives=True))] \
             + [Role(r.predicate, "agent", token_key(t), phrase_keys(t), "", entity_kind(t.ent_type_)) for t in reported] \
-            + _titled_doers(stated, r.predicate)
+            + titled
         if not doers or any(s.key in r.names or r.key in s.names for s in doers):
             continue
         others = [s for s in doers if _rival(r, s)]

@@ -1,8 +1,9 @@
 """Reading Princeton WordNet 3.0's database files (wndb format; Debian's wordnet-base puts them in
 /usr/share/wordnet). Used only to rebuild the small word lists in rag/data (`python -m rag.opposites`,
 `python -m rag.agents`, `python -m rag.places`, `python -m rag.money`, `python -m rag.units`, `python -m
-rag.ergative` for the verb frames, `python -m rag.kindred` for verbs of kindred sense, `python -m rag.nominals` for the nouns naming a verb's deed, and `python -m rag.wordnet` for the irregular verb forms); nothing
-reads WordNet at run time, only those lists (`word_list`). Licence: rag/data/WORDNET-LICENSE."""
+rag.ergative` for the verb frames, `python -m rag.kindred` for verbs of kindred sense, `python -m
+rag.nominals` for the nouns naming a verb's deed, and `python -m rag.wordnet` for the irregular verb forms);
+nothing reads WordNet at run time, only those lists (`word_list`). Licence: rag/data/WORDNET-LICENSE."""
 from __future__ import annotations
 
 import sys
