@@ -12,7 +12,7 @@ from .kindred import kindred
 from .places import is_place
 from .nlp import NOT_NAMES, entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
-                       title_token, when_event)
+                       clock_times, title_token, when_event)
 from .referents import root_subject
 from .roles import LIGHT_VERBS, joined_without_subject, lemma
 from .schema import Source
@@ -448,7 +448,7 @@ def event_undated(q: Question, windows: list[str]) -> list[str]:
     # (the tagger may call "9 February 2022" an event); not "for five years"
     dates = [(e.root, t) for t in uses for e in t.doc.ents if e.sent == t.sent and (
         e.label_ == "DATE" or any(x.lower_ in MONTH_NAMES for x in e)) and e.root.dep_ not in _NOT_TIMES
-        and e.root.head.lower_ != "for"]
+        and e.root.head.lower_ != "for"] + [(c, t) for t in uses for c in clock_times(t.doc) if c.sent == t.sent]
     # the question's things ("bookings" of "When will bookings be suspended?"): a clause dated with one of them
     # may tell the asked deed in other words ("will no longer take bookings from 3 May")
     passive = _passive(verb)

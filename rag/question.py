@@ -408,6 +408,8 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         return False  # "Who is the panel's spokesman?" over "X acted on the panel's advice": no one is called so
     if q.wants == DATE and _ASKS_CLOCK.search(q.asked):  # "What time did she arrive?": not "on Monday"
         return any(is_new(m.group()) for m in _CLOCK_TIME.finditer(answer))
+    if q.wants == DATE and any(is_new(t.text) for t in clock_times(doc)):  # "When did it fail?" "at 4.30am"
+        return True
     for ent in doc.ents:
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text) \
                 and not (q.wants == DATE and _FREQUENCY.match(ent.text) and not _HABITUAL.match(q.asked)):
@@ -442,6 +444,18 @@ _ASKS_CLOCK = re.compile(r"\b(?:what|which) time\b|\bat what hour\b", re.IGNOREC
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[.:]\d{2}\b|\bo'clock\b"
                          r"|\b(?:noon|midday|midnight|dawn|dusk|morning|afternoon|evening|night|early hours)\b",
                          re.IGNORECASE)
+# A time of day the tagger often calls a plain number ("4.30am", "11:30"); not "£3.50" nor "2.45 metres".
+_DAY_TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:\d{2}\b(?!:)"
+                       r"|\b(?:noon|midday|midnight)\b", re.IGNORECASE)
+
+
+def clock_times(doc) -> list:
+    """The head word of each time of day in a parsed text: the date a "when" gets when its article tells
+    only the hour."""
+    spans = (doc.char_span(m.start(), m.end(), alignment_mode="expand") for m in _DAY_TIME.finditer(doc.text))
+    return [s.root for s in spans if s is not None]
+
+
 # "every month", "each year": how often, not when; it answers "When does the club meet?", not "When did ...?"
 _FREQUENCY = re.compile(r"(?:every|each)\b|(?:daily|weekly|monthly|quarterly|yearly|annually)$", re.IGNORECASE)
 _HABITUAL = re.compile(r"^\W*when\s+(?:does|do|is|are)\b", re.IGNORECASE)

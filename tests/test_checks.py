@@ -3029,6 +3029,20 @@ def test_what_time_asks_for_a_time_of_day():
     assert check("What time did the minister arrive in Corbridge on Monday?", article=article).abstained
 
 
+def test_a_when_told_only_by_the_hour_is_answered_by_it():
+    """"When did the sluice give way?" over "... gave way at about 5.15am" (the tagger calls the hour a plain
+    number): the hour is the article's answer. An hour of another deed is not ("... was alerted at 5.15am")."""
+    from rag.premise import event_undated
+    article = "The sluice at Weir 9, near the hamlet of Tolby Cross, gave way at about 5.15am. Nobody was hurt."
+    ans = check("When did the sluice give way?", article=article)
+    assert not ans.abstained and "5.15am" in ans.answer, ans.error
+    assert gives_kind(analyse("When did the crane topple?"), "The crane toppled at 11:40 after a gust.")
+    assert not gives_kind(analyse("When did the crane topple?"), "The crane, which cost £3.50m, toppled.")
+    q = analyse("When did Ivo Brandt sell the boat?")
+    assert event_undated(q, ["Mr Brandt sold the boat and is due to buy another one at 3pm."])
+    assert not event_undated(q, ["Mr Brandt sold the boat at 3pm and is due to buy another one."])
+
+
 def test_a_count_of_another_kind_does_not_count_the_thing_asked():
     """"How many members ...?" is not answered by "About 40 boats, most of them belonging to members", nor by
     "met members for 90 minutes": the number counts boats, minutes (another kind: people, units of
