@@ -49,9 +49,10 @@ from .money import is_money
 from .names import pieced
 from .nlp import irregular_forms, parse
 from .opposites import opposed
-from .premise import (counted_apart, counts_missing, dated, described_nouns, event_undated, event_unsaid,
-                      namesakes, numbers_missing, others_unnamed, part_counted, people_in_sources, people_missing,
-                      people_named, said_about_missing, set_otherwise, time_side, title_of_another, titled_missing)
+from .premise import (counted_apart, counts_missing, dated, day_of_another, described_nouns, event_undated,
+                      event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted, people_in_sources,
+                      people_missing, people_named, said_about_missing, set_otherwise, time_side, title_of_another,
+                      titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
@@ -377,6 +378,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         + counted_apart(q, windows, _about(case, d.answer.citations)) \
         + titled_missing(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
+        + day_of_another(q, [c.quote for c in d.answer.citations]) \
         + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \
         + title_of_another(q, windows, " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
     if not missing:
@@ -764,15 +766,22 @@ def _with_name_after(article: str, c: Citation) -> str:
     quote alone."""
     if c.start > _LEDE_CHARS:
         return c.quote
-    opening = split_sentences(article[:c.end + _LEDE_CHARS])[:3]  # the headline or lede, and the sentence after
-    if c.quote.strip() not in (x.strip() for x in opening[:2]):
+    opening = [x.strip() for x in split_sentences(article[:c.end + _LEDE_CHARS])[:3]]  # headline, lede, after
+    if c.quote.strip() not in opening:
         return c.quote
-    # the first subject: the deed's, not the reporting clause's ("..., a jury heard yesterday")
-    subj = next((t for t in parse(c.quote) if t.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.pos_ != "NOUN" or not any(d.lower_ in ("a", "an") for d in subj.children):
-        return c.quote
-    following = opening[[x.strip() for x in opening].index(c.quote.strip()) + 1:]
-    return f"{c.quote} {following[0]}" if following else c.quote
+    at = opening.index(c.quote.strip())
+    if at < 2 and _described(c.quote):
+        return f"{c.quote} {opening[at + 1]}" if at + 1 < len(opening) else c.quote
+    # the naming sentence after such a lede is read with it ("An 11-year-old defeated a grandmaster." "Ana
+    # Roth beat ...": she is the 11-year-old)
+    return f"{opening[at - 1]} {c.quote}" if at > 0 and _described(opening[at - 1]) else c.quote
+
+
+def _described(sentence: str) -> bool:
+    """The sentence's first subject (the deed's, not a reporting clause's: "..., a jury heard yesterday") is a
+    noun with "a" or "an": someone described, not yet named."""
+    subj = next((t for t in parse(sentence) if t.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is not None and subj.pos_ == "NOUN" and any(d.lower_ in ("a", "an") for d in subj.children)
 
 
 def deed_from_its_quotes(case: Case, d: Draft) -> Draft:

@@ -67,7 +67,7 @@ def numbers_missing(q: Question, windows: list[str]) -> list[str]:
     """Numbers and dates: all in one quote, together with something of the event asked about: a date from
     one sentence and a deed from another ("What did Norland supply in 2011?" -> "... partner of Caldora in
     2011") are not one fact."""
-    numbers = [t for t in q.facts if t.kind == NUMBER] + _months(q.asked)
+    numbers = [t for t in q.facts if t.kind == NUMBER] + _named_days(q.asked, MONTH_NAMES)
     if not numbers:
         return []
     event = [t for t in terms(q.asked[:1].lower() + q.asked[1:]) if t.kind == WORD]
@@ -80,10 +80,22 @@ def numbers_missing(q: Question, windows: list[str]) -> list[str]:
             if t not in best]
 
 
-def _months(question: str) -> list:
-    """The months of the question's dates ("in September"): a date as much as a year is, though no digit."""
-    return [t for tok in parse(question) if tok.ent_type_ == "DATE" and tok.lower_ in MONTH_NAMES
-            for t in terms(tok.text)]
+def _named_days(question: str, names: set[str]) -> list:
+    """The months (or weekdays) of the question's dates ("in September"): a date as much as a year is, though
+    no digit."""
+    return [t for tok in parse(question) if tok.ent_type_ == "DATE" and tok.lower_ in names for t in terms(tok.text)]
+
+
+def day_of_another(q: Question, quotes: list[str]) -> list[str]:
+    """A weekday the question gives its deed that the quotes hold only for another deed: "Which player did X
+    beat on Saturday morning?" is not answered by "Y forfeited Z on Saturday morning" beside "X beat W". A
+    quote naming no day says nothing against it (news often dates an event once, in another sentence)."""
+    out = []
+    for day in _named_days(q.asked, DAY_NAMES):
+        holding = [w for w in quotes if Evidence.of(w).credit(day) > 0.0]
+        if holding and not any(_dates_same_event(q.asked, w, day) for w in holding):
+            out.append(f"{day.surface} (the quote gives it to something else)")
+    return out
 
 
 _PLACES = {"GPE", "LOC"}
@@ -601,7 +613,8 @@ def dated(doc, key: str):
             return counted
         head = _governor(tok)
         while head.lemma_.lower() in _PARTS_OF_TIME and head.dep_ == "pobj" and head.head.dep_ == "prep" \
-                or head.lemma_.lower() in _PARTS_OF_DAY and tok.dep_ == "compound" and head.dep_ == "pobj":
+                or head.lemma_.lower() in _PARTS_OF_DAY and tok.dep_ == "compound" \
+                and head.dep_ in ("pobj", "npadvmod"):
             head = _governor(head)
         if head.lower_ in _UNITS_OF_NUMBER:  # "30 per cent owned": what is 30 per cent, if anything
             if head.head == head:

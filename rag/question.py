@@ -82,6 +82,11 @@ _ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
 _AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)|(?<=[a-z], )\d{1,3}(?=,)"
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
 DURATIONS = r"\b(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
+# A length of time said with how many ("a year", "two more weeks", "for decades"); a unit alone ("earlier in
+# the year") is no length.
+_COUNTED_DURATION = (r"\b(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+                     r"|several|few|many|some|half)[\s-]+(?:\w+[\s-]+)?" + DURATIONS
+                     + r"|\bfor (?:minutes|hours|days|weeks|months|years|decades|centuries)\b")
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
 # common ("the two countries").
 _AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent|twice)\b"
@@ -132,7 +137,8 @@ class Question:
         as news spells out numbers under ten."""
         if _ASKS_AGE.search(self.asked):  # "How old was he?": an age or a year, not "30,000 patients"
             return re.compile("|".join([_AGES, DURATIONS, YEAR.pattern]), re.I)
-        parts = [_AMOUNTS] + ([DURATIONS] if self.asks_duration else []) + ([WHEN_WORDS] if self.wants == DATE else [])
+        parts = [_AMOUNTS] + ([_COUNTED_DURATION] if self.asks_duration else []) \
+            + ([WHEN_WORDS] if self.wants == DATE else [])
         m = _COUNTED.search(self.asked)
         if m and m.group("how").lower() == "many" and m.group("words")[0].isalpha():
             part = _PART_OF.match(m.group("words"))
@@ -174,7 +180,8 @@ def analyse(text: str) -> Question:
     q_terms = terms(asked[:1].lower() + asked[1:])  # a question's first word is not a name
     adverbs = {t.text for t in doc if t.dep_ == "advmod"}  # "Which was released first?" asks, it assumes nothing
     facts = tuple(t for t in q_terms if t.kind in (NAME, NUMBER) and t.surface not in adverbs)
-    people = tuple(tuple(x.key for x in terms(ent.text)) for ent in doc.ents if ent.label_ == "PERSON")
+    people = tuple(tuple(x.key for x in terms(ent.text)) for ent in doc.ents if ent.label_ == "PERSON"
+                   and not _modifier_name(ent))
     named = {k for person in people for k in person}
     local = tuple(t for t in facts if t.kind == NUMBER or t.key in named)
     noun = _wh_noun(doc)
@@ -182,6 +189,14 @@ def analyse(text: str) -> Question:
                     wh_noun=noun.lemma_.lower() if noun is not None else None, facts=facts, local_facts=local,
                     people=tuple(p for p in people if p), roles=frozenset(roles(asked)),
                     needs_context=_needs_context(doc))
+
+
+def _modifier_name(ent) -> bool:
+    """A name in front of a common noun with "the" ("the Wendlecombe jeweller", which the tagger may type a
+    person) says where or whose the noun is, not who it is."""
+    head = ent.root.head
+    return ent.root.dep_ == "compound" and head.pos_ == "NOUN" and any(
+        c.lower_ == "the" and c.i < ent.start for c in head.children)
 
 
 def when_event(q: Question):

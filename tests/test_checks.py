@@ -4,7 +4,7 @@ real model through the same steps."""
 from __future__ import annotations
 
 from rag.checks import ABSTAIN_TEXT, STEP_NAMES, Case, Draft, run_checks
-from rag.question import analyse, gives_kind
+from rag.question import analyse, gives_kind, gives_number
 from rag.relations import conflicts
 from rag.schema import Answer, Source
 from rag.sentences import sentence_spans
@@ -3041,6 +3041,61 @@ def test_a_when_told_only_by_the_hour_is_answered_by_it():
     q = analyse("When did Ivo Brandt sell the boat?")
     assert event_undated(q, ["Mr Brandt sold the boat and is due to buy another one at 3pm."])
     assert not event_undated(q, ["Mr Brandt sold the boat at 3pm and is due to buy another one."])
+
+
+def test_an_opposite_said_of_what_the_verb_completes():
+    """"By how many points is Lena Marsh's score expected to fall?" over "Her score is expected to rise by 40
+    points": the rise is said of the score, the subject of "expected" (the parser hangs the question's
+    "expected" on "score"); a fall said of another thing stays apart."""
+    from rag.opposites import opposed
+    assert opposed("By how many points is Lena Marsh's score expected to fall after the match?",
+                   "Her score is expected to rise by 40 points as a result of the match.")
+    assert not opposed("By how many points is the club's rating expected to fall?",
+                       "The club expects to rise in the rankings, but its rating is expected to fall by 20 points.")
+    article = "Lena Marsh joined the club in May. Her score is expected to rise by 40 points as a result of the match."
+    assert check("By how many points is Lena Marsh's score expected to fall after the match?",
+                 article=article).abstained
+
+
+def test_a_weekday_the_question_gives_its_deed_is_that_deed_s():
+    """"Which team did Sara Voss score against on Sunday afternoon?" is not answered by the sending-off that
+    Sunday afternoon and a goal of no day: the weekday is a date like a month or a year."""
+    article = ("Referee Tom Baird sent off Ian Pole in the first half on Sunday afternoon after a late tackle. "
+               "Sara Voss scored twice in the final against Dunmore Rovers.")
+    ans = check("Which team did Sara Voss score against on Sunday afternoon?", article=article)
+    assert ans.abstained and "Sunday" in ans.error, ans.error
+    ans = check("Who did Tom Baird send off on Sunday?", article=article)
+    assert not ans.abstained and "Ian Pole" in ans.answer, ans.error
+
+
+def test_the_sentence_naming_a_lede_s_doer_is_read_with_the_lede():
+    """"Whom did the 12-year-old pull from the water?" over "A 12-year-old boy rescued a swimmer ..." and
+    "Tomas Reyes, a pupil at Hill School, pulled Ana Kell from the water": the boy the lede describes is the
+    one the next sentence names, as news writes."""
+    article = ("A 12-year-old boy rescued a swimmer at the beach on Monday. Tomas Reyes, a pupil at Hill "
+               "School, pulled Ana Kell from the water near the pier. The lifeguard station was closed.")
+    ans = check("Whom did the 12-year-old pull from the water?", article=article)
+    assert not ans.abstained and "Ana Kell" in ans.answer, ans.error
+    assert check("Whom did the 14-year-old pull from the water?", article=article).abstained
+
+
+def test_a_name_before_a_noun_with_the_is_no_person():
+    """"How much was the Wendlecombe jeweller fined?": the tagger types the town a person, whom a quote would
+    have to name; it says which jeweller, as any other name of the article does."""
+    article = "Corin Vale, 57, owns a jewellery shop in Wendlecombe. The jeweller was fined £48,000 on Tuesday."
+    ans = check("How much was the Wendlecombe jeweller fined?", "The jeweller was fined £48,000 [2].", article=article)
+    assert not ans.abstained, ans.error
+    assert analyse("What did Corin Vale tell the court?").people == (("corin", "vale"),)
+
+
+def test_a_length_of_time_says_how_many():
+    """"How long is the order that bans Ivo Brandt from trading?" is not answered by "earlier in the year": a
+    unit of time alone is no length; "for a year", "two more weeks", "for decades" are."""
+    article = "Prosecutors said earlier in the year that they would seek an order banning Ivo Brandt from trading."
+    assert check("How long is the order that bans Ivo Brandt from trading?", article=article).abstained
+    q = analyse("How long did the ban last?")
+    assert gives_number(q, "The ban lasted for a year.") and gives_number(q, "It ran for two more weeks.")
+    assert gives_number(q, "The ban has been in force for decades.")
 
 
 def test_a_count_of_another_kind_does_not_count_the_thing_asked():
