@@ -480,6 +480,9 @@ def _deed_as_told(case: Case, d: Draft, read: Callable[[str, str], list],
             if t.pos_ == "VERB"]
     verbs = {t.key for t in terms(" ".join(t.text for t in said))}
     lemmas = {t.lemma_.lower() for t in said}
+    if lemmas & SAYING:  # one saying may be told by another ("declined to comment" for "tell")
+        lemmas |= SAYING
+        verbs |= {t.key for t in terms(" ".join(SAYING))}
     forms = {f for lemma in lemmas for f in irregular_forms(lemma)}
     using = [(s, s.text[a:b]) for s in case.sources for a, b in sentence_spans(s.text)
              if verbs & {t.key for t in terms(s.text[a:b])} or _inflects(s.text[a:b], lemmas, forms)]
@@ -772,15 +775,23 @@ def _with_name_after(article: str, c: Citation) -> str:
     at = opening.index(c.quote.strip())
     if at < 2 and _described(c.quote):
         return f"{c.quote} {opening[at + 1]}" if at + 1 < len(opening) else c.quote
-    # the naming sentence after such a lede is read with it ("An 11-year-old defeated a grandmaster." "Ana
-    # Roth beat ...": she is the 11-year-old)
-    return f"{opening[at - 1]} {c.quote}" if at > 0 and _described(opening[at - 1]) else c.quote
+    # the naming sentence after a lede describing someone is read with it ("An 11-year-old schoolgirl defeated
+    # a grandmaster." "Ana Roth beat ...": she is the 11-year-old); not after "A boil-water notice was lifted"
+    named = _first_subject(c.quote)
+    if at > 0 and named is not None and named.pos_ == "PROPN" and _described(opening[at - 1]) \
+            and is_agent(lemma(_first_subject(opening[at - 1]))):
+        return f"{opening[at - 1]} {c.quote}"
+    return c.quote
+
+
+def _first_subject(sentence: str):
+    """The sentence's first subject: the deed's, not a reporting clause's ("..., a jury heard yesterday")."""
+    return next((t for t in parse(sentence) if t.dep_ in ("nsubj", "nsubjpass")), None)
 
 
 def _described(sentence: str) -> bool:
-    """The sentence's first subject (the deed's, not a reporting clause's: "..., a jury heard yesterday") is a
-    noun with "a" or "an": someone described, not yet named."""
-    subj = next((t for t in parse(sentence) if t.dep_ in ("nsubj", "nsubjpass")), None)
+    """The sentence's first subject is a noun with "a" or "an": someone described, not yet named."""
+    subj = _first_subject(sentence)
     return subj is not None and subj.pos_ == "NOUN" and any(d.lower_ in ("a", "an") for d in subj.children)
 
 

@@ -82,11 +82,12 @@ _ASKS_AGE = re.compile(r"\bhow old\b", re.IGNORECASE)
 _AGES = r"\baged?\s+\d+|\bage of \d+|\b\d+-year-olds?\b|\(\d{1,3}\)|(?<=[a-z], )\d{1,3}(?=,)"
 # A duration may be said without digits: "nearly a week", "a weeklong clash", "for decades".
 DURATIONS = r"\b(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|century|centuries)(?:-?long)?\b"
-# A length of time said with how many ("a year", "two more weeks", "for decades"); a unit alone ("earlier in
-# the year") is no length.
+# A length of time said with how many ("a year", "two more weeks", "for decades", "weeklong"); a unit alone
+# ("earlier in the year") is no length.
 _COUNTED_DURATION = (r"\b(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
                      r"|several|few|many|some|half)[\s-]+(?:\w+[\s-]+)?" + DURATIONS
-                     + r"|\bfor (?:minutes|hours|days|weeks|months|years|decades|centuries)\b")
+                     + r"|\bfor (?:minutes|hours|days|weeks|months|years|decades|centuries)\b"
+                     r"|\b(?:hour|day|week|month|year|decade)-?long\b")  # "a weeklong clash"
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
 # common ("the two countries").
 _AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent|twice)\b"
@@ -180,8 +181,7 @@ def analyse(text: str) -> Question:
     q_terms = terms(asked[:1].lower() + asked[1:])  # a question's first word is not a name
     adverbs = {t.text for t in doc if t.dep_ == "advmod"}  # "Which was released first?" asks, it assumes nothing
     facts = tuple(t for t in q_terms if t.kind in (NAME, NUMBER) and t.surface not in adverbs)
-    people = tuple(tuple(x.key for x in terms(ent.text)) for ent in doc.ents if ent.label_ == "PERSON"
-                   and not _modifier_name(ent))
+    people = tuple(tuple(x.key for x in terms(ent.text)) for ent in doc.ents if ent.label_ == "PERSON")
     named = {k for person in people for k in person}
     local = tuple(t for t in facts if t.kind == NUMBER or t.key in named)
     noun = _wh_noun(doc)
@@ -189,14 +189,6 @@ def analyse(text: str) -> Question:
                     wh_noun=noun.lemma_.lower() if noun is not None else None, facts=facts, local_facts=local,
                     people=tuple(p for p in people if p), roles=frozenset(roles(asked)),
                     needs_context=_needs_context(doc))
-
-
-def _modifier_name(ent) -> bool:
-    """A name in front of a common noun with "the" ("the Wendlecombe jeweller", which the tagger may type a
-    person) says where or whose the noun is, not who it is."""
-    head = ent.root.head
-    return ent.root.dep_ == "compound" and head.pos_ == "NOUN" and any(
-        c.lower_ == "the" and c.i < ent.start for c in head.children)
 
 
 def when_event(q: Question):
@@ -338,6 +330,8 @@ def gives_number(q: Question, answer: str) -> bool:
     asked = {m.group().lower() for m in found.finditer(q.text)}
     elsewhere = _calendar_dates(answer, years=not q.asks_duration) + _singled_out(answer) \
         + ([] if _ASKS_AGE.search(q.asked) else _ages(answer)) if q.wants == NUMBER_ else []
+    if _BY_HOW_MUCH.search(q.asked):
+        elsewhere += _own_sizes(q, answer)
     if _HOW_MUCH.search(q.asked):  # also a bare "How much?", which _COUNTED needs words after
         elsewhere += _things_counted(answer) + [m.span() for m in _CLOCK_TIME.finditer(answer)]  # not "5am"
     elif _HOW_LONG_DOING.search(q.asked):  # how long a deed went on: not "four counts of theft"
@@ -347,6 +341,16 @@ def gives_number(q: Question, answer: str) -> bool:
 
 
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+_BY_HOW_MUCH = re.compile(r"\bby (?:how (?:much|many)|what (?:percentage|proportion|amount|factor))\b", re.I)
+
+
+def _own_sizes(q: Question, answer: str) -> list[tuple[int, int]]:
+    """ "By how much did X increase its contribution?" asks the size of a change: a number that is the size of
+    the changed thing itself ("ending its £15,000 annual contribution") is not one."""
+    changed = {c.lemma_.lower() for t in parse(q.asked) if t.pos_ == "VERB" for c in t.children
+               if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.pos_ == "NOUN"}
+    return [(t.left_edge.idx, t.idx + len(t.text)) for t in parse(answer)
+            if t.dep_ == "nummod" and t.head.lemma_.lower() in changed]
 # "How long did she serve?", not "How long is the poem?" (answered by "143 lines")
 _HOW_LONG_DOING = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would)\b", re.I)
 

@@ -16,7 +16,7 @@ from .nlp import entity_kind, parse
 from .referents import as_written
 from .roles import LIGHT_VERBS, lemma, subject
 from .support import token_key
-from .words import NEGATIONS
+from .words import NEGATIONS, SAYING
 
 
 @dataclass(frozen=True)
@@ -280,7 +280,7 @@ def time_conflicts(claimed, stated) -> list[TimeConflict]:
     for verb in (t for t in claimed if t.pos_ == "VERB" and lemma(t) not in LIGHT_VERBS):
         mine = _time(verb)
         theirs = {_time(t) for t in _closest_uses(verb, [t for t in stated if t.pos_ == "VERB"
-                                                         and lemma(t) == lemma(verb) and not _other_subjects(verb, t)])}
+                                                         and _one_deed(verb, t) and not _other_subjects(verb, t)])}
         if theirs == {"not"} and mine != "not":
             out.append(TimeConflict(lemma(verb), mine or "present", "not"))
         elif mine == "not" and theirs and theirs <= {"past", "future"}:  # "Why did X refuse to pay?" / "X paid"
@@ -290,6 +290,12 @@ def time_conflicts(claimed, stated) -> list[TimeConflict]:
         elif mine == "past" and "open" in theirs and theirs <= {"open", "future"}:
             out.append(TimeConflict(lemma(verb), mine, "open"))
     return out
+
+
+def _one_deed(verb, other) -> bool:
+    """The same verb; or two of saying: "declined to comment" is no telling ("What did X tell reporters?"),
+    unless the same doer says something elsewhere."""
+    return lemma(other) == lemma(verb) or lemma(verb) in SAYING and lemma(other) in SAYING
 
 
 def _closest_uses(verb, uses: list) -> list:
