@@ -48,11 +48,12 @@ from .errors import LLMError
 from .money import is_money
 from .names import pieced
 from .nlp import irregular_forms, parse
+from .nominals import deed_verbs
 from .opposites import opposed
 from .premise import (counted_apart, counts_missing, dated, day_of_another, described_nouns, event_undated,
                       event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted, people_in_sources,
-                      people_missing, people_named, said_about_missing, set_otherwise, time_side, title_of_another,
-                      titled_missing)
+                      people_missing, people_named, role_unlinked, said_about_missing, set_otherwise, time_side,
+                      title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
@@ -64,7 +65,7 @@ from .roles import LIGHT_VERBS, lemma
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans, split_sentences
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
-from .tense import denied, what_is, withheld
+from .tense import denied, undone, what_is, withheld
 from .units import is_unit
 from .words import SAYING
 
@@ -380,6 +381,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         + namesakes(q, [c.quote for c in d.answer.citations]) \
         + day_of_another(q, [c.quote for c in d.answer.citations]) \
         + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \
+        + role_unlinked(q, [with_names(w, case.articles[c.doc_id][:c.start])
+                            for c, w in zip(d.answer.citations, windows)]) \
         + title_of_another(q, windows, " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
     if not missing:
         return d
@@ -433,6 +436,11 @@ def deed_not_denied(case: Case, d: Draft) -> Draft:
     sentence says the operator "would not raise tolls this year". Every passage sentence with the question's
     verb is read (`relations.denied`: each use of it refused or negated); that sentence is shown instead."""
     told = _deed_as_told(case, d, denied)
+    if told is not d:
+        return told
+    # "What did the board rule on X's complaint?" over "X considered complaining but decided against it"
+    deeds = {w for t in parse(case.question.asked) if t.pos_ == "NOUN" for w in {lemma(t)} | deed_verbs(lemma(t))}
+    told = _deed_as_told(case, d, undone, words={t.key for t in terms(" ".join(deeds))}) if deeds else d
     if told is not d or not what_is(case.question.asked):
         return told
     # "What is the identity of the donor?" over "refused to reveal the identity of the donor"
@@ -448,7 +456,8 @@ def deed_by_its_doer(case: Case, d: Draft) -> Draft:
     (`relations.said_by_others`)."""
     # A quote giving the number or date asked for that names the doer may tell the deed in its own words
     # ("Clive Tolley came third with 4,211 votes" for "How many votes did Clive Tolley receive?").
-    if any(names_doer(case.question.text, c.quote) for c in _giving(case.question, d.answer.citations)):
+    if any(names_doer(case.question.text, c.quote) and _counts_asked(case.question, c.quote)
+           for c in _giving(case.question, d.answer.citations)):
         return d
     # Only passages of articles that name the doer: another article's "X played Y" says nothing of them.
     told = _deed_as_told(case, d, lambda q, text: done_by_others(q, text) + done_to_others(q, text),
@@ -509,6 +518,14 @@ def _answering(q: Question, citations: list[Citation]) -> list[Citation]:
     must be stated there, not in a quote beside it ("How many votes did Bhatia win?" is not answered by
     "Thursby won 1,200 votes" quoted next to a sentence about Bhatia)."""
     return (_giving(q, citations) if q.wants in (NUMBER_, DATE) else []) or citations
+
+
+def _counts_asked(q: Question, quote: str) -> bool:
+    """For "How many <things> ...?", a number of the quote counts those things ("hired 15 more drivers", not
+    "at all 9 bus depots"); any other question passes."""
+    asked = next((t.head for t in parse(q.asked) if t.lower_ == "many" and t.dep_ == "amod"
+                  and t.head.pos_ == "NOUN"), None)
+    return asked is None or any(t.dep_ == "nummod" and lemma(t.head) == lemma(asked) for t in parse(quote))
 
 
 def _giving(q: Question, citations: list[Citation]) -> list[Citation]:
@@ -775,8 +792,8 @@ def _with_name_after(article: str, c: Citation) -> str:
     at = opening.index(c.quote.strip())
     if at < 2 and _described(c.quote):
         return f"{c.quote} {opening[at + 1]}" if at + 1 < len(opening) else c.quote
-    # the naming sentence after a lede describing someone is read with it ("An 11-year-old schoolgirl defeated
-    # a grandmaster." "Ana Roth beat ...": she is the 11-year-old); not after "A boil-water notice was lifted"
+    # the naming sentence after a lede describing someone is read with it ("A 12-year-old boy rescued a
+    # swimmer." "Tomas Reyes pulled ...": he is the 12-year-old); not after "A boil-water notice was lifted"
     named = _first_subject(c.quote)
     if at > 0 and named is not None and named.pos_ == "PROPN" and _described(opening[at - 1]) \
             and is_agent(lemma(_first_subject(opening[at - 1]))):

@@ -8,7 +8,8 @@ import re
 
 from spacy.util import filter_spans
 
-from .nlp import parse
+from .nlp import irregular_forms, parse
+from .nominals import known_verb
 
 _AUX = r"(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|should)"
 # "To which firm did ...", "From whom was ...": the asked phrase may open with its preposition.
@@ -39,8 +40,9 @@ def declarative(question: str) -> str:
         root = next(iter(parse(asked).sents)).root
         if root.pos_ == "NOUN" and root.i > 1:
             cued = f"{asked[:root.idx]}really {asked[root.idx:]}"
-            return asked if _do_misread(cued) else cued
-        return asked
+            if not _do_misread(cued):
+                return cued
+        return (_in_the_past(asked) if aux == "did" else None) or asked
     if aux in ("was", "were", "is", "are"):
         return _passive(aux, rest) or question
     # "How many staff has Eastmere hired?" parses with two subjects of "hired"; "Has Eastmere hired?"
@@ -52,6 +54,22 @@ def declarative(question: str) -> str:
     # "Has" as the verb: the asked amount was the object, and "it" after the verb stands in for it.
     cued = _object_after_verb(asked)
     return cued if cued is not None and _subject_after_aux(cued) else question
+
+
+def _in_the_past(asked: str) -> str | None:
+    """ "Did the senior referee caution X?" as "the senior referee cautioned X.": a verb the small tagger knows
+    only in its past form (it reads "referee" as the verb and "caution" as a noun). The first word after the
+    subject that WordNet lists as a verb, put in the past, if the parse then takes it for the main verb."""
+    doc = parse(asked)
+    for t in doc[2:]:
+        if t.pos_ == "VERB" or not known_verb(t.lower_) or irregular_forms(t.lower_):
+            continue
+        past = t.lower_ + ("d" if t.lower_.endswith("e") else "ed")
+        said = f"{asked[doc[1].idx:t.idx]}{past}{asked[t.idx + len(t.text):]}".rstrip("?") + "."
+        root = next(iter(parse(said).sents)).root
+        if root.lower_ == past and _subject_after_aux(said):
+            return said
+    return None
 
 
 def _asked_phrase(wh: str) -> bool:

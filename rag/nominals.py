@@ -22,6 +22,25 @@ def names_deed(noun: str, verb: str) -> bool:
     return noun in _nouns().get(verb, frozenset())
 
 
+def known_verb(word: str) -> bool:
+    """A word WordNet lists as a verb (one with a noun of its deed, as nearly all have)."""
+    return word in _nouns()
+
+
+def deed_verbs(noun: str) -> frozenset[str]:
+    """The verbs whose deed a noun (lower-case lemma) names: "complaint" -> {"complain"}, "closure" -> {"close"}."""
+    return _verbs().get(noun, frozenset())
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for verb, nouns in _nouns().items():
+        for noun in nouns:
+            out.setdefault(noun, set()).add(verb)
+    return {noun: frozenset(verbs) for noun, verbs in out.items()}
+
+
 @lru_cache(maxsize=1)
 def _nouns() -> dict[str, frozenset[str]]:
     lines = (wordnet.DATA / "nominals.txt").read_text(encoding="utf-8").splitlines()

@@ -195,8 +195,8 @@ def _anchors(tok) -> set[str]:
     # "the single fare on the 12 would rise": said of the fare on the 12, which names which fare.
     near += [g for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for p in c.children if p.dep_ == "prep"
              for g in p.children if g.dep_ == "pobj"]
-    # "X's rating is expected to fall": said of what the verb it completes is said of (the parser may hang
-    # "expected" on "rating" as a describing clause)
+    # "X's index is expected to fall": said of what the verb it completes is said of (the parser may hang
+    # "expected" on "index" as a describing clause)
     done = tok
     while done.dep_ == "xcomp" and done.head.pos_ == "VERB" and done.head.i != done.i:
         done = done.head

@@ -87,15 +87,16 @@ def _named_days(question: str, names: set[str]) -> list:
 
 
 def day_of_another(q: Question, quotes: list[str]) -> list[str]:
-    """A weekday the question gives its deed that the quotes hold only for another deed: "Which player did X
-    beat on Saturday morning?" is not answered by "Y forfeited Z on Saturday morning" beside "X beat W". A
+    """A weekday the question gives its deed that the quotes hold only for another deed: "Which team did X
+    score against on Sunday afternoon?" is not answered by "Y sent off Z on Sunday afternoon" beside "X scored
+    against W". A
     quote naming no day says nothing against it (news often dates an event once, in another sentence)."""
     out = []
     for day in _named_days(q.asked, DAY_NAMES):
         deed = dated(parse(q.asked), day.key)
         holding = [w for w in quotes if Evidence.of(w).credit(day) > 0.0]
-        # a quote telling the deed with the day is read as dating it ("opened on Wednesday morning, and 1,400
-        # tickets had been sold by noon")
+        # a quote telling the deed with the day is read as dating it ("the gates opened on Friday morning, and
+        # 900 seats had been filled by noon")
         if deed is not None and holding and not any(_says_word(w, deed) for w in holding):
             out.append(f"{day.surface} (the quote gives it to something else)")
     return out
@@ -205,6 +206,23 @@ def others_unnamed(q: Question, windows: list[str], about: list[str]) -> list[st
             if entity_kind(e.label_) not in ("person", "date", "amount") and len(e) > 1
             and (words := {k for t in e if t.dep_ == "compound" and t.pos_ == "PROPN" for k in [token_key(t)] if k})
             and not words & said and e.root.lemma_.lower() not in described]
+
+
+_ROLES = {"job", "role", "position", "post", "title", "office"}
+
+
+def role_unlinked(q: Question, windows: list[str]) -> list[str]:
+    """ "What job does Ana Roth do for Tarn Council?" over "Regional organiser Ana Roth said the union would
+    ...": a question for a person's role at a body asks their tie to it, which a quote must name
+    whole (here the body an article is about does not go without saying)."""
+    if q.wh_noun not in _ROLES or not q.people:
+        return []
+    naming = [Evidence.of(w).keys for w in windows]
+    naming = [keys for keys in naming if any(set(person) & keys for person in q.people)]  # the person's windows
+    bodies = [p for t in parse(q.asked) if t.dep_ == "prep" and t.lower_ in ("at", "for", "with", "in", "of")
+              for p in t.children if p.dep_ == "pobj" and p.pos_ == "PROPN"]
+    return [" ".join(w.text for w in b.subtree) for b in bodies
+            if not any(({token_key(w) for w in b.subtree if w.pos_ == "PROPN"} - {""}) <= keys for keys in naming)]
 
 
 def described_nouns(texts: list[str]) -> set[str]:
@@ -505,6 +523,15 @@ def _done_otherwise(noun, asked) -> bool:
     """The noun is what another deed is done to ("When did the mayor lift the curfew?" over "the mayor imposed
     a curfew in May"): the date is that deed's. Not a light verb's ("had a curfew", "made an offer"), nor a
     kindred verb's, which may tell the asked deed ("delivered the keys" for "handed over")."""
+    # "When did police charge Brandt?" over "The mayor of Tarn, Ivo Brandt, resigned on Thursday": his own deed
+    np = noun
+    while np.dep_ in ("appos", "pobj", "prep") and np.head.i != np.i:  # the name beside a subject ("mayor of X")
+        np = np.head
+    own = np.head
+    if noun.pos_ == "PROPN" and np.dep_ == "nsubj" and own.pos_ == "VERB" and lemma(own) not in LIGHT_VERBS \
+            and not any(c.dep_ == "auxpass" for c in own.children) and not kindred(lemma(own), lemma(asked)) \
+            and any(w.ent_type_ == "DATE" for c in own.children if c.dep_ in ("prep", "npadvmod") for w in c.subtree):
+        return True
     deed = noun
     while deed.dep_ in ("dobj", "nsubjpass", "pobj", "prep") and deed.head.pos_ != "VERB":
         deed = deed.head  # "imposed a curfew on the town": the town is what "imposed" is done to

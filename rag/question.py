@@ -345,8 +345,8 @@ _BY_HOW_MUCH = re.compile(r"\bby (?:how (?:much|many)|what (?:percentage|proport
 
 
 def _own_sizes(q: Question, answer: str) -> list[tuple[int, int]]:
-    """ "By how much did X increase its contribution?" asks the size of a change: a number that is the size of
-    the changed thing itself ("ending its £15,000 annual contribution") is not one."""
+    """ "By how much did X increase its grant?" asks the size of a change: a number that is the size of the
+    changed thing itself ("ending its £20,000 yearly grant") is not one."""
     changed = {c.lemma_.lower() for t in parse(q.asked) if t.pos_ == "VERB" for c in t.children
                if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.pos_ == "NOUN"}
     return [(t.left_edge.idx, t.idx + len(t.text)) for t in parse(answer)

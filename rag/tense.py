@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .agents import is_group
 from .declarative import as_declared
 from .nlp import entity_kind, parse
+from .nominals import deed_verbs
 from .referents import as_written
 from .roles import LIGHT_VERBS, lemma, subject
 from .support import token_key
@@ -99,6 +100,34 @@ def withheld(question: str, source: str) -> list[TimeConflict]:
                     and (not mine or not _of_words(t) or mine & _of_words(t)):
                 out.append(TimeConflict(lemma(t.head), "present", "not"))
     return out
+
+
+def undone(question: str, source: str) -> list[TimeConflict]:
+    """A deed a question in the past names by its noun as made ("What did the board rule on X's complaint?")
+    that the source only weighs, plans or refuses ("had considered complaining ... but decided against it"):
+    every use of its verb still open or not done, and the noun itself never used."""
+    q, said = parse(question), parse(source)
+    root = next(iter(q.sents)).root if len(q) else None
+    if root is None or _time(root) != "past":
+        return []
+    out = []
+    for noun in (t for t in q if t.pos_ == "NOUN" and t.dep_ != "compound"
+                 and any(c.dep_ == "poss" or c.lower_ == "the" for c in t.children)):
+        verbs = deed_verbs(lemma(noun)) - LIGHT_VERBS
+        uses = [t for t in said if t.pos_ == "VERB" and lemma(t) in verbs]
+        if uses and not any(lemma(t) == lemma(noun) and t.pos_ == "NOUN" and _same_owner(noun, t) for t in said) \
+                and all(_time(t) in ("open", "not", "future") for t in uses):
+            out.append(TimeConflict(lemma(uses[0]), "past", "open"))
+    return out
+
+
+def _same_owner(asked, used) -> bool:
+    """A use of the noun that may be the one asked about: the question names no owner, or the use's is
+    a pronoun, the same name, or "the" ("a complaint by fans" is not "X's complaint")."""
+    mine = {token_key(w) for c in asked.children if c.dep_ == "poss" for w in c.subtree} - {""}
+    theirs = [c for c in used.children if c.dep_ == "poss"]
+    return not mine or any(c.lower_ == "the" for c in used.children) or any(
+        c.pos_ == "PRON" or mine & {token_key(w) for w in c.subtree} for c in theirs)
 
 
 def what_is(question: str) -> list:
@@ -293,7 +322,7 @@ def time_conflicts(claimed, stated) -> list[TimeConflict]:
 
 
 def _one_deed(verb, other) -> bool:
-    """The same verb; or two of saying: "declined to comment" is no telling ("What did X tell reporters?"),
+    """The same verb; or two of saying: "declined to comment" is no telling ("What did X tell the crowd?"),
     unless the same doer says something elsewhere."""
     return lemma(other) == lemma(verb) or lemma(verb) in SAYING and lemma(other) in SAYING
 

@@ -517,10 +517,10 @@ def test_premise_stated_not_under_another_given_name():
 
 
 def test_premise_stated_reads_a_pointing_back_subject_with_its_referent():
-    """"The harbour master proposed ..." after "Tomas Reyes is the harbour master ..." states what Tomas Reyes
+    """"The harbour master proposed ..." after "Pavel Orr is the harbour master ..." states what Pavel Orr
     did: the quote is read with the name its subject stands for, as the model steps read it."""
-    article = "Tomas Reyes is the harbour master of Saltby. The harbour master proposed the ferry link in 2021."
-    assert not check("When did Tomas Reyes propose the ferry link?", article=article).abstained
+    article = "Pavel Orr is the harbour master of Saltby. The harbour master proposed the ferry link in 2021."
+    assert not check("When did Pavel Orr propose the ferry link?", article=article).abstained
     ans = check("When did Ingrid Haldor propose the ferry link?", article=article)
     assert ans.abstained and "Ingrid Haldor" in ans.error, ans.error
 
@@ -774,14 +774,14 @@ def test_a_relative_clause_without_that_is_no_passive():
 
 
 def test_roles_agree_takes_an_organisation_the_question_names_for_a_doer():
-    """"When did the county council propose the project?" over "proposed by harbour master Tomas Reyes ... and
+    """"When did the county council propose the project?" over "proposed by harbour master Pavel Orr ... and
     approved by the county council": the council approved, he proposed (found in a user trial, where the
     quote was given as the answer). An organisation known to the reader ("the council") is a doer like a
     name; a person described by a job ("the producer") is not: a claim may call someone named elsewhere so."""
-    article = ("The project was proposed by harbour master Tomas Reyes in 2021 and approved by the county "
+    article = ("The project was proposed by harbour master Pavel Orr in 2021 and approved by the county "
                "council in 2023.")
     ans = check("When did the county council propose the project?", article=article)
-    assert ans.abstained and "Tomas Reyes is the one who did \u201cpropose\u201d, not county council" in ans.error
+    assert ans.abstained and "Pavel Orr is the one who did \u201cpropose\u201d, not county council" in ans.error
     assert not conflicts("When did the county council approve the project?", article)
     assert not conflicts("When did the harbour master propose the project?", article)
     assert not conflicts("The producer of the record proposed the project.", article)
@@ -1559,13 +1559,13 @@ def test_where_is_answered_by_where_it_was_taken():
 
 
 def test_who_is_the_title_wants_the_one_called_so():
-    """"Who is the captain?" over "Tomas Reyes said the captain had 18 years' experience": the quote speaks of
+    """"Who is the captain?" over "Pavel Orr said the captain had 18 years' experience": the quote speaks of
     the captain and names someone else; "the captain, Ivan Berg" or "Berg was appointed captain" answers."""
-    article = "The managing director, Tomas Reyes, said the captain had 18 years' experience with the company."
+    article = "The managing director, Pavel Orr, said the captain had 18 years' experience with the company."
     for q in ("Who is the captain?", "What is the name of the captain?"):
         ans = check(q, article=article)
         assert ans.abstained, (q, ans.answer)
-        ans = check(q, "Tomas Reyes [1].", article=article, rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+        ans = check(q, "Pavel Orr [1].", article=article, rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
         assert ans.abstained, (q, ans.answer)
     for said in ("The captain, Ivan Berg, had 18 years' experience.", "Ivan Berg, the captain, was suspended.",
                  "Captain Ivan Berg was suspended.", "Ivan Berg was appointed captain in 2019.",
@@ -2597,7 +2597,7 @@ def test_a_deed_only_proposed_has_not_come_into_force():
     article = ("The council has also proposed banning late-arriving traders from future events, a measure that "
                "will be put to a committee vote on 2 September.")
     ans = check("When did the council's ban on late-arriving traders come into force?", article=article)
-    assert ans.abstained and "propose" in ans.error
+    assert ans.abstained and ("propose" in ans.error or "\u201cban\u201d" in ans.error), ans.error
     assert not check("When will the council's proposed ban be put to a committee vote?", article=article).abstained
 
 
@@ -3061,7 +3061,7 @@ def test_a_weekday_the_question_gives_its_deed_is_that_deed_s():
     """"Which team did Sara Voss score against on Sunday afternoon?" is not answered by the sending-off that
     Sunday afternoon and a goal of no day: the weekday is a date like a month or a year."""
     article = ("Referee Tom Baird sent off Ian Pole in the first half on Sunday afternoon after a late tackle. "
-               "Sara Voss scored twice in the final against Dunmore Rovers.")
+               "Sara Voss scored twice in the final against Kelham Rovers.")
     ans = check("Which team did Sara Voss score against on Sunday afternoon?", article=article)
     assert ans.abstained and "Sunday" in ans.error, ans.error
     ans = check("Who did Tom Baird send off on Sunday?", article=article)
@@ -3070,9 +3070,9 @@ def test_a_weekday_the_question_gives_its_deed_is_that_deed_s():
 
 def test_the_sentence_naming_a_lede_s_doer_is_read_with_the_lede():
     """"Whom did the 12-year-old pull from the water?" over "A 12-year-old boy rescued a swimmer ..." and
-    "Tomas Reyes, a pupil at Hill School, pulled Ana Kell from the water": the boy the lede describes is the
+    "Pavel Orr, a pupil at Hill School, pulled Ana Kell from the water": the boy the lede describes is the
     one the next sentence names, as news writes."""
-    article = ("A 12-year-old boy rescued a swimmer at the beach on Monday. Tomas Reyes, a pupil at Hill "
+    article = ("A 12-year-old boy rescued a swimmer at the beach on Monday. Pavel Orr, a pupil at Hill "
                "School, pulled Ana Kell from the water near the pier. The lifeguard station was closed.")
     ans = check("Whom did the 12-year-old pull from the water?", article=article)
     assert not ans.abstained and "Ana Kell" in ans.answer, ans.error
@@ -3090,25 +3090,89 @@ def test_a_length_of_time_says_how_many():
 
 
 def test_by_how_much_asks_the_size_of_a_change():
-    """"By how much did Tarn Foods increase its grant?" is not answered by "ending its £15,000 annual grant":
+    """"By how much did Tarn Foods increase its grant?" is not answered by "ending its £20,000 yearly grant":
     that is the grant's own size; "rose by £5,000" and "from £10,000 to £12,000" tell a change."""
     q = analyse("By how much did Tarn Foods increase its grant?")
-    assert not gives_number(q, "Tarn Foods said it was ending its £15,000 annual grant.")
+    assert not gives_number(q, "Tarn Foods said it was ending its £20,000 yearly grant.")
     assert gives_number(q, "Its £20,000 grant rose by £5,000.")
     assert gives_number(q, "Tarn Foods raised its grant from £10,000 to £12,000.")
-    article = "In June Tarn Foods told the club it was ending its £15,000 annual grant because orders had fallen."
+    article = "In May Tarn Foods told the club it was ending its £20,000 yearly grant because sales had slumped."
     assert check("By how much did Tarn Foods increase its grant?", article=article).abstained
 
 
 def test_a_saying_refused_is_no_telling():
-    """"What did Ivo Brandt tell reporters as he left court?" over "declined to comment as he left court":
-    another verb of saying, refused; what he told the court in another sentence still answers that."""
-    article = ("Ivo Brandt told the court he was sorry for the harm he had caused. Mr Brandt, who was given a "
-               "year to pay, declined to comment as he left court.")
-    ans = check("What did Ivo Brandt tell reporters as he left court?", article=article)
+    """"What did Ivo Brandt tell the crowd after the vote?" over "declined to comment after the vote": another
+    verb of saying, refused; what he told the council in another sentence still answers that."""
+    article = ("Ivo Brandt told the council he would stand down in June. Mr Brandt, who lost the vote by four "
+               "votes, declined to comment after the vote.")
+    ans = check("What did Ivo Brandt tell the crowd after the vote?", article=article)
     assert ans.abstained and "refused" in ans.error, ans.error
-    ans = check("What did Ivo Brandt tell the court?", article=article)
-    assert not ans.abstained and "sorry" in ans.answer, ans.error
+    ans = check("What did Ivo Brandt tell the council?", article=article)
+    assert not ans.abstained and "stand down" in ans.answer, ans.error
+
+
+def test_a_deed_named_by_its_noun_but_only_weighed():
+    """"What did the board rule on Ana Roth's complaint?" over "she had considered complaining to the board
+    but decided against it": the complaint the question takes as made never was ("a complaint by fans" is
+    another one); a complaint made answers."""
+    article = ("Ana Roth said she had considered complaining to the board but decided against it. A complaint by "
+               "fans about ticket prices was upheld.")
+    ans = check("What did the board rule on Ana Roth's complaint?", article=article)
+    assert ans.abstained and "complain" in ans.error, ans.error
+    article = "The board rejected Ana Roth's complaint about ticket prices on Friday."
+    ans = check("What did the board rule on Ana Roth's complaint?", article=article)
+    assert not ans.abstained and "rejected" in ans.answer, ans.error
+
+
+def test_a_verb_the_tagger_knows_only_in_the_past():
+    """"Why did the senior referee caution Ana Roth?": the small tagger reads "referee" as the verb and
+    "caution" as a noun; put in the past ("the senior referee cautioned Ana Roth.") it parses, and the quote's
+    caution of another player is seen."""
+    from rag.declarative import declarative
+    assert declarative("Why did the senior referee caution Ana Roth?") == "the senior referee cautioned Ana Roth."
+    assert declarative("Why did the council close the library?") == "Did the council close the library?"
+    article = "Senior referee Bo Lind cautioned Ivo Brandt in the first half because he had kicked the ball away."
+    assert check("Why did the senior referee caution Ana Roth?", article=article).abstained
+    ans = check("Why did the senior referee caution Ivo Brandt?", article=article)
+    assert not ans.abstained and "kicked the ball" in ans.answer, ans.error
+
+
+def test_a_role_at_a_body_needs_the_body_beside_the_person():
+    """"What position does Ana Roth hold at Tarn District Council?" over "Ana Roth, the trust's head of
+    nursing, said ..." and a council sentence elsewhere: nothing ties her to the council; "Ana Roth, Tarn
+    District Council's chief planner" does."""
+    article = ("Tarn District Council closed the market hall on Monday. Ana Roth, the trust's head of nursing, "
+               "said the hall's fridges had failed.")
+    assert check("What position does Ana Roth hold at Tarn District Council?", article=article).abstained
+    article = "Ana Roth, Tarn District Council's chief planner, said the hall would reopen in May."
+    ans = check("What position does Ana Roth hold at Tarn District Council?", article=article)
+    assert not ans.abstained and "chief planner" in ans.answer, ans.error
+
+
+def test_a_when_question_s_party_dated_doing_something_else():
+    """"When did police charge Ivo Brandt?" over "The mayor of Tarn, Ivo Brandt, resigned on Thursday": the
+    date is of his own deed, not of anything done to him."""
+    article = "The mayor of Tarn, Ivo Brandt, resigned on Thursday after an inquiry into his expenses."
+    assert check("When did police charge Ivo Brandt?", article=article).abstained
+    ans = check("When did Ivo Brandt resign?", article=article)
+    assert not ans.abstained and "Thursday" in ans.answer, ans.error
+
+
+def test_a_doer_beside_a_count_of_other_things_is_no_doer_of_the_count():
+    """"How many drivers did the transport ministry hire?" over "The transport ministry has ordered a safety
+    review at all 9 bus depots ..." and "Ana Roth said Kelbridge had already hired 15 more drivers": the quote
+    naming the ministry counts depots, not drivers; the hiring is Kelbridge's."""
+    article = ("The transport ministry has ordered an independent review of driver safety at all 9 bus depots in "
+               "the county. It is due to report in June. Ana Roth said Kelbridge had already hired 15 more drivers.")
+    from rag.checks import _counts_asked
+    q = analyse("How many drivers did the transport ministry hire?")
+    assert not _counts_asked(q, "The ministry has ordered a review of driver safety at all 9 bus depots.")
+    assert _counts_asked(q, "Ana Roth said Kelbridge had already hired 15 more drivers.")
+    ans = check("How many drivers did the transport ministry hire?", "The ministry hired 15 more drivers [1][3].",
+                article=article)
+    assert ans.abstained and "Kelbridge" in ans.error, ans.error
+    ans = check("How many drivers did Kelbridge hire?", article=article)
+    assert not ans.abstained and "15 more" in ans.answer, ans.error
 
 
 def test_a_count_of_another_kind_does_not_count_the_thing_asked():
