@@ -793,7 +793,7 @@ def _with_name_after(article: str, c: Citation) -> str:
     if at < 2 and _described(c.quote):
         return f"{c.quote} {opening[at + 1]}" if at + 1 < len(opening) else c.quote
     # the naming sentence after a lede describing someone is read with it ("A 12-year-old boy rescued a
-    # swimmer." "Tomas Reyes pulled ...": he is the 12-year-old); not after "A boil-water notice was lifted"
+    # swimmer." "Pavel Orr pulled ...": he is the 12-year-old); not after "A boil-water notice was lifted"
     named = _first_subject(c.quote)
     if at > 0 and named is not None and named.pos_ == "PROPN" and _described(opening[at - 1]) \
             and is_agent(lemma(_first_subject(opening[at - 1]))):

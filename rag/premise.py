@@ -89,8 +89,8 @@ def _named_days(question: str, names: set[str]) -> list:
 def day_of_another(q: Question, quotes: list[str]) -> list[str]:
     """A weekday the question gives its deed that the quotes hold only for another deed: "Which team did X
     score against on Sunday afternoon?" is not answered by "Y sent off Z on Sunday afternoon" beside "X scored
-    against W". A
-    quote naming no day says nothing against it (news often dates an event once, in another sentence)."""
+    against W". A quote naming no day says nothing against it (news often dates an event once, in another
+    sentence)."""
     out = []
     for day in _named_days(q.asked, DAY_NAMES):
         deed = dated(parse(q.asked), day.key)

@@ -343,6 +343,9 @@ def gives_number(q: Question, answer: str) -> bool:
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _BY_HOW_MUCH = re.compile(r"\bby (?:how (?:much|many)|what (?:percentage|proportion|amount|factor))\b", re.I)
 
+# "How long did she serve?", not "How long is the poem?" (answered by "143 lines")
+_HOW_LONG_DOING = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would)\b", re.I)
+
 
 def _own_sizes(q: Question, answer: str) -> list[tuple[int, int]]:
     """ "By how much did X increase its grant?" asks the size of a change: a number that is the size of the
@@ -351,8 +354,6 @@ def _own_sizes(q: Question, answer: str) -> list[tuple[int, int]]:
                if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.pos_ == "NOUN"}
     return [(t.left_edge.idx, t.idx + len(t.text)) for t in parse(answer)
             if t.dep_ == "nummod" and t.head.lemma_.lower() in changed]
-# "How long did she serve?", not "How long is the poem?" (answered by "143 lines")
-_HOW_LONG_DOING = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would)\b", re.I)
 
 
 def _ages(text: str) -> list[tuple[int, int]]:
