@@ -50,7 +50,7 @@ from .names import pieced
 from .nlp import irregular_forms, parse
 from .nominals import deed_verbs
 from .opposites import opposed
-from .premise import (counted_apart, counts_missing, dated, day_of_another, described_nouns, event_undated,
+from .premise import (counted_apart, counts_missing, dated, day_of_another, deed_unsaid, described_nouns, event_undated,
                       event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted, people_in_sources,
                       people_missing, people_named, role_unlinked, said_about_missing, set_otherwise, time_side,
                       title_of_another, titled_missing)
@@ -373,7 +373,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
-            + _names_beside(case, d.answer.citations)
+            + _names_beside(case, d.answer.citations) + deed_unsaid(q, windows)
     missing += event_unsaid(q, windows) + event_undated(q, windows) \
         + _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + counted_apart(q, windows, _about(case, d.answer.citations)) \

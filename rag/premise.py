@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
+from .declarative import as_declared
 from .kindred import kindred
+from .nominals import names_deed
 from .places import is_place
 from .nlp import NOT_NAMES, entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
@@ -467,6 +469,40 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
         return []
     thing = things[0]
     return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]
+
+
+# told beside the noun: "What is the group called?", "What post does X hold?" over "X, deputy warden of ..."
+_NAMING = {"call", "name", "dub", "title", "hold"}
+
+
+def deed_unsaid(q: Question, windows: list[str]) -> list[str]:
+    """The question's own deed (its main verb) that no window tells, by that verb, one of its kindred
+    (rag.kindred) or the noun of its deed: "Who did the volunteers fine?" is not answered by "Volunteers
+    rescued two walkers", whatever name stands beside it. For the extractive answer, which picks sentences by
+    their words and has no model to read them."""
+    declared = as_declared(q.asked)
+    verb = next(iter(declared.sents)).root
+    if verb.pos_ != "VERB" or lemma(verb) in LIGHT_VERBS | SAYING | _NAMING:
+        return []
+
+    # what the deed is done to or with ("found the weakened planks", "go into administration"): a window
+    # saying it may tell the deed in other words ("planks ... were found", "placed into administration")
+    doers = {t.i for c in verb.children if c.dep_.startswith("nsubj") for t in c.subtree}
+    done_to = [t for t in verb.subtree if t.pos_ in ("NOUN", "VERB") and t != verb and t.i not in doers
+               and t.dep_ not in ("compound", "poss") and t.ent_type_ not in ("DATE", "TIME")]
+
+    # the asked thing, when it is not the doer ("What position does X hold?": a window naming the position)
+    asked = [q.wh_noun or "", *q.counted_words()[:1]] if declared.text != q.asked else []
+
+    beside = [t for w in [*(w.text for w in done_to), *asked] for t in terms(w)]
+
+    def tells(window: str) -> bool:
+        if _says_word(window, verb) or any(Evidence.of(window).credit(t) for t in beside):
+            return True
+        return any(t.pos_ == "VERB" and kindred(lemma(verb), lemma(t))
+                   or t.pos_ == "NOUN" and names_deed(lemma(t), lemma(verb)) for t in parse(window))
+
+    return [] if any(tells(w) for w in windows) else [verb.text]
 
 
 def event_undated(q: Question, windows: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import takewhile
 
 from .agents import is_agent, is_group
-from .declarative import answered
+from .declarative import answered, as_declared
 from .nlp import NOT_NAMES, parse
 from .places import is_place
 from .roles import LIGHT_VERBS, Role, lemma, roles
@@ -434,7 +434,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text) \
                 and not (q.wants == DATE and _FREQUENCY.match(ent.text) and not _HABITUAL.match(q.asked)):
             return True
-    if labels is WHO_LABELS and _unnamed_doer(q, answer, is_new):
+    if labels is WHO_LABELS and (_unnamed_doer(q, answer, is_new) or _unnamed_done_to(q, answer, is_new)):
         return True
     if q.wants == PLACE and any(_place_phrase(t) and is_new(t.text) for t in doc):
         return True
@@ -555,6 +555,21 @@ def _unnamed_doer(q: Question, answer: str, is_new) -> bool:
     return asked.pos_ == "VERB" and any(
         t.pos_ == "NOUN" and t.dep_ == "nsubj" and t.head.lemma_ == asked.lemma_ and is_agent(t.lemma_.lower())
         and is_new(t.text) for t in said)
+
+
+def _unnamed_done_to(q: Question, answer: str, is_new) -> bool:
+    """ "Who did the crew rescue?" -> "The crew rescued two walkers": the one "who" asks as its verb's object
+    may be told by a noun naming people, the object of that verb in the answer (or the subject of its
+    passive), as the doer may (`_unnamed_doer`)."""
+    if not re.match(r"\W*whom?\b", q.asked, re.I):
+        return False
+    declared = as_declared(q.asked)  # "Did the crew rescue?": the asked phrase was the object
+    asked = next(iter(declared.sents)).root
+    if declared.text == q.asked or asked.pos_ != "VERB" or not any(c.dep_ == "nsubj" for c in asked.children) \
+            or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in asked.children):
+        return False
+    return any(t.pos_ == "NOUN" and t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_ == asked.lemma_
+               and is_agent(t.lemma_.lower()) and is_new(t.text) for t in parse(answer))
 
 
 def _called(q: Question, text: str) -> set[str]:
