@@ -50,10 +50,10 @@ from .names import pieced
 from .nlp import irregular_forms, parse
 from .nominals import deed_verbs
 from .opposites import opposed
-from .premise import (counted_apart, counts_missing, dated, day_of_another, deed_unsaid, described_nouns, event_undated,
-                      event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted, people_in_sources,
-                      people_missing, people_named, role_unlinked, said_about_missing, set_otherwise, time_side,
-                      title_of_another, titled_missing)
+from .premise import (counted_apart, counts_missing, dated, day_of_another, deed_unsaid, described_nouns,
+                      event_undated, event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted,
+                      people_in_sources, people_missing, people_named, place_of_another, role_unlinked,
+                      said_about_missing, set_otherwise, time_side, title_of_another, titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
@@ -377,7 +377,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
     missing += event_unsaid(q, windows) + event_undated(q, windows) \
         + _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + counted_apart(q, windows, _about(case, d.answer.citations)) \
-        + titled_missing(q, windows) \
+        + titled_missing(q, windows) + place_of_another(q, windows) \
         + namesakes(q, [c.quote for c in d.answer.citations]) \
         + day_of_another(q, [c.quote for c in d.answer.citations]) \
         + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \

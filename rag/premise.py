@@ -7,10 +7,12 @@ the judge.)
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from .declarative import as_declared
 from .kindred import kindred
 from .nominals import names_deed
+from .opposites import opposites, takers
 from .places import is_place
 from .nlp import NOT_NAMES, entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
@@ -119,6 +121,25 @@ def places_elsewhere(q: Question, windows: list[str]) -> list[str]:
     return [t.text for t in located(parse(q.asked))
             if not any(token_key(t) in Evidence.of(w.text).keys for w in said)
             and any(located(w) or _placed_by_noun(w) for w in said)]
+
+
+def place_of_another(q: Question, windows: list[str]) -> list[str]:
+    """A place the question gives a named thing ("the Corn Hall in Arnby") that its quote gives another thing
+    ("the new arena in Arnby ... but stayed at the Corn Hall"), naming the asked one without it: the quote
+    does not put the asked thing there."""
+    def placed(doc) -> list:
+        return [t for t in doc if t.ent_type_ in _PLACES and t.dep_ == "pobj" and t.head.lower_ == "in"
+                and t.head.head.pos_ in ("NOUN", "PROPN")]
+
+    out = []
+    # a named thing only: a noun's "in" may be the verb's, the parser cannot tell ("cut cases of malaria in X")
+    for place in (p for p in placed(parse(q.asked)) if p.head.head.pos_ == "PROPN"):
+        thing = token_key(place.head.head)
+        for doc in map(parse, windows):
+            there = [t.head.head for t in placed(doc) if token_key(t) == token_key(place)]
+            if there and all(token_key(t) != thing for t in there) and any(token_key(t) == thing for t in doc):
+                out.append(f"{place.text} (the quote puts another thing there)")
+    return list(dict.fromkeys(out))
 
 
 def _placed_by_noun(doc) -> list:
@@ -487,19 +508,22 @@ def deed_unsaid(q: Question, windows: list[str]) -> list[str]:
 
     # what the deed is done to or with ("found the weakened planks", "go into administration"): a window
     # saying it may tell the deed in other words ("planks ... were found", "placed into administration")
-    doers = {t.i for c in verb.children if c.dep_.startswith("nsubj") for t in c.subtree}
-    done_to = [t for t in verb.subtree if t.pos_ in ("NOUN", "VERB") and t != verb and t.i not in doers
-               and t.dep_ not in ("compound", "poss") and t.ent_type_ not in ("DATE", "TIME")]
+    doers = {t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree}  # (a passive's is done to)
+    # (a word the tagger took for a name but typed as none, as it may in a question: "want the zone cut")
+    done_to = [t for t in verb.subtree if (t.pos_ in ("NOUN", "VERB") or t.pos_ == "PROPN" and not t.ent_type_)
+               and t != verb and t.i not in doers and t.dep_ not in ("compound", "poss")
+               and t.ent_type_ not in ("DATE", "TIME")]
 
     # the asked thing, when it is not the doer ("What position does X hold?": a window naming the position)
-    asked = [q.wh_noun or "", *q.counted_words()[:1]] if declared.text != q.asked else []
+    asked = [q.wh_noun or "", *takewhile(terms, q.counted_words())] if declared.text != q.asked else []
 
     beside = [t for w in [*(w.text for w in done_to), *asked] for t in terms(w)]
 
     def tells(window: str) -> bool:
         if _says_word(window, verb) or any(Evidence.of(window).credit(t) for t in beside):
             return True
-        return any(t.pos_ == "VERB" and kindred(lemma(verb), lemma(t))
+        # (or from the other side: "was sold to X" for "Who bought it?", rag.opposites)
+        return any(t.pos_ == "VERB" and (kindred(lemma(verb), lemma(t)) or lemma(t) in opposites(verb) and takers(t))
                    or t.pos_ == "NOUN" and names_deed(lemma(t), lemma(verb)) for t in parse(window))
 
     return [] if any(tells(w) for w in windows) else [verb.text]

@@ -90,9 +90,12 @@ _COUNTED_DURATION = (r"\b(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seve
                      r"|\b(?:hour|day|week|month|year|decade)-?long\b")  # "a weeklong clash"
 # Digits, or the words of large or fractional amounts. Small number words are left out: "two" alone is too
 # common ("the two countries").
-_AMOUNTS = (r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|half|percent|twice)\b"
+_WHOLE_AMOUNTS = r"\d+(?:[.,]\d+)*|\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b"
+_AMOUNTS = (_WHOLE_AMOUNTS + r"|\b(?:half|percent|twice)\b"
             r"|\b(?:a|one|two|three|four)[ -](?:thirds?|quarters?|fifths?|tenths?)\b"  # "by a third"
             r"|\b(?:two|three|four|five|six|seven|eight|nine|ten)\s+times\b")  # "three times more frequent"
+# "How long has X run the shop?" is not answered by "takings dropped by almost a fifth": a length is no share
+_ASKS_LENGTH = re.compile(r"\bhow long\b", re.IGNORECASE)
 # A date said without digits ("in October", "on Tuesday", "next year"): news dates recent events so.
 # Names of months and days are matched capitalised only ("may" is a verb).
 WHEN_WORDS = (r"(?-i:\b(?:" + "|".join(m for m in calendar.month_name if m) + "|"
@@ -138,7 +141,8 @@ class Question:
         as news spells out numbers under ten."""
         if _ASKS_AGE.search(self.asked):  # "How old was he?": an age or a year, not "30,000 patients"
             return re.compile("|".join([_AGES, DURATIONS, YEAR.pattern]), re.I)
-        parts = [_AMOUNTS] + ([_COUNTED_DURATION] if self.asks_duration else []) \
+        parts = [_WHOLE_AMOUNTS if _ASKS_LENGTH.search(self.asked) else _AMOUNTS] \
+            + ([_COUNTED_DURATION] if self.asks_duration else []) \
             + ([WHEN_WORDS] if self.wants == DATE else [])
         m = _COUNTED.search(self.asked)
         if m and m.group("how").lower() == "many" and m.group("words")[0].isalpha():

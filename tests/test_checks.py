@@ -3655,3 +3655,35 @@ def test_a_name_in_a_clause_describing_the_noun_is_not_its_own():
     before = "The Ashbury Echo, one of the oldest weeklies in the county, will close in March."
     said = with_referent("The paper, founded in 1883 by the brewer Thomas Kell, has 40 staff.", before, before)
     assert said.startswith("The paper (The Ashbury Echo), founded"), said
+
+
+def test_who_asked_as_the_object_is_answered_by_a_noun_naming_people():
+    """ "Who did the crew rescue?" over "rescued two walkers": news often names those a deed was done to by
+    what they are; not a name beside another deed, nor people the sentence gives another verb."""
+    article = ("Crew saves walkers\n\nVolunteers from the Tolvern station rescued two walkers who had been cut off "
+               "by the tide on Saturday. The new boat, named Spirit of Arden, cost £2.1 million and arrived at "
+               "Tolvern in October.")
+    ans = check("Who did the Tolvern crew rescue on Saturday?", article=article)
+    assert not ans.abstained and "two walkers" in ans.answer, ans.answer
+    q = analyse("Who did the crew rescue?")
+    assert gives_kind(q, "The crew rescued two walkers.") and gives_kind(q, "Two walkers were rescued by the crew.")
+    assert not gives_kind(q, "The crew thanked two walkers.")
+    assert not gives_kind(analyse("Who rescued the boys?"), "Two walkers were rescued.")  # asked: the doer
+
+
+def test_an_extractive_answer_tells_the_question_s_deed():
+    """Picked by its words, a sentence may share the question's doer and a name but not its deed: "Who did
+    the volunteers fine?" over "Volunteers rescued two walkers". Told by the verb, a kindred one ("saved"),
+    the noun of the deed, or what the deed is done to ("What post does X hold?" over "X, deputy warden")."""
+    article = ("Crew saves walkers\n\nVolunteers from the Tolvern station rescued two walkers on Saturday. "
+               "Mira Hale, deputy warden of the Tolvern Trust, said the pair had been lucky.")
+    ans = check("Who did the volunteers fine?", article=article)
+    assert ans.abstained and "no quote states the question's fine" in ans.error, ans.answer
+    for asked in ("Who did the volunteers save?", "Who did the volunteers rescue?"):
+        assert not check(asked, article=article).abstained, asked
+    assert not check("What position does Mira Hale hold?", article=article).abstained
+    from rag.premise import deed_unsaid
+    q = analyse("When did the firm go into administration?")
+    assert deed_unsaid(q, ["The firm was placed into administration on Friday."]) == []
+    assert deed_unsaid(q, ["The firm was sold on Friday."]) == ["go"]
+    assert deed_unsaid(analyse("When did the council approve the plan?"), ["The council's approval came in May."]) == []
