@@ -202,10 +202,13 @@ def gives_what_was_asked(case: Case, d: Draft) -> Draft:
     # The quotes that share most of the question's words may not hold what it asks for ("The town opened a
     # tidal power station" for "Who built the station?"): the best quotes among the passages that do.
     # For a kind asked, not a passage speaking of the asked one unnamed ("that supplier ..., Fournier said").
+    # Picked for the kind it holds, a sentence must still tell the question's deed: "Who did the volunteers
+    # rescue?" is not answered by a sentence naming their new boat.
     holding = [s for s in case.sources if _gives(q, s.text) and (q.wants is None or names_which(q, s.text))]
     if holding and len(holding) < len(case.sources):
         again = case.quotes(sources=holding)
-        if not again.answer.abstained and _gives(q, parse_markers(again.answer.answer)[0]):
+        if not again.answer.abstained and _gives(q, parse_markers(again.answer.answer)[0]) \
+                and not deed_unsaid(q, [c.quote for c in again.answer.citations]):
             return again
     return case.abstain(f"no passage gives the {missing} asked for")
 
@@ -373,7 +376,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         docs = Evidence.of(" ".join(dict.fromkeys(f"{c.title}\n{case.articles[c.doc_id]}" for c in d.answer.citations)))
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
-            + _names_beside(case, d.answer.citations) + deed_unsaid(q, windows)
+            + _names_beside(case, d.answer.citations)
     missing += event_unsaid(q, windows) + event_undated(q, windows) \
         + _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + counted_apart(q, windows, _about(case, d.answer.citations)) \

@@ -499,8 +499,9 @@ _NAMING = {"call", "name", "dub", "title", "hold"}
 def deed_unsaid(q: Question, windows: list[str]) -> list[str]:
     """The question's own deed (its main verb) that no window tells, by that verb, one of its kindred
     (rag.kindred) or the noun of its deed: "Who did the volunteers fine?" is not answered by "Volunteers
-    rescued two walkers", whatever name stands beside it. For the extractive answer, which picks sentences by
-    their words and has no model to read them."""
+    rescued two walkers", whatever name stands beside it. For a sentence picked for holding the kind of thing
+    asked (rag.checks.gives_what_was_asked); as a check of every quote it declined too many answers in other
+    words on the labelled tune halves ("sent" over "supply of", "met" over "a game between": docs/decisions.md)."""
     declared = as_declared(q.asked)
     verb = next(iter(declared.sents)).root
     if verb.pos_ != "VERB" or lemma(verb) in LIGHT_VERBS | SAYING | _NAMING:
