@@ -435,6 +435,8 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     if q.wants == DATE and any(is_new(t.text) for t in clock_times(doc)):  # "When did it fail?" "at 4.30am"
         return True
     for ent in doc.ents:
+        if labels is WHO_LABELS and _place_modifier(ent):
+            continue
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text) \
                 and not (q.wants == DATE and _FREQUENCY.match(ent.text) and not _HABITUAL.match(q.asked)):
             return True
@@ -454,6 +456,13 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     return any((t.pos_ == "PROPN" or t.is_title and t.i > t.sent.start or _acronym(t)) and not t.ent_type_
                and untyped_or_asked(t.text) and not _joined_to_another_kind(t, labels) and is_new(t.text)
                for t in doc)
+
+
+def _place_modifier(ent) -> bool:
+    """A place named only to tell which thing ("the Tolvern station", "the Arnby road") does nothing itself:
+    it answers no "who" (a place before a noun naming doers does: "the Tolvern council")."""
+    return ent.label_ in ("GPE", "LOC") and ent.root.dep_ == "compound" and ent.root.head.pos_ == "NOUN" \
+        and not is_agent(ent.root.head.lemma_.lower())
 
 
 def _joined_to_another_kind(tok, labels: set[str] | None) -> bool:

@@ -1449,7 +1449,10 @@ def test_a_she_after_a_name_in_the_quote_is_not_read_with_the_sentence_before():
     Pryce of the sentence before: "Which basketball team did Geoffrey Pryce buy?" is not answered."""
     ans = check("Which basketball team in Ohio does Geoffrey Pryce own?", article=STADIUM)
     assert ans.abstained and "Pryce" in ans.error, (ans.answer, ans.error)
-    assert not check("Which basketball team in Ohio does Whitlock own?", article=STADIUM).abstained
+    # Whitlock's own team goes unnamed: declined for that alone, not for the person (a sentence picked for
+    # naming a club, "Harrowgate United has been sold to ... Whitlock", tells no owning)
+    ans = check("Which basketball team in Ohio does Whitlock own?", article=STADIUM)
+    assert "Whitlock" not in (ans.error or "") and "Harrowgate" not in ans.answer, (ans.answer, ans.error)
 
 
 def test_a_name_after_the_asked_noun_is_of_the_asked_kind():
@@ -3707,3 +3710,14 @@ def test_how_long_is_not_answered_by_a_share():
     assert not gives_number(q, "Ana Reyes, who runs the shop, said takings fell by almost a fifth.")
     assert gives_number(q, "Ana Reyes has run the shop for 12 years.")
     assert gives_number(analyse("By how much did takings fall?"), "Takings fell by almost a fifth.")
+
+
+def test_a_place_naming_which_thing_answers_no_who():
+    """ "Who did the volunteers fine?" is not answered by "Volunteers from the Dover station rescued two
+    walkers": Dover only says which station; "the Dover council" is a doer."""
+    article = "Crew saves walkers\n\nVolunteers from the Dover station rescued two walkers on Saturday."
+    ans = check("Who did the volunteers fine?", article=article)
+    assert ans.abstained, ans.answer
+    q = analyse("Who approved the plan?")
+    assert not gives_kind(q, "The Dover station approved it.")
+    assert gives_kind(q, "The Dover council approved it.") and gives_kind(q, "Dover approved it.")
