@@ -987,6 +987,22 @@ def test_wordnet_agents_reads_hypernyms_of_the_first_two_senses(tmp_path):
     assert wordnet_agents(tmp_path) == ["organization", "person", "regulator", "union"]
 
 
+def test_a_doer_noun_wordnet_lacks_is_made_from_its_verb(tmp_path):
+    """ "kayaker": one who kayaks, though WordNet lists no such noun; an "-er" noun WordNet lists as a thing
+    ("heater") or one made from no verb is not; and the builder of the things' list on a hand-made slice."""
+    from rag.agents import is_agent, wordnet_er_things
+    assert is_agent("kayaker") and is_agent("walker")
+    assert not is_agent("heater") and not is_agent("zorkler") and not is_agent("water")
+    (tmp_path / "index.noun").write_text(
+        "  1 This software and database ...\nperson n 1 0 1 0 00000001\nheater n 1 0 1 0 00000002\n"
+        "baker n 1 0 1 0 00000003\nsocial_group n 1 0 1 0 00000004\n")
+    (tmp_path / "data.noun").write_text(
+        "  1 This software and database ...\n00000001 03 n 01 person 0 000 | a human\n"
+        "00000004 03 n 01 social_group 0 000 | people together\n"
+        "00000002 03 n 01 heater 0 000 | a device\n00000003 03 n 01 baker 0 001 @ 00000001 n 0000 | one who bakes\n")
+    assert wordnet_er_things(tmp_path) == ["heater"]
+
+
 def test_who_is_answered_by_a_group_without_a_name():
     """"Who criticised the merger?" -> "The musicians' union criticised it ..." (found in the UI trial:
     declined as giving no person); a thing, or a word the question already has, is still no answer."""
