@@ -7,12 +7,8 @@ the judge.)
 from __future__ import annotations
 
 import re
-from itertools import takewhile
 
-from .declarative import as_declared
 from .kindred import kindred
-from .nominals import names_deed
-from .opposites import opposites, takers
 from .places import is_place
 from .nlp import NOT_NAMES, entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
@@ -137,9 +133,25 @@ def place_of_another(q: Question, windows: list[str]) -> list[str]:
         thing = token_key(place.head.head)
         for doc in map(parse, windows):
             there = [t.head.head for t in placed(doc) if token_key(t) == token_key(place)]
-            if there and all(token_key(t) != thing for t in there) and any(token_key(t) == thing for t in doc):
+            if there and all(thing not in _placing(t) for t in there) and any(token_key(t) == thing for t in doc):
                 out.append(f"{place.text} (the quote puts another thing there)")
     return list(dict.fromkeys(out))
+
+
+def _placing(tok) -> set[str]:
+    """The keys of `tok` and of what it places, up its phrase: "X is a diner at 12 Main Street in Arnby" puts X
+    in Arnby too (the street's "at", the diner said of X)."""
+    out = {token_key(tok)}
+    while True:
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in _LOCATING + ("in",):
+            tok = tok.head.head
+        elif tok.dep_ in ("attr", "appos"):
+            tok = next((c for c in tok.head.children if c.dep_ == "nsubj"), None) if tok.dep_ == "attr" else tok.head
+        else:
+            return out
+        if tok is None:
+            return out
+        out.add(token_key(tok))
 
 
 def _placed_by_noun(doc) -> list:
@@ -490,44 +502,6 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
         return []
     thing = things[0]
     return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]
-
-
-# told beside the noun: "What is the group called?", "What post does X hold?" over "X, deputy warden of ..."
-_NAMING = {"call", "name", "dub", "title", "hold"}
-
-
-def deed_unsaid(q: Question, windows: list[str]) -> list[str]:
-    """The question's own deed (its main verb) that no window tells, by that verb, one of its kindred
-    (rag.kindred) or the noun of its deed: "Who did the volunteers fine?" is not answered by "Volunteers
-    rescued two walkers", whatever name stands beside it. For a sentence picked for holding the kind of thing
-    asked (rag.checks.gives_what_was_asked); as a check of every quote it declined too many answers in other
-    words on the labelled tune halves ("sent" over "supply of", "met" over "a game between": docs/decisions.md)."""
-    declared = as_declared(q.asked)
-    verb = next(iter(declared.sents)).root
-    if verb.pos_ != "VERB" or lemma(verb) in LIGHT_VERBS | SAYING | _NAMING:
-        return []
-
-    # what the deed is done to or with ("found the weakened planks", "go into administration"): a window
-    # saying it may tell the deed in other words ("planks ... were found", "placed into administration")
-    doers = {t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree}  # (a passive's is done to)
-    # (a word the tagger took for a name but typed as none, as it may in a question: "want the zone cut")
-    done_to = [t for t in verb.subtree if (t.pos_ in ("NOUN", "VERB") or t.pos_ == "PROPN" and not t.ent_type_)
-               and t != verb and t.i not in doers and t.dep_ not in ("compound", "poss")
-               and t.ent_type_ not in ("DATE", "TIME")]
-
-    # the asked thing, when it is not the doer ("What position does X hold?": a window naming the position)
-    asked = [q.wh_noun or "", *takewhile(terms, q.counted_words())] if declared.text != q.asked else []
-
-    beside = [t for w in [*(w.text for w in done_to), *asked] for t in terms(w)]
-
-    def tells(window: str) -> bool:
-        if _says_word(window, verb) or any(Evidence.of(window).credit(t) for t in beside):
-            return True
-        # (or from the other side: "was sold to X" for "Who bought it?", rag.opposites)
-        return any(t.pos_ == "VERB" and (kindred(lemma(verb), lemma(t)) or lemma(t) in opposites(verb) and takers(t))
-                   or t.pos_ == "NOUN" and names_deed(lemma(t), lemma(verb)) for t in parse(window))
-
-    return [] if any(tells(w) for w in windows) else [verb.text]
 
 
 def event_undated(q: Question, windows: list[str]) -> list[str]:
