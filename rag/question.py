@@ -23,6 +23,7 @@ from .nlp import NOT_NAMES, parse
 from .places import is_place
 from .roles import LIGHT_VERBS, Role, lemma, roles
 from .money import is_money
+from .nominals import names_deed
 from .sentences import split_sentences
 from .support import NAME, NUMBER, Evidence, Term, terms
 from .units import is_unit
@@ -356,8 +357,10 @@ def _own_sizes(q: Question, answer: str) -> list[tuple[int, int]]:
     changed thing itself ("ending its £20,000 yearly grant") is not one."""
     changed = {c.lemma_.lower() for t in parse(q.asked) if t.pos_ == "VERB" for c in t.children
                if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.pos_ == "NOUN"}
+    # or told by the verb of its deed: "contributes £75,000 a year" is the contribution's own size
     return [(t.left_edge.idx, t.idx + len(t.text)) for t in parse(answer)
-            if t.dep_ == "nummod" and t.head.lemma_.lower() in changed]
+            if t.dep_ == "nummod" and t.head.lemma_.lower() in changed or t.like_num and t.dep_ == "dobj"
+            and t.head.pos_ == "VERB" and any(names_deed(n, t.head.lemma_.lower()) for n in changed)]
 
 
 def _ages(text: str) -> list[tuple[int, int]]:

@@ -63,6 +63,9 @@ _IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "ha
 # closing the centre"); not "stopped making", "admitted taking", "began building".
 _WEIGHING = {"consider", "discuss", "propose", "suggest", "recommend", "contemplate", "debate", "explore",
              "envisage", "weigh", "mull", "favor", "advocate"}
+# Weighing said with a verb and its preposition ("looked seriously at moving the event", "thought about
+# selling"): the "-ing" deed is only weighed.
+_LOOKED = {"at": {"look"}, "into": {"look"}, "about": {"think", "talk"}}
 # Verbs whose bare infinitive happens as they do ("made the pumps fail", "saw the wall collapse"): no wish
 # of the kind "demanded that the board resign".
 _BARE_INFINITIVE = {"make", "let", "have", "help", "see", "hear", "watch", "feel", "notice"}
@@ -160,6 +163,9 @@ def _time(verb) -> str | None:
     if verb.dep_ == "xcomp" and "to" in aux and verb.head.pos_ == "VERB" and lemma(verb.head) not in _IMPLICATIVE:
         return "open"
     if verb.dep_ == "xcomp" and verb.tag_ == "VBG" and lemma(verb.head) in _WEIGHING:  # "considered cancelling"
+        return "open"
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.lower_ in _LOOKED and verb.head.head.pos_ == "VERB" \
+            and lemma(verb.head.head) in _LOOKED[verb.head.lower_]:  # "looked at moving", "talked about closing"
         return "open"
     if verb.dep_ == "xcomp" and verb.tag_ == "VBG" and lemma(verb.head) in _ASPECTUAL:  # "finished paving"
         return _time(verb.head)

@@ -2957,6 +2957,12 @@ def test_a_deed_only_weighed_was_not_done():
     ans = check("When did the regulator cancel the home's registration?", article=source)
     assert ans.abstained, (ans.answer, ans.error)
     assert not conflicts("The firm made heaters until 2019.", "The firm stopped making heaters in 2019.")
+    # weighed with a verb and its preposition
+    looked = "The club had looked seriously at moving its games to the Arnby ground, but decided to stay."
+    assert any(getattr(c, "source_time", "") == "open" for c in conflicts(
+        "The club moved its games to the Arnby ground.", looked))
+    assert check("Why did the club move its games to the Arnby ground?", article=looked).abstained
+    assert not conflicts("The club moved its games.", "The club looked at the plans before moving its games.")
 
 
 def test_a_comparative_after_how_much_is_not_the_thing_counted():
@@ -3117,6 +3123,10 @@ def test_by_how_much_asks_the_size_of_a_change():
     assert gives_number(q, "Tarn Foods raised its grant from £10,000 to £12,000.")
     article = "In May Tarn Foods told the club it was ending its £20,000 yearly grant because sales had slumped."
     assert check("By how much did Tarn Foods increase its grant?", article=article).abstained
+    # the grant told by its verb: "contributes £75,000 a year" is its own size too
+    q = analyse("By how much did the council increase its contribution?")
+    assert not gives_number(q, "The council contributes £75,000 a year to the event.")
+    assert gives_number(q, "The council raised its contribution by £5,000.")
 
 
 def test_a_saying_refused_is_no_telling():
