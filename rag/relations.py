@@ -550,13 +550,15 @@ def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
     where the source has that word and preposition with other names only ("the Rua Gallery in Braga",
     "scored 9 goals for Hollin"), the claim's name said nowhere in the source but elsewhere in its article: a
     name moved from another sentence ("cleaned in Porto"). A name the article never uses may be a rewording
-    ("in Portugal"), and one the source also holds may be joined to it otherwise: both are left alone."""
+    ("in Portugal"), and one the source also holds may be joined to it otherwise: both are left alone. So too a
+    body a deed is given to, called by its noun ("left it to the coastguard" over "left it to the charity")."""
     claimed, stated = as_declared(claim), as_declared(source)
     said = {token_key(t) for t in stated}
     out = []
     for t in claimed:
         prep = t.head
-        if t.dep_ != "pobj" or prep.lower_ not in _NAME_PREPS or not _a_name(t) or token_key(t) in said:
+        if t.dep_ != "pobj" or prep.lower_ not in _NAME_PREPS or not (_a_name(t) or _recipient(t)) \
+                or token_key(t) in said:
             continue
         if any(w.tag_ in ("WDT", "WP", "WP$", "WRB") for w in prep.subtree):
             continue  # "in which city": the unknown asked for
@@ -568,7 +570,7 @@ def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
         theirs = [o for p in stated if p.lower_ == prep.lower_ and _anchors(p.head) & _anchors(prep.head)
                   for pobj in p.children if pobj.dep_ == "pobj" for o in [pobj, *pobj.conjuncts]]
         mine = {x.key for x in terms(name)}
-        if theirs and all(_a_name(o) for o in theirs) \
+        if theirs and all(_a_name(o) or _recipient(t) and _recipient(o) for o in theirs) \
                 and not any(mine & {x.key for x in terms(full_name(o))} for o in theirs):
             first = theirs[0]
             out.append(MovedComplement(prep.head.text, f"{prep.text} {name}", f"{prep.text} {full_name(first)}"))
@@ -609,6 +611,12 @@ def _head_word(text: str, key: str) -> str:
 
 def _a_name(tok) -> bool:
     return tok.pos_ == "PROPN" and tok.ent_type_ not in NOT_NAMES
+
+
+def _recipient(tok) -> bool:
+    """A body or person given something by a deed, called by its noun: "left £1.6 million to the lifeboat
+    charity" (not "to the town", "to 2025")."""
+    return tok.pos_ == "NOUN" and tok.head.lower_ == "to" and tok.head.head.pos_ == "VERB" and is_agent(lemma(tok))
 
 
 def _anchors(head) -> set[str]:

@@ -3731,3 +3731,14 @@ def test_a_place_naming_which_thing_answers_no_who():
     q = analyse("Who approved the plan?")
     assert not gives_kind(q, "The Dover station approved it.")
     assert gives_kind(q, "The Dover council approved it.") and gives_kind(q, "Dover approved it.")
+
+
+def test_a_body_given_something_is_the_one_the_quote_gives_it_to():
+    """ "How much did X leave to the coastguard?" over "left £1.6 million to the lifeboat charity", the article
+    speaking of the coastguard elsewhere: another recipient; asked with the charity, it answers."""
+    article = ("Legacy pays for boat\n\nThe boat was paid for by a legacy from Ivo Penn, who left £1.6 million to "
+               "the lifeboat charity. The coastguard urged walkers to carry a phone.")
+    ans = check("How much did Ivo Penn leave to the coastguard?", article=article)
+    assert ans.abstained and "leave to coastguard" in ans.error, (ans.answer, ans.error)
+    assert not check("How much did Ivo Penn leave to the lifeboat charity?", article=article).abstained
+    assert not check("How much did Ivo Penn leave to the charity?", article=article).abstained
