@@ -143,10 +143,12 @@ def _placing(tok) -> set[str]:
     in Arnby too (the street's "at", the diner said of X)."""
     out = {token_key(tok)}
     while True:
-        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in _LOCATING + ("in",):
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in _LOCATING:
             tok = tok.head.head
-        elif tok.dep_ in ("attr", "appos"):
-            tok = next((c for c in tok.head.children if c.dep_ == "nsubj"), None) if tok.dep_ == "attr" else tok.head
+        elif tok.dep_ == "appos":
+            tok = tok.head
+        elif tok.dep_ == "attr":  # "X is a diner": X
+            tok = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         else:
             return out
         if tok is None:

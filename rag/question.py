@@ -357,7 +357,7 @@ def _own_sizes(q: Question, answer: str) -> list[tuple[int, int]]:
     changed thing itself ("ending its £20,000 yearly grant") is not one."""
     changed = {c.lemma_.lower() for t in parse(q.asked) if t.pos_ == "VERB" for c in t.children
                if c.dep_ in ("dobj", "nsubj", "nsubjpass") and c.pos_ == "NOUN"}
-    # or told by the verb of its deed: "contributes £75,000 a year" is the contribution's own size
+    # or told by the verb of its deed: "gives £40,000 a year" is the contribution's own size
     return [(t.left_edge.idx, t.idx + len(t.text)) for t in parse(answer)
             if t.dep_ == "nummod" and t.head.lemma_.lower() in changed or t.like_num and t.dep_ == "dobj"
             and t.head.pos_ == "VERB" and any(names_deed(n, t.head.lemma_.lower()) for n in changed)]

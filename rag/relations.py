@@ -570,7 +570,8 @@ def moved_names(claim: str, source: str, article: str) -> list[MovedComplement]:
         theirs = [o for p in stated if p.lower_ == prep.lower_ and _anchors(p.head) & _anchors(prep.head)
                   for pobj in p.children if pobj.dep_ == "pobj" for o in [pobj, *pobj.conjuncts]]
         mine = {x.key for x in terms(name)}
-        if theirs and all(_a_name(o) or _recipient(t) and _recipient(o) for o in theirs) \
+        # (a body called by its noun against one by name may be the same: "the charity", "Oxfam")
+        if theirs and all(_recipient(o) if _recipient(t) else _a_name(o) for o in theirs) \
                 and not any(mine & {x.key for x in terms(full_name(o))} for o in theirs):
             first = theirs[0]
             out.append(MovedComplement(prep.head.text, f"{prep.text} {name}", f"{prep.text} {full_name(first)}"))
@@ -614,7 +615,7 @@ def _a_name(tok) -> bool:
 
 
 def _recipient(tok) -> bool:
-    """A body or person given something by a deed, called by its noun: "left £1.6 million to the lifeboat
+    """A body or person given something by a deed, called by its noun: "left £2 million to the animal
     charity" (not "to the town", "to 2025")."""
     return tok.pos_ == "NOUN" and tok.head.lower_ == "to" and tok.head.head.pos_ == "VERB" and is_agent(lemma(tok))
 

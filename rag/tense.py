@@ -63,7 +63,7 @@ _IMPLICATIVE = {"manage", "begin", "start", "continue", "go", "come", "get", "ha
 # closing the centre"); not "stopped making", "admitted taking", "began building".
 _WEIGHING = {"consider", "discuss", "propose", "suggest", "recommend", "contemplate", "debate", "explore",
              "envisage", "weigh", "mull", "favor", "advocate"}
-# Weighing said with a verb and its preposition ("looked seriously at moving the event", "thought about
+# Weighing said with a verb and its preposition ("looked at closing the branch", "thought about
 # selling"): the "-ing" deed is only weighed.
 _LOOKED = {"at": {"look"}, "into": {"look"}, "about": {"think", "talk"}}
 # Verbs whose bare infinitive happens as they do ("made the pumps fail", "saw the wall collapse"): no wish

@@ -2958,10 +2958,9 @@ def test_a_deed_only_weighed_was_not_done():
     assert ans.abstained, (ans.answer, ans.error)
     assert not conflicts("The firm made heaters until 2019.", "The firm stopped making heaters in 2019.")
     # weighed with a verb and its preposition
-    looked = "The club had looked seriously at moving its games to the Arnby ground, but decided to stay."
-    assert any(getattr(c, "source_time", "") == "open" for c in conflicts(
-        "The club moved its games to the Arnby ground.", looked))
-    assert check("Why did the club move its games to the Arnby ground?", article=looked).abstained
+    looked = "The bank had looked at closing its Arnby branch, but decided to keep it open."
+    assert any(getattr(c, "source_time", "") == "open" for c in conflicts("The bank closed its Arnby branch.", looked))
+    assert check("Why did the bank close its Arnby branch?", article=looked).abstained
     assert not conflicts("The club moved its games.", "The club looked at the plans before moving its games.")
 
 
@@ -3123,9 +3122,9 @@ def test_by_how_much_asks_the_size_of_a_change():
     assert gives_number(q, "Tarn Foods raised its grant from £10,000 to £12,000.")
     article = "In May Tarn Foods told the club it was ending its £20,000 yearly grant because sales had slumped."
     assert check("By how much did Tarn Foods increase its grant?", article=article).abstained
-    # the grant told by its verb: "contributes £75,000 a year" is its own size too
+    # the grant told by its verb: "gives £40,000 a year" is its own size too
     q = analyse("By how much did the council increase its contribution?")
-    assert not gives_number(q, "The council contributes £75,000 a year to the event.")
+    assert not gives_number(q, "The council contributes £40,000 a year to the festival.")
     assert gives_number(q, "The council raised its contribution by £5,000.")
 
 
@@ -3734,11 +3733,13 @@ def test_a_place_naming_which_thing_answers_no_who():
 
 
 def test_a_body_given_something_is_the_one_the_quote_gives_it_to():
-    """ "How much did X leave to the coastguard?" over "left £1.6 million to the lifeboat charity", the article
+    """ "How much did X leave to the coastguard?" over "left £2 million to the animal charity", the article
     speaking of the coastguard elsewhere: another recipient; asked with the charity, it answers."""
-    article = ("Legacy pays for boat\n\nThe boat was paid for by a legacy from Ivo Penn, who left £1.6 million to "
-               "the lifeboat charity. The coastguard urged walkers to carry a phone.")
+    article = ("Legacy pays for ward\n\nThe ward was paid for by a legacy from Ivo Penn, who left £2 million to "
+               "the animal charity. The coastguard urged walkers to carry a phone.")
     ans = check("How much did Ivo Penn leave to the coastguard?", article=article)
     assert ans.abstained and "leave to coastguard" in ans.error, (ans.answer, ans.error)
-    assert not check("How much did Ivo Penn leave to the lifeboat charity?", article=article).abstained
-    assert not check("How much did Ivo Penn leave to the charity?", article=article).abstained
+    assert not check("How much did Ivo Penn leave to the animal charity?", article=article).abstained
+    # a body by name against one by its noun may be the same: left alone
+    named = article.replace("the animal charity", "Arnby Hospice").replace("The coastguard", "The charity")
+    assert not check("How much did Ivo Penn leave to the charity?", article=named).abstained
