@@ -48,7 +48,7 @@ from .errors import LLMError
 from .money import is_money
 from .names import pieced
 from .nlp import irregular_forms, parse
-from .nominals import deed_verbs
+from .nominals import deed_nouns, deed_verbs
 from .opposites import opposed
 from .premise import (counted_apart, counts_missing, dated, day_of_another, described_nouns,
                       event_undated, event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted,
@@ -250,12 +250,29 @@ def _counts_the_thing_asked(q: Question, text: str, answer: str = "") -> bool:
               and p.lower_ == "of" for g in p.children if g.dep_ == "pobj" and g.pos_ == "NOUN"}
     if nouns and _counts_another_part(q, nouns, answer or text, text):
         return False
+    if not nouns and q.counted_how() == "much" and _paid(q) and not _amount_of_money(text):
+        return False  # "How much does X pay for the rights?" is not answered by "fell to 1.1 million"
     evidence = Evidence.of(text)
     if any(is_money(n) for n in nouns) and _MONEY.search(text):
         return True  # "How much compensation will it pay?" is answered by "£45 off the bill", which never says it
     if nouns and _counts_only_others(nouns, text, q.counted_how()):
         return False
     return not counted or any(evidence.credit(t) for t in counted)
+
+
+def _paid(q: Question) -> bool:
+    """The question's deed is one of money: WordNet names its deed only with nouns of money, besides its doers
+    ("pay": payment, payer; "cost", "fine", "donate": donation; rag.nominals, rag.money)."""
+    verb = next(iter(as_declared(q.asked).sents)).root
+    deeds = [n for n in deed_nouns(lemma(verb)) if not is_agent(n)] if verb.pos_ == "VERB" else []
+    return bool(deeds) and all(is_money(n) for n in deeds)
+
+
+def _amount_of_money(text: str) -> bool:
+    """A sum: written with a currency ("£9,500", "40,000 euros") or a number of a unit ("38 million koruna",
+    a monetary unit WordNet lists as a unit of measure, rag.units)."""
+    return bool(_MONEY.search(text)) or any(t.pos_ == "NOUN" and is_unit(lemma(t)) and any(
+        c.dep_ == "nummod" for c in t.children) for t in parse(text))
 
 
 def _counts_another_part(q: Question, nouns: set[str], answer: str, text: str) -> bool:

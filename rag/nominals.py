@@ -27,6 +27,11 @@ def known_verb(word: str) -> bool:
     return word in _nouns()
 
 
+def deed_nouns(verb: str) -> frozenset[str]:
+    """The nouns WordNet links to a verb (lower-case lemma): "pay" -> {"payment", "payer", ...}."""
+    return _nouns().get(verb, frozenset())
+
+
 def deed_verbs(noun: str) -> frozenset[str]:
     """The verbs whose deed a noun (lower-case lemma) names: "complaint" -> {"complain"}, "closure" -> {"close"}."""
     return _verbs().get(noun, frozenset())

@@ -495,15 +495,22 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     # rag.tense says it is only proposed).
     deeds = {lemma(t) for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN"}
 
+    # "When did the byelaw come into force?": a verb of movement told with its place ("came to a head" is
+    # another event); one taking an object is told by itself
+    phrasal = not transitive and lemma(verb) in _MOTION
+
     def tells(window: str) -> bool:
         said = parse(window)
-        return _says_word(window, verb) or any(lemma(t) in done_to and _dated_with(t) and not (
+        return _says_word(window, verb) and not (phrasal and not any(lemma(t) in done_to for t in said)) or any(lemma(t) in done_to and _dated_with(t) and not (
             transitive and _done_otherwise(t, verb)) or t.pos_ == "VERB" and lemma(t) in deeds for t in said)
 
     if any(tells(w) for w in windows):
         return []
     thing = things[0]
     return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]
+
+
+_MOTION = {"come", "go", "get", "run", "fall", "move", "put", "bring"}
 
 
 def event_undated(q: Question, windows: list[str]) -> list[str]:

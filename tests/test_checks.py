@@ -3743,3 +3743,27 @@ def test_a_body_given_something_is_the_one_the_quote_gives_it_to():
     # a body by name against one by its noun may be the same: left alone
     named = article.replace("the animal charity", "Arnby Hospice").replace("The coastguard", "The charity")
     assert not check("How much did Ivo Penn leave to the charity?", article=named).abstained
+
+
+def test_a_verb_of_movement_is_told_with_where_it_goes():
+    """ "When did the ban come into force?" is not told by "Tempers came to a head in May": "come" with
+    another place is another event; "came into force in May" tells it."""
+    article = "Dog ban\n\nTempers came to a head in May, when the council considered a ban on dogs on the beach."
+    ans = check("When did the beach ban come into force?", article=article)
+    assert ans.abstained and "come into force" in ans.error, (ans.answer, ans.error)
+    told = "Dog ban\n\nThe ban on dogs on the beach came into force in May, after a vote."
+    assert not check("When did the beach ban come into force?", article=told).abstained
+
+
+def test_how_much_is_paid_is_a_sum_of_money():
+    """ "How much does the channel pay for the final?" is not answered by "its audience for the final fell to
+    1.1 million": a deed of money ("pay", "cost", "fine") is answered by a sum, in a currency or a unit of
+    money; "cover" is no deed of money, though one of its nouns ("coverage") may be."""
+    article = "Final\n\nThe channel's audience for the final fell to 1.1 million from 1.4 million."
+    ans = check("How much does the channel pay for the final?", article=article)
+    assert ans.abstained and "number" in ans.error, (ans.answer, ans.error)
+    for paid in ("The channel pays £4 million a year for the final.",
+                 "The channel pays 38 million koruna for the final."):
+        assert not check("How much does the channel pay for the final?", article=f"Final\n\n{paid}").abstained
+    covered = "Bay\n\nSeagrass now covers 31 hectares of the bay."
+    assert not check("How much of the bay is covered by seagrass?", article=covered).abstained
