@@ -129,13 +129,16 @@ def _meant(tok) -> bool:
 
 
 def _in_own_words(question: str, doc) -> bool:
-    """The one the question asks about says something in the passage ("Why does Pettifer oppose the plan?"
-    over "Pettifer said he would vote against it")."""
+    """The one the question asks about, or the one it asks to hear it from, says something in the passage ("Why
+    does Pettifer oppose the plan?" over "Pettifer said he would vote against it")."""
     asked = as_declared(question)
     subject = next((t for t in asked if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")), None)
-    if subject is None:
+    # or the one it names as the source of the account ("Why, according to its spokeswoman, did X ...?")
+    cited = [g for t in parse(question) if t.lower_ == "according" for p in t.children if p.lower_ == "to"
+             for g in p.children if g.dep_ == "pobj"]
+    if subject is None and not cited:
         return False
-    keys = phrase_keys(subject)
+    keys = set().union(*(phrase_keys(t) for t in [subject, *cited] if t is not None))
     asked_words = {token_key(t) for t in asked}
     return any(t.dep_ == "nsubj" and lemma(t.head) in SAYING and phrase_keys(t) & keys
                and not _restates(t.head, asked_words) for t in doc)

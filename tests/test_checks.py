@@ -3767,3 +3767,13 @@ def test_how_much_is_paid_is_a_sum_of_money():
         assert not check("How much does the channel pay for the final?", article=f"Final\n\n{paid}").abstained
     covered = "Bay\n\nSeagrass now covers 31 hectares of the bay."
     assert not check("How much of the bay is covered by seagrass?", article=covered).abstained
+
+
+def test_why_according_to_someone_is_answered_in_their_words():
+    """ "Why, according to its spokeswoman, did the firm drop its bid?" is answered by what the spokeswoman
+    said of the decision; not by her telling the deed again."""
+    from rag.reasons import gives_reason
+    q = "Why, according to its spokeswoman, did the firm drop its bid?"
+    assert gives_reason(q, 'A spokeswoman, Ana Roth, said the decision was "purely commercial".')
+    assert not gives_reason(q, "A spokeswoman said the firm had dropped its bid.")
+    assert not gives_reason(q, 'A lawyer for a rival said the decision was "purely commercial".')
