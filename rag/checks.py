@@ -403,7 +403,21 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         + title_of_another(q, windows, " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
     if not missing:
         return d
-    return case.abstain(f"no quote states the question's {', '.join(dict.fromkeys(missing))}", shown=d.answer)
+    return case.abstain(_premise_note(list(dict.fromkeys(missing)), [c.quote for c in d.answer.citations]),
+                        shown=d.answer)
+
+
+def _premise_note(missing: list[str], quotes: list[str]) -> str:
+    """Why the premise fails, true to the quotes shown with it: a word of the question that a shown quote
+    holds is there, just not as the question puts it (a name beside the quote giving the date, a place given
+    to another thing); saying no quote states it would contradict what the user reads below."""
+    def shown(word: str) -> bool:
+        return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", q, re.I) for q in quotes)
+    absent, elsewhere = [w for w in missing if not shown(w)], [w for w in missing if shown(w)]
+    parts = [f"no quote states the question's {', '.join(absent)}"] if absent else []
+    if elsewhere:
+        parts.append(f"the quotes name the question's {', '.join(elsewhere)}, but not as the question puts it")
+    return "; ".join(parts)
 
 
 def _with_names(case: Case, c: Citation) -> str:

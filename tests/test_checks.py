@@ -3777,3 +3777,16 @@ def test_why_according_to_someone_is_answered_in_their_words():
     assert gives_reason(q, 'A spokeswoman, Ana Roth, said the decision was "purely commercial".')
     assert not gives_reason(q, "A spokeswoman said the firm had dropped its bid.")
     assert not gives_reason(q, 'A lawyer for a rival said the decision was "purely commercial".')
+
+
+def test_a_declined_premise_note_does_not_deny_a_name_a_shown_quote_holds():
+    # The decline is right (the date belongs to the pier, not to the firm); the note must not say that no quote
+    # names the firm when the second quote shown to the user does.
+    article = ("The Tollard pier, which opened in 1872, was closed in June after a storm. "
+               "Its decking was replaced by Brennock Marine of Cardiff, which also painted the railings.")
+    ans = check("When did Brennock Marine open the attraction?", article=article)
+    assert ans.abstained and "Brennock Marine" in ans.answer
+    assert "no quote states the question's Brennock" not in ans.error
+    assert "the quotes name the question's Brennock" in ans.error
+    missing = check("When did the Tollard pier close in 1990?", article=article)
+    assert missing.abstained and "no quote states the question's 1990" in missing.error
