@@ -58,7 +58,8 @@ from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
 from .reasons import asks_reason, gives_reason
-from .referents import calls_by_head, definite_common, root_subject, with_names, with_referent, with_title_holder
+from .referents import (calls_by_head, definite_common, points_to_a_deed, root_subject, with_names, with_referent,
+                        with_title_holder)
 from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
                         other_named_doer, referent_conflicts, restates, said_by_others, speaks_for, strangers)
 from .roles import LIGHT_VERBS, lemma
@@ -1091,10 +1092,12 @@ def _as_read(case: Case, citations: list[Citation]) -> str:
 def _with_speaker(article: str, c: Citation) -> str:
     """The quote as the model reads it alone: a sentence of someone's quotation with the sentences back to
     the one saying whose ("I have sailed here for 30 years" is nobody's alone), any other with the names
-    its pointing words stand for."""
+    its pointing words stand for, or with the sentence before when its subject is a deed that one told."""
     if _goes_on_quoting(c.quote) or _in_quotation(article, c):
         return _with_sentence_before(article, c)
-    return with_referent(c.quote, _sentence_before(article, c), article[:c.start])
+    read = with_referent(c.quote, _sentence_before(article, c), article[:c.start])
+    # "The announcement was made on Tuesday": what was announced is the sentence before
+    return _with_sentence_before(article, c) if read == c.quote and points_to_a_deed(c.quote) else read
 
 
 def _claim(case: Case, s: Sentence) -> str:

@@ -7,6 +7,7 @@ verb sense to a noun sense; rag/data/nominals.txt: each line a verb and its noun
 Rebuilt from the WordNet database files with
 
     python -m rag.nominals /usr/share/wordnet > rag/data/nominals.txt
+    python -m rag.nominals --deeds /usr/share/wordnet > rag/data/deeds.txt
 """
 from __future__ import annotations
 
@@ -67,6 +68,27 @@ def verb_nouns(root: Path) -> dict[str, set[str]]:
     return out
 
 
+def is_deed(noun: str) -> bool:
+    """Whether a noun (lower-case lemma) is, first of all, a deed, event or message that a verb of it names:
+    "announcement", "decision", "closure", "visit" (not "bridge", a thing first, though one may bridge)."""
+    return noun in wordnet.word_list("deeds.txt")
+
+
+def deeds(root: Path) -> list[str]:
+    """The nouns `is_deed` holds: a verb's noun (nominals.txt) whose commonest WordNet sense is an act, an
+    event or something communicated."""
+    linked = {n for nouns in verb_nouns(root).values() for n in nouns}
+    return [n for n in wordnet.nouns_under(root, _DEED_ROOTS, 1) if n in linked]
+
+
+_DEED_ROOTS = ("act", "event", "communication.2")  # communication.n.02: "something that is communicated"
+
+
 if __name__ == "__main__":
-    found = verb_nouns(Path(sys.argv[1]) if len(sys.argv) > 1 else wordnet.DEFAULT_ROOT)
-    print("\n".join(f"{v} {' '.join(sorted(found[v]))}" for v in sorted(found)))
+    root = Path(next((a for a in sys.argv[1:] if not a.startswith("--")), wordnet.DEFAULT_ROOT))
+    if "--deeds" in sys.argv:
+        sys.setrecursionlimit(10000)  # the hypernym walk recurses as deep as WordNet's noun hierarchy
+        print("\n".join(deeds(root)))
+    else:
+        found = verb_nouns(root)
+        print("\n".join(f"{v} {' '.join(sorted(found[v]))}" for v in sorted(found)))

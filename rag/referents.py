@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from .agents import is_agent, is_group
 from .nlp import parse
+from .nominals import is_deed
 from .sentences import split_sentences
 from .support import token_key
 
@@ -34,6 +35,8 @@ def with_referent(source: str, before: str, earlier: str = "") -> str:
     subj, ante = pointing_subject(doc) or _pointing_owner(doc) or _pointing_object(doc), named_subject(before)
     if subj is not None and ante is None and subj.lower_ in _REFERRING | _OWNERS | _OBJECTS:
         ante = _definite_subject(before)  # "It will cost 41 million": "The bridge, ..., will carry cars"
+    if subj is not None and ante is not None and subj.lower_ in ("he", "she"):
+        ante = _the_person(ante)
     if subj is None or ante is None or not may_stand_for(subj, ante) or not _agrees(subj, ante):
         fuller = _with_fuller(source, doc, before)
         return with_names(fuller, earlier) if fuller == source and earlier else fuller
@@ -154,6 +157,30 @@ def pointing_subject(doc):
     sent = next(iter(doc.sents), None)
     subj = root_subject(sent) if sent else None
     return subj if subj is not None and (subj.lower_ in _REFERRING or definite_common(subj)) else None
+
+
+def points_to_a_deed(text: str) -> bool:
+    """The text's subject is "the <noun of a deed>" and nothing more ("The announcement was made on Tuesday",
+    "The move angered traders"): it stands for what the sentence before told, which a reader of the quote
+    alone (the model re-reading it) does not see. "The announcement of the fund" says its own."""
+    subj = pointing_subject(parse(text))
+    return subj is not None and subj.pos_ == "NOUN" and is_deed(subj.lemma_.lower()) \
+        and all(c.dep_ in ("det", "amod") for c in subj.children)
+
+
+def _the_person(ante):
+    """Whom "he" or "she" after a sentence with subject `ante` stands for: a person, not "The council" of "The
+    council must now reconsider it, and its leader, <a name>, said ...", where the one person that sentence
+    names is meant; "Its chief executive, <a name>, said" is that name. None when no one person fits."""
+    if ante.ent_type_ == "PERSON":
+        return ante
+    named = next((c for c in ante.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if named is not None:
+        return named
+    if ante.pos_ == "NOUN" and is_agent(ante.lemma_.lower()) and not is_group(ante.lemma_.lower()):
+        return ante  # "The minister said ... He added"
+    people = {e.text: e.root for e in ante.sent.ents if e.label_ == "PERSON"}
+    return next(iter(people.values())) if len(people) == 1 else None
 
 
 def _agrees(owner, ante) -> bool:

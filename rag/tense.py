@@ -233,11 +233,21 @@ def _only_to_come(mentions: list, verbs: bool) -> str | None:
     bid"; with `verbs`, a mention
     that is a verb with no maker is its own: "would appeal if ..."); None otherwise (or when there
     are none)."""
+    if any(_done_in_own_clause(t) for t in mentions):
+        return None
     makers = [_maker(t) or _deed_to_come(t) or (t if verbs and t.pos_ == "VERB" else None) for t in mentions]
     if mentions and all(m is not None and (_time(m) in ("future", "open") or m is not t and (
             _asks_for(m, t) or _weighed(m, t))) for m, t in zip(makers, mentions)):
         return lemma(makers[0])
     return None
+
+
+def _done_in_own_clause(noun) -> bool:
+    """A thing a clause of its own tells as under way or done ("would end the survey's work, which has been
+    running since 1986", hung by the parser on "stars" of "work on faint stars"): it exists, whatever is still
+    to come for it."""
+    return any(c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX") and _time(c) == "past"
+               for c in noun.subtree if c is not noun)
 
 
 def _modal_before(verb) -> bool:

@@ -2250,7 +2250,8 @@ def test_two_participants_put_in_each_other_s_places_do_not_answer():
     assert any(isinstance(x, Exchanged) for x in found), found
     assert not conflicts("Who ordered the council to pay the union's legal costs?", source)
     ans = check("Who ordered the union to pay the council's legal costs?", article=source)
-    assert ans.abstained and "the other way round" in ans.error, ans.error
+    # (the one ordered is also the doer of "pay": that role alone is opposed too, and may be the one told)
+    assert ans.abstained and ("the other way round" in ans.error or "doer of \u201cpay\u201d" in ans.error), ans.error
 
 
 def test_a_doer_named_by_another_organisation_s_head_noun_is_another_doer():
@@ -3790,3 +3791,62 @@ def test_a_declined_premise_note_does_not_deny_a_name_a_shown_quote_holds():
     assert "the quotes name the question's Brennock" in ans.error
     missing = check("When did the Tollard pier close in 1990?", article=article)
     assert missing.abstained and "no quote states the question's 1990" in missing.error
+
+
+def test_the_model_reads_a_quote_whose_subject_is_a_deed_with_the_sentence_that_told_it():
+    """ "The announcement was made on Monday" alone does not say what was announced: the model, asked whether
+    it dates the grant, reads the sentence before too. A deed with its own "of" phrase says what it was."""
+    article = ("Fen growers have been promised a £1.2 million grant to fight a root disease. "
+               "The announcement was made on Monday 3 March by the farming minister.")
+    read: list[str] = []
+    ans = check("When was the grant announced?", "It was announced on Monday 3 March [2].",
+                rate=lambda p, q=None: read.append(p) or 0.95, states=lambda c, p: read.append(p) or 0.95,
+                article=article)
+    assert not ans.abstained, ans.error
+    assert article in read and [c.quote for c in ans.citations] == [article.split(". ")[1]]
+    from rag.referents import points_to_a_deed
+    assert points_to_a_deed("The closure cost forty jobs.")
+    assert not points_to_a_deed("The announcement of the grant was made on Monday.")
+    assert not points_to_a_deed("The bridge reopened on Friday.")  # a thing first, though one may bridge
+
+
+def test_he_or_she_stands_for_a_person_not_the_council_before():
+    """ "She said ..." after "The council must decide again, and its leader, <a name>, said ...": she is the
+    leader named there, not the council; after "Its chief executive, <a name>, said", that name."""
+    from rag.referents import with_referent
+    before = "The council must decide again, and its leader, Councillor Ada Renwick, said a report would follow."
+    assert with_referent("She said the council accepted the ruling.", before) == \
+        "She (Councillor Ada Renwick) said the council accepted the ruling."
+    assert with_referent("He said the firm had spent £4 million.",
+                         "Tolvane's chief executive, Marcus Bray, said the firm was disappointed.") == \
+        "He (Marcus Bray) said the firm had spent £4 million."
+    assert with_referent("He said talks would resume.", "The union, led by Martin Hale, met the employers, led "
+                         "by Susan Clarke, on Friday.") == "He said talks would resume."  # which of the two?
+
+
+def test_the_doer_of_an_infinitive_is_the_subject_or_object_of_the_verb_it_completes():
+    """ "The trust was ordered to pay the board's costs": the trust pays. Asked the other way round ("How
+    much was the board ordered to pay the trust?") the roles are swapped: declined; asked as told, answered."""
+    article = ("A judge ruled against the Fenmoor Trust on Monday. "
+               "The trust was ordered to pay the Kelbury Water Board's legal costs, estimated at £31,000.")
+    swapped = check("How much was the Kelbury Water Board ordered to pay the Fenmoor Trust?", "£31,000 [2].",
+                    article=article)
+    assert swapped.abstained and "pay" in swapped.error
+    told = check("How much was the Fenmoor Trust ordered to pay in legal costs?", "£31,000 [2].", article=article)
+    assert not told.abstained and told.error is None
+    from rag.roles import roles
+    assert ("council", "pay", "agent") in {(r.key, r.predicate, r.role)
+                                           for r in roles("The judge ordered the council to pay the society.")}
+
+
+def test_a_thing_its_own_clause_tells_as_under_way_exists_though_something_will_end_it():
+    """ "would end the survey's work on rare owls, which has been running since 1994": the work is running;
+    that it may end does not make it still to come."""
+    article = ("The quarry was approved in May. "
+               "He said that would end the survey's work on rare owls, which has been running since 1994.")
+    ans = check("Since what year has the survey's work on rare owls been running?", article=article)
+    assert not ans.abstained and "1994" in ans.answer, ans.error
+    from rag.nlp import parse
+    from rag.tense import not_yet
+    assert not_yet(parse("The survey's report was published."),
+                   parse("The council would publish the survey's report in June."))
