@@ -82,8 +82,8 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
         extra += [(lemma(g), "agent") for c in tok.head.children if tok.dep_ == "nsubj" and stands_for is None
                   and c.dep_ == "prep" and c.lower_ in _DEED_PREPS for g in c.children
                   if g.dep_ == "pcomp" and g.tag_ == "VBG" and not any(x.dep_.startswith("nsubj") for x in g.children)]
-        # "was ordered to pay the society's costs", "agreed to sell": the doer of an infinitive with no subject
-        # of its own is its verb's subject, or its object when it has one ("ordered the council to pay").
+        # "was ordered to pay the society's costs", "ordered the council to pay": the doer of an infinitive
+        # with no subject of its own.
         extra += [(lemma(x), "agent") for x in _to_verbs(tok)] if stands_for is None else []
         # "the council and a cooperative, which together argued": the clause may be about the whole list.
         listed = stands_for is not None and tok.dep_ == "conj" and tok.head.pos_ in ("NOUN", "PROPN")
@@ -97,10 +97,12 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
 
 
 def _to_verbs(tok) -> list:
-    """The infinitives `tok` does as the subject or object of the verb they complete (see `roles`)."""
+    """The infinitives `tok` does as the passive subject ("was ordered to pay") or the object ("ordered the
+    council to pay") of the verb they complete (see `roles`). Not an active subject: "called for her to step
+    down" gives the deed to her, and a question's object may be missing ("Which firm has the council appointed
+    to carry out ...?" is read without "which firm"). Not a number ("voted six to two to restore")."""
     head = tok.head
-    objects = [c for c in head.children if c.dep_ == "dobj"]
-    if not (tok.dep_ == "dobj" or tok.dep_ in ("nsubj", "nsubjpass") and not objects):
+    if tok.dep_ not in ("dobj", "nsubjpass") or tok.like_num or tok.pos_ not in ("NOUN", "PROPN"):
         return []
     return [x for x in head.children if x.dep_ == "xcomp" and x.pos_ in ("VERB", "AUX")
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in x.children)
