@@ -438,7 +438,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     if q.wants == DATE and any(is_new(t.text) for t in clock_times(doc)):  # "When did it fail?" "at 4.30am"
         return True
     for ent in doc.ents:
-        if labels is WHO_LABELS and _place_modifier(ent):
+        if labels is WHO_LABELS and (_place_modifier(ent) or _kind_of_the_asked(ent, q)):
             continue
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text) \
                 and not (q.wants == DATE and _FREQUENCY.match(ent.text) and not _HABITUAL.match(q.asked)):
@@ -461,11 +461,26 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
                for t in doc)
 
 
+def _kind_of_the_asked(ent, q: Question) -> bool:
+    """A name before the very noun asked about only says which kind it is: "a High Court judge" does not
+    answer "Which judge ...?", nor "a Labour councillor" "Which councillor ...?"."""
+    return q.wh_noun is not None and ent.root.dep_ == "compound" and ent.root.head.lemma_.lower() == q.wh_noun
+
+
 def _place_modifier(ent) -> bool:
-    """A place named only to tell which thing ("the Tolvern station", "the Arnby road") does nothing itself:
-    it answers no "who" (a place before a noun naming doers does: "the Tolvern council")."""
-    return ent.label_ in ("GPE", "LOC") and ent.root.dep_ == "compound" and ent.root.head.pos_ == "NOUN" \
-        and not is_agent(ent.root.head.lemma_.lower())
+    """A place named only to tell which thing ("the Tolvern station", "the Arnby road") or where ("in
+    England", "the market town of Kelsby") does nothing itself: it answers no "who" (a place before a noun
+    naming doers does: "the Tolvern council"; so does one after "of" another noun: "the envoys of Norland")."""
+    root, head = ent.root, ent.root.head
+    if ent.label_ not in ("GPE", "LOC"):
+        return False
+    if root.dep_ == "compound":
+        return head.pos_ == "NOUN" and not is_agent(head.lemma_.lower())
+    return root.dep_ == "pobj" and (head.lower_ in _WHERE_PREPS
+                                    or head.lower_ == "of" and is_place(head.head.lemma_.lower()))
+
+
+_WHERE_PREPS = {"in", "at", "near", "across", "outside", "inside"}
 
 
 def _joined_to_another_kind(tok, labels: set[str] | None) -> bool:

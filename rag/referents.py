@@ -164,8 +164,10 @@ def points_to_a_deed(text: str) -> bool:
     "The move angered traders"): it stands for what the sentence before told, which a reader of the quote
     alone (the model re-reading it) does not see. "The announcement of the fund" says its own."""
     subj = pointing_subject(parse(text))
+    # "the" only: "This military cooperation has intensified, with <what it is>" sums up and goes on to say
+    # what; read with the sentence before it, the small model rated a right answer lower (shipped tune half).
     return subj is not None and subj.pos_ == "NOUN" and is_deed(subj.lemma_.lower()) \
-        and all(c.dep_ in ("det", "amod") for c in subj.children)
+        and all(c.dep_ == "amod" or c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
 
 
 def _the_person(ante):

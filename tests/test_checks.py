@@ -3808,6 +3808,7 @@ def test_the_model_reads_a_quote_whose_subject_is_a_deed_with_the_sentence_that_
     assert points_to_a_deed("The closure cost forty jobs.")
     assert not points_to_a_deed("The announcement of the grant was made on Monday.")
     assert not points_to_a_deed("The bridge reopened on Friday.")  # a thing first, though one may bridge
+    assert not points_to_a_deed("This naval cooperation has intensified, with joint drills.")  # sums up itself
 
 
 def test_he_or_she_stands_for_a_person_not_the_council_before():
@@ -3850,3 +3851,14 @@ def test_a_thing_its_own_clause_tells_as_under_way_exists_though_something_will_
     from rag.tense import not_yet
     assert not_yet(parse("The survey's report was published."),
                    parse("The council would publish the survey's report in June."))
+
+
+def test_which_judge_is_not_answered_by_the_kind_of_judge_or_where_it_happened():
+    """ "A Crown Court judge has jailed ... in the market town of Ardley, in Wessex" names no judge: "Crown
+    Court" only says which kind, the places only where. A sentence naming the judge answers."""
+    from rag.question import analyse, gives_kind
+    q = analyse("Which judge jailed the lorry driver?")
+    assert not gives_kind(q, "A Crown Court judge has jailed a lorry driver in the market town of Ardley, in Wessex.")
+    assert gives_kind(q, "Judge Miriam Solberg jailed the lorry driver for six years.")
+    # a place after "of" a noun of doers still answers who: "the envoys of Norland"
+    assert gives_kind(analyse("Who signed the treaty?"), "The treaty was signed by the envoys of Norland.")
