@@ -53,7 +53,8 @@ from .opposites import opposed
 from .premise import (counted_apart, counts_missing, dated, day_of_another, described_nouns,
                       event_undated, event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted,
                       people_in_sources, people_missing, people_named, place_of_another, role_unlinked,
-                      said_about_missing, set_otherwise, time_side, title_of_another, titled_missing)
+                      said_about_missing, set_otherwise, time_side, title_held_by_another, title_of_another,
+                      titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
@@ -392,6 +393,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
             + _names_beside(case, d.answer.citations)
+    cited = " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations))
     missing += event_unsaid(q, windows) + event_undated(q, windows) \
         + _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + counted_apart(q, windows, _about(case, d.answer.citations)) \
@@ -401,7 +403,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \
         + role_unlinked(q, [with_names(w, case.articles[c.doc_id][:c.start])
                             for c, w in zip(d.answer.citations, windows)]) \
-        + title_of_another(q, windows, " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations)))
+        + title_of_another(q, windows, cited) + title_held_by_another(q, windows, cited)
     if not missing:
         return d
     return case.abstain(_premise_note(list(dict.fromkeys(missing)), [c.quote for c in d.answer.citations]),

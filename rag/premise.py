@@ -11,8 +11,8 @@ import re
 from .kindred import kindred
 from .places import is_place
 from .nlp import NOT_NAMES, entity_kind, parse
-from .question import (DAY_NAMES, MONTH_NAMES, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question, person_noun,
-                       clock_times, title_token, when_event)
+from .question import (DAY_NAMES, MONTH_NAMES, PERSON, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question,
+                       clock_times, person_noun, title_token, when_event)
 from .referents import root_subject
 from .roles import LIGHT_VERBS, joined_without_subject, lemma
 from .schema import Source
@@ -267,6 +267,34 @@ def described_nouns(texts: list[str]) -> set[str]:
     describes before it names it ("A 200-year-old church organ ..." then "The Ashcombe Organ, built in 1820")."""
     return {t.lemma_.lower() for text in texts for t in parse(text) if t.pos_ == "NOUN" and t.dep_ != "appos"
             and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)}
+
+
+def title_held_by_another(q: Question, windows: list[str], article: str) -> list[str]:
+    """ "Which MP called the payments a plaster on a broken leg?" over '"It is a plaster ...," said grower Ann
+    Tovey', where the article's MP is Rhys Kemble: the quotes' people are not the ones the article gives the
+    title asked for, and someone else holds it. (An article giving the title to no one says nothing here.)"""
+    title = q.wh_noun if q.wants == PERSON and q.wh_noun and person_noun(q.wh_noun) else None
+    if title is None or not re.match(r"\W*(which|what)\b", q.asked, re.I):
+        return []
+    holders = _title_holders(parse(article), title)
+    people = {token_key(e.root) for w in windows for e in parse(w).ents if e.label_ == "PERSON"}
+    if not holders or not people or people & holders:
+        return []
+    return [title.upper() if title.upper() in q.asked else title]
+
+
+def _title_holders(doc, title: str) -> set[str]:
+    """The keys of the people the text calls by `title`: "MP Rhys Kemble", "the local MP, Rhys Kemble", "Rhys
+    Kemble, the MP", "Kemble is the MP"."""
+    out = set()
+    for t in doc:
+        if t.lower_ != title and t.lemma_.lower() != title:
+            continue
+        near = [c for c in t.children if c.dep_ == "appos"] + [t.head] * (t.dep_ in ("compound", "appos"))
+        if t.dep_ == "attr" and t.head.lemma_ == "be":
+            near += [c for c in t.head.children if c.dep_ == "nsubj"]
+        out |= {token_key(n) for n in near if n.ent_type_ == "PERSON"}
+    return out
 
 
 def title_of_another(q: Question, windows: list[str], article: str) -> list[str]:
@@ -760,6 +788,8 @@ def counted_apart(q: Question, windows: list[str], about: list[str]) -> list[str
             if name.pos_ == "PROPN" and _hung_on_verb(name) and not (_placed(_named(name)) and key in setting) else []
         if not found and (_narrows(name, things) or _placed(name)) and key not in setting:
             found = [key in _keys(_clause(n.head).subtree) or key in _keys(n.sent) for n in counts]
+        if not found and name.pos_ == "PROPN" and _timed_by(name):
+            found = [_counted_at(n, key) for n in counts if key in _keys(n.sent)]
         if found and not any(found):
             out.append(name.text if name.pos_ == "PROPN" else name.doc[name.left_edge.i:name.i + 1].text)
     return out
@@ -790,6 +820,23 @@ def _hung_on_verb(name) -> bool:
     """The name is what a preposition of a verb takes, or names it ("voted for the name X")."""
     name = _named(name)
     return name.dep_ == "pobj" and name.head.head.pos_ == "VERB"
+
+
+def _timed_by(name) -> bool:
+    """The name is the subject or object of a "when" clause timing the question's verb ("How many jobs were
+    lost when the <name> mill closed?")."""
+    name = _named(name)
+    return name.dep_ in ("nsubj", "nsubjpass", "dobj") and name.head.dep_ == "advcl" and any(
+        c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in name.head.children)
+
+
+def _counted_at(count, key: str) -> bool:
+    """The counted noun's verb in the quote is the one the clause naming `key` times or tells: "900 jobs were
+    traded, adding that the town lost its employer when the <name> mill closed" counts no jobs then."""
+    verb = count.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        verb = verb.head
+    return any(token_key(t) == key and (verb in t.ancestors) for t in count.sent)
 
 
 def _named(name):

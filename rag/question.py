@@ -49,7 +49,7 @@ _NOUN_KIND = {
     **dict.fromkeys("person people man woman official officials minister ministers president presidents leader "
                     "leaders ambassador ambassadors envoy diplomat spokesman spokeswoman spokesperson general "
                     "commander chief head king queen prince premier chancellor governor mayor senator "
-                    "politician lawmaker author writer founder director ceo chairman executive player coach "
+                    "politician lawmaker mp mep author writer founder director ceo chairman executive player coach "
                     "actor actress singer artist scientist".split(), PERSON),
     **dict.fromkeys("country countries city cities town towns region regions province provinces state states "
                     "nation nations capital capitals port ports island islands place places area location "
@@ -268,7 +268,8 @@ def _wh_noun(doc):
             if nxt.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM") and nxt.tag_ != "POS":  # "which producers' group"
                 break
             run.append(nxt)
-        nouns = [t for t in run if t.pos_ == "NOUN"]
+        # "Which MP ...": a title the tagger reads as a name
+        nouns = [t for t in run if t.pos_ == "NOUN"] or [t for t in run if t.text.isupper() and t.lower_ in _NOUN_KIND]
         if nouns:
             return nouns[-1]
         if tok.head.lemma_ == "be":  # "What is the name of the company ...", "Which is the country ..."

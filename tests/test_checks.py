@@ -3862,3 +3862,28 @@ def test_which_judge_is_not_answered_by_the_kind_of_judge_or_where_it_happened()
     assert gives_kind(q, "Judge Miriam Solberg jailed the lorry driver for six years.")
     # a place after "of" a noun of doers still answers who: "the envoys of Norland"
     assert gives_kind(analyse("Who signed the treaty?"), "The treaty was signed by the envoys of Norland.")
+
+
+def test_a_count_is_not_the_one_a_when_clause_of_the_question_times_when_it_belongs_to_another_verb():
+    """ "How many jobs were lost when the Tarrant mill closed?" over "<he> said 400 jobs were at risk, adding
+    that the town lost its last employer when the Tarrant mill closed": the 400 jobs are the ones at risk
+    now, not the ones lost then. Counted under the clause's own verb, they answer."""
+    apart = ('Union official Dev Rana said 400 jobs were "being gambled away", adding that the town had lost its '
+             "last large employer when the Tarrant mill closed in 2015.")
+    ans = check("How many jobs were lost when the Tarrant mill closed in 2015?", article=apart)
+    assert ans.abstained and "Tarrant" in ans.error, ans.error
+    told = "The owners cut 400 jobs when the Tarrant mill closed in 2015."
+    ans = check("How many jobs were lost when the Tarrant mill closed in 2015?", article=told)
+    assert not ans.abstained and "400" in ans.answer, ans.error
+
+
+def test_which_mp_asks_for_a_person_though_the_tagger_reads_the_title_as_a_name():
+    from rag.question import PERSON, analyse
+    q = analyse("Which MP called for an inquiry into the flooding?")
+    assert q.wants == PERSON and q.wh_noun == "mp"
+    article = ('Farmers said the payments came too late. "It is a plaster on a broken leg," said grower Ann Tovey. '
+               "The local MP, Rhys Kemble, called for an inquiry into the flooding.")
+    ans = check("Which MP described the payments as a plaster on a broken leg?", article=article)
+    assert ans.abstained, ans.answer
+    ans = check("Which MP called for an inquiry into the flooding?", article=article)
+    assert not ans.abstained and "Rhys Kemble" in ans.answer, ans.error
