@@ -61,7 +61,7 @@ from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, OR
 from .reasons import asks_reason, gives_reason
 from .referents import (calls_by_head, definite_common, points_to_a_deed, root_subject, with_names, with_referent,
                         with_title_holder)
-from .relations import (OtherDoer, conflicts, done_by_others, done_to_others, moved_names, names_doer,
+from .relations import (OtherDoer, conflicts, doer_untold, done_by_others, done_to_others, moved_names, names_doer,
                         other_named_doer, referent_conflicts, restates, said_by_others, speaks_for, strangers)
 from .roles import LIGHT_VERBS, lemma
 from .schema import Answer, Citation, Sentence, Source
@@ -403,7 +403,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \
         + role_unlinked(q, [with_names(w, case.articles[c.doc_id][:c.start])
                             for c, w in zip(d.answer.citations, windows)]) \
-        + title_of_another(q, windows, cited) + title_held_by_another(q, windows, cited)
+        + title_of_another(q, windows, cited) + title_held_by_another(q, windows, cited) \
+        + doer_untold(q.asked, windows)
     if not missing:
         return d
     return case.abstain(_premise_note(list(dict.fromkeys(missing)), [c.quote for c in d.answer.citations]),

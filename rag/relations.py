@@ -401,6 +401,48 @@ def names_doer(claim: str, text: str) -> bool:
     return bool(named) and any(_mentions(r, sent) for r in named for sent in parse(text).sents)
 
 
+def doer_untold(claim: str, windows: list[str]) -> list[str]:
+    """The claim's named doer ("When did Brennock Marine open the pier?") where the quotes tell the same deed
+    done to the same thing with no doer at all ("The pier, which opened in 1872, ...", "The pier was opened in
+    1872") and never name the doer: the deed is there, whose it was is not."""
+    claimed = as_declared(claim)
+    found = roles(claimed)
+    out = []
+    named = {token_key(t) for t in claimed if t.pos_ == "PROPN"}
+    for doer in (r for r in found if r.role == "agent" and r.predicate not in LIGHT_VERBS and r.key in named):
+        things = {r.key for r in found if r.predicate == doer.predicate and r.role == "patient"}
+        told = [w for w in windows if any(s.predicate == doer.predicate and s.key in things
+                                          and s.role in ("patient", "undergoer") for s in roles(w, relatives=True))]
+        if told and not any(doer.key in {token_key(t) for t in parse(w)} for w in windows) \
+                and not any(_with_doer(w, doer.predicate) for w in told):
+            out.append(next((full_name(t) for t in claimed if token_key(t) == doer.key), doer.key))
+    return out
+
+
+def _with_doer(text: str, predicate: str) -> bool:
+    """Some use of the verb in the text has a doer: a "by" phrase, or a subject of its own that is not the thing
+    it is done to ("The pier, which opened in 1872": "which" is the pier; "the charity that runs the zoo" has
+    its doer)."""
+    for v in parse(text):
+        if v.pos_ not in ("VERB", "AUX") or lemma(v) != predicate:
+            continue
+        if any(c.dep_ == "agent" for c in v.children) or any(
+                c.dep_ == "nsubj" and not _undergoes(c, v) for c in v.children):
+            return True
+    return False
+
+
+def _undergoes(subj, verb) -> bool:
+    """The subject of a verb used without an object, to which the deed is done ("the pier opened", "the pier,
+    which opened")."""
+    if any(c.dep_ == "dobj" for c in verb.children):
+        return False
+    said = subj.sent.as_doc()
+    stands = antecedent(subj) if subj.lower_ in ("which", "that") else subj
+    return stands is not None and any(r.role == "undergoer" and r.key == token_key(stands)
+                                      and r.predicate == lemma(verb) for r in roles(said, relatives=True))
+
+
 def done_to_others(claim: str, source: str) -> list[OtherDoer]:
     """A person or organisation the claim has a deed done to ("Why was Ana Roth suspended?") where every use of
     the verb in the source does it to another by name ("the governors suspended Adam Crane"), and none to a

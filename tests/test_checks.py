@@ -3887,3 +3887,17 @@ def test_which_mp_asks_for_a_person_though_the_tagger_reads_the_title_as_a_name(
     assert ans.abstained, ans.answer
     ans = check("Which MP called for an inquiry into the flooding?", article=article)
     assert not ans.abstained and "Rhys Kemble" in ans.answer, ans.error
+
+
+def test_a_named_doer_is_not_stated_by_a_quote_telling_the_deed_with_no_doer():
+    """ "When did Brennock Marine open the pier?" over "The Tollard pier, which opened in 1872, ...": the pier
+    opened then, by no one said; the firm only replaced its decking. A quote naming who opened it answers."""
+    article = ("The Tollard pier, which opened in 1872, was closed in June after a storm. "
+               "Its decking was replaced by Brennock Marine of Cardiff, which also painted the railings.")
+    ans = check("When did Brennock Marine open the Tollard pier?", article=article)
+    assert ans.abstained and "Brennock Marine" in ans.error, ans.answer
+    ans = check("When did Brennock Marine open the Tollard pier?", "In 1872 [1].", article=article)
+    assert ans.abstained, ans.answer
+    told = "The Tollard pier was opened by Brennock Marine in 1872. It closed in June after a storm."
+    ans = check("When did Brennock Marine open the Tollard pier?", article=told)
+    assert not ans.abstained and "1872" in ans.answer, ans.error
