@@ -1016,10 +1016,18 @@ def _stranger_doer(r: Role, claimed, stated) -> str | None:
             # disgrace" for "What did Lena Holt call it?"); a person may speak for an organisation asked about.
             if tok.pos_ == "PROPN" and (_rival(r, s) or r.role == "owner" and s.kind in ("", *_WHO)):
                 return full_name(tok)
+            # "A folk singer from <a county> has won £185,000" may be the lede's way of introducing the
+            # person asked about: only a thing or a group ("an automated survey") cannot be them.
             if r.role == "agent" and not s.kind and tok.tag_ == "NN" and any(
-                    c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+                    c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) \
+                    and not (r.kind in ("person", "") and _someone_noun(tok.lemma_.lower())):
                 return as_written(tok)
     return None
+
+
+def _someone_noun(lemma: str) -> bool:
+    """A noun naming one person ("singer", "farmer"), not a group."""
+    return is_agent(lemma) and not is_group(lemma)
 
 
 def _rival(r: Role, s: Role) -> bool:

@@ -334,7 +334,15 @@ def time_conflicts(claimed, stated) -> list[TimeConflict]:
             out.append(TimeConflict(lemma(verb), mine, _OTHER_TIME[mine]))
         elif mine == "past" and "open" in theirs and theirs <= {"open", "future"}:
             out.append(TimeConflict(lemma(verb), mine, "open"))
+        elif mine == "past" and not theirs and _only_to_come(_deed_nouns(verb, stated), verbs=False):
+            out.append(TimeConflict(lemma(verb), mine, "open"))  # "appealed" over "was considering an appeal"
     return out
+
+
+def _deed_nouns(verb, stated) -> list:
+    """The source's nouns of the verb's deed ("an appeal" of "appeal", "the construction" of "build")."""
+    return [t for t in stated if t.pos_ == "NOUN"
+            and lemma(verb) in deed_verbs(t.lemma_.lower()) | {t.lemma_.lower()}]
 
 
 def _one_deed(verb, other) -> bool:

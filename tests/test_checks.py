@@ -3901,3 +3901,26 @@ def test_a_named_doer_is_not_stated_by_a_quote_telling_the_deed_with_no_doer():
     told = "The Tollard pier was opened by Brennock Marine in 1872. It closed in June after a storm."
     ans = check("When did Brennock Marine open the Tollard pier?", article=told)
     assert not ans.abstained and "1872" in ans.answer, ans.error
+
+
+def test_a_deed_asked_as_done_is_not_stated_by_its_noun_only_weighed():
+    """ "On what grounds did Marlow Print appeal the ruling?" over "Marlow Print said it was considering an
+    appeal": the appeal is only weighed; nothing says it was lodged, so there are no grounds to give."""
+    article = ("A court ruled on Friday that Marlow Print had copied a rival's logo. "
+               "Marlow Print said in a statement that it was disappointed and was considering an appeal against the "
+               "court ruling.")
+    ans = check("On what grounds did Marlow Print appeal the court ruling?", article=article)
+    assert ans.abstained and "appeal" in ans.error, ans.answer
+    lodged = article.replace("was considering an appeal against the court ruling",
+                             "had lodged an appeal against the court ruling on the grounds of bias")
+    ans = check("On what grounds did Marlow Print appeal the court ruling?", article=lodged)
+    assert not ans.abstained and "bias" in ans.answer, ans.error
+
+
+def test_a_lede_describing_someone_as_a_person_noun_is_not_another_doer():
+    """ "A potter from Wessex has won £40,000 in damages" opens an article about Maria Tovey: "How much did Maria
+    Tovey win?" is answered by it; a thing brought in by "a" still cannot be her ("an automated kiln")."""
+    from rag.relations import strangers
+    lede = "A potter from Wessex has won £40,000 in damages after a court ruled that a retailer copied her vase."
+    assert not strangers("How much in damages did Maria Tovey win?", lede)
+    assert strangers("How many vases had Maria Tovey fired?", "An automated kiln in Leeds had fired 300 vases.")
