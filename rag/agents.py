@@ -46,6 +46,11 @@ def wordnet_er_things(root: Path) -> list[str]:
     return sorted(w for w in wordnet.senses(root, "noun") if w.endswith("er") and w.isalpha() and w not in agents)
 
 
+def is_someone(lemma: str) -> bool:
+    """Whether a noun (lower-case lemma) names one person ("singer", "minister"), not a group."""
+    return is_agent(lemma) and not is_group(lemma)
+
+
 def is_group(lemma: str) -> bool:
     """Whether a noun (lower-case lemma) names an organised group ("council", "ministry", "union")."""
     return lemma in wordnet.word_list("groups.txt")

@@ -280,7 +280,7 @@ def title_held_by_another(q: Question, windows: list[str], article: str) -> list
     people = {token_key(e.root) for w in windows for e in parse(w).ents if e.label_ == "PERSON"}
     if not holders or not people or people & holders:
         return []
-    return [title.upper() if title.upper() in q.asked else title]
+    return [next((w for w in re.findall(r"[\w']+", q.asked) if w.lower() == title), title)]  # "MP" as asked
 
 
 def _title_holders(doc, title: str) -> set[str]:

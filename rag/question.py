@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import takewhile
 
-from .agents import is_agent, is_group
+from .agents import is_agent, is_group, is_someone
 from .declarative import answered, as_declared
 from .nlp import NOT_NAMES, parse
 from .places import is_place
@@ -254,7 +254,7 @@ def _someone(lemma: str) -> bool:
     """A noun naming a person that the list above lacks ("Which councillor ...?"), by WordNet (rag.agents); not
     a group ("Which council ...?" may be answered "the county council"), nor a word that also names a place
     ("Which ward ...?" asks for a district as often as for a person in someone's care)."""
-    return is_agent(lemma) and not is_group(lemma) and not is_place(lemma)
+    return is_someone(lemma) and not is_place(lemma)
 
 
 def _wh_noun(doc):
@@ -269,7 +269,8 @@ def _wh_noun(doc):
                 break
             run.append(nxt)
         # "Which MP ...": a title the tagger reads as a name
-        nouns = [t for t in run if t.pos_ == "NOUN"] or [t for t in run if t.text.isupper() and t.lower_ in _NOUN_KIND]
+        nouns = [t for t in run if t.pos_ == "NOUN"] or [t for t in run
+                                                          if t.text.isupper() and t.lower_ in _NOUN_KIND]
         if nouns:
             return nouns[-1]
         if tok.head.lemma_ == "be":  # "What is the name of the company ...", "Which is the country ..."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .agents import is_agent, is_group
+from .agents import is_group, is_someone
 from .nlp import parse
 from .nominals import is_deed
 from .sentences import split_sentences
@@ -179,7 +179,7 @@ def _the_person(ante):
     named = next((c for c in ante.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
     if named is not None:
         return named
-    if ante.pos_ == "NOUN" and is_agent(ante.lemma_.lower()) and not is_group(ante.lemma_.lower()):
+    if ante.pos_ == "NOUN" and is_someone(ante.lemma_.lower()):
         return ante  # "The minister said ... He added"
     people = {e.text: e.root for e in ante.sent.ents if e.label_ == "PERSON"}
     return next(iter(people.values())) if len(people) == 1 else None
@@ -292,7 +292,7 @@ def with_title_holder(question: str, article: str) -> str:
     Unchanged when the article gives it to none or to several."""
     doc = parse(question)
     for tok in doc:
-        if not definite_common(tok) or not is_agent(tok.lemma_.lower()) or is_group(tok.lemma_.lower()) \
+        if not definite_common(tok) or not is_someone(tok.lemma_.lower()) \
                 or any(c.dep_ in ("poss", "prep") for c in tok.children):
             continue
         title = {k for t in [tok, *_title_part(tok)] for k in [token_key(t)] if k}
@@ -317,7 +317,7 @@ def _titles(person) -> list[set[str]]:
     rider Javier Solano", "the opposition leader, Beatrix Lowther") are left out: "the rider" of a later sentence
     may be another rider."""
     words = sorted((c for c in person.subtree if c.i < person.i and c.dep_ == "compound"), key=lambda t: t.i)
-    roles = [i for i, w in enumerate(words) if is_agent(w.lower_) and not is_group(w.lower_)]
+    roles = [i for i, w in enumerate(words) if is_someone(w.lower_)]
     title = words[:roles[-1] + 1] if roles else []
     if not title or not all(w.text.istitle() for w in title):
         return []

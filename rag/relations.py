@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .agents import is_agent, is_group
+from .agents import is_agent, is_group, is_someone
 from .declarative import as_declared
 from .nlp import NOT_NAMES, entity_kind, parse
 from .nominals import names_deed
@@ -1020,14 +1020,9 @@ def _stranger_doer(r: Role, claimed, stated) -> str | None:
             # person asked about: only a thing or a group ("an automated survey") cannot be them.
             if r.role == "agent" and not s.kind and tok.tag_ == "NN" and any(
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) \
-                    and not (r.kind in ("person", "") and _someone_noun(tok.lemma_.lower())):
+                    and not (r.kind in ("person", "") and is_someone(tok.lemma_.lower())):
                 return as_written(tok)
     return None
-
-
-def _someone_noun(lemma: str) -> bool:
-    """A noun naming one person ("singer", "farmer"), not a group."""
-    return is_agent(lemma) and not is_group(lemma)
 
 
 def _rival(r: Role, s: Role) -> bool:

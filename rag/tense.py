@@ -340,7 +340,7 @@ def time_conflicts(claimed, stated) -> list[TimeConflict]:
 
 
 def _deed_nouns(verb, stated) -> list:
-    """The source's nouns of the verb's deed ("an appeal" of "appeal", "the construction" of "build")."""
+    """The source's nouns of the verb's deed ("an appeal" of "appeal", "the approval" of "approve")."""
     return [t for t in stated if t.pos_ == "NOUN"
             and lemma(verb) in deed_verbs(t.lemma_.lower()) | {t.lemma_.lower()}]
 
