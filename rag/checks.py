@@ -1099,7 +1099,7 @@ def _with_speaker(article: str, c: Citation) -> str:
     if _goes_on_quoting(c.quote) or _in_quotation(article, c):
         return _with_sentence_before(article, c)
     read = with_referent(c.quote, _sentence_before(article, c), article[:c.start])
-    # "The announcement was made on Tuesday": what was announced is the sentence before
+    # "The announcement was made on Monday": what was announced is the sentence before
     return _with_sentence_before(article, c) if read == c.quote and points_to_a_deed(c.quote) else read
 
 

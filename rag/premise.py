@@ -831,8 +831,8 @@ def _timed_by(name) -> bool:
 
 
 def _counted_at(count, key: str) -> bool:
-    """The counted noun's verb in the quote is the one the clause naming `key` times or tells: "900 jobs were
-    traded, adding that the town lost its employer when the <name> mill closed" counts no jobs then."""
+    """The counted noun's verb in the quote is the one the clause naming `key` times or tells: "400 jobs were
+    being gambled away, adding that the town lost its employer when the <name> mill closed" counts none then."""
     verb = count.head
     while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
         verb = verb.head

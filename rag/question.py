@@ -464,14 +464,14 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
 
 
 def _kind_of_the_asked(ent, q: Question) -> bool:
-    """A name before the very noun asked about only says which kind it is: "a High Court judge" does not
+    """A name before the very noun asked about only says which kind it is: "a Crown Court judge" does not
     answer "Which judge ...?", nor "a Labour councillor" "Which councillor ...?"."""
     return q.wh_noun is not None and ent.root.dep_ == "compound" and ent.root.head.lemma_.lower() == q.wh_noun
 
 
 def _place_modifier(ent) -> bool:
     """A place named only to tell which thing ("the Tolvern station", "the Arnby road") or where ("in
-    England", "the market town of Kelsby") does nothing itself: it answers no "who" (a place before a noun
+    Wessex", "the market town of Ardley") does nothing itself: it answers no "who" (a place before a noun
     naming doers does: "the Tolvern council"; so does one after "of" another noun: "the envoys of Norland")."""
     root, head = ent.root, ent.root.head
     if ent.label_ not in ("GPE", "LOC"):

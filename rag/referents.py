@@ -160,7 +160,7 @@ def pointing_subject(doc):
 
 
 def points_to_a_deed(text: str) -> bool:
-    """The text's subject is "the <noun of a deed>" and nothing more ("The announcement was made on Tuesday",
+    """The text's subject is "the <noun of a deed>" and nothing more ("The announcement was made on Monday",
     "The move angered traders"): it stands for what the sentence before told, which a reader of the quote
     alone (the model re-reading it) does not see. "The announcement of the fund" says its own."""
     subj = pointing_subject(parse(text))
@@ -172,7 +172,7 @@ def points_to_a_deed(text: str) -> bool:
 
 def _the_person(ante):
     """Whom "he" or "she" after a sentence with subject `ante` stands for: a person, not "The council" of "The
-    council must now reconsider it, and its leader, <a name>, said ...", where the one person that sentence
+    council must decide again, and its leader, <a name>, said ...", where the one person that sentence
     names is meant; "Its chief executive, <a name>, said" is that name. None when no one person fits."""
     if ante.ent_type_ == "PERSON":
         return ante

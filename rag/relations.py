@@ -1016,7 +1016,7 @@ def _stranger_doer(r: Role, claimed, stated) -> str | None:
             # disgrace" for "What did Lena Holt call it?"); a person may speak for an organisation asked about.
             if tok.pos_ == "PROPN" and (_rival(r, s) or r.role == "owner" and s.kind in ("", *_WHO)):
                 return full_name(tok)
-            # "A folk singer from <a county> has won £185,000" may be the lede's way of introducing the
+            # "A potter from <a county> has won £40,000" may be the lede's way of introducing the
             # person asked about: only a thing or a group ("an automated survey") cannot be them.
             if r.role == "agent" and not s.kind and tok.tag_ == "NN" and any(
                     c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) \

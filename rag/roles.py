@@ -82,7 +82,7 @@ def roles(doc_or_text, relatives: bool = False) -> list[Role]:
         extra += [(lemma(g), "agent") for c in tok.head.children if tok.dep_ == "nsubj" and stands_for is None
                   and c.dep_ == "prep" and c.lower_ in _DEED_PREPS for g in c.children
                   if g.dep_ == "pcomp" and g.tag_ == "VBG" and not any(x.dep_.startswith("nsubj") for x in g.children)]
-        # "was ordered to pay the society's costs", "ordered the council to pay": the doer of an infinitive
+        # "The trust was ordered to pay the board's costs", "ordered the council to pay": the doer of an infinitive
         # with no subject of its own.
         extra += [(lemma(x), "agent") for x in _to_verbs(tok)] if stands_for is None else []
         # "the council and a cooperative, which together argued": the clause may be about the whole list.

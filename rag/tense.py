@@ -243,9 +243,8 @@ def _only_to_come(mentions: list, verbs: bool) -> str | None:
 
 
 def _done_in_own_clause(noun) -> bool:
-    """A thing a clause of its own tells as under way or done ("would end the survey's work, which has been
-    running since 1986", hung by the parser on "stars" of "work on faint stars"): it exists, whatever is still
-    to come for it."""
+    """A thing a clause of its own tells as under way or done ("would end the survey's work on rare owls, which
+    has been running since 1994", hung by the parser on "owls"): it exists, whatever is still to come for it."""
     return any(c.dep_ in ("relcl", "acl") and c.pos_ in ("VERB", "AUX") and _time(c) == "past"
                for c in noun.subtree if c is not noun)
 
