@@ -63,7 +63,7 @@ from .referents import (calls_by_head, definite_common, points_to_a_deed, root_s
                         with_title_holder)
 from .relations import (OtherDoer, conflicts, doer_untold, done_by_others, done_to_others, moved_names, names_doer,
                         other_named_doer, referent_conflicts, restates, said_by_others, speaks_for, strangers)
-from .roles import LIGHT_VERBS, lemma
+from .roles import LIGHT_VERBS, lemma, opened_by_when
 from .schema import Answer, Citation, Sentence, Source
 from .sentences import sentence_spans, split_sentences
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
@@ -942,8 +942,7 @@ def _other_event(doc, key: str | None, dated) -> bool:
 def _dated_by_when(verb) -> bool:
     """A "when ..." clause hung on a date itself: "inspected in 2017, when the mill was closed" dates the
     closing too."""
-    return verb.dep_ == "relcl" and (verb.head.ent_type_ == "DATE" or verb.head.like_num) \
-        and any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in verb.children)
+    return verb.dep_ == "relcl" and (verb.head.ent_type_ == "DATE" or verb.head.like_num) and opened_by_when(verb)
 
 
 _AT_THE_TIME = ("during", "in", "at", "on")  # not "after" or "before": another time
@@ -959,8 +958,7 @@ def _in_phrase_of(word, verb, preps: tuple[str, ...] | None = None) -> bool:
 
 def _at_once(a, b) -> bool:
     """One of the two verbs is a "when ..." clause of the other: both happened at that time."""
-    return any(x.dep_ == "advcl" and x.head == y and any(c.lower_ == "when" and c.dep_ in ("advmod", "mark")
-                                                         for c in x.children) for x, y in ((a, b), (b, a)))
+    return any(x.dep_ == "advcl" and x.head == y and opened_by_when(x) for x, y in ((a, b), (b, a)))
 
 
 def model_reads_claims(case: Case, d: Draft) -> Draft:

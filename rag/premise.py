@@ -14,7 +14,7 @@ from .nlp import NOT_NAMES, entity_kind, parse
 from .question import (DAY_NAMES, MONTH_NAMES, PERSON, SMALL_NUMBER_WORDS, TEN_WORDS, TENS, YEAR, Question,
                        clock_times, person_noun, title_token, when_event)
 from .referents import root_subject
-from .roles import LIGHT_VERBS, joined_without_subject, lemma
+from .roles import LIGHT_VERBS, joined_without_subject, lemma, opened_by_when
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
 from .words import SAYING
@@ -826,8 +826,7 @@ def _timed_by(name) -> bool:
     """The name is the subject or object of a "when" clause timing the question's verb ("How many jobs were
     lost when the <name> mill closed?")."""
     name = _named(name)
-    return name.dep_ in ("nsubj", "nsubjpass", "dobj") and name.head.dep_ == "advcl" and any(
-        c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in name.head.children)
+    return name.dep_ in ("nsubj", "nsubjpass", "dobj") and name.head.dep_ == "advcl" and opened_by_when(name.head)
 
 
 def _counted_at(count, key: str) -> bool:

@@ -299,6 +299,11 @@ def lemma(tok) -> str:
     return us_spelling(tok.lemma_.lower())
 
 
+def opened_by_when(verb) -> bool:
+    """The verb's clause opens with "when" ("when the mill closed"): it tells the time of what it hangs on."""
+    return any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in verb.children)
+
+
 def subject(verb):
     """An active verb's subject, or that of the verb it is joined to ("He is known ... and invented ...")."""
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
