@@ -53,8 +53,8 @@ from .opposites import opposed
 from .premise import (counted_apart, counts_missing, dated, day_of_another, described_nouns,
                       event_undated, event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted,
                       people_in_sources, people_missing, people_named, place_of_another, role_unlinked,
-                      said_about_missing, set_otherwise, time_side, title_held_by_another, title_of_another,
-                      titled_missing)
+                      said_about_missing, set_otherwise, thing_placed_elsewhere, time_side, title_held_by_another,
+                      title_of_another, title_unnamed, titled_missing)
 from .prompts import NOT_FOUND, copies_example
 from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
@@ -393,7 +393,7 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         missing = [t.surface for t in q.facts if t not in q.local_facts and docs.credit(t) == 0.0]
         missing += _local_facts_missing(case, _answering(q, d.answer.citations)) \
             + _names_beside(case, d.answer.citations)
-    cited = " ".join(dict.fromkeys(case.articles[c.doc_id] for c in d.answer.citations))
+    cited = _cited_articles(case, d.answer.citations)
     missing += event_unsaid(q, windows) + event_undated(q, windows) \
         + _reason_missing(case, _answering(q, d.answer.citations)) + said_about_missing(q, windows) \
         + counted_apart(q, windows, _about(case, d.answer.citations)) \
@@ -403,8 +403,8 @@ def premise_stated(case: Case, d: Draft) -> Draft:
         + others_unnamed(q, [_with_names(case, c) for c in d.answer.citations], _about(case, d.answer.citations)) \
         + role_unlinked(q, [with_names(w, case.articles[c.doc_id][:c.start])
                             for c, w in zip(d.answer.citations, windows)]) \
-        + title_of_another(q, windows, cited) + title_held_by_another(q, windows, cited) \
-        + doer_untold(q.asked, windows)
+        + title_of_another(q, windows, cited) + title_held_by_another(q, windows, cited) + title_unnamed(q, windows) \
+        + doer_untold(q.asked, windows) + thing_placed_elsewhere(q, cited)
     if not missing:
         return d
     return case.abstain(_premise_note(list(dict.fromkeys(missing)), [c.quote for c in d.answer.citations]),
@@ -415,8 +415,12 @@ def _premise_note(missing: list[str], quotes: list[str]) -> str:
     """Why the premise fails, true to the quotes shown with it: a word of the question that a shown quote
     holds is there, just not as the question puts it (a name beside the quote giving the date, a place given
     to another thing); saying no quote states it would contradict what the user reads below."""
-    def shown(word: str) -> bool:
+    def shown(word: str) -> bool:  # the word itself, not the aside after it ("Arnby (the quote puts ...)")
+        word = word.split(" (")[0]
         return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", q, re.I) for q in quotes)
+    missing = [w for w in missing if not any(m.startswith(f"{w} (") for m in missing)]  # the one with its why
+    # "no quote states the question's Mill Lane", not "the question's the Mill Lane"
+    missing = list(dict.fromkeys(re.sub(r"^(?:the|a|an) ", "", w, flags=re.I) for w in missing))
     absent, elsewhere = [w for w in missing if not shown(w)], [w for w in missing if shown(w)]
     parts = [f"no quote states the question's {', '.join(absent)}"] if absent else []
     if elsewhere:
@@ -432,9 +436,29 @@ def _with_names(case: Case, c: Citation) -> str:
     return with_names(window, article[:c.end - len(window)])
 
 
+def _cited_articles(case: Case, citations: list[Citation]) -> str:
+    """The whole articles the citations quote, each once, as one text."""
+    return " ".join(dict.fromkeys(case.articles[c.doc_id] for c in citations))
+
+
 def _about(case: Case, citations: list[Citation]) -> list[str]:
-    """What the quotes' articles are about: their titles and first two sentences (a headline, the lede)."""
-    return list(dict.fromkeys(x for c in citations for x in (c.title, *split_sentences(case.articles[c.doc_id])[:2])))
+    """What the quotes' articles are about: their titles and first two sentences (a headline, the lede), and
+    the sentence after a lede that tells of "a <noun>" it does not name ("A bakery has been fined ...", then
+    "Holt Baking Company admitted ..."): news names it there."""
+    out = []
+    for c in citations:
+        opening = split_sentences(case.articles[c.doc_id])[:3]
+        out += [c.title, *opening[:2]] + opening[2:] * _unnamed_lede(opening[1:2])
+    return list(dict.fromkeys(out))
+
+
+def _unnamed_lede(lede: list[str]) -> bool:
+    """The lede's subject is "a <noun>" with no name in its phrase ("A bakery in the town has been fined ...")."""
+    sent = next(iter(parse(lede[0]).sents), None) if lede else None
+    subj = root_subject(sent) if sent is not None else None
+    return subj is not None and subj.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("a", "an")
+                                                            for c in subj.children) \
+        and not any(t.pos_ == "PROPN" for t in subj.subtree)
 
 
 def _people_asked(case: Case, d: Draft) -> tuple[tuple[str, ...], ...]:
@@ -667,7 +691,7 @@ def roles_agree(case: Case, d: Draft) -> Draft:
 def _not_for_its_own(case: Case, found: list, citations: list[Citation]) -> list:
     """The conflicts found, but not a deed done by one the article makes an officer of its doer ("Ana Roth, the
     agency's chief executive"): she speaks and acts for it."""
-    article = " ".join(dict.fromkeys(case.articles[c.doc_id] for c in citations))
+    article = _cited_articles(case, citations)
     return [x for x in found if not (isinstance(x, OtherDoer) and not x.acted_on
                                      and speaks_for(x.doer, x.participant, article))]
 
@@ -1014,7 +1038,7 @@ def model_contrasts(case: Case, d: Draft) -> Draft:
         own = case.rate(quotes)
         if own + CONTRAST_MARGIN > 1.0:  # no neighbour can be ahead by the margin: spare the calls
             return d
-        for other in contrasts(case.question.asked, quotes):
+        for other in contrasts(case.question.asked, quotes, _cited_articles(case, d.answer.citations)):
             if case.rate(quotes, other) >= own + CONTRAST_MARGIN:
                 return case.abstain(f"withheld the answer: its quotes answer \"{other}\" rather than the question",
                                     shown=d.answer)

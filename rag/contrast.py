@@ -10,21 +10,24 @@ answers its neighbour better than the question itself (rag.checks.model_contrast
 from __future__ import annotations
 
 from .nlp import entity_kind, parse
-from .relations import swapped
+from .relations import speaks_for, swapped
 
 MAX_CONTRASTS = 2
 
 
-def contrasts(question: str, passage: str) -> list[str]:
+def contrasts(question: str, passage: str, article: str = "") -> list[str]:
     """Up to MAX_CONTRASTS neighbours of `question`: its roles swapped first, then its names replaced."""
     out = [s for s in [swapped(question)] if s]
-    out += [q for q in replaced(question, passage) if q not in out]
+    out += [q for q in replaced(question, passage, article) if q not in out]
     return out[:MAX_CONTRASTS]
 
 
-def replaced(question: str, passage: str) -> list[str]:
+def replaced(question: str, passage: str, article: str = "") -> list[str]:
     """The question with one of its entities replaced by an entity of the same kind that the passage names
-    and the question does not ("What did Lind say on Monday?" -> "... on Thursday?")."""
+    and the question does not ("What did Lind say on Monday?" -> "... on Thursday?"). Not a person the
+    `article` gives a title of the named organisation, nor the organisation one of the named person's: what
+    Ana Roth, "the agency's chief executive", says the agency says (rag.relations.speaks_for), so the passage
+    answering for her answers for it too."""
     asked = parse(question)
     asked_words = _words(asked)
     others: dict[str, list[str]] = {}
@@ -35,7 +38,8 @@ def replaced(question: str, passage: str) -> list[str]:
         if kind and _specific(e) and not _words(e) & asked_words and e.text not in others.setdefault(kind, []):
             others[kind].append(e.text)
     return [question[:e.start_char] + other + question[e.end_char:]
-            for e in asked.ents if _specific(e) for other in others.get(entity_kind(e.label_), [])]
+            for e in asked.ents if _specific(e) for other in others.get(entity_kind(e.label_), [])
+            if not (article and (speaks_for(other, e.text, article) or speaks_for(e.text, other, article)))]
 
 
 def _specific(span) -> bool:

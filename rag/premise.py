@@ -138,6 +138,28 @@ def place_of_another(q: Question, windows: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def thing_placed_elsewhere(q: Question, article: str) -> list[str]:
+    """A place the question gives a thing it names by a common noun ("... near the company's depot in Arnby?")
+    where the article puts that thing only somewhere else ("the firm's depot in Kelby"), in any sentence: the
+    quote answering may not say where the thing is at all."""
+    out = []
+    for place in parse(q.asked):
+        thing = place.head.head if place.dep_ == "pobj" and place.head.lower_ == "in" else None
+        if place.pos_ != "PROPN" or thing is None or thing.pos_ != "NOUN" \
+                or not any(c.dep_ in ("det", "poss") for c in thing.children):
+            continue
+        owner = next((c for c in thing.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+        there = [(t, g) for t in parse(article) if t.pos_ == "NOUN" and lemma(t) == lemma(thing)
+                 for c in t.children if c.dep_ == "prep" and c.lower_ == "in"
+                 for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"]
+        if owner is not None:  # another owner's thing says nothing of this one
+            there = [(t, g) for t, g in there if not any(c.dep_ == "poss" and c.pos_ == "PROPN"
+                                                         and token_key(c) != token_key(owner) for c in t.children)]
+        if there and all(token_key(g) != token_key(place) for _, g in there):
+            out.append(f"{place.text} (the articles put the {thing.text} in {there[0][1].text})")
+    return out
+
+
 def _placing(tok) -> set[str]:
     """The keys of `tok` and of what it places, up its phrase: "X is a diner at 12 Main Street in Arnby" puts X
     in Arnby too (the street's "at", the diner said of X)."""
@@ -280,7 +302,41 @@ def title_held_by_another(q: Question, windows: list[str], article: str) -> list
     people = {token_key(e.root) for w in windows for e in parse(w).ents if e.label_ == "PERSON"}
     if not holders or not people or people & holders:
         return []
-    return [next((w for w in re.findall(r"[\w']+", q.asked) if w.lower() == title), title)]  # "MP" as asked
+    return [_as_asked(q, title)]
+
+
+def title_unnamed(q: Question, windows: list[str]) -> list[str]:
+    """ "Who was the surveyor whose report found the cracks?" over "Judge Ann Ray said a surveyor's report found
+    the cracks": the quotes bring the asked title in with "a" or "an" and no name, so the one holding it is not
+    named there; the people they do name are someone else."""
+    title = _asked_title(q)
+    if title is None:
+        return []
+    mentions = [t for w in windows for t in parse(w) if t.pos_ == "NOUN" and t.lemma_.lower() == title]
+    if not mentions or not all(_indefinite(t) for t in mentions):
+        return []
+    return [_as_asked(q, title)]
+
+
+def _asked_title(q: Question) -> str | None:
+    """The noun naming the one person asked for: "Which surveyor ...?", "Who was the surveyor whose ...?"."""
+    if q.wants != PERSON:
+        return None
+    if q.wh_noun and person_noun(q.wh_noun):
+        return q.wh_noun
+    noun = title_token(q, with_clause=True)
+    return noun.lemma_.lower() if noun is not None and person_noun(noun.lemma_.lower()) else None
+
+
+def _as_asked(q: Question, title: str) -> str:
+    """The title as the question writes it ("MP" for "mp")."""
+    return next((w for w in re.findall(r"[\w']+", q.asked) if w.lower() == title), title)
+
+
+def _indefinite(noun) -> bool:
+    """ "a surveyor", with no name in its phrase or set beside it ("a surveyor, Ida Roth," names her)."""
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children) \
+        and not any(t.pos_ == "PROPN" for t in noun.subtree) and noun.dep_ not in ("appos", "attr")
 
 
 def _title_holders(doc, title: str) -> set[str]:

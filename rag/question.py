@@ -654,8 +654,9 @@ def _title_words(q: Question) -> set[str]:
             and not c.ent_type_} if tok is not None else set()  # "Russian": whose title, not which
 
 
-def title_token(q: Question):
-    """The question's token for the noun `identity_noun` names ("captain" of "the captain"), or None."""
+def title_token(q: Question, with_clause: bool = False):
+    """The question's token for the noun `identity_noun` names ("captain" of "the captain"), or None; with
+    `with_clause`, a noun with a clause of its own too ("Who was the surveyor whose report ...?")."""
     doc = parse(q.asked)
     root = next(iter(doc.sents)).root
     wh = doc[0].lower_ if len(doc) else ""
@@ -669,7 +670,7 @@ def title_token(q: Question):
             c = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None and c.lower_ == "name" else None
         # One definite noun, with no clause of its own: not "Who was dysteleology associated with?"
         if c is not None and c.pos_ == "NOUN" and any(g.dep_ in ("det", "poss") for g in c.children) \
-                and not any(g.dep_ in ("acl", "relcl") for g in c.children):
+                and (with_clause or not any(g.dep_ in ("acl", "relcl") for g in c.children)):
             return c
         return None
     return None

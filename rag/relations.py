@@ -727,8 +727,12 @@ def referent_conflicts(claim: str, source: str, before: str) -> list[OtherRefere
 
 
 def _title_owners(person) -> list:
-    """The owners of the titles set beside a person ("Ida Berglund, Tarrow's finance director": Tarrow)."""
-    return [p for a in person.children if a.dep_ == "appos" for p in a.children if p.dep_ == "poss"]
+    """The owners of the titles set beside a person, after the name ("Ida Berglund, Tarrow's finance
+    director": Tarrow) or before it ("Tarrow's finance director, Ida Berglund,")."""
+    titles = [a for a in person.children if a.dep_ == "appos"]
+    if person.dep_ == "appos" and person.head.pos_ == "NOUN":
+        titles.append(person.head)
+    return [p for a in titles for p in a.children if p.dep_ == "poss"]
 
 
 def _employers(person) -> frozenset[str]:

@@ -3924,3 +3924,57 @@ def test_a_lede_describing_someone_as_a_person_noun_is_not_another_doer():
     lede = "A potter from Wessex has won £40,000 in damages after a court ruled that a retailer copied her vase."
     assert not strangers("How much in damages did Maria Tovey win?", lede)
     assert strangers("How many vases had Maria Tovey fired?", "An automated kiln in Leeds had fired 300 vases.")
+
+
+def test_a_title_the_quotes_bring_in_with_a_names_no_one():
+    """ "Who was the surveyor whose report found the cracks?" over "Judge Ann Ray said a surveyor's report found
+    the cracks": the surveyor is not named there, the judge is someone else; a quote naming the surveyor answers."""
+    article = ("Judge Ann Ray said the owners had ignored warnings after a surveyor's report in May found cracks "
+               "in the roof. The market opens at 9am.")
+    for q in ("Who was the surveyor whose report found the cracks in the roof?",
+              "Which surveyor found the cracks in the roof?"):
+        ans = check(q, article=article)
+        assert ans.abstained, (q, ans.answer)
+        ans = check(q, "Ann Ray [1].", article=article, rate=lambda p, q=None: 0.95, states=lambda c, p: 0.95)
+        assert ans.abstained, (q, ans.answer)
+    named = ("Judge Ann Ray said the owners had ignored warnings after a surveyor, Tom Bell, found cracks in the "
+             "roof in May. The market opens at 9am.")
+    ans = check("Which surveyor found the cracks in the roof?", article=named)
+    assert not ans.abstained and "Tom Bell" in ans.answer, ans.error
+
+
+def test_a_lede_s_unnamed_subject_is_named_in_the_sentence_after_it():
+    """News tells of "a bakery" in the lede and names it in the next sentence: "How much was Holt Baking Company
+    fined?" is answered by the lede, which is about that company; a lede naming its own subject leaves the
+    sentence after it to speak of others."""
+    article = ("# Bakery fined after fire\n\nKELBY, 3 May - A bakery has been fined £20,000 after a fire forced the "
+               "evacuation of 12 flats, a court heard. Holt Baking Company admitted two breaches of fire safety law "
+               "at Kelby Crown Court. The judge said the alarm had been switched off.")
+    q = "How much was Holt Baking Company fined over the fire?"
+    for reply in (None, "£20,000 [1]."):
+        ans = check(q, reply, article=article, rate=(lambda p, q=None: 0.95) if reply else None,
+                    states=(lambda c, p: 0.95) if reply else None)
+        assert not ans.abstained and "20,000" in ans.answer, (reply, ans.error)
+    named = article.replace("A bakery has been", "Dunn Bakery has been")
+    ans = check(q, article=named)
+    assert ans.abstained, ans.answer
+
+
+def test_a_place_the_question_gives_a_thing_the_articles_put_elsewhere():
+    """ "How many flats were evacuated near the bakery's depot in Lindale?" over a lede datelined LINDALE, where the
+    article puts the depot in Arnby: the dateline is where the story was filed, not where the depot is."""
+    article = ("LINDALE, 3 May - A bakery has been fined £20,000 after a fire forced the evacuation of 12 flats. "
+               "The fire started at the firm's Mill Lane depot in Arnby on 9 March. The market opens at 9am.")
+    for reply in (None, "12 flats were evacuated [1]."):
+        rate = (lambda p, q=None: 0.95) if reply else None
+        ans = check("How many flats were evacuated near the bakery's depot in Lindale?", reply, article=article,
+                    rate=rate, states=(lambda c, p: 0.95) if reply else None)
+        assert ans.abstained and "Arnby" in ans.error, (reply, ans.answer)
+        ans = check("How many flats were evacuated near the bakery's depot in Arnby?", reply, article=article,
+                    rate=rate, states=(lambda c, p: 0.95) if reply else None)
+        assert not ans.abstained and "12" in ans.answer, (reply, ans.error)
+    # another owner's depot says nothing of the bakery's
+    other = article.replace("the firm's Mill Lane depot", "Hale Foods' Mill Lane depot")
+    ans = check("How many flats were evacuated near Dunn Bakery's depot in Lindale?",
+                article=other + " Dunn Bakery ...")
+    assert "Arnby" not in (ans.error or ""), ans.error
