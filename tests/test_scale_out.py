@@ -161,7 +161,10 @@ def test_eval_workers_against_openai_endpoint_and_chroma_server(tmp_path, llm_pr
         runs[workers] = (rows(out), llm_proxy.max_in_flight, llm_proxy.requests)
 
     serial, parallel = runs[1], runs[3]
-    assert serial[2] >= len(QUESTIONS) and parallel[2] == serial[2]  # every question went to the endpoint
+    # Every question went to the endpoint. Not always the same number of calls: on a fresh machine (2026-12-07)
+    # --workers 3 made 9 calls to serial's 11 for the same answers, the yes/no probabilities of requests served
+    # side by side differing slightly, which can spare a contrast call.
+    assert serial[2] >= len(QUESTIONS) and parallel[2] >= len(QUESTIONS)
     assert serial[1] == 1
     assert parallel[1] >= 2, f"with --workers 3 at most {parallel[1]} request(s) reached the endpoint at once"
     assert set(serial[0]) == set(QUESTIONS)
