@@ -51,7 +51,8 @@ from .nlp import irregular_forms, parse
 from .nominals import deed_nouns, deed_verbs
 from .opposites import opposed
 from .premise import (counted_apart, counts_missing, dated, day_of_another, described_nouns,
-                      event_undated, event_unsaid, namesakes, numbers_missing, others_unnamed, part_counted,
+                      event_undated, event_unsaid, indefinite, namesakes, numbers_missing, others_unnamed,
+                      part_counted,
                       people_in_sources, people_missing, people_named, place_of_another, role_unlinked,
                       said_about_missing, set_otherwise, thing_placed_elsewhere, time_side, title_held_by_another,
                       title_of_another, title_unnamed, titled_missing)
@@ -456,9 +457,7 @@ def _unnamed_lede(lede: list[str]) -> bool:
     """The lede's subject is "a <noun>" with no name in its phrase ("A bakery in the town has been fined ...")."""
     sent = next(iter(parse(lede[0]).sents), None) if lede else None
     subj = root_subject(sent) if sent is not None else None
-    return subj is not None and subj.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("a", "an")
-                                                            for c in subj.children) \
-        and not any(t.pos_ == "PROPN" for t in subj.subtree)
+    return subj is not None and subj.pos_ == "NOUN" and indefinite(subj)
 
 
 def _people_asked(case: Case, d: Draft) -> tuple[tuple[str, ...], ...]:

@@ -295,7 +295,7 @@ def title_held_by_another(q: Question, windows: list[str], article: str) -> list
     """ "Which MP called the payments a plaster on a broken leg?" over '"It is a plaster ...," said grower Ann
     Tovey', where the article's MP is Rhys Kemble: the quotes' people are not the ones the article gives the
     title asked for, and someone else holds it. (An article giving the title to no one says nothing here.)"""
-    title = q.wh_noun if q.wants == PERSON and q.wh_noun and person_noun(q.wh_noun) else None
+    title = _which_title(q)
     if title is None or not re.match(r"\W*(which|what)\b", q.asked, re.I):
         return []
     holders = _title_holders(parse(article), title)
@@ -313,7 +313,7 @@ def title_unnamed(q: Question, windows: list[str]) -> list[str]:
     if title is None:
         return []
     mentions = [t for w in windows for t in parse(w) if t.pos_ == "NOUN" and t.lemma_.lower() == title]
-    if not mentions or not all(_indefinite(t) for t in mentions):
+    if not mentions or not all(indefinite(t) for t in mentions):
         return []
     return [_as_asked(q, title)]
 
@@ -322,10 +322,15 @@ def _asked_title(q: Question) -> str | None:
     """The noun naming the one person asked for: "Which surveyor ...?", "Who was the surveyor whose ...?"."""
     if q.wants != PERSON:
         return None
-    if q.wh_noun and person_noun(q.wh_noun):
-        return q.wh_noun
+    if (which := _which_title(q)) is not None:
+        return which
     noun = title_token(q, with_clause=True)
     return noun.lemma_.lower() if noun is not None and person_noun(noun.lemma_.lower()) else None
+
+
+def _which_title(q: Question) -> str | None:
+    """The person noun "which" / "what" asks about ("Which MP ...?"), if the question asks for a person."""
+    return q.wh_noun if q.wants == PERSON and q.wh_noun and person_noun(q.wh_noun) else None
 
 
 def _as_asked(q: Question, title: str) -> str:
@@ -333,7 +338,7 @@ def _as_asked(q: Question, title: str) -> str:
     return next((w for w in re.findall(r"[\w']+", q.asked) if w.lower() == title), title)
 
 
-def _indefinite(noun) -> bool:
+def indefinite(noun) -> bool:
     """ "a surveyor", with no name in its phrase or set beside it ("a surveyor, Ida Roth," names her)."""
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children) \
         and not any(t.pos_ == "PROPN" for t in noun.subtree) and noun.dep_ not in ("appos", "attr")
