@@ -57,7 +57,7 @@ from .premise import (counted_apart, counts_missing, dated, day_of_another, desc
                       said_about_missing, set_otherwise, thing_placed_elsewhere, time_side, title_held_by_another,
                       title_of_another, title_unnamed, titled_missing)
 from .prompts import NOT_FOUND, copies_example
-from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, Question,
+from .question import (COMPANY, DATE, DAY_NAMES, MONTH_NAMES, NAMED, NUMBER_, ORG, PERSON, PLACE, YEAR, Question,
                        gives_kind, gives_number, is_amount, names_which, says_which, when_event)
 from .reasons import asks_reason, gives_reason
 from .referents import (calls_by_head, definite_common, points_to_a_deed, root_subject, with_names, with_referent,
@@ -253,6 +253,11 @@ def _counts_the_thing_asked(q: Question, text: str, answer: str = "") -> bool:
               and p.lower_ == "of" for g in p.children if g.dep_ == "pobj" and g.pos_ == "NOUN"}
     if nouns and _counts_another_part(q, nouns, answer or text, text):
         return False
+    # an ordinal is no amount ("a second freezer") unless it is a fraction ("fallen by a third")
+    numbers = [t for t in parse(text) if (t.pos_ == "NUM" or t.like_num) and (
+        t.ent_type_ != "ORDINAL" or t.dep_ != "amod" and t.i > 0 and t.nbor(-1).lower_ in ("a", "one", "two", "three"))]
+    if numbers and all(_year_of_a_phrase(t) for t in numbers):
+        return False  # "since 2014" is no count or amount
     if not nouns and q.counted_how() == "much" and _paid(q) and not _amount_of_money(text):
         return False  # "How much does X pay for the rights?" is not answered by "fell to 1.1 million"
     evidence = Evidence.of(text)
@@ -310,19 +315,25 @@ def _count_kind(noun: str) -> str:
 
 def _counts_only_others(nouns: set[str], text: str, how: str) -> bool:
     """Every number of the text counts a noun of another kind than the asked one (people, units of measure
-    (rag.units), other things): "How many members does the union have?" is not answered by "About 40
-    lorries, most of them driven by members of the union", nor by "met members for 90 minutes". A
-    number counting no noun ("has 212", "1.2 million") may count anything; "how much" is answered by any
-    amount ("worth £9,500", "40,000 euros")."""
+    (rag.units), other things), or is a date: "How many members does the union have?" is not answered by
+    "About 40 lorries, most of them driven by members of the union", nor by "met members for 90 minutes", nor
+    "90 of the 137 species", nor "has run the programme since 2014". A number counting no noun ("has 212",
+    "1.2 million") may count anything; "how much" is answered by any amount ("worth £9,500", "40,000 euros")."""
     kinds = {_count_kind(n) for n in nouns}
     numbers = [t for t in parse(text) if t.pos_ == "NUM" or t.like_num]
 
     def amount(t) -> bool:
         return how == "much" and is_amount(t)
 
-    counting = [t for t in numbers if t.dep_ == "nummod" and t.head.pos_ == "NOUN" and not amount(t)]
-    free = [t for t in numbers if t not in counting and (amount(t) or t.ent_type_ not in _NOT_COUNTS)]
-    return bool(counting) and not free and all(_count_kind(lemma(t.head)) not in kinds for t in counting)
+    counting = {t: noun for t in numbers if not amount(t) for noun in [_counted_noun(t)] if noun is not None}
+    free = [t for t in numbers if t not in counting and (amount(t) or t.ent_type_ not in _NOT_COUNTS
+                                                           and not _year_of_a_phrase(t))]
+    return bool(numbers) and not free and all(_count_kind(noun) not in kinds for noun in counting.values())
+
+
+def _year_of_a_phrase(number) -> bool:
+    """ "since 2014", "in 1987": a year, whatever entity the tagger puts it in ("the institute since 2014")."""
+    return number.dep_ == "pobj" and YEAR.fullmatch(number.text) is not None
 
 
 _MONEY = re.compile(r"[£$€¥]\s?\d|\d(?:[\d.,]*)\s?(?:(?:m|bn|k|million|billion|thousand)\s)?"
@@ -420,8 +431,8 @@ def _premise_note(missing: list[str], quotes: list[str]) -> str:
         word = word.split(" (")[0]
         return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", q, re.I) for q in quotes)
     missing = [w for w in missing if not any(m.startswith(f"{w} (") for m in missing)]  # the one with its why
-    # "no quote states the question's Mill Lane", not "the question's the Mill Lane"
-    missing = list(dict.fromkeys(re.sub(r"^(?:the|a|an) ", "", w, flags=re.I) for w in missing))
+    # "no quote states the question's Mill Lane", not "the question's the Mill Lane" nor "Arnby's"
+    missing = list(dict.fromkeys(re.sub(r"^(?:the|a|an) |['’]s$", "", w, flags=re.I) for w in missing))
     absent, elsewhere = [w for w in missing if not shown(w)], [w for w in missing if shown(w)]
     parts = [f"no quote states the question's {', '.join(absent)}"] if absent else []
     if elsewhere:
@@ -1159,8 +1170,9 @@ def _with_sentence_before(article: str, c: Citation) -> str:
     spans = sentence_spans(article[lead:c.start])
     k = len(spans) - 1
     quoting = c.quote.lstrip()[:1] in _OPENING_QUOTES or _in_quotation(article, c)
-    while k > 0 and len(spans) - k <= 3 and (_goes_on_quoting(sentence := article[lead + spans[k][0]:lead + spans[k][1]])
-                                              or quoting and _said_by_pronoun(sentence)):
+    while k > 0 and len(spans) - k <= 3 and (
+            _goes_on_quoting(sentence := article[lead + spans[k][0]:lead + spans[k][1]])
+            or quoting and _said_by_pronoun(sentence)):
         k -= 1
     return article[lead + spans[k][0] if spans else c.start:c.end]
 

@@ -4,8 +4,9 @@ the curfew?" over "imposed a curfew in May") is dated by that deed, not the one 
 tells the same deed in other words.
 
 Two verbs are kindred when a sense of one and a sense of the other, each among its first three (WordNet
-3.0's commonest), are one synset or the first's direct hypernym is the second (rag/data/kindred.txt: each line a verb
-and its kindred verbs that sort after it, single words only). Rebuilt from the WordNet database files with
+3.0's commonest), are one synset or the first's direct hypernym is the second (rag/data/kindred.txt: each line
+a verb and its kindred verbs that sort after it; a two-word verb is written "turn_down"). Rebuilt from the
+WordNet database files with
 
     python -m rag.kindred /usr/share/wordnet > rag/data/kindred.txt
 """
@@ -33,7 +34,9 @@ def _pairs() -> frozenset[tuple[str, str]]:
 
 def kindred_verbs(root: Path) -> dict[str, set[str]]:
     senses, synsets = wordnet.senses(root, "verb"), wordnet.synsets(root, "verb")
-    common = {w: set(offsets[:_SENSES]) for w, offsets in senses.items() if "_" not in w and w.isalpha()}
+    # single words and two-word verbs ("turn_down", as a question asks "Why did X turn down ...?")
+    common = {w: set(offsets[:_SENSES]) for w, offsets in senses.items()
+              if w.count("_") <= 1 and w.replace("_", "").isalpha()}
     out: dict[str, set[str]] = {}
     for word, offsets in common.items():
         near = {o for s in offsets for o in [s, *(p[1] for p in synsets[s][1] if p[0] == "@" and p[2] == "v")]}

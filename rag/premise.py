@@ -17,7 +17,7 @@ from .referents import root_subject
 from .roles import LIGHT_VERBS, joined_without_subject, lemma, opened_by_when
 from .schema import Source
 from .support import NAME, NUMBER, WORD, Evidence, coverage, terms, token_key
-from .words import SAYING
+from .words import ASPECTUAL, SAYING
 
 
 def people_missing(q: Question, windows: list[str], people: tuple[tuple[str, ...], ...]) -> list[str]:
@@ -567,7 +567,7 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
     tenants lodge an appeal against the rent rise?" is not answered by the day their association was set up,
     nor by a date the landlord gave the hall. (A question with no such noun is left alone: "When did the plant
     open?" over "... began operating in 2013" tells the event in other words.)"""
-    verb = when_event(q)
+    verb = _begun(when_event(q))
     if verb is None:
         return []
     passive = _passive(verb)
@@ -598,6 +598,14 @@ def event_unsaid(q: Question, windows: list[str]) -> list[str]:
         return []
     thing = things[0]
     return [verb.doc[verb.i:thing.right_edge.i + 1].text if thing.i > verb.i else f"{thing.text} {verb.text}"]
+
+
+def _begun(verb):
+    """The deed a verb of beginning or ending is about: "When did X start running the bus?" asks when the
+    running began, told by "run" or "bus", not by any "start"."""
+    if verb is None or lemma(verb) not in ASPECTUAL:
+        return verb
+    return next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), verb)
 
 
 _MOTION = {"come", "go", "run", "fall", "move", "put", "bring"}  # ("get" is a light verb: no event asked)
@@ -701,8 +709,10 @@ def _says_word(window: str, tok) -> bool:
     # The event may be told as a verb in one and a noun in the other ("a fall in visits" / "visits fell"),
     # and the small parser tags a question's bare verb a noun after a number ("did journeys on the 12 fall").
     kinds = {tok.pos_} | (_EVENT_POS if tok.pos_ in _EVENT_POS else set())
-    return token_key(tok) in Evidence.of(window).keys or any(
-        t.lemma_.lower() == tok.lemma_.lower() and t.pos_ in kinds for t in parse(window))
+    said = parse(window)
+    # a word of a name does not tell a deed: "Fellside Lift Company" never says that anything was lifted
+    keys = Evidence.of(window).keys if tok.pos_ == "PROPN" else {token_key(t) for t in said if t.pos_ != "PROPN"}
+    return token_key(tok) in keys or any(t.lemma_.lower() == tok.lemma_.lower() and t.pos_ in kinds for t in said)
 
 
 _EVENT_POS = {"NOUN", "VERB"}
@@ -732,7 +742,8 @@ def _verb_of_another(window: str, asked, key: str) -> bool:
     doc = parse(window)
     theirs = dated(doc, key)
     # "... in 2019, when the company was fined": a clause on the year is dated by it too.
-    on_year = {t.i for y in doc if token_key(y) == key for c in y.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    on_year = {t.i for y in doc if token_key(y) == key for c in y.children if c.dep_ in ("relcl", "acl")
+               for t in c.subtree}
     return asked.pos_ == "VERB" and theirs is not None and theirs.pos_ == "VERB" \
         and theirs.lemma_.lower() != asked.lemma_.lower() and any(
             t.lemma_.lower() == asked.lemma_.lower() and t.pos_ == "VERB" and theirs.i not in (t.i, t.head.i)

@@ -21,7 +21,7 @@ from .agents import is_agent, is_group, is_someone
 from .declarative import answered, as_declared
 from .nlp import NOT_NAMES, parse
 from .places import is_place
-from .roles import LIGHT_VERBS, Role, lemma, roles
+from .roles import LIGHT_VERBS, Role, in_dateline, lemma, roles
 from .money import is_money
 from .nominals import names_deed
 from .sentences import split_sentences
@@ -440,7 +440,7 @@ def gives_kind(q: Question, answer: str, context: str = "") -> bool:
     if q.wants == DATE and any(is_new(t.text) for t in clock_times(doc)):  # "When did it fail?" "at 4.30am"
         return True
     for ent in doc.ents:
-        if labels is WHO_LABELS and (_place_modifier(ent) or _kind_of_the_asked(ent, q)):
+        if labels is WHO_LABELS and (_place_modifier(ent) or _kind_of_the_asked(ent, q) or in_dateline(ent)):
             continue
         if (labels is None or ({ent.label_} | kinds(ent.text)) & labels) and is_new(ent.text) \
                 and not (q.wants == DATE and _FREQUENCY.match(ent.text) and not _HABITUAL.match(q.asked)):

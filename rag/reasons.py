@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from .declarative import as_declared
+from .kindred import kindred
 from .nlp import parse
 from .nominals import names_deed
 from .roles import lemma, phrase_keys
@@ -33,6 +34,8 @@ _EXPLAINING = {"after", "as", "since", "when", "so"}
 _EXPLAINING_PREP = {"after", "following", "for"}
 # "ruling that ...", "arguing that ...": the finding or argument given with the deed.
 _GIVING = SAYING | {"rule", "argue", "cite", "find", "conclude", "accuse"}
+# Verbs of telling where something was read ("as reported", "as stated"), which "as" does not make a reason.
+_SOURCING = SAYING | {"report", "state", "mention", "note", "indicate", "show", "describe", "quote", "see"}
 _CAUSING = {"make", "cause", "force", "lead", "prompt", "drive", "compel", "trigger", "push"}  # "made X do"
 _MEANT = {"design", "aim", "intend", "mean"}  # "designed to ...": what the thing is for
 
@@ -45,17 +48,21 @@ def gives_reason(question: str, text: str) -> bool:
     """`text` gives a reason for the deed `question` asks why of (see the module doc)."""
     deed = _asked_deed(question)
     doc = parse(text)
-    # "Why did X say ...?" asks the reason for a saying: X saying something else is not one
-    if deed not in SAYING and _in_own_words(question, doc):
+    telling = [t for t in doc if t.pos_ == "VERB" and deed is not None and _tells(t, deed)]
+    # "Why did X say ...?" asks the reason for a saying: X saying something else is not one; nor is X telling
+    # of the deed done by another ("X said Y had declined, saying ..." for "Why did X turn down ...?")
+    if deed not in SAYING and _in_own_words(question, doc) and all(_same_doer(question, t) for t in telling):
         return True
-    verbs = [t for t in doc if t.pos_ == "VERB" and deed is not None and lemma(t) == deed]
+    verbs = [t for t in doc if t.pos_ == "VERB" and deed is not None and deed in (lemma(t), _phrasal(t))]
     if verbs:
         return any(_explained(v) for v in verbs)
     if deed is None:  # "Why is X significant?": a state, which any reason of the passage may explain
         return any(_explains(t) for t in doc)
     # The deed worded otherwise, or not there at all: only a word that says a reason or purpose outright,
-    # since a clause explaining some other verb ("objected to the plans, after ...") may be of another deed.
-    return any(lemma(t) in _REASON_WORDS or _meant(t) for t in doc)
+    # since a clause explaining some other verb ("objected to the plans, after ...") may be of another deed;
+    # or a kindred verb explained as the asked one would be ("turn down" told as "declined, saying ...").
+    kin = [t for t in telling if _same_doer(question, t)]
+    return any(lemma(t) in _REASON_WORDS or _meant(t) for t in doc) or any(_explained(v) for v in kin)
 
 
 def _asked_deed(question: str) -> str | None:
@@ -63,10 +70,29 @@ def _asked_deed(question: str) -> str | None:
     asks why of a state ("Why is X unhappy?")."""
     root = next(iter(as_declared(question).sents)).root
     if root.pos_ == "VERB" and lemma(root) not in _AUXILIARY:
-        return lemma(root)
+        return _phrasal(root)
     # "the bridge was closed.": the statement's participle reads as an adjective; the question's as a verb
     verb = next((t for t in parse(question) if t.pos_ == "VERB" and lemma(t) not in _AUXILIARY), None)
     return lemma(verb) if verb is not None else None
+
+
+def _tells(verb, deed: str) -> bool:
+    """The verb tells the asked deed, in its words or kindred ones (rag.kindred: "declined" for "turn_down")."""
+    return deed in (lemma(verb), _phrasal(verb)) or kindred(_phrasal(verb), deed)
+
+
+def _same_doer(question: str, verb) -> bool:
+    """The verb's named doer is not another than the question's ("Why did the council turn down ...?" is not
+    told by "Fellside had declined, saying ...")."""
+    asked = next((t for t in as_declared(question) if t.dep_ == "nsubj" and t.pos_ in ("NOUN", "PROPN")), None)
+    theirs = next((t for t in verb.children if t.dep_ == "nsubj" and t.pos_ in ("NOUN", "PROPN")), None)
+    return asked is None or theirs is None or bool(phrase_keys(asked) & phrase_keys(theirs))
+
+
+def _phrasal(verb) -> str:
+    """The verb's lemma with its particle as WordNet writes a two-word verb ("turn_down")."""
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    return f"{lemma(verb)}_{particle}" if particle else lemma(verb)
 
 
 _AUXILIARY = {"do", "be", "have"}  # "Did the firm miss ...?" may parse with "did" as its verb
@@ -81,8 +107,30 @@ def _explained(verb) -> bool:
     if _explaining_another(verb):
         return any(_explains(t) and not _deed_again(t, verb) for t in verb.subtree
                    if not (t.head == verb and t.dep_ in ("mark", "advmod")))
-    return any(_explains(t) and not _deed_again(t, verb) for t in verb.sent
-               if not (t.head == verb and t.dep_ in ("mark", "advmod")))
+    others = _coordinate_clauses(verb)
+    return any(_explains(t) and not _deed_again(t, verb) and (lemma(t) in _REASON_WORDS or t.i not in others)
+               for t in verb.sent if not (t.head == verb and t.dep_ in ("mark", "advmod")))
+
+
+def _coordinate_clauses(verb) -> set[int]:
+    """Token positions of the other statements beside the verb's: "found that the compressor had stopped, and
+    that an alarm had not been connected after an upgrade" gives the upgrade as the alarm's story, not the
+    stopping's. A clause joined to the verb's with its own subject, or a statement ("that ...") or joined
+    clause beside it under a verb above; not a clause explaining a verb above ("was among the four not
+    inspected, because it arrived late"). A word that says a reason outright ("and the firm blamed ...")
+    counts wherever it is."""
+    above = {a.i for a in verb.ancestors}
+    mine = {t.i for t in verb.subtree} - {t.i for c in verb.children if c.dep_ == "conj" and any(
+        g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for t in c.subtree}
+
+    def apart(t) -> bool:
+        while t.i not in above and t.i not in mine and t.head.i != t.i:
+            if t.pos_ in ("VERB", "AUX") and t.dep_ in ("ccomp", "conj"):
+                return True
+            t = t.head
+        return t.i not in above and t.i not in mine
+
+    return {t.i for t in verb.sent if apart(t)}
 
 
 def _deed_again(tok, verb) -> bool:
@@ -110,7 +158,8 @@ def _explains(tok) -> bool:
         return True
     if tok.lower_ in _EXPLAINING and (tok.dep_ == "mark" or tok.dep_ == "advmod" and tok.head.dep_ in (
             "advcl", "relcl")):
-        return True
+        # "as reported in source [1]", "as the article states": where it was read, not why it happened
+        return not (tok.lower_ == "as" and lemma(tok.head) in _SOURCING)
     if tok.lower_ in _EXPLAINING_PREP and tok.dep_ == "prep":
         # "for failing to tell it": a deed; not "for six months", "for the council"
         return tok.lower_ != "for" or any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in tok.children)

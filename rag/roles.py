@@ -16,6 +16,8 @@ Read from spaCy's dependency parse (rag.nlp); rag.relations compares two sentenc
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from .agents import is_agent
@@ -112,8 +114,19 @@ def _to_verbs(tok) -> list:
 def _dateline(tok) -> bool:
     """ "LYON" in "LYON — Hartridge said ...": where the story was filed, which the parser takes for a subject."""
     following = tok.doc[tok.i + 1].text if tok.i + 1 < len(tok.doc) else ""
-    return tok.text.isupper() and len(tok.text) > 1 and following in ("\u2014", "\u2013", "-") \
-        and all(t.text.isupper() or t.is_punct for t in tok.doc[tok.sent.start:tok.i])
+    return following in ("\u2014", "\u2013", "-") and in_dateline(tok.doc[tok.sent.start:tok.i + 1])
+
+
+def in_dateline(span) -> bool:
+    """ "KILDALE BRIDGE" of "KILDALE BRIDGE, 14 March - ..." (or "LYON — ..."): where the story was filed, in
+    capitals at the start, which the tagger may take for a person."""
+    after = span.doc.text[span.end_char:span.end_char + 40]
+    return span.start == span.sent.start and span.text.isupper() and len(span.text) > 1 \
+        and _DATELINE_END.match(after) is not None
+
+
+# "—" right after the place, or after ", <a date> " ("KELSO, 3 May - "); not a hyphen inside a word ("US-based")
+_DATELINE_END = re.compile(r"(?:\s*,[^\n\-\u2013\u2014]{1,25}\s|\s*)[\-\u2013\u2014]")
 
 
 def _joined_verbs(verb) -> list:

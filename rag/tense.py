@@ -17,7 +17,7 @@ from .nominals import deed_verbs
 from .referents import as_written
 from .roles import LIGHT_VERBS, lemma, subject
 from .support import token_key
-from .words import NEGATIONS, SAYING
+from .words import ASPECTUAL, NEGATIONS, SAYING
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,6 @@ _LOOKED = {"at": {"look"}, "into": {"look"}, "about": {"think", "talk"}}
 # Verbs whose bare infinitive happens as they do ("made the pumps fail", "saw the wall collapse"): no wish
 # of the kind "demanded that the board resign".
 _BARE_INFINITIVE = {"make", "let", "have", "help", "see", "hear", "watch", "feel", "notice"}
-# Verbs whose "-ing" deed is done as far as they say ("finished paving the road", "began building")
-_ASPECTUAL = {"finish", "complete", "start", "begin", "stop", "continue", "resume", "keep", "cease", "quit"}
 _REFUSED = {"refuse", "fail", "decline"}  # "refused to meet the union": the meeting did not happen
 _REFUSED_STEMS = tuple(v.removesuffix("e") for v in _REFUSED)  # "refus" for "refused", "refusing"
 # Nouns whose "to ..." is only a power, plan or threat ("has the power to order a review", "a plan to build",
@@ -167,7 +165,7 @@ def _time(verb) -> str | None:
     if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.lower_ in _LOOKED and verb.head.head.pos_ == "VERB" \
             and lemma(verb.head.head) in _LOOKED[verb.head.lower_]:  # "looked at moving", "talked about closing"
         return "open"
-    if verb.dep_ == "xcomp" and verb.tag_ == "VBG" and lemma(verb.head) in _ASPECTUAL:  # "finished paving"
+    if verb.dep_ == "xcomp" and verb.tag_ == "VBG" and lemma(verb.head) in ASPECTUAL:  # "finished paving"
         return _time(verb.head)
     if _for_to(verb, aux) or verb.dep_ == "acl" and "to" in aux and lemma(verb.head) in _ONLY_POSSIBLE:
         return "open"

@@ -23,6 +23,8 @@ NEGATIONS = frozenset({"not", "no", "nor", "never", "cannot"})
 # Verbs that report speech: "What did X say?" is answered by any of them ("X warned", "X called on ...").
 SAYING = frozenset({"say", "tell", "warn", "claim", "argue", "comment", "complain", "think", "believe", "write",
                     "predict", "insist", "suggest", "add", "announce", "reveal", "admit", "deny"})
+# Verbs of beginning or ending: their "-ing" deed is done as far as they say ("finished paving", "began building")
+ASPECTUAL = frozenset({"finish", "complete", "start", "begin", "stop", "continue", "resume", "keep", "cease", "quit"})
 # Verbs of informing someone: the one told is their object, whichever of them a sentence uses.
 INFORMING = frozenset({"tell", "inform", "notify", "warn", "alert", "advise", "brief", "remind", "apprise",
                        "update", "caution"})
