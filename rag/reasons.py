@@ -49,11 +49,12 @@ def gives_reason(question: str, text: str) -> bool:
     deed = _asked_deed(question)
     doc = parse(text)
     telling = [t for t in doc if t.pos_ == "VERB" and deed is not None and _tells(t, deed)]
+    doer = next((t for t in as_declared(question) if t.dep_ == "nsubj" and t.pos_ in ("NOUN", "PROPN")), None)
     # "Why did X say ...?" asks the reason for a saying: X saying something else is not one; nor is X telling
     # of the deed done by another ("X said Y had declined, saying ..." for "Why did X turn down ...?")
-    if deed not in SAYING and _in_own_words(question, doc) and all(_same_doer(question, t) for t in telling):
+    if deed not in SAYING and _in_own_words(question, doc) and all(_same_doer(doer, t) for t in telling):
         return True
-    verbs = [t for t in doc if t.pos_ == "VERB" and deed is not None and deed in (lemma(t), _phrasal(t))]
+    verbs = [t for t in telling if deed in (lemma(t), _phrasal(t))]
     if verbs:
         return any(_explained(v) for v in verbs)
     if deed is None:  # "Why is X significant?": a state, which any reason of the passage may explain
@@ -61,7 +62,7 @@ def gives_reason(question: str, text: str) -> bool:
     # The deed worded otherwise, or not there at all: only a word that says a reason or purpose outright,
     # since a clause explaining some other verb ("objected to the plans, after ...") may be of another deed;
     # or a kindred verb explained as the asked one would be ("turn down" told as "declined, saying ...").
-    kin = [t for t in telling if _same_doer(question, t)]
+    kin = [t for t in telling if _same_doer(doer, t)]
     return any(lemma(t) in _REASON_WORDS or _meant(t) for t in doc) or any(_explained(v) for v in kin)
 
 
@@ -81,10 +82,9 @@ def _tells(verb, deed: str) -> bool:
     return deed in (lemma(verb), _phrasal(verb)) or kindred(_phrasal(verb), deed)
 
 
-def _same_doer(question: str, verb) -> bool:
-    """The verb's named doer is not another than the question's ("Why did the council turn down ...?" is not
-    told by "Fellside had declined, saying ...")."""
-    asked = next((t for t in as_declared(question) if t.dep_ == "nsubj" and t.pos_ in ("NOUN", "PROPN")), None)
+def _same_doer(asked, verb) -> bool:
+    """The verb's named doer is not another than the question's subject `asked` ("Why did the council turn down
+    ...?" is not told by "Fellside had declined, saying ...")."""
     theirs = next((t for t in verb.children if t.dep_ == "nsubj" and t.pos_ in ("NOUN", "PROPN")), None)
     return asked is None or theirs is None or bool(phrase_keys(asked) & phrase_keys(theirs))
 
